@@ -1,0 +1,2 @@
+/** Tests of the frames codec. */
+package dev.fanout.protocol.frame;

@@ -1,0 +1,2 @@
+/** Tests of the lines codec. */
+package dev.fanout.protocol.line;
