@@ -1,5 +1,8 @@
 package dev.fanout.protocol.line;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import java.time.Duration;
 
 /** Constants of the lines protocol. */
@@ -15,6 +18,17 @@ public final class Lines {
      */
     public static final Duration DEFAULT_LINE_FLUSH = Duration.ofMillis(300);
 
+    /** What the server ends each line it sends with: CR LF, as telnet's network virtual terminal expects. */
+    public static final String LINE_END = "\r\n";
+
     private Lines() {
+    }
+
+    /** Encodes {@code text} as one UTF-8 line ended by {@link #LINE_END}; the caller owns the buffer. */
+    public static ByteBuf encode(ByteBufAllocator alloc, String text) {
+        ByteBuf out = alloc.directBuffer(ByteBufUtil.utf8MaxBytes(text) + LINE_END.length());
+        ByteBufUtil.writeUtf8(out, text);
+        ByteBufUtil.writeAscii(out, LINE_END);
+        return out;
     }
 }

@@ -1,0 +1,140 @@
+package dev.fanout.cli;
+
+import dev.fanout.protocol.frame.FrameReader;
+import dev.fanout.protocol.frame.FrameWriter;
+import dev.fanout.protocol.line.LineReader;
+import dev.fanout.protocol.line.LineTooLongException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code fanout pub}: publishes standard input to a frames port. At the end of input it shuts down its
+ * sending side and waits for the server to close the connection, which the server does once every frame is
+ * in: a clean end means nothing was lost.
+ */
+@Command(name = "pub",
+        mixinStandardHelpOptions = true,
+        showDefaultValues = true,
+        description = {
+            "Publish each line of standard input as one message to the default topic of a frames port.",
+            "Exits 0 once the server has taken everything; non-zero, with the reason, if it refuses or goes away."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  echo hello | ./fanout pub                     to 127.0.0.1:7070",
+            "  tail -f app.log | ./fanout pub 9000           a line per message, as they come",
+            "  ./fanout pub --frames [::1]:7070 < frames.bin  length-prefixed input"
+        })
+final class PubCommand implements Callable<Integer> {
+
+    /** How long to wait, after the last frame, for the server to confirm it has taken everything. */
+    private static final long FINISH_TIMEOUT_SECONDS = 30;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "[HOST:]PORT", defaultValue = "7070",
+            converter = Endpoint.Converter.class, description = "The server's frames port.")
+    private Endpoint endpoint;
+
+    @Option(names = "--frames", description = "Read length-prefixed frames from stdin instead of lines.")
+    private boolean frames;
+
+    @Option(names = "--max-frame", defaultValue = "1MiB", paramLabel = "SIZE", converter = Converters.IntSize.class,
+            description = "Largest message to send; longer lines are skipped with a warning. Match the server's.")
+    private int maxFrame;
+
+    @Override
+    public Integer call() throws Exception {
+        try (Socket socket = ClientConnection.open(endpoint, "./fanout serve")) {
+            CompletableFuture<String> serverEnd = watchServer(socket);
+            long sent = publish(socket, serverEnd);
+            if (sent == 0) {
+                return 0;
+            }
+            socket.shutdownOutput();
+            String end;
+            try {
+                end = serverEnd.get(FINISH_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                throw new CommandFailure("sent " + sent + " messages, but the server did not confirm it took them "
+                        + "within " + FINISH_TIMEOUT_SECONDS + " s");
+            } catch (ExecutionException e) {
+                throw new CommandFailure("sent " + sent + " messages, then " + e.getCause().getMessage());
+            }
+            if (end != null) {
+                throw new CommandFailure("sent " + sent + " messages, then " + end);
+            }
+        }
+        return 0;
+    }
+
+    private long publish(Socket socket, CompletableFuture<String> serverEnd) throws IOException {
+        InputStream stdin = System.in;
+        LineReader lines = frames ? null : new LineReader(stdin, maxFrame);
+        FrameReader frameIn = frames ? new FrameReader(stdin, maxFrame) : null;
+        FrameWriter out = new FrameWriter(socket.getOutputStream());
+        long sent = 0;
+        try {
+            while (true) {
+                byte[] payload;
+                try {
+                    payload = frames ? frameIn.read() : lines.read();
+                } catch (LineTooLongException e) {
+                    System.err.println("fanout pub: " + e.getMessage());
+                    continue;
+                }
+                if (payload == null) {
+                    break;
+                }
+                if (serverEnd.isDone()) {
+                    throw new CommandFailure("the server closed the connection after " + sent + " messages: "
+                            + describeEnd(serverEnd) + " (see the server's log)");
+                }
+                out.write(payload);
+                sent++;
+                if (stdin.available() == 0) {
+                    out.flush();
+                }
+            }
+            out.flush();
+        } catch (IOException e) {
+            throw new CommandFailure("the server went away after " + sent + " messages: " + e.getMessage());
+        }
+        return sent;
+    }
+
+    /**
+     * Reads and discards whatever the server sends (a raw client also receives the topic) until the
+     * connection ends. Completes with null at a clean end of stream, or with the error that ended it.
+     */
+    private static CompletableFuture<String> watchServer(Socket socket) {
+        CompletableFuture<String> end = new CompletableFuture<>();
+        Thread watcher = new Thread(() -> {
+            byte[] sink = new byte[64 * 1024];
+            try {
+                InputStream in = socket.getInputStream();
+                while (in.read(sink) >= 0) {
+                    // discarded: pub only publishes
+                }
+                end.complete(null);
+            } catch (IOException e) {
+                end.complete("connection lost: " + e.getMessage());
+            }
+        }, "fanout-pub-watcher");
+        watcher.setDaemon(true);
+        watcher.start();
+        return end;
+    }
+
+    private static String describeEnd(CompletableFuture<String> serverEnd) {
+        String end = serverEnd.getNow(null);
+        return end == null ? "it ended the connection" : end;
+    }
+}

@@ -1,0 +1,200 @@
+package dev.fanout.cli;
+
+import dev.fanout.server.FanoutServer;
+import dev.fanout.server.ServerOptions;
+import dev.fanout.server.TransportChoice;
+import dev.fanout.server.console.OperatorConsole;
+import dev.fanout.server.session.SlowConsumerPolicy;
+import dev.fanout.server.source.StdinSource;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code fanout serve}: runs the server until a signal or {@code /shutdown}. */
+@Command(name = "serve",
+        mixinStandardHelpOptions = true,
+        showDefaultValues = true,
+        sortOptions = false,
+        description = {
+            "Run a fanout server: raw length-prefixed frames on --port, chat lines on --lines-port.",
+            "Stops gracefully on SIGINT/SIGTERM (a second signal stops at once) or /shutdown at the console."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  ./fanout serve                                   loopback only, ports 7070 and 7071",
+            "  ./fanout serve --host :: --port 9000             every interface, IPv4 and IPv6",
+            "  tail -f app.log | ./fanout serve --source stdin  each line becomes a message",
+            "  ./fanout serve --slow-consumer drop-oldest --queue-bytes 1MiB",
+            "  ./fanout serve --port 0 --lines-port 0           pick free ports (logged at start)"
+        })
+final class ServeCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+
+    @Option(names = "--host", paramLabel = "ADDRESS",
+            description = "Address to listen on; repeat for several. Default: 127.0.0.1 and ::1 (loopback). "
+                    + "'::' accepts IPv6 and IPv4 from anywhere.")
+    private List<String> hosts = ServerOptions.DEFAULT_HOSTS;
+
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "Frames port; 0 picks a free one.")
+    private int port = ServerOptions.DEFAULT_FRAMES_PORT;
+
+    @Option(names = "--lines-port", paramLabel = "PORT", description = "Lines (telnet) port; 0 picks a free one.")
+    private int linesPort = ServerOptions.DEFAULT_LINES_PORT;
+
+    @Option(names = "--topic", paramLabel = "NAME",
+            description = "Default topic: raw frames clients use it; chat clients start in it.")
+    private String topic = ServerOptions.DEFAULT_TOPIC;
+
+    @Option(names = "--max-frame", defaultValue = "1MiB", paramLabel = "SIZE", converter = Converters.IntSize.class,
+            description = "Largest frame a client may send (checked before anything is read).")
+    private int maxFrame;
+
+    @Option(names = "--max-line", defaultValue = "4KiB", paramLabel = "SIZE", converter = Converters.IntSize.class,
+            description = "Longest line a lines client may send.")
+    private int maxLine;
+
+    @Option(names = "--line-flush", defaultValue = "300ms", paramLabel = "TIME", converter = Converters.Time.class,
+            description = "A partial line idle this long counts as complete (for clients that send no "
+                    + "newline); 0 turns it off.")
+    private Duration lineFlush;
+
+    @Option(names = "--queue-bytes", defaultValue = "8MiB", paramLabel = "SIZE", converter = Converters.Size.class,
+            description = "Bytes queued per client before the slow-consumer policy acts.")
+    private long queueBytes;
+
+    @Option(names = "--queue-messages", defaultValue = "262144", paramLabel = "N",
+            description = "Messages queued per client before the slow-consumer policy acts.")
+    private int queueMessages;
+
+    @Option(names = "--slow-consumer", defaultValue = "disconnect", paramLabel = "POLICY",
+            converter = Converters.Policy.class,
+            description = "disconnect: tell the client why and close it; drop-oldest: drop its oldest queued "
+                    + "messages and tell it how many it missed.")
+    private SlowConsumerPolicy slowConsumer;
+
+    @Option(names = "--max-clients", defaultValue = "10000", paramLabel = "N",
+            description = "Connections at once; the next is refused at once (raise ulimit -n to match).")
+    private int maxClients;
+
+    @Option(names = "--max-clients-per-address", paramLabel = "N",
+            description = "Connections at once from one IP address; 0 means the same as --max-clients.")
+    private int maxClientsPerAddress;
+
+    @Option(names = "--max-topics", defaultValue = "10000", paramLabel = "N",
+            description = "Topics (chat rooms) at once.")
+    private int maxTopics;
+
+    @Option(names = "--publish-backlog", defaultValue = "64MiB", paramLabel = "SIZE",
+            converter = Converters.Size.class,
+            description = "Bytes published but not yet handed to subscribers; above it publishers pause.")
+    private long publishBacklog;
+
+    @Option(names = "--drain-timeout", defaultValue = "5s", paramLabel = "TIME", converter = Converters.Time.class,
+            description = "At shutdown, time allowed to deliver what is queued.")
+    private Duration drainTimeout;
+
+    @Option(names = "--io-threads", paramLabel = "N", description = "Event-loop threads; 0 means one per core.")
+    private int ioThreads;
+
+    @Option(names = "--transport", paramLabel = "KIND",
+            description = "auto (epoll on Linux, else NIO), epoll or nio.")
+    private TransportChoice transport = TransportChoice.AUTO;
+
+    @Option(names = "--source", paramLabel = "SOURCE",
+            description = "Feed the default topic from outside: 'stdin' (one message per line).")
+    private String source;
+
+    @Option(names = "--source-format", paramLabel = "FORMAT",
+            description = "How --source stdin is cut into messages: lines or frames (4-byte length prefix).")
+    private StdinSource.Format sourceFormat = StdinSource.Format.LINES;
+
+    @Option(names = "--console", negatable = true,
+            description = "Operator console on stdin (/list, /to, /all, /kick, /stats, /shutdown). "
+                    + "Default: on when stdin is a terminal and not a source.")
+    private Boolean console;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Server name in the chat greeting.")
+    private String name = "fanout";
+
+    @Override
+    public Integer call() throws Exception {
+        ServerOptions options = options();
+        if (source != null && !source.equals("stdin")) {
+            throw new IllegalArgumentException("unknown --source '" + source + "': this version reads 'stdin'");
+        }
+        boolean useConsole = console != null ? console : System.console() != null && source == null;
+        if (useConsole && source != null) {
+            throw new IllegalArgumentException("--console and --source stdin both need standard input; "
+                    + "choose one");
+        }
+        FanoutServer server = new FanoutServer(options).start();
+        trapSignals(server);
+        if (source != null) {
+            server.startSource(new StdinSource(System.in, sourceFormat, maxFrame), "stdin");
+        }
+        if (useConsole) {
+            startConsole(server);
+        }
+        server.closeFuture().join();
+        return 0;
+    }
+
+    private ServerOptions options() {
+        return ServerOptions.builder()
+                .hosts(hosts).framesPort(port).linesPort(linesPort).defaultTopic(topic).serverName(name)
+                .transport(transport).ioThreads(ioThreads).lineFlush(lineFlush).drainTimeout(drainTimeout)
+                .maxClients(maxClients).maxClientsPerAddress(maxClientsPerAddress).maxFrame(maxFrame)
+                .maxLine(maxLine).maxTopics(maxTopics).publishBacklog(publishBacklog).queueBytes(queueBytes)
+                .queueMessages(queueMessages).slowConsumer(slowConsumer)
+                .build();
+    }
+
+    /** First signal: graceful shutdown. Second: exit at once. */
+    private static void trapSignals(FanoutServer server) {
+        AtomicInteger signals = new AtomicInteger();
+        Runnable onSignal = () -> {
+            if (signals.incrementAndGet() == 1) {
+                log.info("signal received: shutting down gracefully (signal again to stop at once)");
+                startDaemon("fanout-shutdown", server::close);
+            } else {
+                log.warn("second signal: stopping at once");
+                Runtime.getRuntime().halt(1);
+            }
+        };
+        boolean trapped = SignalTrap.install("INT", onSignal) & SignalTrap.install("TERM", onSignal);
+        if (!trapped) {
+            // Without signal handling, a shutdown hook still drains on the first signal.
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "fanout-shutdown"));
+        }
+    }
+
+    private static void startConsole(FanoutServer server) {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        OperatorConsole operator = new OperatorConsole(server, in, out, server::close);
+        startDaemon("fanout-console", () -> {
+            try {
+                operator.run();
+            } catch (IOException e) {
+                log.warn("operator console stopped: {}", e.getMessage());
+            }
+        });
+    }
+
+    private static void startDaemon(String name, Runnable task) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+}

@@ -1,0 +1,101 @@
+package dev.fanout.cli;
+
+import dev.fanout.protocol.frame.FrameReader;
+import dev.fanout.protocol.frame.FrameTooLargeException;
+import dev.fanout.protocol.line.SafeText;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code fanout sub}: prints each message of the default topic from a frames port. */
+@Command(name = "sub",
+        mixinStandardHelpOptions = true,
+        showDefaultValues = true,
+        description = {
+            "Subscribe to a fanout frames port and print each message of the default topic on its own line.",
+            "Text is printed as it is; control characters and binary payloads are shown in a safe escaped form."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  ./fanout sub                     from 127.0.0.1:7070",
+            "  ./fanout sub 9000 --count 10     exit after ten messages",
+            "  ./fanout sub [::1]:7070 --raw > stream.bin   payloads unchanged, no separators"
+        })
+final class SubCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "[HOST:]PORT", defaultValue = "7070",
+            converter = Endpoint.Converter.class, description = "The server's frames port.")
+    private Endpoint endpoint;
+
+    @Option(names = "--raw", description = "Write payloads unchanged, with nothing between them.")
+    private boolean raw;
+
+    @Option(names = {"-n", "--count"}, paramLabel = "N", defaultValue = "0",
+            description = "Exit after N messages; 0 means never.")
+    private long count;
+
+    @Option(names = "--max-frame", defaultValue = "16MiB", paramLabel = "SIZE", converter = Converters.IntSize.class,
+            description = "Largest frame accepted from the server.")
+    private int maxFrame;
+
+    @Override
+    public Integer call() throws IOException {
+        if (count < 0) {
+            throw new CommandFailure("--count must be 0 (never stop) or more, not " + count);
+        }
+        try (Socket socket = ClientConnection.open(endpoint, "./fanout serve")) {
+            InputStream socketIn = socket.getInputStream();
+            FrameReader frames = new FrameReader(socketIn, maxFrame);
+            OutputStream out = new BufferedOutputStream(System.out, 64 * 1024);
+            long received = 0;
+            while (count == 0 || received < count) {
+                byte[] payload = read(frames, received);
+                if (payload == null) {
+                    out.flush();
+                    throw new CommandFailure("the server closed the connection after " + received + " messages");
+                }
+                received++;
+                print(out, payload);
+                // Flush when nothing else is waiting, so a live stream shows at once and a burst costs one write.
+                if (socketIn.available() == 0) {
+                    out.flush();
+                }
+            }
+            out.flush();
+        }
+        return 0;
+    }
+
+    private static byte[] read(FrameReader frames, long received) {
+        try {
+            return frames.read();
+        } catch (FrameTooLargeException e) {
+            throw new CommandFailure(e.getMessage() + "; raise --max-frame");
+        } catch (EOFException e) {
+            throw new CommandFailure("the connection ended inside a frame after " + received + " messages");
+        } catch (SocketException e) {
+            throw new CommandFailure("connection lost after " + received + " messages: " + e.getMessage()
+                    + (received == 0 ? " (the server may be full: see its log)" : ""));
+        } catch (IOException e) {
+            throw new CommandFailure("cannot read from the server: " + e.getMessage());
+        }
+    }
+
+    private void print(OutputStream out, byte[] payload) throws IOException {
+        if (raw) {
+            out.write(payload);
+        } else {
+            out.write(SafeText.render(payload).getBytes(StandardCharsets.UTF_8));
+            out.write('\n');
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Tests of the protocol module's shared helpers. */
+package dev.fanout.protocol;

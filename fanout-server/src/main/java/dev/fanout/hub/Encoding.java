@@ -1,0 +1,37 @@
+package dev.fanout.hub;
+
+import dev.fanout.protocol.frame.Frames;
+import dev.fanout.protocol.line.Lines;
+import dev.fanout.protocol.line.SafeText;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+/**
+ * The wire forms a message can take. A {@link Message} makes each form at most once, on first use, and
+ * every recipient writes a shared duplicate of those bytes.
+ */
+public enum Encoding {
+
+    /** A frames-protocol frame: 4-byte length, then exactly the payload. */
+    FRAME {
+        @Override
+        ByteBuf encode(Message message, ByteBufAllocator alloc) {
+            return Frames.encode(alloc, message.payload());
+        }
+    },
+
+    /**
+     * A lines-protocol line: {@code name: text} and CR LF (the line end telnet expects), with any payload
+     * that is not clean text shown in {@link SafeText}'s safe form.
+     */
+    LINE {
+        @Override
+        ByteBuf encode(Message message, ByteBufAllocator alloc) {
+            String text = SafeText.render(message.payload().nioBuffer());
+            return Lines.encode(alloc, message.origin().name() + ": " + text);
+        }
+    };
+
+    /** Makes this form of {@code message}; the caller owns the result. */
+    abstract ByteBuf encode(Message message, ByteBufAllocator alloc);
+}

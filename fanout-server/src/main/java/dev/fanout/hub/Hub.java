@@ -1,0 +1,116 @@
+package dev.fanout.hub;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The in-process registry of topics; everything publishes into it.
+ *
+ * <p>A topic exists while it has subscribers; the default topic always exists. The number of topics is
+ * bounded, because clients name them. Thread-safe.
+ */
+public final class Hub {
+
+    private final String defaultTopic;
+    private final int maxTopics;
+    private final ByteBufAllocator alloc;
+    private final Clock clock;
+    private final PublishBacklog backlog;
+    private final HubStats stats = new HubStats();
+    private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
+
+    /**
+     * Creates a hub.
+     *
+     * @param defaultTopic the topic that always exists (raw frames clients and new chat clients use it)
+     * @param maxTopics    the most topics that may exist at once
+     * @param backlog      the bound on bytes waiting for delivery
+     * @param alloc        allocates encoded messages
+     * @param clock        stamps messages with their publish time
+     */
+    public Hub(String defaultTopic, int maxTopics, PublishBacklog backlog, ByteBufAllocator alloc, Clock clock) {
+        this.defaultTopic = defaultTopic;
+        this.maxTopics = maxTopics;
+        this.alloc = alloc;
+        this.clock = clock;
+        this.backlog = backlog;
+        topics.put(defaultTopic, newTopic(defaultTopic));
+    }
+
+    /** The topic that always exists. */
+    public String defaultTopic() {
+        return defaultTopic;
+    }
+
+    /**
+     * Publishes {@code payload} to {@code topic} on behalf of {@code origin} and returns its sequence number.
+     * Ownership of the payload passes to the hub. A topic nobody subscribes to is not created: the message is
+     * counted and dropped, and 0 is returned.
+     */
+    public long publish(String topic, ByteBuf payload, Origin origin) {
+        Topic target = topics.get(topic);
+        if (target == null) {
+            stats.published(payload.readableBytes());
+            payload.release();
+            return 0;
+        }
+        return target.publish(payload, origin);
+    }
+
+    /**
+     * Subscribes {@code subscriber} to {@code topic}, creating the topic if needed.
+     *
+     * @throws TooManyTopicsException if the topic is new and the hub is at its limit
+     */
+    public Topic subscribe(String topic, Subscriber subscriber) {
+        while (true) {
+            Topic target = topics.get(topic);
+            if (target == null) {
+                if (topics.size() >= maxTopics) {
+                    throw new TooManyTopicsException(topic, maxTopics);
+                }
+                target = topics.computeIfAbsent(topic, this::newTopic);
+            }
+            if (target.subscribe(subscriber)) {
+                return target;
+            }
+            // Dropped by its last subscriber between our lookup and our subscribe: let it go and retry.
+            topics.remove(topic, target);
+        }
+    }
+
+    /** Unsubscribes {@code subscriber}; a topic left with nobody is dropped, unless it is the default one. */
+    public void unsubscribe(Topic topic, Subscriber subscriber) {
+        boolean mayDrop = !topic.name().equals(defaultTopic);
+        if (topic.unsubscribe(subscriber, mayDrop)) {
+            topics.remove(topic.name(), topic);
+        }
+    }
+
+    /** The topic of that name, or null. */
+    public Topic find(String topic) {
+        return topics.get(topic);
+    }
+
+    /** A snapshot of all topics. */
+    public List<Topic> topics() {
+        return List.copyOf(topics.values());
+    }
+
+    /** The bound on bytes waiting for delivery. */
+    public PublishBacklog backlog() {
+        return backlog;
+    }
+
+    /** Counters since start. */
+    public HubStats stats() {
+        return stats;
+    }
+
+    private Topic newTopic(String name) {
+        return new Topic(name, alloc, clock, backlog, stats);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.fanout.hub;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters of the hub's work since start. Thread-safe. */
+public final class HubStats {
+
+    private final LongAdder published = new LongAdder();
+    private final LongAdder publishedBytes = new LongAdder();
+    private final LongAdder delivered = new LongAdder();
+
+    void published(int bytes) {
+        published.increment();
+        publishedBytes.add(bytes);
+    }
+
+    void delivered(long count) {
+        if (count > 0) {
+            delivered.add(count);
+        }
+    }
+
+    /** Messages published, all topics. */
+    public long published() {
+        return published.sum();
+    }
+
+    /** Payload bytes published, all topics. */
+    public long publishedBytes() {
+        return publishedBytes.sum();
+    }
+
+    /** Messages handed to subscribers (one message to ten subscribers counts ten). */
+    public long delivered() {
+        return delivered.sum();
+    }
+}

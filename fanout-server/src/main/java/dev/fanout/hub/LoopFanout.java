@@ -1,0 +1,83 @@
+package dev.fanout.hub;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.internal.PlatformDependent;
+import java.util.ArrayList;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One topic's subscribers on one event loop, and the messages waiting to reach them.
+ *
+ * <p>Publishers (any thread) {@link #enqueue} messages; the loop runs at most one drain task at a time,
+ * which writes every waiting message to every member and then ends the batch for each member once, so a
+ * burst of messages costs one task and one flush per subscriber, not one per message. The member list is
+ * touched only on the loop, so it needs no lock.
+ */
+final class LoopFanout implements Runnable {
+
+    private final EventLoop loop;
+    private final PublishBacklog backlog;
+    private final HubStats stats;
+    private final Queue<Message> pending = PlatformDependent.newMpscQueue();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    /** Loop-confined. */
+    private final ArrayList<Subscriber> members = new ArrayList<>();
+
+    LoopFanout(EventLoop loop, PublishBacklog backlog, HubStats stats) {
+        this.loop = loop;
+        this.backlog = backlog;
+        this.stats = stats;
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    /** Hands over one reference to {@code message}; the drain task releases it. Any thread. */
+    void enqueue(Message message) {
+        backlog.add(message.size());
+        pending.offer(message);
+        if (!scheduled.get() && scheduled.compareAndSet(false, true)) {
+            loop.execute(this);
+        }
+    }
+
+    /** Adds a member; on the loop. */
+    void add(Subscriber subscriber) {
+        members.add(subscriber);
+    }
+
+    /** Removes a member; on the loop. */
+    void remove(Subscriber subscriber) {
+        members.remove(subscriber);
+    }
+
+    /** The drain task: on the loop. */
+    @Override
+    public void run() {
+        scheduled.set(false);
+        long delivered = 0;
+        long drainedBytes = 0;
+        for (Message message; (message = pending.poll()) != null; ) {
+            long from = message.origin().clientId();
+            try {
+                for (int i = 0; i < members.size(); i++) {
+                    Subscriber member = members.get(i);
+                    if (member.id() != from) {
+                        member.deliver(message);
+                        delivered++;
+                    }
+                }
+            } finally {
+                drainedBytes += message.size();
+                message.release();
+            }
+        }
+        for (int i = 0; i < members.size(); i++) {
+            members.get(i).endOfBatch();
+        }
+        stats.delivered(delivered);
+        backlog.remove(drainedBytes);
+    }
+}

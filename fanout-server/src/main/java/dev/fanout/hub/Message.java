@@ -1,0 +1,106 @@
+package dev.fanout.hub;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.AbstractReferenceCounted;
+import io.netty.util.ReferenceCounted;
+
+/**
+ * One published message: topic, sequence number, payload, publish time and origin. Immutable.
+ *
+ * <p>Reference-counted: the hub holds one reference per event loop it hands the message to, and each loop
+ * releases its reference once it has written the message to its subscribers. The payload and the encoded
+ * forms are released when the last reference goes. Encoded forms are made once and shared: recipients
+ * write {@link #encoded(Encoding)}{@code .retainedDuplicate()}, never a copy.
+ */
+public final class Message extends AbstractReferenceCounted {
+
+    private final String topic;
+    private final long sequence;
+    private final ByteBuf payload;
+    private final long publishedAtMillis;
+    private final Origin origin;
+    private final ByteBufAllocator alloc;
+    private final ByteBuf[] encoded = new ByteBuf[Encoding.values().length];
+
+    /** Takes ownership of {@code payload}. */
+    Message(String topic, long sequence, ByteBuf payload, long publishedAtMillis, Origin origin,
+            ByteBufAllocator alloc) {
+        this.topic = topic;
+        this.sequence = sequence;
+        this.payload = payload;
+        this.publishedAtMillis = publishedAtMillis;
+        this.origin = origin;
+        this.alloc = alloc;
+    }
+
+    /** The topic it was published to. */
+    public String topic() {
+        return topic;
+    }
+
+    /** Its topic's sequence number: 1 for the first message of a topic, then 2, 3, ... */
+    public long sequence() {
+        return sequence;
+    }
+
+    /** The payload bytes; the view is only valid while the caller holds a reference to the message. */
+    public ByteBuf payload() {
+        return payload;
+    }
+
+    /** When it was published, in milliseconds since the epoch. */
+    public long publishedAtMillis() {
+        return publishedAtMillis;
+    }
+
+    /** Who published it. */
+    public Origin origin() {
+        return origin;
+    }
+
+    /** Bytes in the payload. */
+    public int size() {
+        return payload.readableBytes();
+    }
+
+    /**
+     * The message in the given wire form, made on first call and cached. The returned buffer belongs to the
+     * message: write a {@code retainedDuplicate()} of it, never the buffer itself. Safe from any thread.
+     */
+    public ByteBuf encoded(Encoding encoding) {
+        int slot = encoding.ordinal();
+        synchronized (encoded) {
+            ByteBuf bytes = encoded[slot];
+            if (bytes == null) {
+                bytes = encoding.encode(this, alloc);
+                encoded[slot] = bytes;
+            }
+            return bytes;
+        }
+    }
+
+    @Override
+    public ReferenceCounted touch(Object hint) {
+        payload.touch(hint);
+        return this;
+    }
+
+    @Override
+    protected void deallocate() {
+        payload.release();
+        synchronized (encoded) {
+            for (int i = 0; i < encoded.length; i++) {
+                if (encoded[i] != null) {
+                    encoded[i].release();
+                    encoded[i] = null;
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Message[" + topic + " #" + sequence + ", " + size() + " bytes from " + origin.name() + "]";
+    }
+}

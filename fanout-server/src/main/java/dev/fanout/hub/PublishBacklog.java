@@ -1,0 +1,107 @@
+package dev.fanout.hub;
+
+import io.netty.channel.Channel;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bytes published but not yet handed to the subscribers' connections, bounded.
+ *
+ * <p>When publishers outrun the event loops, the backlog grows; past its limit, publishers are asked to
+ * pause ({@link #isFull()}; a network publisher stops reading its socket, so TCP pushes back on the
+ * sender) until it has drained to half the limit. One slow reader never fills it: slow readers are handled
+ * by their own bounded queues. Thread-safe.
+ */
+public final class PublishBacklog {
+
+    private static final Logger log = LoggerFactory.getLogger(PublishBacklog.class);
+
+    private final long limitBytes;
+    private final AtomicLong bytes = new AtomicLong();
+    private final Queue<Runnable> waiters = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean full = new AtomicBoolean();
+    private final LongAdder pauses = new LongAdder();
+
+    /** A backlog that asks publishers to pause above {@code limitBytes}. */
+    public PublishBacklog(long limitBytes) {
+        if (limitBytes < 1) {
+            throw new IllegalArgumentException("limitBytes must be positive: " + limitBytes);
+        }
+        this.limitBytes = limitBytes;
+    }
+
+    void add(long n) {
+        bytes.addAndGet(n);
+    }
+
+    void remove(long n) {
+        long now = bytes.addAndGet(-n);
+        if (now <= limitBytes / 2 && !waiters.isEmpty()) {
+            resume();
+        }
+    }
+
+    /** True when publishers should pause. Logs the first time each episode. */
+    public boolean isFull() {
+        if (bytes.get() <= limitBytes) {
+            return false;
+        }
+        if (full.compareAndSet(false, true)) {
+            log.warn("publish backlog full: {} bytes wait for delivery (limit {}); pausing publishers until it halves",
+                    bytes.get(), limitBytes);
+        }
+        return true;
+    }
+
+    /**
+     * Runs {@code resume} once the backlog has drained to half its limit: at once if it already has, otherwise
+     * on whichever thread drains it. Counts one pause.
+     */
+    public void whenDrained(Runnable resume) {
+        pauses.increment();
+        waiters.add(resume);
+        if (bytes.get() <= limitBytes / 2) {
+            resume();
+        }
+    }
+
+    private void resume() {
+        if (full.compareAndSet(true, false)) {
+            log.info("publish backlog drained to {} bytes; publishers resume", bytes.get());
+        }
+        for (Runnable waiter; (waiter = waiters.poll()) != null; ) {
+            waiter.run();
+        }
+    }
+
+    /**
+     * Stops reading from {@code publisher} while the backlog is full, and resumes once it has drained: TCP then
+     * pushes back on whoever sends faster than the server can deliver.
+     */
+    public void pauseWhileFull(Channel publisher) {
+        if (isFull()) {
+            publisher.config().setAutoRead(false);
+            whenDrained(() -> publisher.eventLoop().execute(() -> publisher.config().setAutoRead(true)));
+        }
+    }
+
+    /** Bytes waiting now. */
+    public long bytes() {
+        return bytes.get();
+    }
+
+    /** The limit above which publishers pause. */
+    public long limitBytes() {
+        return limitBytes;
+    }
+
+    /** How many times a publisher was paused since start. */
+    public long pauses() {
+        return pauses.sum();
+    }
+}

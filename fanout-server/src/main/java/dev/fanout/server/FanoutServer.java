@@ -1,0 +1,282 @@
+package dev.fanout.server;
+
+import dev.fanout.hub.Hub;
+import dev.fanout.hub.PublishBacklog;
+import dev.fanout.protocol.ByteSize;
+import dev.fanout.server.frames.FramesInitializer;
+import dev.fanout.server.lines.LinesInitializer;
+import dev.fanout.server.session.ConnectionLimiter;
+import dev.fanout.server.session.Session;
+import dev.fanout.server.session.SessionContext;
+import dev.fanout.server.session.SessionRegistry;
+import dev.fanout.server.session.SessionStats;
+import dev.fanout.server.source.Source;
+import dev.fanout.server.source.SourceRunner;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.NetUtil;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running fanout server: the hub, the frames and lines listeners, their event loops and any sources.
+ *
+ * <p>{@link #start()} returns once every listener is bound (port 0 picks a free port; {@link #framesAddress()}
+ * and {@link #linesAddress()} tell which). {@link #close()} shuts down gracefully: stop accepting, stop the
+ * sources, deliver what is queued within the drain timeout, close every client, stop the event loops.
+ * Thread-safe.
+ */
+public final class FanoutServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(FanoutServer.class);
+
+    private final ServerOptions options;
+    private final Clock clock;
+    private final SessionRegistry registry = new SessionRegistry();
+    private final SessionStats stats = new SessionStats();
+    private final List<Channel> serverChannels = new ArrayList<>();
+    private final List<SourceRunner> sources = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private Hub hub;
+    private ConnectionLimiter limiter;
+    private EventLoopGroup acceptGroup;
+    private EventLoopGroup ioGroup;
+    private InetSocketAddress framesAddress;
+    private InetSocketAddress linesAddress;
+
+    /** A server with these options and the system clock. */
+    public FanoutServer(ServerOptions options) {
+        this(options, Clock.systemUTC());
+    }
+
+    /** A server with these options; {@code clock} stamps messages. */
+    public FanoutServer(ServerOptions options, Clock clock) {
+        this.options = options;
+        this.clock = clock;
+    }
+
+    /**
+     * Binds every listener and returns once they accept connections.
+     *
+     * @throws IllegalStateException if a listener cannot bind (the message names the address and why)
+     */
+    public FanoutServer start() {
+        LimitOptions limits = options.limits();
+        Transport transport = Transport.of(options.transport());
+        int threads = options.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : options.ioThreads();
+        acceptGroup = transport.newGroup(1, new DefaultThreadFactory("fanout-accept"));
+        ioGroup = transport.newGroup(threads, new DefaultThreadFactory("fanout-io"));
+        hub = new Hub(options.defaultTopic(), limits.maxTopics(), new PublishBacklog(limits.publishBacklog()),
+                ByteBufAllocator.DEFAULT, clock);
+        limiter = new ConnectionLimiter(limits.maxClients(), limits.maxClientsPerAddress(), stats);
+        SessionContext context = new SessionContext(hub, registry, stats, limits.queue(),
+                SessionContext.DEFAULT_CLOSE_GRACE);
+        try {
+            framesAddress = bind(transport, "frames", options.framesPort(),
+                    new FramesInitializer(context, limiter, limits.maxFrame()),
+                    "raw frames of topic '" + options.defaultTopic() + "'");
+            linesAddress = bind(transport, "lines", options.linesPort(),
+                    new LinesInitializer(context, limiter, options.serverName() + " " + Version.VERSION,
+                            limits.maxLine(), options.lineFlush()),
+                    "chat, starting in room '" + options.defaultTopic() + "'");
+        } catch (RuntimeException e) {
+            stopEventLoops();
+            throw e;
+        }
+        log.info("fanout {} ready: {} transport, {} I/O threads, up to {} clients ({} per address), "
+                        + "{} and {} messages queued per client, then {}",
+                Version.VERSION, transport.name(), threads, limits.maxClients(), limits.maxClientsPerAddress(),
+                ByteSize.format(limits.queue().maxBytes()), limits.queue().maxMessages(),
+                limits.queue().policy().label());
+        warnIfOpenFilesTooFew(limits.maxClients());
+        return this;
+    }
+
+    private InetSocketAddress bind(Transport transport, String protocol, int port, ChannelInitializer<Channel> init,
+                                   String purpose) {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptGroup, ioGroup)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                // A client that shuts down its sending side still wants to receive.
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childHandler(init);
+        List<InetSocketAddress> bound = new ArrayList<>();
+        int chosenPort = port;
+        for (String host : options.hosts()) {
+            InetAddress address = resolve(host);
+            try {
+                Channel channel = bootstrap.bind(address, chosenPort).syncUninterruptibly().channel();
+                serverChannels.add(channel);
+                InetSocketAddress local = (InetSocketAddress) channel.localAddress();
+                bound.add(local);
+                // With port 0, the first address picks the port and the others share it.
+                chosenPort = local.getPort();
+            } catch (Exception e) {
+                if (options.hosts().equals(ServerOptions.DEFAULT_HOSTS) && address.getAddress().length == 16
+                        && !bound.isEmpty()) {
+                    log.warn("{} listener: IPv6 loopback {} is not available ({}); serving IPv4 only",
+                            protocol, host, e.getMessage());
+                    continue;
+                }
+                throw new IllegalStateException("cannot listen for " + protocol + " on " + host + " port "
+                        + chosenPort + ": " + e.getMessage() + "; choose another port with "
+                        + ("frames".equals(protocol) ? "--port" : "--lines-port") + " (0 picks a free one)", e);
+            }
+        }
+        log.info("{} listener on {}: {}", protocol,
+                bound.stream().map(FanoutServer::format).collect(Collectors.joining(" and ")), purpose);
+        return bound.get(0);
+    }
+
+    private static InetAddress resolve(String host) {
+        try {
+            return InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("cannot listen on host '" + host + "': unknown host", e);
+        }
+    }
+
+    private static String format(InetSocketAddress address) {
+        String host = NetUtil.toAddressString(address.getAddress());
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    private static void warnIfOpenFilesTooFew(int maxClients) {
+        OpenFileLimit.current().ifPresent(limit -> {
+            if (maxClients > limit - OpenFileLimit.RESERVED) {
+                log.warn("--max-clients {} exceeds what this process's open-file limit ({}) allows: the system "
+                        + "will refuse connections beyond about {}. Raise the limit (ulimit -n) or lower "
+                        + "--max-clients", maxClients, limit, limit - OpenFileLimit.RESERVED);
+            }
+        });
+    }
+
+    /** Runs {@code source} into the default topic until it ends or the server closes. */
+    public void startSource(Source source, String originName) {
+        SourceRunner runner = new SourceRunner(source, hub, options.defaultTopic(), originName);
+        sources.add(runner);
+        runner.start();
+    }
+
+    /** Where the frames listener is bound (the first address, if several). */
+    public InetSocketAddress framesAddress() {
+        return framesAddress;
+    }
+
+    /** Where the lines listener is bound (the first address, if several). */
+    public InetSocketAddress linesAddress() {
+        return linesAddress;
+    }
+
+    /** The hub. */
+    public Hub hub() {
+        return hub;
+    }
+
+    /** The live sessions. */
+    public SessionRegistry sessions() {
+        return registry;
+    }
+
+    /** Connection and close counters. */
+    public SessionStats sessionStats() {
+        return stats;
+    }
+
+    /** Connections holding a place now (sessions and connections being admitted). */
+    public int connectedClients() {
+        return limiter.connected();
+    }
+
+    /** The options it runs with. */
+    public ServerOptions options() {
+        return options;
+    }
+
+    /** Completes when {@link #close()} has finished. */
+    public CompletableFuture<Void> closeFuture() {
+        return closed;
+    }
+
+    /**
+     * Shuts down gracefully and returns when done; later calls wait for the first to finish. Clients get what
+     * was queued for them within the drain timeout, then a goodbye where their protocol allows.
+     */
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            closed.join();
+            return;
+        }
+        try {
+            drain();
+        } finally {
+            stopEventLoops();
+            log.info("stopped: {} messages published, {} delivered, {} clients served",
+                    hub == null ? 0 : hub.stats().published(), hub == null ? 0 : hub.stats().delivered(),
+                    stats.accepted());
+            closed.complete(null);
+        }
+    }
+
+    private void drain() {
+        if (hub == null) {
+            return;
+        }
+        long deadline = System.nanoTime() + options.drainTimeout().toNanos();
+        List<Session> sessions = registry.all();
+        log.info("shutting down: no longer accepting; delivering what is queued to {} clients (up to {} ms)",
+                sessions.size(), options.drainTimeout().toMillis());
+        for (Channel channel : serverChannels) {
+            channel.close().syncUninterruptibly();
+        }
+        sources.forEach(SourceRunner::stop);
+        sessions.forEach(Session::drainAndClose);
+        for (Session session : sessions) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !session.closeFuture().awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+                break;
+            }
+        }
+        List<Session> stuck = registry.all().stream().filter(s -> !s.closeFuture().isDone()).toList();
+        if (!stuck.isEmpty()) {
+            long undelivered = stuck.stream().mapToLong(Session::queuedBytes).sum();
+            log.warn("drain time ran out: closing {} clients with {} still queued", stuck.size(),
+                    ByteSize.format(undelivered));
+            stuck.forEach(session -> session.abort("drain time ran out"));
+            for (Session session : stuck) {
+                session.closeFuture().awaitUninterruptibly(1, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private void stopEventLoops() {
+        if (acceptGroup != null) {
+            acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (ioGroup != null) {
+            ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package dev.fanout.server;
+
+import dev.fanout.protocol.ByteSize;
+import dev.fanout.protocol.frame.Frames;
+import dev.fanout.protocol.line.Lines;
+import dev.fanout.server.session.QueueLimits;
+import dev.fanout.server.session.SlowConsumerPolicy;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything the server is told at start. Immutable; made by {@link #builder()}, which checks each value and
+ * the rules between values, and names the field and value in its error.
+ *
+ * @param hosts        addresses to listen on; the default is loopback over IPv4 and IPv6
+ * @param framesPort   the frames listener's port; 0 picks a free one
+ * @param linesPort    the lines listener's port; 0 picks a free one
+ * @param defaultTopic the topic raw frames clients use and chat clients start in
+ * @param serverName   the name the greeting gives
+ * @param transport    the I/O transport
+ * @param ioThreads    event-loop threads; 0 means one per core
+ * @param lineFlush    how long a partial line may idle before it counts as complete; zero turns this off
+ * @param drainTimeout how long shutdown may spend delivering what is queued
+ * @param limits       resource limits
+ */
+public record ServerOptions(List<String> hosts, int framesPort, int linesPort, String defaultTopic,
+                            String serverName, TransportChoice transport, int ioThreads, Duration lineFlush,
+                            Duration drainTimeout, LimitOptions limits) {
+
+    /** Default frames port. */
+    public static final int DEFAULT_FRAMES_PORT = 7070;
+    /** Default lines port. */
+    public static final int DEFAULT_LINES_PORT = 7071;
+    /** Default topic: also the room chat clients start in, so chat and streams meet by default. */
+    public static final String DEFAULT_TOPIC = "lobby";
+    /** Default hosts: loopback only, both IP versions; remote clients need an explicit {@code --host}. */
+    public static final List<String> DEFAULT_HOSTS = List.of("127.0.0.1", "::1");
+    /** Default drain time at shutdown: 5 s. */
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(5);
+
+    /** A builder holding every default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds {@link ServerOptions}; every setter takes the value as given and {@link #build()} checks them. */
+    public static final class Builder {
+        private List<String> hosts = DEFAULT_HOSTS;
+        private int framesPort = DEFAULT_FRAMES_PORT;
+        private int linesPort = DEFAULT_LINES_PORT;
+        private String defaultTopic = DEFAULT_TOPIC;
+        private String serverName = "fanout";
+        private TransportChoice transport = TransportChoice.AUTO;
+        private int ioThreads;
+        private Duration lineFlush = Lines.DEFAULT_LINE_FLUSH;
+        private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+        private int maxClients = LimitOptions.DEFAULT_MAX_CLIENTS;
+        private int maxClientsPerAddress;
+        private int maxFrame = Frames.DEFAULT_MAX_FRAME;
+        private int maxLine = Lines.DEFAULT_MAX_LINE;
+        private int maxTopics = LimitOptions.DEFAULT_MAX_TOPICS;
+        private long publishBacklog = LimitOptions.DEFAULT_PUBLISH_BACKLOG;
+        private long queueBytes = QueueLimits.DEFAULT_MAX_BYTES;
+        private int queueMessages = QueueLimits.DEFAULT_MAX_MESSAGES;
+        private SlowConsumerPolicy slowConsumer = SlowConsumerPolicy.DISCONNECT;
+
+        private Builder() {
+        }
+
+        public Builder hosts(List<String> value) {
+            hosts = List.copyOf(value);
+            return this;
+        }
+
+        public Builder framesPort(int value) {
+            framesPort = value;
+            return this;
+        }
+
+        public Builder linesPort(int value) {
+            linesPort = value;
+            return this;
+        }
+
+        public Builder defaultTopic(String value) {
+            defaultTopic = value;
+            return this;
+        }
+
+        public Builder serverName(String value) {
+            serverName = value;
+            return this;
+        }
+
+        public Builder transport(TransportChoice value) {
+            transport = value;
+            return this;
+        }
+
+        public Builder ioThreads(int value) {
+            ioThreads = value;
+            return this;
+        }
+
+        public Builder lineFlush(Duration value) {
+            lineFlush = value;
+            return this;
+        }
+
+        public Builder drainTimeout(Duration value) {
+            drainTimeout = value;
+            return this;
+        }
+
+        public Builder maxClients(int value) {
+            maxClients = value;
+            return this;
+        }
+
+        /** 0 means the same as {@code maxClients}. */
+        public Builder maxClientsPerAddress(int value) {
+            maxClientsPerAddress = value;
+            return this;
+        }
+
+        public Builder maxFrame(int value) {
+            maxFrame = value;
+            return this;
+        }
+
+        public Builder maxLine(int value) {
+            maxLine = value;
+            return this;
+        }
+
+        public Builder maxTopics(int value) {
+            maxTopics = value;
+            return this;
+        }
+
+        public Builder publishBacklog(long value) {
+            publishBacklog = value;
+            return this;
+        }
+
+        public Builder queueBytes(long value) {
+            queueBytes = value;
+            return this;
+        }
+
+        public Builder queueMessages(int value) {
+            queueMessages = value;
+            return this;
+        }
+
+        public Builder slowConsumer(SlowConsumerPolicy value) {
+            slowConsumer = value;
+            return this;
+        }
+
+        /**
+         * Checks every value and returns the options.
+         *
+         * @throws IllegalArgumentException naming the first field that is wrong, its value and the rule
+         */
+        public ServerOptions build() {
+            require(!hosts.isEmpty(), "hosts must name at least one address");
+            port("framesPort", framesPort);
+            port("linesPort", linesPort);
+            require(framesPort == 0 || framesPort != linesPort,
+                    "framesPort and linesPort are both " + framesPort + "; give them different ports");
+            require(defaultTopic != null && defaultTopic.matches("[A-Za-z0-9_.:-]{1,64}"),
+                    "defaultTopic '" + defaultTopic + "' must be 1 to 64 letters, digits, _ - . or :");
+            require(ioThreads >= 0, "ioThreads (" + ioThreads + ") must be 0 (one per core) or more");
+            require(!lineFlush.isNegative(), "lineFlush (" + lineFlush + ") must not be negative");
+            require(!drainTimeout.isNegative(), "drainTimeout (" + drainTimeout + ") must not be negative");
+            require(maxClients >= 1, "maxClients (" + maxClients + ") must be at least 1");
+            require(maxClientsPerAddress >= 0, "maxClientsPerAddress (" + maxClientsPerAddress
+                    + ") must be 0 (same as maxClients) or more");
+            require(maxFrame >= 1, "maxFrame (" + maxFrame + ") must be at least 1 byte");
+            require(maxLine >= 1, "maxLine (" + maxLine + ") must be at least 1 byte");
+            require(maxTopics >= 1, "maxTopics (" + maxTopics + ") must be at least 1");
+            require(queueMessages >= 1, "queueMessages (" + queueMessages + ") must be at least 1");
+            require(maxFrame <= queueBytes, "maxFrame (" + ByteSize.format(maxFrame) + ") exceeds queueBytes ("
+                    + ByteSize.format(queueBytes) + "): a client could never be sent a full-size message");
+            require(maxFrame <= publishBacklog, "maxFrame (" + ByteSize.format(maxFrame)
+                    + ") exceeds publishBacklog (" + ByteSize.format(publishBacklog) + ")");
+            int perAddress = maxClientsPerAddress == 0 ? maxClients : maxClientsPerAddress;
+            require(perAddress <= maxClients, "maxClientsPerAddress (" + maxClientsPerAddress
+                    + ") exceeds maxClients (" + maxClients + ")");
+            LimitOptions limits = new LimitOptions(maxClients, perAddress, maxFrame, maxLine, maxTopics,
+                    publishBacklog, new QueueLimits(queueBytes, queueMessages, slowConsumer));
+            return new ServerOptions(hosts, framesPort, linesPort, defaultTopic, serverName, transport, ioThreads,
+                    lineFlush, drainTimeout, limits);
+        }
+
+        private static void port(String field, int value) {
+            require(value >= 0 && value <= 65535, field + " (" + value + ") must be 0 to 65535; 0 picks a free port");
+        }
+
+        private static void require(boolean rule, String message) {
+            if (!rule) {
+                throw new IllegalArgumentException(message);
+            }
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package dev.fanout.server.console;
+
+import dev.fanout.hub.HubStats;
+import dev.fanout.hub.Origin;
+import dev.fanout.hub.Topic;
+import dev.fanout.protocol.ByteSize;
+import dev.fanout.server.FanoutServer;
+import dev.fanout.server.session.CloseReason;
+import dev.fanout.server.session.Protocol;
+import dev.fanout.server.session.Session;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Reads operator commands line by line and answers on {@code out}. The operator can speak to one chosen
+ * client ({@code /to}), which the tutorial chat servers cannot: there every client's thread reads the same
+ * terminal. Runs on a thread of its own; reading ends at end of input or after {@code /shutdown}.
+ */
+public final class OperatorConsole {
+
+    private static final String HELP = String.join("\n",
+            "operator commands:",
+            "  /list                 every client: id, name, address, protocol, topics, queued bytes",
+            "  /to ID TEXT           send TEXT to client ID only",
+            "  /all TEXT             send TEXT to every client",
+            "  /kick ID [REASON]     disconnect client ID, telling it why",
+            "  /stats                counters since start",
+            "  /shutdown             stop the server gracefully",
+            "  /help                 this list");
+
+    private final FanoutServer server;
+    private final BufferedReader in;
+    private final PrintWriter out;
+    private final Runnable shutdown;
+
+    /**
+     * A console for {@code server}.
+     *
+     * @param shutdown what {@code /shutdown} runs (the caller's graceful stop)
+     */
+    public OperatorConsole(FanoutServer server, BufferedReader in, PrintWriter out, Runnable shutdown) {
+        this.server = server;
+        this.in = in;
+        this.out = out;
+        this.shutdown = shutdown;
+    }
+
+    /** Reads and runs commands until end of input or {@code /shutdown}. */
+    public void run() throws IOException {
+        out.println("operator console: type /help for commands");
+        out.flush();
+        for (String line; (line = in.readLine()) != null; ) {
+            if (!execute(line.trim())) {
+                return;
+            }
+        }
+    }
+
+    /** Runs one command; returns false after {@code /shutdown}. */
+    public boolean execute(String line) {
+        try {
+            return dispatch(line);
+        } finally {
+            out.flush();
+        }
+    }
+
+    private boolean dispatch(String line) {
+        if (line.isEmpty()) {
+            return true;
+        }
+        String[] parts = line.split("\\s+", 2);
+        String argument = parts.length > 1 ? parts[1].trim() : "";
+        switch (parts[0].toLowerCase(Locale.ROOT)) {
+            case "/list" -> list();
+            case "/to" -> to(argument);
+            case "/all" -> all(argument);
+            case "/kick" -> kick(argument);
+            case "/stats" -> stats();
+            case "/help" -> out.println(HELP);
+            case "/shutdown" -> {
+                out.println("shutting down");
+                out.flush();
+                shutdown.run();
+                return false;
+            }
+            default -> out.println(line.startsWith("/")
+                    ? "unknown command " + parts[0] + "; /help lists the commands"
+                    : "plain text is not sent: use /all TEXT for everyone or /to ID TEXT for one client");
+        }
+        return true;
+    }
+
+    private void list() {
+        List<Session> sessions = server.sessions().all();
+        out.printf("%-6s %-20s %-40s %-6s %-24s %s%n", "ID", "NAME", "ADDRESS", "PROTO", "TOPICS", "QUEUED");
+        for (Session s : sessions) {
+            String topics = s.topics().stream().map(Topic::name).collect(Collectors.joining(","));
+            out.printf("%-6d %-20s %-40s %-6s %-24s %s%n", s.id(), s.name(), s.remoteAddress(),
+                    s.protocol().label(), topics, ByteSize.format(s.queuedBytes()));
+        }
+        out.println(sessions.size() + " clients");
+    }
+
+    private void to(String argument) {
+        String[] parts = argument.split("\\s+", 2);
+        if (parts.length < 2 || parts[1].isBlank()) {
+            out.println("usage: /to ID TEXT");
+            return;
+        }
+        Session target = find(parts[0]);
+        if (target != null) {
+            target.sendText(Origin.OPERATOR, parts[1]);
+            out.println("sent to #" + target.id() + " (" + target.name() + ")");
+        }
+    }
+
+    private void all(String text) {
+        if (text.isBlank()) {
+            out.println("usage: /all TEXT");
+            return;
+        }
+        List<Session> sessions = server.sessions().all();
+        sessions.forEach(s -> s.sendText(Origin.OPERATOR, text));
+        out.println("sent to " + sessions.size() + " clients");
+    }
+
+    private void kick(String argument) {
+        String[] parts = argument.split("\\s+", 2);
+        if (parts[0].isEmpty()) {
+            out.println("usage: /kick ID [REASON]");
+            return;
+        }
+        Session target = find(parts[0]);
+        if (target != null) {
+            target.close(CloseReason.KICKED, parts.length > 1 ? parts[1] : null);
+            out.println("disconnected #" + target.id() + " (" + target.name() + ")");
+        }
+    }
+
+    private Session find(String id) {
+        Session session = null;
+        try {
+            session = server.sessions().find(Long.parseLong(id.startsWith("#") ? id.substring(1) : id));
+        } catch (NumberFormatException e) {
+            out.println("'" + id + "' is not a client id; /list shows the ids");
+            return null;
+        }
+        if (session == null || session.isClosed()) {
+            out.println("no client #" + id + "; /list shows who is connected");
+            return null;
+        }
+        return session;
+    }
+
+    private void stats() {
+        HubStats hub = server.hub().stats();
+        List<Session> sessions = server.sessions().all();
+        long frames = sessions.stream().filter(s -> s.protocol() == Protocol.FRAMES).count();
+        out.printf("clients     %d connected (%d frames, %d lines), %d accepted since start%n",
+                sessions.size(), frames, sessions.size() - frames, server.sessionStats().accepted());
+        out.printf("topics      %d%n", server.hub().topics().size());
+        out.printf("messages    %d published (%s), %d delivered, %d dropped (drop-oldest)%n", hub.published(),
+                ByteSize.format(hub.publishedBytes()), hub.delivered(), server.sessionStats().dropped());
+        out.printf("backlog     %s waiting (limit %s), publishers paused %d times%n",
+                ByteSize.format(server.hub().backlog().bytes()), ByteSize.format(server.hub().backlog().limitBytes()),
+                server.hub().backlog().pauses());
+        out.printf("closes      %s%n", server.sessionStats().closes().entrySet().stream()
+                .map(e -> e.getKey().name().toLowerCase(Locale.ROOT) + "=" + e.getValue())
+                .collect(Collectors.joining(" ")));
+    }
+}

@@ -1,0 +1,83 @@
+package dev.fanout.server.frames;
+
+import dev.fanout.server.session.CloseReason;
+import dev.fanout.server.session.SessionContext;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one raw frames client: subscribes it to the default topic and publishes each frame it sends there.
+ * The listener allows half-closed connections, so a tutorial client that shuts down its sending side and only
+ * reads works unchanged. Stateful: one instance per channel.
+ */
+final class RawFramesHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(RawFramesHandler.class);
+
+    private final SessionContext context;
+    private FramesSession session;
+    private boolean published;
+
+    RawFramesHandler(SessionContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        session = new FramesSession(context.registry().nextId(), ctx.channel(), context);
+        session.open();
+        session.subscribe(context.hub().defaultTopic());
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (session.isClosed()) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        published = true;
+        context.hub().publish(context.hub().defaultTopic(), (ByteBuf) msg, session.origin());
+        context.hub().backlog().pauseWhileFull(ctx.channel());
+    }
+
+    /**
+     * The client shut down its sending side. One that never published is a reader (the tutorial client does
+     * this) and keeps receiving; one that published is done, and is closed once its frames are in: its
+     * publisher sees a clean end of stream and knows nothing it sent was lost.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof ChannelInputShutdownEvent && published) {
+            session.close(CloseReason.CLIENT_CLOSED, "finished publishing");
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            session.onWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException || cause.getCause() instanceof TooLongFrameException) {
+            session.close(CloseReason.FRAME_TOO_LARGE, cause.getMessage());
+        } else if (cause instanceof IOException) {
+            session.close(CloseReason.IO_ERROR, cause.getMessage());
+        } else {
+            log.warn("{}: unexpected error", session, cause);
+            session.close(CloseReason.SERVER_ERROR, cause.getClass().getSimpleName());
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package dev.fanout.server.lines;
+
+import dev.fanout.hub.Subscriber;
+import dev.fanout.hub.Topic;
+import dev.fanout.hub.TooManyTopicsException;
+import dev.fanout.server.session.CloseReason;
+import dev.fanout.server.session.Session;
+import dev.fanout.server.session.SessionRegistry;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code /}-commands of the lines protocol. Each answers with notice lines; a bad command or argument
+ * gets one error line and changes nothing. Stateless: one instance serves every session, on its loop.
+ */
+final class ChatCommands {
+
+    /** Letters, digits, {@code _ - .}; up to 32: short enough to read, safe to show. */
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,32}");
+    /** Room (topic) names: letters, digits, {@code _ - . :}; up to 64. */
+    static final Pattern ROOM = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+    /** Names /who shows before it summarises the rest. */
+    static final int WHO_LIMIT = 50;
+
+    private static final String HELP = String.join("\n",
+            "commands:",
+            "  /nick NAME       change your name (letters, digits, _ - . ; up to 32)",
+            "  /join ROOM       leave this room and join ROOM (made if new)",
+            "  /who             list who is in this room",
+            "  /msg NAME TEXT   send TEXT to NAME only",
+            "  /quit            leave",
+            "  /help            this list",
+            "anything else you type goes to everyone in your room; start a line with // to send one that begins"
+                    + " with /");
+
+    private final SessionRegistry registry;
+
+    ChatCommands(SessionRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Runs {@code line}, which starts with '/'. */
+    void execute(LinesSession session, String line) {
+        String[] parts = line.trim().split("\\s+", 2);
+        String command = parts[0].toLowerCase(Locale.ROOT);
+        String argument = parts.length > 1 ? parts[1].trim() : "";
+        switch (command) {
+            case "/help" -> help(session);
+            case "/nick" -> nick(session, argument);
+            case "/join" -> join(session, argument);
+            case "/who" -> who(session);
+            case "/msg" -> msg(session, argument);
+            case "/quit" -> session.close(CloseReason.CLIENT_QUIT, null);
+            default -> session.notice("error: unknown command " + parts[0] + "; type /help for the list");
+        }
+    }
+
+    private static void help(LinesSession session) {
+        for (String text : HELP.split("\n")) {
+            session.notice(text);
+        }
+    }
+
+    private void nick(LinesSession session, String name) {
+        if (!NAME.matcher(name).matches()) {
+            session.notice("error: usage: /nick NAME, where NAME is 1 to 32 letters, digits, _ - or .");
+            return;
+        }
+        if (name.equalsIgnoreCase("operator")) {
+            session.notice("error: the name 'operator' is reserved; choose another");
+            return;
+        }
+        String old = session.name();
+        if (!session.rename(name)) {
+            session.notice("error: the name '" + name + "' is taken; choose another");
+            return;
+        }
+        session.notice("you are now known as " + name);
+        if (session.room() != null && !old.equals(name)) {
+            session.tellRoom(session.room(), old + " is now known as " + name);
+        }
+    }
+
+    private static void join(LinesSession session, String room) {
+        if (!ROOM.matcher(room).matches()) {
+            session.notice("error: usage: /join ROOM, where ROOM is 1 to 64 letters, digits, _ - . or :");
+            return;
+        }
+        if (session.room() != null && session.room().name().equals(room)) {
+            session.notice("you are already in " + room);
+            return;
+        }
+        try {
+            session.join(room);
+        } catch (TooManyTopicsException e) {
+            session.notice("error: " + e.getMessage() + "; join an existing room instead");
+            return;
+        }
+        session.notice("you are now in " + room + " (" + session.room().subscriberCount() + " here)");
+    }
+
+    private static void who(LinesSession session) {
+        Topic room = session.room();
+        List<Subscriber> members = room.subscribers();
+        StringBuilder names = new StringBuilder();
+        int shown = 0;
+        for (Subscriber member : members) {
+            if (shown == WHO_LIMIT) {
+                names.append(", and ").append(members.size() - shown).append(" more");
+                break;
+            }
+            names.append(shown == 0 ? "" : ", ").append(member.name());
+            if (member == session) {
+                names.append(" (you)");
+            }
+            shown++;
+        }
+        session.notice(members.size() + " in " + room.name() + ": " + names);
+    }
+
+    private void msg(LinesSession session, String argument) {
+        String[] parts = argument.split("\\s+", 2);
+        if (parts.length < 2 || parts[0].isEmpty() || parts[1].isBlank()) {
+            session.notice("error: usage: /msg NAME TEXT");
+            return;
+        }
+        Session target = registry.findByName(parts[0]);
+        if (target == null || target.isClosed()) {
+            session.notice("error: nobody is named '" + parts[0] + "'; /who lists your room");
+            return;
+        }
+        target.sendText(session.origin(), parts[1]);
+    }
+}

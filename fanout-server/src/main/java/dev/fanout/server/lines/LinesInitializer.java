@@ -1,0 +1,49 @@
+package dev.fanout.server.lines;
+
+import dev.fanout.protocol.line.LineDecoder;
+import dev.fanout.protocol.line.Lines;
+import dev.fanout.server.session.ConnectionLimiter;
+import dev.fanout.server.session.SessionContext;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import java.time.Duration;
+
+/** Builds the pipeline of each lines connection. Shared by all of them. */
+public final class LinesInitializer extends ChannelInitializer<Channel> {
+
+    private final SessionContext context;
+    private final ConnectionLimiter limiter;
+    private final ChatCommands commands;
+    private final String serverName;
+    private final int maxLine;
+    private final Duration lineFlush;
+
+    /**
+     * Creates the initializer.
+     *
+     * @param serverName named in the greeting
+     * @param maxLine    longest line a client may send, in bytes
+     * @param lineFlush  how long a partial line may idle before it counts as complete; zero turns this off
+     */
+    public LinesInitializer(SessionContext context, ConnectionLimiter limiter, String serverName, int maxLine,
+                            Duration lineFlush) {
+        this.context = context;
+        this.limiter = limiter;
+        this.commands = new ChatCommands(context.registry());
+        this.serverName = serverName;
+        this.maxLine = maxLine;
+        this.lineFlush = lineFlush;
+    }
+
+    @Override
+    protected void initChannel(Channel channel) {
+        if (!limiter.admit(channel, why -> Lines.encode(channel.alloc(), "*** " + serverName + ": " + why))) {
+            return;
+        }
+        channel.pipeline()
+                // 1. bytes to lines, bounded by maxLine; bad lines become LineProblem values, not errors
+                .addLast("lineDecoder", new LineDecoder(maxLine, lineFlush))
+                // 2. the session: chat, commands, delivery
+                .addLast("linesHandler", new LinesHandler(context, commands, serverName, maxLine));
+    }
+}

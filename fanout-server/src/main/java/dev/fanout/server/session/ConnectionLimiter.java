@@ -1,0 +1,114 @@
+package dev.fanout.server.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Admits or refuses each new connection against the server-wide and per-address limits, across all
+ * listeners. A refused client is told why at once (where its protocol allows) and closed; nothing sleeps,
+ * and the next client is admitted the moment a place frees. Thread-safe.
+ */
+public final class ConnectionLimiter {
+
+    private static final Logger log = LoggerFactory.getLogger(ConnectionLimiter.class);
+    /** Refusals are logged at most this often; the ones in between are counted into the next line. */
+    private static final long REFUSAL_LOG_INTERVAL_NANOS = 10_000_000_000L;
+
+    private final int maxClients;
+    private final int maxPerAddress;
+    private final SessionStats stats;
+    private final AtomicInteger connected = new AtomicInteger();
+    /** Holds only addresses with live connections, so it is bounded by maxClients. */
+    private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    private final AtomicLong lastRefusalLog = new AtomicLong(System.nanoTime() - REFUSAL_LOG_INTERVAL_NANOS);
+    private final AtomicLong unloggedRefusals = new AtomicLong();
+
+    /** Limits to {@code maxClients} connections in all, and {@code maxPerAddress} from any one address. */
+    public ConnectionLimiter(int maxClients, int maxPerAddress, SessionStats stats) {
+        this.maxClients = maxClients;
+        this.maxPerAddress = maxPerAddress;
+        this.stats = stats;
+    }
+
+    /**
+     * Admits {@code channel}, or refuses it: counts and logs the refusal, sends the message {@code tell}
+     * makes of the reason and closes, or, for a protocol that cannot say anything ({@code tell} null), resets
+     * the connection. An admitted channel
+     * gives its place back when it closes.
+     *
+     * @return true if admitted
+     */
+    public boolean admit(Channel channel, Function<String, ByteBuf> tell) {
+        InetAddress address = ((InetSocketAddress) channel.remoteAddress()).getAddress();
+        CloseReason refusal = tryAcquire(address);
+        if (refusal == null) {
+            channel.closeFuture().addListener(future -> release(address));
+            return true;
+        }
+        stats.countClose(refusal);
+        String why = refusal == CloseReason.SERVER_FULL
+                ? "server full (" + maxClients + " clients); try again later"
+                : "too many connections from " + address.getHostAddress() + " (limit " + maxPerAddress
+                        + "); close one and try again";
+        logRefusal(channel, why);
+        ByteBuf message = tell == null ? null : tell.apply(why);
+        if (message == null) {
+            // SO_LINGER 0 makes the close an RST: the client cannot mistake it for a normal end of stream.
+            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+            channel.close();
+        } else {
+            channel.writeAndFlush(message).addListener(ChannelFutureListener.CLOSE);
+        }
+        return false;
+    }
+
+    private CloseReason tryAcquire(InetAddress address) {
+        if (connected.incrementAndGet() > maxClients) {
+            connected.decrementAndGet();
+            return CloseReason.SERVER_FULL;
+        }
+        AtomicInteger fromAddress = perAddress.computeIfAbsent(address, a -> new AtomicInteger());
+        if (fromAddress.incrementAndGet() > maxPerAddress) {
+            release(address);
+            return CloseReason.ADDRESS_FULL;
+        }
+        return null;
+    }
+
+    private void release(InetAddress address) {
+        connected.decrementAndGet();
+        perAddress.computeIfPresent(address, (a, count) -> count.decrementAndGet() == 0 ? null : count);
+    }
+
+    private void logRefusal(Channel channel, String why) {
+        long now = System.nanoTime();
+        long last = lastRefusalLog.get();
+        if (now - last >= REFUSAL_LOG_INTERVAL_NANOS && lastRefusalLog.compareAndSet(last, now)) {
+            long others = unloggedRefusals.getAndSet(0);
+            log.warn("refused {}: {}{}", channel.remoteAddress(), why,
+                    others == 0 ? "" : " (and " + others + " more refused since the last such line)");
+        } else {
+            unloggedRefusals.incrementAndGet();
+        }
+    }
+
+    /** Connections holding a place now. */
+    public int connected() {
+        return connected.get();
+    }
+
+    /** The server-wide limit. */
+    public int maxClients() {
+        return maxClients;
+    }
+}

@@ -1,0 +1,14 @@
+package dev.fanout.server.session;
+
+/** The wire protocol a session speaks. */
+public enum Protocol {
+    /** Length-prefixed frames (port 7070 by default). */
+    FRAMES,
+    /** UTF-8 lines for people and scripts (port 7071 by default). */
+    LINES;
+
+    /** Lower-case name, as shown in listings and logs. */
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,304 @@
+package dev.fanout.server.session;
+
+import dev.fanout.hub.Encoding;
+import dev.fanout.hub.Message;
+import dev.fanout.hub.Origin;
+import dev.fanout.hub.Subscriber;
+import dev.fanout.hub.Topic;
+import dev.fanout.protocol.ByteSize;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
+import java.net.SocketAddress;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: number, name, address, protocol, subscriptions and a bounded outbound queue.
+ *
+ * <p>Delivery, writes and closing happen on the connection's event loop; the methods meant for other
+ * threads ({@link #sendText}, {@link #notice}, {@link #close}, {@link #drainAndClose}) hop onto it.
+ * Subclasses supply the protocol's way of showing text, notices and goodbyes.
+ */
+public abstract class Session implements Subscriber {
+
+    private static final Logger log = LoggerFactory.getLogger(Session.class);
+
+    private final long id;
+    private final Channel channel;
+    private final SessionContext context;
+    private final OutboundQueue queue;
+    private final List<Topic> topics = new CopyOnWriteArrayList<>();
+    private volatile String name;
+    private volatile Origin origin;
+    /** Loop-confined writes; volatile so listings on other threads see it. */
+    private volatile CloseReason closeReason;
+    /** Loop-confined: set while the server drains this session before shutting down. */
+    private boolean draining;
+
+    protected Session(long id, Channel channel, SessionContext context) {
+        this.id = id;
+        this.channel = channel;
+        this.context = context;
+        this.name = "client-" + id;
+        this.origin = new Origin(id, name);
+        this.queue = new OutboundQueue(channel, context.queue(), context.stats());
+    }
+
+    /** The wire protocol. */
+    public abstract Protocol protocol();
+
+    /** The form this session's messages take on the wire. */
+    protected abstract Encoding encoding();
+
+    /** Encodes text sent to this client alone (by the operator or another client). */
+    protected abstract ByteBuf encodeText(Origin from, String text);
+
+    /** Encodes a server notice, or returns null where the protocol cannot carry one. */
+    protected abstract ByteBuf encodeNotice(String text);
+
+    /** Registers the session and claims its default name; call once the connection is active. */
+    public void open() {
+        context.registry().add(this);
+        context.registry().claimName(this, name);
+        context.stats().countAccepted();
+        channel.closeFuture().addListener(future -> onChannelClosed());
+        log.debug("{} connected", this);
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** Who this session's messages come from. */
+    public Origin origin() {
+        return origin;
+    }
+
+    /** Takes a new name; false if another session holds it. */
+    public boolean rename(String newName) {
+        String old = name;
+        if (old.equalsIgnoreCase(newName) || context.registry().claimName(this, newName)) {
+            name = newName;
+            origin = new Origin(id, newName);
+            if (!old.equalsIgnoreCase(newName)) {
+                context.registry().releaseName(this, old);
+            }
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public EventLoop eventLoop() {
+        return channel.eventLoop();
+    }
+
+    /** The client's address. */
+    public SocketAddress remoteAddress() {
+        return channel.remoteAddress();
+    }
+
+    /** The topics it is subscribed to. */
+    public List<Topic> topics() {
+        return List.copyOf(topics);
+    }
+
+    /** Bytes queued for the client now (an estimate when read off the event loop). */
+    public long queuedBytes() {
+        return queue.queuedBytes();
+    }
+
+    /** Completes when the connection has closed. */
+    public io.netty.util.concurrent.Future<Void> closeFuture() {
+        return channel.closeFuture();
+    }
+
+    /** Closes at once, dropping whatever is still queued: the end of a shutdown whose drain time ran out. */
+    public void abort(String detail) {
+        close(CloseReason.SHUTDOWN, detail);
+        channel.close();
+    }
+
+    /** True once the session began closing. */
+    public boolean isClosed() {
+        return closeReason != null;
+    }
+
+    /** Why the session closed, or null while it is open. */
+    public CloseReason closeReason() {
+        return closeReason;
+    }
+
+    protected SessionContext context() {
+        return context;
+    }
+
+    protected Channel channel() {
+        return channel;
+    }
+
+    /**
+     * Subscribes to {@code topic}.
+     *
+     * @throws dev.fanout.hub.TooManyTopicsException if the topic is new and the server is at its limit
+     */
+    public Topic subscribe(String topic) {
+        Topic subscribed = context.hub().subscribe(topic, this);
+        if (!topics.contains(subscribed)) {
+            topics.add(subscribed);
+        }
+        return subscribed;
+    }
+
+    public void unsubscribe(Topic topic) {
+        if (topics.remove(topic)) {
+            context.hub().unsubscribe(topic, this);
+        }
+    }
+
+    @Override
+    public void deliver(Message message) {
+        if (closeReason != null) {
+            return;
+        }
+        if (!queue.offer(message.encoded(encoding()))) {
+            close(CloseReason.SLOW_CONSUMER, ByteSize.format(queue.queuedBytes()) + " and "
+                    + queue.waitingMessages() + " messages queued; limits "
+                    + ByteSize.format(context.queue().maxBytes()) + ", " + context.queue().maxMessages()
+                    + " messages");
+        }
+    }
+
+    @Override
+    public void endOfBatch() {
+        queue.flush();
+    }
+
+    /** Sends {@code text} to this client alone, through its queue. Any thread. */
+    public void sendText(Origin from, String text) {
+        onLoop(() -> offerOwned(encodeText(from, text)));
+    }
+
+    /** Sends a server notice, where the protocol can show one. Any thread. */
+    public void notice(String text) {
+        onLoop(() -> offerOwned(encodeNotice(text)));
+    }
+
+    /** Queues a buffer this session owns, then flushes. On the loop. */
+    private void offerOwned(ByteBuf encoded) {
+        if (encoded == null) {
+            return;
+        }
+        try {
+            if (closeReason == null && !queue.offer(encoded)) {
+                close(CloseReason.SLOW_CONSUMER, "outbound queue full");
+            }
+            queue.flush();
+        } finally {
+            encoded.release();
+        }
+    }
+
+    /** The connection can take more bytes: hand it what waits. Called by the protocol handler, on the loop. */
+    public void onWritable() {
+        queue.drain();
+        if (!queue.isEmpty()) {
+            return;
+        }
+        long missed = queue.takeDropped();
+        if (missed > 0 && closeReason == null) {
+            log.info("{} caught up after missing {} messages (slow consumer, drop-oldest)", this, missed);
+            offerOwned(encodeNotice("you missed " + missed + " messages because you read too slowly"));
+        }
+        if (draining) {
+            close(CloseReason.SHUTDOWN, null);
+        }
+    }
+
+    /**
+     * Stops reading from the client, delivers what is already queued, then closes with
+     * {@link CloseReason#SHUTDOWN}. Any thread; the server enforces the deadline.
+     */
+    public void drainAndClose() {
+        onLoop(() -> {
+            if (closeReason != null) {
+                return;
+            }
+            draining = true;
+            channel.config().setAutoRead(false);
+            onWritable();
+        });
+    }
+
+    /**
+     * Closes the session: idempotent; the first reason wins. Tells the client why where the protocol allows
+     * (after what it was already sent), logs once, counts, and cuts the connection after the grace period if
+     * the goodbye cannot be delivered. Any thread.
+     *
+     * @param detail extra words for the log and the client, or null
+     */
+    public void close(CloseReason reason, String detail) {
+        if (!channel.eventLoop().inEventLoop()) {
+            channel.eventLoop().execute(() -> close(reason, detail));
+            return;
+        }
+        if (closeReason != null) {
+            return;
+        }
+        closeReason = reason;
+        for (Topic topic : topics) {
+            unsubscribe(topic);
+        }
+        queue.clear();
+        context.stats().countClose(reason);
+        String why = detail == null ? reason.description() : reason.description() + ": " + detail;
+        if (reason.notable()) {
+            log.info("{} closed: {}", this, why);
+        } else {
+            log.debug("{} closed: {}", this, why);
+        }
+        if (!channel.isActive()) {
+            channel.close();
+            return;
+        }
+        ByteBuf goodbye = encodeNotice("disconnected: " + why);
+        // Closing after an empty write closes once everything before it reached the socket.
+        channel.writeAndFlush(goodbye == null ? Unpooled.EMPTY_BUFFER : goodbye)
+                .addListener(ChannelFutureListener.CLOSE);
+        channel.eventLoop().schedule(() -> {
+            channel.close();
+        }, context.closeGrace().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void onChannelClosed() {
+        if (closeReason == null) {
+            close(CloseReason.CLIENT_CLOSED, null);
+        }
+        context.registry().remove(this);
+    }
+
+    private void onLoop(Runnable task) {
+        if (channel.eventLoop().inEventLoop()) {
+            task.run();
+        } else {
+            channel.eventLoop().execute(task);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "client #" + id + " '" + name + "' " + remoteAddress() + " (" + protocol().label() + ")";
+    }
+}

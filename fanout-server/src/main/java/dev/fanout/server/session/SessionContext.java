@@ -1,0 +1,20 @@
+package dev.fanout.server.session;
+
+import dev.fanout.hub.Hub;
+import java.time.Duration;
+
+/**
+ * What every session needs from the server, bundled so that handlers are built with one argument.
+ *
+ * @param hub        the hub to publish into and subscribe from
+ * @param registry   the live sessions
+ * @param stats      counters
+ * @param queue      outbound queue bounds and policy
+ * @param closeGrace how long a closing session may take to send its last words before it is cut
+ */
+public record SessionContext(Hub hub, SessionRegistry registry, SessionStats stats, QueueLimits queue,
+                             Duration closeGrace) {
+
+    /** Default time a goodbye line may take to reach a client before the connection is cut anyway. */
+    public static final Duration DEFAULT_CLOSE_GRACE = Duration.ofSeconds(1);
+}
