@@ -1,0 +1,100 @@
+package dev.fanout.server.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.fanout.server.FanoutServer;
+import dev.fanout.server.ServerOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
+
+/**
+ * A real fanout server on free ports of 127.0.0.1, and the clients a test opened against it; closing it
+ * closes them all, then the server. Use in try-with-resources or from {@code @AfterEach}.
+ */
+public final class TestServer implements AutoCloseable {
+
+    /** How long tests wait for a condition before failing. */
+    public static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    private final FanoutServer server;
+    private final List<AutoCloseable> clients = new CopyOnWriteArrayList<>();
+
+    private TestServer(FanoutServer server) {
+        this.server = server;
+    }
+
+    /** Starts a server with default options but for ports 0 and IPv4 loopback only. */
+    public static TestServer start() {
+        return start(UnaryOperator.identity());
+    }
+
+    /** Starts a server on ports 0 of IPv4 loopback, with {@code options} applied on top. */
+    public static TestServer start(UnaryOperator<ServerOptions.Builder> options) {
+        ServerOptions.Builder builder = ServerOptions.builder()
+                .hosts(List.of("127.0.0.1"))
+                .framesPort(0)
+                .linesPort(0)
+                .drainTimeout(Duration.ofSeconds(5));
+        return new TestServer(new FanoutServer(options.apply(builder).build()).start());
+    }
+
+    /** The server itself, for assertions on its state. */
+    public FanoutServer server() {
+        return server;
+    }
+
+    /** Where the frames listener is. */
+    public InetSocketAddress frames() {
+        return server.framesAddress();
+    }
+
+    /** Where the lines listener is. */
+    public InetSocketAddress lines() {
+        return server.linesAddress();
+    }
+
+    /** Connects a raw frames client and waits until the server has made its session. */
+    public RawClient rawClient() {
+        int before = server.sessions().size();
+        RawClient client = track(RawClient.connect(frames()));
+        await().atMost(PATIENCE).until(() -> server.sessions().size() > before);
+        return client;
+    }
+
+    /** Connects a lines client and reads its greeting. */
+    public LineClient lineClient() {
+        LineClient client = track(LineClient.connect(lines()));
+        client.awaitLine(line -> line.contains("welcome to"));
+        return client;
+    }
+
+    /** Registers a client to be closed with the server. */
+    public <T extends AutoCloseable> T track(T client) {
+        clients.add(client);
+        return client;
+    }
+
+    /** Waits until {@code n} sessions are live. */
+    public void awaitSessions(int n) {
+        await().atMost(PATIENCE).until(() -> server.sessions().size() == n);
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable client : clients) {
+            try {
+                client.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        server.close();
+    }
+}
