@@ -23,6 +23,9 @@ final class LoopFanout implements Runnable {
     private final AtomicBoolean scheduled = new AtomicBoolean();
     /** Loop-confined. */
     private final ArrayList<Subscriber> members = new ArrayList<>();
+    /** Loop-confined: members that left while a drain was walking the list (a delivery can close a session). */
+    private final ArrayList<Subscriber> leftDuringDrain = new ArrayList<>();
+    private boolean draining;
 
     LoopFanout(EventLoop loop, PublishBacklog backlog, HubStats stats) {
         this.loop = loop;
@@ -48,15 +51,36 @@ final class LoopFanout implements Runnable {
         members.add(subscriber);
     }
 
-    /** Removes a member; on the loop. */
+    /** Removes a member; on the loop. During a drain the removal waits until the drain ends. */
     void remove(Subscriber subscriber) {
-        members.remove(subscriber);
+        if (draining) {
+            leftDuringDrain.add(subscriber);
+        } else {
+            members.remove(subscriber);
+        }
     }
 
-    /** The drain task: on the loop. */
+    /**
+     * The drain task: on the loop. Removing a member from the list while walking it would shift the rest and
+     * skip the next member, so removals made meanwhile (a session closed by its own delivery) wait until the
+     * walk ends.
+     */
     @Override
     public void run() {
         scheduled.set(false);
+        draining = true;
+        try {
+            drain();
+        } finally {
+            draining = false;
+            if (!leftDuringDrain.isEmpty()) {
+                members.removeAll(leftDuringDrain);
+                leftDuringDrain.clear();
+            }
+        }
+    }
+
+    private void drain() {
         long delivered = 0;
         long drainedBytes = 0;
         for (Message message; (message = pending.poll()) != null; ) {
