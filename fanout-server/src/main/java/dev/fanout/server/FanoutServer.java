@@ -89,10 +89,12 @@ public final class FanoutServer implements AutoCloseable {
         SessionContext context = new SessionContext(hub, registry, stats, limits.queue(),
                 SessionContext.DEFAULT_CLOSE_GRACE);
         try {
-            framesAddress = bind(transport, "frames", options.framesPort(),
+            // Frames clients may half-close and keep reading: the tutorial client does.
+            framesAddress = bind(transport, "frames", options.framesPort(), true,
                     new FramesInitializer(context, limiter, limits.maxFrame()),
                     "raw frames of topic '" + options.defaultTopic() + "'");
-            linesAddress = bind(transport, "lines", options.linesPort(),
+            // A lines client whose input ends has left: telnet and nc close both ways.
+            linesAddress = bind(transport, "lines", options.linesPort(), false,
                     new LinesInitializer(context, limiter, options.serverName() + " " + Version.VERSION,
                             limits.maxLine(), options.lineFlush()),
                     "chat, starting in room '" + options.defaultTopic() + "'");
@@ -109,8 +111,8 @@ public final class FanoutServer implements AutoCloseable {
         return this;
     }
 
-    private InetSocketAddress bind(Transport transport, String protocol, int port, ChannelInitializer<Channel> init,
-                                   String purpose) {
+    private InetSocketAddress bind(Transport transport, String protocol, int port, boolean allowHalfClosure,
+                                   ChannelInitializer<Channel> init, String purpose) {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptGroup, ioGroup)
                 .channel(transport.serverChannel())
@@ -118,8 +120,7 @@ public final class FanoutServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
-                // A client that shuts down its sending side still wants to receive.
-                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, allowHalfClosure)
                 .childHandler(init);
         List<InetSocketAddress> bound = new ArrayList<>();
         int chosenPort = port;

@@ -17,7 +17,7 @@ public enum CloseReason {
     /** The operator removed the client. */
     KICKED("removed by the operator", true),
     /** The server is shutting down. */
-    SHUTDOWN("server shutting down", true),
+    SHUTDOWN("server shutting down", false),
     /** The connection failed (reset, broken pipe). */
     IO_ERROR("network error", true),
     /** A fault in the server while serving this client; logged with its stack trace. */

@@ -47,6 +47,15 @@ public final class LineClient implements AutoCloseable {
         }
     }
 
+    /** Reads lines from an already connected socket. */
+    public static LineClient over(Socket socket) {
+        try {
+            return new LineClient(socket);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private void readLines() {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
                 StandardCharsets.UTF_8))) {
@@ -107,10 +116,12 @@ public final class LineClient implements AutoCloseable {
     public List<String> awaitEnd() {
         List<String> seen = new ArrayList<>();
         awaitLine(line -> {
+            if (line.equals(END)) {
+                return true;
+            }
             seen.add(line);
-            return line.equals(END);
+            return false;
         });
-        seen.remove(seen.size() - 1);
         return seen;
     }
 

@@ -4,9 +4,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.fanout.server.FanoutServer;
 import dev.fanout.server.ServerOptions;
+import dev.fanout.server.session.Session;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -71,6 +73,14 @@ public final class TestServer implements AutoCloseable {
         LineClient client = track(LineClient.connect(lines()));
         client.awaitLine(line -> line.contains("welcome to"));
         return client;
+    }
+
+    /** The server's session for a client socket, found by its address (numbers follow activation order). */
+    public Session sessionOf(Socket client) {
+        return server.sessions().all().stream()
+                .filter(session -> session.remoteAddress().equals(client.getLocalSocketAddress()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no session for " + client.getLocalSocketAddress()));
     }
 
     /** Registers a client to be closed with the server. */
