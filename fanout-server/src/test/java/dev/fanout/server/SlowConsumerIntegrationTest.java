@@ -12,6 +12,7 @@ import dev.fanout.server.testing.TestServer;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -88,7 +89,8 @@ class SlowConsumerIntegrationTest {
                     publisher.send(body);
                     if ((i + 1) % BATCH == 0) {
                         int sent = i + 1;
-                        await().until(() -> caughtUp(counts, progress, sent));
+                        await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                                .until(() -> caughtUp(counts, progress, sent));
                     }
                 }
                 for (Future<Integer> count : counts) {

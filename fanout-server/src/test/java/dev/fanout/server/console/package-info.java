@@ -1,0 +1,2 @@
+/** Tests of the operator console. */
+package dev.fanout.server.console;
