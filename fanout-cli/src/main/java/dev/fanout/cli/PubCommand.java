@@ -38,6 +38,8 @@ final class PubCommand implements Callable<Integer> {
 
     /** How long to wait, after the last frame, for the server to confirm it has taken everything. */
     private static final long FINISH_TIMEOUT_SECONDS = 30;
+    private static final String REFUSAL_HINT = " (the server may be full or may have refused a frame over its "
+            + "--max-frame: see its log)";
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "[HOST:]PORT", defaultValue = "7070",
             converter = Endpoint.Converter.class, description = "The server's frames port.")
@@ -69,7 +71,7 @@ final class PubCommand implements Callable<Integer> {
                 throw new CommandFailure("sent " + sent + " messages, then " + e.getCause().getMessage());
             }
             if (end != null) {
-                throw new CommandFailure("sent " + sent + " messages, then " + end);
+                throw new CommandFailure("sent " + sent + " messages, then " + end + REFUSAL_HINT);
             }
         }
         return 0;
@@ -95,7 +97,7 @@ final class PubCommand implements Callable<Integer> {
                 }
                 if (serverEnd.isDone()) {
                     throw new CommandFailure("the server closed the connection after " + sent + " messages: "
-                            + describeEnd(serverEnd) + " (see the server's log)");
+                            + describeEnd(serverEnd) + REFUSAL_HINT);
                 }
                 out.write(payload);
                 sent++;
@@ -105,7 +107,8 @@ final class PubCommand implements Callable<Integer> {
             }
             out.flush();
         } catch (IOException e) {
-            throw new CommandFailure("the server went away after " + sent + " messages: " + e.getMessage());
+            throw new CommandFailure("the server went away after " + sent + " messages were sent: "
+                    + e.getMessage() + REFUSAL_HINT);
         }
         return sent;
     }

@@ -1,0 +1,85 @@
+package dev.fanout.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fanout.server.testing.LineClient;
+import dev.fanout.server.testing.RawClient;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class ServeProcessTest {
+
+    private static final Pattern LISTENER = Pattern.compile("(frames|lines) listener on 127\\.0\\.0\\.1:(\\d+)");
+
+    private static int port(CliProcess serve, String protocol) {
+        String line = serve.awaitStderr(text -> text.contains(protocol + " listener on"));
+        Matcher matcher = LISTENER.matcher(line);
+        assertThat(matcher.find()).as(line).isTrue();
+        return Integer.parseInt(matcher.group(2));
+    }
+
+    private static CliProcess serve(String... extra) {
+        String[] base = {"serve", "--host", "127.0.0.1", "--port", "0", "--lines-port", "0", "--no-console"};
+        String[] args = new String[base.length + extra.length];
+        System.arraycopy(base, 0, args, 0, base.length);
+        System.arraycopy(extra, 0, args, base.length, extra.length);
+        return CliProcess.start(args);
+    }
+
+    @Test
+    void sigterm_shutsDownGracefully_tellsClients_andExitsZero() throws Exception {
+        try (CliProcess serve = serve()) {
+            int frames = port(serve, "frames");
+            int lines = port(serve, "lines");
+            serve.awaitStderr(line -> line.contains("ready"));
+            try (LineClient person = LineClient.connect(new InetSocketAddress("127.0.0.1", lines));
+                 RawClient program = RawClient.connect(new InetSocketAddress("127.0.0.1", frames))) {
+                person.awaitLine(line -> line.contains("welcome to"));
+                program.send("last words");
+                person.awaitLine("client-2: last words");
+
+                serve.terminate();
+                assertThat(person.awaitEnd()).last().isEqualTo("*** disconnected: server shutting down");
+                assertThat(program.read()).isNull();
+            }
+            assertThat(serve.awaitExit()).isZero();
+            assertThat(serve.stderr()).anyMatch(line -> line.contains("shutting down gracefully"))
+                    .anyMatch(line -> line.contains("stopped: 1 messages published"));
+        }
+    }
+
+    @Test
+    void secondSignal_duringAStuckDrain_exitsAtOnce() throws Exception {
+        try (CliProcess serve = serve("--drain-timeout", "10m", "--queue-bytes", "256MiB")) {
+            int frames = port(serve, "frames");
+            serve.awaitStderr(line -> line.contains("ready"));
+            try (Socket stuck = new Socket();
+                 RawClient publisher = RawClient.connect(new InetSocketAddress("127.0.0.1", frames))) {
+                stuck.setReceiveBufferSize(4096);
+                stuck.connect(new InetSocketAddress("127.0.0.1", frames));
+                // 32 MiB for a client that reads nothing: far more than the kernel buffers, so the drain waits.
+                byte[] body = new byte[64 * 1024];
+                for (int i = 0; i < 512; i++) {
+                    publisher.send(body);
+                }
+                serve.terminate();
+                serve.awaitStderr(line -> line.contains("shutting down gracefully"));
+                serve.awaitStderr(line -> line.contains("delivering what is queued"));
+                serve.terminate();
+                assertThat(serve.awaitExit()).isEqualTo(1);
+            }
+            assertThat(serve.stderr()).anyMatch(line -> line.contains("second signal: stopping at once"));
+        }
+    }
+
+    @Test
+    void badOption_exitsNonZeroWithAMessageNamingIt() throws Exception {
+        try (CliProcess serve = serve("--max-frame", "2MiB", "--queue-bytes", "1MiB")) {
+            assertThat(serve.awaitExit()).isEqualTo(1);
+            assertThat(serve.stderr()).anyMatch(line -> line.contains("maxFrame (2 MiB) exceeds queueBytes (1 MiB)"));
+        }
+    }
+}
