@@ -67,10 +67,11 @@ final class ChatCommand implements Callable<Integer> {
                 System.err.println("fanout chat: connection lost: " + e.getMessage());
             }
         }
-        if (!leaving.get()) {
+        boolean asked = leaving.get();
+        if (!asked) {
             System.err.println("fanout chat: the server closed the connection");
         }
-        done.complete(leaving.get() ? 0 : 1);
+        done.complete(asked ? 0 : 1);
     }
 
     private static void sendTyped(OutputStream toServer, AtomicBoolean leaving, CompletableFuture<Integer> done) {

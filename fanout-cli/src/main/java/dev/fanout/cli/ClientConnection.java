@@ -34,7 +34,9 @@ final class ClientConnection {
                     + "; is the server running? (" + serverHint + ")");
         } catch (IOException e) {
             closeQuietly(socket);
-            throw new CommandFailure("cannot connect to " + endpoint + ": " + e.getMessage());
+            // A full server resets a raw frames connection at once, sometimes before connect() returns.
+            String hint = String.valueOf(e.getMessage()).contains("reset") ? " (the server may be full: see its log)" : "";
+            throw new CommandFailure("cannot connect to " + endpoint + ": " + e.getMessage() + hint);
         }
     }
 

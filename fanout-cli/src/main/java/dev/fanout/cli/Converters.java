@@ -37,12 +37,15 @@ final class Converters {
         }
     }
 
-    /** {@code 300ms}, {@code 5s}, {@code 2m}, or ISO-8601 such as {@code PT5S}. */
+    /** {@code 0}, {@code 300ms}, {@code 5s}, {@code 2m}, or ISO-8601 such as {@code PT5S}. */
     static final class Time implements ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
             String s = value.trim().toLowerCase(Locale.ROOT);
             try {
+                if (s.equals("0")) {
+                    return Duration.ZERO;
+                }
                 if (s.startsWith("pt")) {
                     return Duration.parse(s.toUpperCase(Locale.ROOT));
                 }

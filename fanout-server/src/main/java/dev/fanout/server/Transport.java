@@ -23,7 +23,10 @@ record Transport(String name, IoHandlerFactory ioHandlers, Class<? extends Serve
         boolean epoll = switch (choice) {
             case AUTO -> Epoll.isAvailable();
             case EPOLL -> {
-                Epoll.ensureAvailability();
+                if (!Epoll.isAvailable()) {
+                    throw new IllegalStateException("the epoll transport is not available here ("
+                            + Epoll.unavailabilityCause() + "); use --transport nio or auto");
+                }
                 yield true;
             }
             case NIO -> false;

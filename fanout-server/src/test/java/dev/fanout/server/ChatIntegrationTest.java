@@ -106,6 +106,32 @@ class ChatIntegrationTest {
     }
 
     @Test
+    void lastLineWithoutNewline_sentJustBeforeClosing_stillReachesTheRoom() throws Exception {
+        LineClient reader = server.lineClient();
+        LineClient leaving = server.lineClient();
+        leaving.sendRaw("bye without a newline".getBytes(StandardCharsets.UTF_8));
+        leaving.close();
+        reader.awaitLine("client-2: bye without a newline");
+    }
+
+    @Test
+    void msg_toAFramesClient_isRefused() throws Exception {
+        LineClient person = server.lineClient();
+        server.rawClient();
+        person.send("/msg client-2 psst");
+        person.awaitLine("*** error: client-2 is a program on the frames port, not a chat client");
+    }
+
+    @Test
+    void nick_defaultNameOfAnotherClient_isRefused() throws Exception {
+        LineClient person = server.lineClient();
+        person.send("/nick client-7");
+        person.awaitLine("*** error: names like client-N are kept for new clients; choose another");
+        person.send("/nick client-1");
+        person.awaitLine("*** you are now known as client-1");
+    }
+
+    @Test
     void quit_closesWithAGoodbye() throws Exception {
         LineClient client = server.lineClient();
         client.send("/quit");

@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
  * {@link LineProblem} for each rejected one, so the next handler can answer with an error and carry on.
  *
  * <p>A partial line that stays idle for {@code lineFlush} is emitted as if it had ended: clients written
- * from tutorials send each message as one write with no newline. A partial line at end of stream is
- * emitted too. Stateful: one instance per channel.
+ * from tutorials send each message as one write with no newline. For the same clients, an over-long line
+ * that was being discarded ends when they go idle, not only at the next line end. A partial line at end of
+ * stream is emitted too. Stateful: one instance per channel.
  */
 public final class LineDecoder extends ByteToMessageDecoder {
 
@@ -53,6 +54,7 @@ public final class LineDecoder extends ByteToMessageDecoder {
             if (discarding) {
                 if (end < 0) {
                     in.skipBytes(in.readableBytes());
+                    scheduleFlush(ctx);
                     return;
                 }
                 in.readerIndex(end + 1);
@@ -65,9 +67,8 @@ public final class LineDecoder extends ByteToMessageDecoder {
                     out.add(LineProblem.TOO_LONG);
                     in.skipBytes(in.readableBytes());
                     discarding = true;
-                } else if (lineFlushNanos > 0) {
-                    flushTimer = ctx.executor().schedule(() -> flushPartial(ctx), lineFlushNanos, TimeUnit.NANOSECONDS);
                 }
+                scheduleFlush(ctx);
                 return;
             }
             int length = end - in.readerIndex();
@@ -91,10 +92,21 @@ public final class LineDecoder extends ByteToMessageDecoder {
         cancelFlushTimer();
     }
 
+    private void scheduleFlush(ChannelHandlerContext ctx) {
+        if (lineFlushNanos > 0) {
+            flushTimer = ctx.executor().schedule(() -> flushPartial(ctx), lineFlushNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** The client went idle mid-line: what it sent counts as a whole line; a discarded over-long line ends. */
     private void flushPartial(ChannelHandlerContext ctx) {
         flushTimer = null;
+        if (discarding) {
+            discarding = false;
+            return;
+        }
         ByteBuf pending = internalBuffer();
-        if (discarding || !pending.isReadable() || !ctx.channel().isActive()) {
+        if (!pending.isReadable() || !ctx.channel().isActive()) {
             return;
         }
         Object line = lineOrProblem(pending, pending.readableBytes());

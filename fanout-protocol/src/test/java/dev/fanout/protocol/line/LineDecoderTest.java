@@ -90,6 +90,20 @@ class LineDecoderTest {
     }
 
     @Test
+    void oversizedLine_fromAClientThatSendsNoNewlines_endsWhenTheClientGoesIdle() {
+        EmbeddedChannel channel = channel(8);
+        channel.writeInbound(utf8("far too long for the limit"));
+        assertThat(readAll(channel)).containsExactly(LineProblem.TOO_LONG);
+        channel.advanceTimeBy(300, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        channel.writeInbound(utf8("short"));
+        channel.advanceTimeBy(300, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(readAll(channel)).containsExactly("short");
+        channel.finish();
+    }
+
+    @Test
     void decode_invalidUtf8_reportsAndCarriesOn() {
         EmbeddedChannel channel = channel(64);
         ByteBuf wire = Unpooled.buffer();

@@ -25,8 +25,8 @@ public final class OperatorConsole {
     private static final String HELP = String.join("\n",
             "operator commands:",
             "  /list                 every client: id, name, address, protocol, topics, queued bytes",
-            "  /to ID TEXT           send TEXT to client ID only",
-            "  /all TEXT             send TEXT to every client",
+            "  /to ID TEXT           send TEXT to client ID only (a frames client gets it as one frame)",
+            "  /all TEXT             send TEXT to every chat (lines) client",
             "  /kick ID [REASON]     disconnect client ID, telling it why",
             "  /stats                counters since start",
             "  /shutdown             stop the server gracefully",
@@ -119,14 +119,17 @@ public final class OperatorConsole {
         }
     }
 
+    /** To every chat client. Frames clients are programs reading a stream: a chat line would corrupt it. */
     private void all(String text) {
         if (text.isBlank()) {
             out.println("usage: /all TEXT");
             return;
         }
-        List<Session> sessions = server.sessions().all();
-        sessions.forEach(s -> s.sendText(Origin.OPERATOR, text));
-        out.println("sent to " + sessions.size() + " clients");
+        List<Session> people = server.sessions().all().stream()
+                .filter(s -> s.protocol() == Protocol.LINES)
+                .toList();
+        people.forEach(s -> s.sendText(Origin.OPERATOR, text));
+        out.println("sent to " + people.size() + " chat clients (frames clients are not sent chat text)");
     }
 
     private void kick(String argument) {

@@ -62,6 +62,12 @@ final class RawFramesHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        session.onInactive();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
             session.onWritable();

@@ -4,6 +4,7 @@ import dev.fanout.hub.Subscriber;
 import dev.fanout.hub.Topic;
 import dev.fanout.hub.TooManyTopicsException;
 import dev.fanout.server.session.CloseReason;
+import dev.fanout.server.session.Protocol;
 import dev.fanout.server.session.Session;
 import dev.fanout.server.session.SessionRegistry;
 import java.util.List;
@@ -20,6 +21,8 @@ final class ChatCommands {
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,32}");
     /** Room (topic) names: letters, digits, {@code _ - . :}; up to 64. */
     static final Pattern ROOM = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+    /** The default names new clients get: reserved, so no one can take a future client's name. */
+    static final Pattern DEFAULT_NAME = Pattern.compile("(?i)client-\\d+");
     /** Names /who shows before it summarises the rest. */
     static final int WHO_LIMIT = 50;
 
@@ -69,6 +72,10 @@ final class ChatCommands {
         }
         if (name.equalsIgnoreCase("operator")) {
             session.notice("error: the name 'operator' is reserved; choose another");
+            return;
+        }
+        if (DEFAULT_NAME.matcher(name).matches() && !name.equalsIgnoreCase("client-" + session.id())) {
+            session.notice("error: names like client-N are kept for new clients; choose another");
             return;
         }
         String old = session.name();
@@ -128,6 +135,11 @@ final class ChatCommands {
         Session target = registry.findByName(parts[0]);
         if (target == null || target.isClosed()) {
             session.notice("error: nobody is named '" + parts[0] + "'; /who lists your room");
+            return;
+        }
+        if (target.protocol() != Protocol.LINES) {
+            // A frames client is a program reading a stream: a chat line in it would be corrupt data.
+            session.notice("error: " + target.name() + " is a program on the frames port, not a chat client");
             return;
         }
         target.sendText(session.origin(), parts[1]);

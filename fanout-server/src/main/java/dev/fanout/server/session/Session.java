@@ -283,10 +283,18 @@ public abstract class Session implements Subscriber {
     }
 
     private void onChannelClosed() {
+        context.registry().remove(this);
+    }
+
+    /**
+     * The connection is gone: closes the session as {@link CloseReason#CLIENT_CLOSED} unless it already
+     * closed for another reason. The protocol handler calls this from {@code channelInactive}, which comes
+     * after its decoder has handed over the last input, so a last line sent just before closing still counts.
+     */
+    public void onInactive() {
         if (closeReason == null) {
             close(CloseReason.CLIENT_CLOSED, null);
         }
-        context.registry().remove(this);
     }
 
     private void onLoop(Runnable task) {

@@ -66,6 +66,9 @@ public final class SourceRunner {
                 log.info("source {} ended after {} messages; clients stay connected", source.describe(),
                         published.get());
             }
+        } catch (java.io.EOFException e) {
+            log.error("source {} ended inside a frame after {} messages; it is stopped, the server goes on",
+                    source.describe(), published.get());
         } catch (IOException e) {
             log.error("source {} failed after {} messages: {}; it is stopped, the server goes on",
                     source.describe(), published.get(), e.getMessage());

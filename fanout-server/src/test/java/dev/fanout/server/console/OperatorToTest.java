@@ -47,7 +47,12 @@ class OperatorToTest {
             });
             assertThat(before).noneMatch(line -> line.contains("only for you"));
         }
-        assertThat(program.readText()).isEqualTo("marker");
+        assertThat(output.toString()).contains("sent to 3 chat clients");
+        // /all is chat text: the program reading the frames stream gets only what is sent to it alone.
+        long programId = server.server().sessions().all().stream()
+                .filter(s -> s.protocol() == dev.fanout.server.session.Protocol.FRAMES).findFirst().orElseThrow().id();
+        console.execute("/to " + programId + " for the program");
+        assertThat(program.readText()).isEqualTo("for the program");
     }
 
     @Test
