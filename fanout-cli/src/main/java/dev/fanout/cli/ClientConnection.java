@@ -35,7 +35,9 @@ final class ClientConnection {
         } catch (IOException e) {
             closeQuietly(socket);
             // A full server resets a raw frames connection at once, sometimes before connect() returns.
-            String hint = String.valueOf(e.getMessage()).contains("reset") ? " (the server may be full: see its log)" : "";
+            String hint = String.valueOf(e.getMessage()).contains("reset")
+                    ? " (the server may be full: see its log)"
+                    : "";
             throw new CommandFailure("cannot connect to " + endpoint + ": " + e.getMessage() + hint);
         }
     }
