@@ -41,7 +41,8 @@ class ShutdownIntegrationTest {
             ByteBuffer.wrap(body).putInt(0, i);
             publisher.send(body);
         }
-        // Far more than the sockets hold: some of it now waits in the server's queue.
+        // Every message is in, and far more than the sockets hold: some of it waits in the server's queue.
+        await().until(() -> server.server().hub().stats().published() == messages);
         await().until(() -> queued.queuedBytes() > 0);
 
         CompletableFuture<Void> closing = CompletableFuture.runAsync(server.server()::close);
