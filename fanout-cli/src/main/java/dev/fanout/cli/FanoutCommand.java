@@ -12,10 +12,10 @@ import picocli.CommandLine.IVersionProvider;
         subcommands = {ServeCommand.class, SubCommand.class, PubCommand.class, ChatCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
-            "  ./fanout serve                        run a hub: frames on 7070, chat on 7071",
+            "  ./fanout serve                        frames on 7070, chat on 7071",
             "  telnet localhost 7071                 chat with everyone connected",
             "  producer | ./fanout serve --source stdin   fan out a program's output",
-            "  ./fanout sub 7070                     print every message of the default topic",
+            "  ./fanout sub 7070                     print every message of the stream",
             "  echo hello | ./fanout pub 7070        publish one message",
             "  ./fanout chat 7071 --nick alice       chat from this terminal",
             "",

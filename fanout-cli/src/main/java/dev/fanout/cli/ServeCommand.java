@@ -31,18 +31,19 @@ import picocli.CommandLine.Option;
         },
         footerHeading = "%nExamples:%n",
         footer = {
-            "  ./fanout serve                                   loopback only, ports 7070 and 7071",
-            "  ./fanout serve --host :: --port 9000             every interface, IPv4 and IPv6",
-            "  tail -f app.log | ./fanout serve --source stdin  each line becomes a message",
+            "  ./fanout serve                         loopback only, ports 7070 and 7071",
+            "  ./fanout serve --host :: --port 9000   all interfaces, IPv4 and IPv6",
+            "  tail -f app.log | ./fanout serve --source stdin",
+            "                                         each log line becomes a message",
             "  ./fanout serve --slow-consumer drop-oldest --queue-bytes 1MiB",
-            "  ./fanout serve --port 0 --lines-port 0           pick free ports (logged at start)"
+            "  ./fanout serve --port 0 --lines-port 0 free ports, logged at start"
         })
 final class ServeCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
 
     @Option(names = "--host", paramLabel = "ADDRESS",
-            description = "Address to listen on; repeat for several. Default: 127.0.0.1 and ::1 (loopback). "
+            description = "Address to listen on; repeat for several. The default is loopback only; "
                     + "'::' accepts IPv6 and IPv4 from anywhere.")
     private List<String> hosts = ServerOptions.DEFAULT_HOSTS;
 

@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
         footer = {
             "  ./fanout sub                     from 127.0.0.1:7070",
             "  ./fanout sub 9000 --count 10     exit after ten messages",
-            "  ./fanout sub [::1]:7070 --raw > stream.bin   payloads unchanged, no separators"
+            "  ./fanout sub [::1]:7070 --raw > out.bin   payloads only, nothing between"
         })
 final class SubCommand implements Callable<Integer> {
 

@@ -90,7 +90,7 @@ public final class OperatorConsole {
             }
             default -> out.println(line.startsWith("/")
                     ? "unknown command " + parts[0] + "; /help lists the commands"
-                    : "plain text is not sent: use /all TEXT for everyone or /to ID TEXT for one client");
+                    : "plain text is not sent: use /all TEXT for every chat client or /to ID TEXT for one client");
         }
         return true;
     }

@@ -1,0 +1,70 @@
+package dev.fanout.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.fanout.server.testing.TestServer;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+class StartupLogTest {
+
+    private final Logger logger = (Logger) LoggerFactory.getLogger(FanoutServer.class);
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+
+    @BeforeEach
+    void capture() {
+        appender.start();
+        logger.addAppender(appender);
+    }
+
+    @AfterEach
+    void release() {
+        logger.detachAppender(appender);
+    }
+
+    private List<String> lines(Level level) {
+        return appender.list.stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage)
+                .toList();
+    }
+
+    @Test
+    void start_logsOneLinePerListenerWithItsBoundAddress() {
+        try (TestServer server = TestServer.start()) {
+            assertThat(lines(Level.INFO))
+                    .contains("frames listener on 127.0.0.1:" + server.frames().getPort()
+                            + ": raw frames of topic 'lobby'")
+                    .contains("lines listener on 127.0.0.1:" + server.lines().getPort()
+                            + ": chat, starting in room 'lobby'")
+                    .anyMatch(line -> line.startsWith("fanout ") && line.contains(" ready: "));
+        }
+    }
+
+    @Test
+    void start_withMaxClientsAboveTheOpenFileLimit_warns() {
+        TestServer.start(options -> options.maxClients(10_000_000)).close();
+        assertThat(lines(Level.WARN)).anyMatch(line -> line.startsWith("--max-clients 10000000 exceeds what "
+                + "this process's open-file limit"));
+    }
+
+    @Test
+    void start_withMaxClientsWithinTheOpenFileLimit_doesNotWarn() {
+        TestServer.start(options -> options.maxClients(100)).close();
+        assertThat(lines(Level.WARN)).noneMatch(line -> line.contains("open-file limit"));
+    }
+
+    @Test
+    void close_logsShutdownAndASummary() {
+        TestServer server = TestServer.start();
+        server.close();
+        assertThat(lines(Level.INFO))
+                .anyMatch(line -> line.startsWith("shutting down: no longer accepting"))
+                .anyMatch(line -> line.startsWith("stopped: 0 messages published"));
+    }
+}
