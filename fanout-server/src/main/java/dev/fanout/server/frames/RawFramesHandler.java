@@ -1,25 +1,21 @@
 package dev.fanout.server.frames;
 
 import dev.fanout.server.session.CloseReason;
+import dev.fanout.server.session.Session;
 import dev.fanout.server.session.SessionContext;
+import dev.fanout.server.session.SessionHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.ReferenceCountUtil;
-import java.io.IOException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Serves one raw frames client: subscribes it to the default topic and publishes each frame it sends there.
  * The listener allows half-closed connections, so a tutorial client that shuts down its sending side and only
  * reads works unchanged. Stateful: one instance per channel.
  */
-final class RawFramesHandler extends ChannelInboundHandlerAdapter {
-
-    private static final Logger log = LoggerFactory.getLogger(RawFramesHandler.class);
+final class RawFramesHandler extends SessionHandler {
 
     private final SessionContext context;
     private FramesSession session;
@@ -62,28 +58,13 @@ final class RawFramesHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        session.onInactive();
-        ctx.fireChannelInactive();
+    protected Session session() {
+        return session;
     }
 
     @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable()) {
-            session.onWritable();
-        }
-        ctx.fireChannelWritabilityChanged();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException || cause.getCause() instanceof TooLongFrameException) {
-            session.close(CloseReason.FRAME_TOO_LARGE, cause.getMessage());
-        } else if (cause instanceof IOException) {
-            session.close(CloseReason.IO_ERROR, cause.getMessage());
-        } else {
-            log.warn("{}: unexpected error", session, cause);
-            session.close(CloseReason.SERVER_ERROR, cause.getClass().getSimpleName());
-        }
+    protected CloseReason reasonFor(Throwable cause) {
+        boolean tooLong = cause instanceof TooLongFrameException || cause.getCause() instanceof TooLongFrameException;
+        return tooLong ? CloseReason.FRAME_TOO_LARGE : null;
     }
 }

@@ -1,22 +1,17 @@
 package dev.fanout.server.lines;
 
 import dev.fanout.protocol.line.LineProblem;
-import dev.fanout.server.session.CloseReason;
+import dev.fanout.server.session.Session;
 import dev.fanout.server.session.SessionContext;
+import dev.fanout.server.session.SessionHandler;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import java.io.IOException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Serves one lines client: greets it, publishes its plain lines to its room, runs its commands and answers
  * rejected lines with an error. Stateful: one instance per channel.
  */
-final class LinesHandler extends ChannelInboundHandlerAdapter {
-
-    private static final Logger log = LoggerFactory.getLogger(LinesHandler.class);
+final class LinesHandler extends SessionHandler {
 
     private final SessionContext context;
     private final ChatCommands commands;
@@ -72,26 +67,7 @@ final class LinesHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        session.onInactive();
-        ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable()) {
-            session.onWritable();
-        }
-        ctx.fireChannelWritabilityChanged();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
-            session.close(CloseReason.IO_ERROR, cause.getMessage());
-        } else {
-            log.warn("{}: unexpected error", session, cause);
-            session.close(CloseReason.SERVER_ERROR, cause.getClass().getSimpleName());
-        }
+    protected Session session() {
+        return session;
     }
 }
