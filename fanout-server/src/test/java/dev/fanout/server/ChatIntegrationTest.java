@@ -132,6 +132,17 @@ class ChatIntegrationTest {
     }
 
     @Test
+    void leaving_isAnnouncedToTheRoom() throws Exception {
+        LineClient stays = server.lineClient();
+        LineClient quits = server.lineClient();
+        LineClient drops = server.lineClient();
+        quits.send("/quit");
+        stays.awaitLine("*** client-2 left");
+        drops.close();
+        stays.awaitLine("*** client-3 left");
+    }
+
+    @Test
     void quit_closesWithAGoodbye() throws Exception {
         LineClient client = server.lineClient();
         client.send("/quit");

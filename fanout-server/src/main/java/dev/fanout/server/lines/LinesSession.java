@@ -5,6 +5,7 @@ import dev.fanout.hub.Origin;
 import dev.fanout.hub.Subscriber;
 import dev.fanout.hub.Topic;
 import dev.fanout.protocol.line.Lines;
+import dev.fanout.server.session.CloseReason;
 import dev.fanout.server.session.Protocol;
 import dev.fanout.server.session.Session;
 import dev.fanout.server.session.SessionContext;
@@ -13,6 +14,12 @@ import io.netty.channel.Channel;
 
 /** A lines client: a person or script, in one room at a time. Loop-confined except where Session says. */
 final class LinesSession extends Session {
+
+    /**
+     * Rooms larger than this hear no join, leave or rename notices: with thousands of members, each arrival
+     * telling everyone would flood every client (IRC servers quiet large channels for the same reason).
+     */
+    static final int ANNOUNCE_LIMIT = 200;
 
     /** Loop-confined. */
     private Topic room;
@@ -62,8 +69,21 @@ final class LinesSession extends Session {
         tellRoom(room, name() + " joined " + name);
     }
 
-    /** Sends a notice to every other member of {@code topic}. */
+    @Override
+    protected void onClosing(CloseReason reason) {
+        if (room != null) {
+            tellRoom(room, name() + " left" + (reason.notable() ? " (" + reason.description() + ")" : ""));
+        }
+    }
+
+    /**
+     * Sends a notice to every other member of {@code topic}; skipped in rooms above
+     * {@link #ANNOUNCE_LIMIT} members, where every join telling everyone would cost the square of the room.
+     */
     void tellRoom(Topic topic, String text) {
+        if (topic.subscriberCount() > ANNOUNCE_LIMIT) {
+            return;
+        }
         for (Subscriber member : topic.subscribers()) {
             if (member != this && member instanceof Session other) {
                 other.notice(text);

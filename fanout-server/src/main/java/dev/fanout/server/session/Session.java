@@ -62,6 +62,10 @@ public abstract class Session implements Subscriber {
     /** Encodes a server notice, or returns null where the protocol cannot carry one. */
     protected abstract ByteBuf encodeNotice(String text);
 
+    /** Called once when the session starts closing, before it leaves its topics. On the loop. */
+    protected void onClosing(CloseReason reason) {
+    }
+
     /** Registers the session and claims its default name; call once the connection is active. */
     public void open() {
         context.registry().add(this);
@@ -258,6 +262,7 @@ public abstract class Session implements Subscriber {
             return;
         }
         closeReason = reason;
+        onClosing(reason);
         for (Topic topic : topics) {
             unsubscribe(topic);
         }
