@@ -1,0 +1,342 @@
+package dev.fanout.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.EventExecutor;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class HubTest {
+
+    private static final String LOBBY = "lobby";
+    private static final long PUBLISHED_AT = 1_700_000_000_000L;
+
+    private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
+    private EventLoopGroup group;
+    private EventLoop loopA;
+    private EventLoop loopB;
+    private Hub hub;
+    private final List<CountDownLatch> holds = new ArrayList<>();
+
+    @BeforeEach
+    void startLoops() {
+        group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        List<EventLoop> loops = new ArrayList<>();
+        for (EventExecutor executor : group) {
+            loops.add((EventLoop) executor);
+        }
+        loopA = loops.get(0);
+        loopB = loops.get(1);
+        hub = newHub(10, 1024 * 1024);
+    }
+
+    @AfterEach
+    void stopLoops() {
+        holds.forEach(CountDownLatch::countDown);
+        // Pending drain tasks still run during a graceful shutdown, so every queued message is released.
+        group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private Hub newHub(int maxTopics, long backlogBytes) {
+        return new Hub(LOBBY, maxTopics, new PublishBacklog(backlogBytes), alloc,
+                Clock.fixed(Instant.ofEpochMilli(PUBLISHED_AT), ZoneOffset.UTC));
+    }
+
+    /** Keeps {@code loop} busy until the returned latch opens, so work queues up behind it. */
+    private CountDownLatch hold(EventLoop loop) throws InterruptedException {
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        holds.add(release);
+        loop.execute(() -> {
+            held.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        held.await();
+        return release;
+    }
+
+    private ByteBuf text(String text) {
+        return ByteBufUtil.writeUtf8(alloc, text);
+    }
+
+    @Test
+    void sequence_countsFromOnePerTopic() {
+        RecordingSubscriber reader = new RecordingSubscriber(1, "reader", loopA);
+        hub.subscribe("a", reader);
+        hub.subscribe("b", reader);
+
+        assertThat(hub.publish("a", text("a1"), Origin.of("src"))).isEqualTo(1);
+        assertThat(hub.publish("a", text("a2"), Origin.of("src"))).isEqualTo(2);
+        assertThat(hub.publish("b", text("b1"), Origin.of("src"))).isEqualTo(1);
+        assertThat(hub.publish("a", text("a3"), Origin.of("src"))).isEqualTo(3);
+
+        await().until(() -> reader.received().size() == 4);
+        // Order holds within a topic; each topic has its own queue on the loop.
+        assertThat(reader.received()).filteredOn(r -> r.topic().equals("a"))
+                .extracting(r -> r.sequence() + "=" + r.text())
+                .containsExactly("1=a1", "2=a2", "3=a3");
+        assertThat(reader.received()).filteredOn(r -> r.topic().equals("b"))
+                .extracting(r -> r.sequence() + "=" + r.text())
+                .containsExactly("1=b1");
+        assertThat(hub.find("a").lastSequence()).isEqualTo(3);
+        assertThat(hub.find("b").lastSequence()).isEqualTo(1);
+    }
+
+    @Test
+    void publish_reachesSubscribersOnTwoEventLoops() {
+        RecordingSubscriber onA = new RecordingSubscriber(1, "on-a", loopA);
+        RecordingSubscriber onB = new RecordingSubscriber(2, "on-b", loopB);
+        hub.subscribe(LOBBY, onA);
+        hub.subscribe(LOBBY, onB);
+
+        hub.publish(LOBBY, text("hello"), Origin.of("src"));
+
+        await().until(() -> onA.batches() == 1 && onB.batches() == 1);
+        RecordingSubscriber.Received expected = new RecordingSubscriber.Received(LOBBY, 1, "hello", "src", PUBLISHED_AT,
+                true);
+        assertThat(onA.received()).containsExactly(expected);
+        assertThat(onB.received()).containsExactly(expected);
+        await().until(() -> hub.stats().delivered() == 2);
+        assertThat(hub.stats().published()).isEqualTo(1);
+        assertThat(hub.stats().publishedBytes()).isEqualTo(5);
+    }
+
+    @Test
+    void publish_stampsTheClockTime() {
+        RecordingSubscriber reader = new RecordingSubscriber(1, "reader", loopA);
+        hub.subscribe(LOBBY, reader);
+
+        hub.publish(LOBBY, text("now"), Origin.of("src"));
+
+        await().until(() -> reader.batches() == 1);
+        assertThat(reader.received()).extracting(RecordingSubscriber.Received::publishedAtMillis)
+                .containsExactly(PUBLISHED_AT);
+    }
+
+    @Test
+    void publish_skipsTheOriginsOwnSubscriber() {
+        RecordingSubscriber alice = new RecordingSubscriber(7, "alice", loopA);
+        RecordingSubscriber bob = new RecordingSubscriber(8, "bob", loopA);
+        hub.subscribe(LOBBY, alice);
+        hub.subscribe(LOBBY, bob);
+
+        hub.publish(LOBBY, text("from alice"), new Origin(7, "alice"));
+        hub.publish(LOBBY, text("from src"), Origin.of("src"));
+
+        // Both share a loop, which delivers in sequence order: once alice has the second message, the first
+        // has already gone by her.
+        await().until(() -> bob.received().size() == 2 && alice.received().size() == 1);
+        assertThat(bob.texts()).containsExactly("from alice", "from src");
+        assertThat(alice.texts()).containsExactly("from src");
+        await().until(() -> hub.stats().delivered() == 3);
+    }
+
+    @Test
+    void publish_fromManyThreads_reachesEachSubscriberInSequenceOrder() throws InterruptedException {
+        int threads = 4;
+        int perThread = 250;
+        RecordingSubscriber first = new RecordingSubscriber(1, "first", loopA);
+        RecordingSubscriber second = new RecordingSubscriber(2, "second", loopA);
+        RecordingSubscriber elsewhere = new RecordingSubscriber(3, "elsewhere", loopB);
+        hub.subscribe(LOBBY, first);
+        hub.subscribe(LOBBY, second);
+        hub.subscribe(LOBBY, elsewhere);
+
+        Set<Long> returned = ConcurrentHashMap.newKeySet();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> publishers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread publisher = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                for (int i = 0; i < perThread; i++) {
+                    returned.add(hub.publish(LOBBY, text(Thread.currentThread().getName()), Origin.of("src")));
+                }
+            }, "publisher-" + t);
+            publisher.start();
+            publishers.add(publisher);
+        }
+        go.countDown();
+        for (Thread publisher : publishers) {
+            publisher.join();
+        }
+
+        int total = threads * perThread;
+        List<Long> inOrder = LongStream.rangeClosed(1, total).boxed().toList();
+        assertThat(returned).containsExactlyInAnyOrderElementsOf(inOrder);
+        await().until(() -> first.received().size() == total && second.received().size() == total
+                && elsewhere.received().size() == total);
+        assertThat(first.sequences()).isEqualTo(inOrder);
+        assertThat(second.sequences()).isEqualTo(inOrder);
+        assertThat(elsewhere.sequences()).isEqualTo(inOrder);
+    }
+
+    @Test
+    void endOfBatch_endsABurstOnceForEachSubscriber() throws InterruptedException {
+        RecordingSubscriber first = new RecordingSubscriber(1, "first", loopA);
+        RecordingSubscriber second = new RecordingSubscriber(2, "second", loopA);
+        hub.subscribe(LOBBY, first);
+        hub.subscribe(LOBBY, second);
+        // Hold the loop so the three messages wait for one drain task.
+        CountDownLatch release = hold(loopA);
+
+        for (int i = 1; i <= 3; i++) {
+            hub.publish(LOBBY, text("m" + i), Origin.of("src"));
+        }
+        release.countDown();
+
+        await().until(() -> first.batches() == 1 && second.batches() == 1);
+        assertThat(first.texts()).containsExactly("m1", "m2", "m3");
+        assertThat(second.texts()).containsExactly("m1", "m2", "m3");
+    }
+
+    @Test
+    void backlog_returnsToZeroOnceDelivered() throws InterruptedException {
+        RecordingSubscriber reader = new RecordingSubscriber(1, "reader", loopA);
+        hub.subscribe(LOBBY, reader);
+        CountDownLatch release = hold(loopA);
+
+        hub.publish(LOBBY, text("12345"), Origin.of("src"));
+        hub.publish(LOBBY, text("123"), Origin.of("src"));
+        assertThat(hub.backlog().bytes()).isEqualTo(8);
+        release.countDown();
+
+        await().until(() -> hub.backlog().bytes() == 0);
+        assertThat(reader.texts()).containsExactly("12345", "123");
+    }
+
+    @Test
+    void unsubscribe_ofTheLastSubscriber_dropsTheTopic() {
+        RecordingSubscriber reader = new RecordingSubscriber(1, "reader", loopA);
+        RecordingSubscriber other = new RecordingSubscriber(2, "other", loopB);
+        Topic room = hub.subscribe("room", reader);
+        hub.subscribe("room", other);
+
+        hub.unsubscribe(room, reader);
+        assertThat(hub.find("room")).isSameAs(room);
+        assertThat(room.subscribers()).containsExactly(other);
+
+        hub.unsubscribe(room, other);
+        assertThat(hub.find("room")).isNull();
+        assertThat(hub.topics()).extracting(Topic::name).containsExactly(LOBBY);
+    }
+
+    @Test
+    void subscribe_afterTheTopicWasDropped_startsANewTopicFromSequenceOne() {
+        RecordingSubscriber reader = new RecordingSubscriber(1, "reader", loopA);
+        Topic first = hub.subscribe("room", reader);
+        hub.publish("room", text("old"), Origin.of("src"));
+        hub.unsubscribe(first, reader);
+
+        Topic second = hub.subscribe("room", reader);
+
+        assertThat(second).isNotSameAs(first);
+        assertThat(hub.publish("room", text("new"), Origin.of("src"))).isEqualTo(1);
+        await().until(() -> reader.received().size() == 2);
+        assertThat(reader.sequences()).containsExactly(1L, 1L);
+    }
+
+    @Test
+    void unsubscribe_ofTheLastSubscriber_keepsTheDefaultTopic() {
+        RecordingSubscriber reader = new RecordingSubscriber(1, "reader", loopA);
+        Topic lobby = hub.subscribe(LOBBY, reader);
+
+        hub.unsubscribe(lobby, reader);
+
+        assertThat(hub.find(LOBBY)).isSameAs(lobby);
+        assertThat(lobby.subscriberCount()).isZero();
+        assertThat(hub.defaultTopic()).isEqualTo(LOBBY);
+    }
+
+    @Test
+    void subscribe_twice_countsTheSubscriberOnce() {
+        RecordingSubscriber reader = new RecordingSubscriber(1, "reader", loopA);
+        hub.subscribe(LOBBY, reader);
+        Topic lobby = hub.subscribe(LOBBY, reader);
+
+        hub.publish(LOBBY, text("once"), Origin.of("src"));
+
+        assertThat(lobby.subscriberCount()).isEqualTo(1);
+        await().until(() -> reader.batches() == 1);
+        assertThat(reader.texts()).containsExactly("once");
+    }
+
+    @Test
+    void subscribe_toANewTopicAtTheLimit_throwsTooManyTopics() {
+        Hub small = newHub(2, 1024);
+        RecordingSubscriber reader = new RecordingSubscriber(1, "reader", loopA);
+        Topic a = small.subscribe("a", reader);
+
+        assertThatThrownBy(() -> small.subscribe("b", reader))
+                .isInstanceOf(TooManyTopicsException.class)
+                .hasMessage("cannot create topic 'b': the server already has 2 topics (--max-topics)");
+        assertThat(small.find("b")).isNull();
+        // Existing topics still take subscribers, and a dropped one makes room.
+        RecordingSubscriber other = new RecordingSubscriber(2, "other", loopA);
+        assertThat(small.subscribe("a", other)).isSameAs(a);
+        small.unsubscribe(a, reader);
+        small.unsubscribe(a, other);
+        assertThat(small.subscribe("b", reader).name()).isEqualTo("b");
+    }
+
+    @Test
+    void publish_toAMissingTopic_releasesThePayloadAndReturnsZero() {
+        ByteBuf payload = text("nobody listens");
+
+        assertThat(hub.publish("missing", payload, Origin.of("src"))).isZero();
+
+        assertThat(payload.refCnt()).isZero();
+        assertThat(hub.find("missing")).isNull();
+        assertThat(hub.stats().published()).isEqualTo(1);
+    }
+
+    @Test
+    void publish_toTheDefaultTopicWithNobody_releasesThePayload() {
+        ByteBuf payload = text("nobody listens");
+
+        assertThat(hub.publish(LOBBY, payload, Origin.of("src"))).isEqualTo(1);
+
+        assertThat(payload.refCnt()).isZero();
+    }
+
+    @Test
+    void publish_toATopicWhoseLoopLostItsSubscribers_releasesThePayload() {
+        RecordingSubscriber reader = new RecordingSubscriber(1, "reader", loopA);
+        Topic lobby = hub.subscribe(LOBBY, reader);
+        hub.unsubscribe(lobby, reader);
+        ByteBuf payload = text("nobody listens");
+
+        hub.publish(LOBBY, payload, Origin.of("src"));
+
+        await().until(() -> payload.refCnt() == 0);
+        assertThat(reader.received()).isEmpty();
+    }
+}
