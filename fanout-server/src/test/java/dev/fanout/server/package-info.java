@@ -1,2 +1,2 @@
-/** Integration tests: the real server on port 0 with real socket clients. */
+/** Tests of the server: integration tests on port 0 with real socket clients, and the options' checks. */
 package dev.fanout.server;

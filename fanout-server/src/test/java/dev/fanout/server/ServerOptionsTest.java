@@ -1,0 +1,174 @@
+package dev.fanout.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fanout.protocol.frame.Frames;
+import dev.fanout.protocol.line.Lines;
+import dev.fanout.server.session.QueueLimits;
+import dev.fanout.server.session.SlowConsumerPolicy;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+class ServerOptionsTest {
+
+    private static ServerOptions.Builder defaults() {
+        return ServerOptions.builder();
+    }
+
+    private static void assertRejected(UnaryOperator<ServerOptions.Builder> change, String message) {
+        assertThatThrownBy(() -> change.apply(defaults()).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(message);
+    }
+
+    @Test
+    void build_withNothingSet_usesTheDocumentedDefaults() {
+        ServerOptions options = defaults().build();
+
+        assertThat(options.hosts()).containsExactly("127.0.0.1", "::1");
+        assertThat(options.framesPort()).isEqualTo(7070);
+        assertThat(options.linesPort()).isEqualTo(7071);
+        assertThat(options.defaultTopic()).isEqualTo("lobby");
+        assertThat(options.serverName()).isEqualTo("fanout");
+        assertThat(options.transport()).isEqualTo(TransportChoice.AUTO);
+        assertThat(options.ioThreads()).isZero();
+        assertThat(options.lineFlush()).isEqualTo(Duration.ofMillis(300)).isEqualTo(Lines.DEFAULT_LINE_FLUSH);
+        assertThat(options.drainTimeout()).isEqualTo(Duration.ofSeconds(5));
+        LimitOptions limits = options.limits();
+        assertThat(limits.maxClients()).isEqualTo(10_000);
+        assertThat(limits.maxClientsPerAddress()).as("0 means maxClients").isEqualTo(10_000);
+        assertThat(limits.maxFrame()).isEqualTo(1024 * 1024).isEqualTo(Frames.DEFAULT_MAX_FRAME);
+        assertThat(limits.maxLine()).isEqualTo(4096).isEqualTo(Lines.DEFAULT_MAX_LINE);
+        assertThat(limits.maxTopics()).isEqualTo(10_000);
+        assertThat(limits.publishBacklog()).isEqualTo(64L * 1024 * 1024);
+        assertThat(limits.queue()).isEqualTo(new QueueLimits(8L * 1024 * 1024, 256 * 1024,
+                SlowConsumerPolicy.DISCONNECT));
+    }
+
+    @Test
+    void build_withEveryValueSet_keepsThem() {
+        ServerOptions options = defaults()
+                .hosts(List.of("0.0.0.0")).framesPort(9000).linesPort(9001).defaultTopic("news")
+                .serverName("hub").transport(TransportChoice.NIO).ioThreads(3).lineFlush(Duration.ZERO)
+                .drainTimeout(Duration.ofSeconds(1)).maxClients(50).maxClientsPerAddress(5).maxFrame(1000)
+                .maxLine(200).maxTopics(7).publishBacklog(4000).queueBytes(2000).queueMessages(30)
+                .slowConsumer(SlowConsumerPolicy.DROP_OLDEST)
+                .build();
+
+        assertThat(options).isEqualTo(new ServerOptions(List.of("0.0.0.0"), 9000, 9001, "news", "hub",
+                TransportChoice.NIO, 3, Duration.ZERO, Duration.ofSeconds(1),
+                new LimitOptions(50, 5, 1000, 200, 7, 4000,
+                        new QueueLimits(2000, 30, SlowConsumerPolicy.DROP_OLDEST))));
+    }
+
+    @Test
+    void maxClientsPerAddress_zero_meansMaxClients() {
+        assertThat(defaults().maxClients(12).maxClientsPerAddress(0).build().limits().maxClientsPerAddress())
+                .isEqualTo(12);
+    }
+
+    @Test
+    void maxClientsPerAddress_equalToMaxClients_isAccepted() {
+        assertThat(defaults().maxClients(12).maxClientsPerAddress(12).build().limits().maxClientsPerAddress())
+                .isEqualTo(12);
+    }
+
+    @Test
+    void maxClientsPerAddress_aboveMaxClients_isRejected() {
+        assertRejected(b -> b.maxClients(12).maxClientsPerAddress(13),
+                "maxClientsPerAddress (13) exceeds maxClients (12)");
+    }
+
+    @Test
+    void maxClientsPerAddress_negative_isRejected() {
+        assertRejected(b -> b.maxClientsPerAddress(-1),
+                "maxClientsPerAddress (-1) must be 0 (same as maxClients) or more");
+    }
+
+    @Test
+    void hosts_empty_isRejected() {
+        assertRejected(b -> b.hosts(List.of()), "hosts must name at least one address");
+    }
+
+    @Test
+    void ports_outOfRange_areRejected() {
+        assertRejected(b -> b.framesPort(-1), "framesPort (-1) must be 0 to 65535; 0 picks a free port");
+        assertRejected(b -> b.framesPort(65536), "framesPort (65536) must be 0 to 65535; 0 picks a free port");
+        assertRejected(b -> b.linesPort(70000), "linesPort (70000) must be 0 to 65535; 0 picks a free port");
+    }
+
+    @Test
+    void ports_theSame_areRejected() {
+        assertRejected(b -> b.framesPort(9000).linesPort(9000),
+                "framesPort and linesPort are both 9000; give them different ports");
+    }
+
+    @Test
+    void ports_bothZero_areAccepted() {
+        ServerOptions options = defaults().framesPort(0).linesPort(0).build();
+
+        assertThat(options.framesPort()).isZero();
+        assertThat(options.linesPort()).isZero();
+    }
+
+    @Test
+    void defaultTopic_notAName_isRejected() {
+        assertRejected(b -> b.defaultTopic("two words"),
+                "defaultTopic 'two words' must be 1 to 64 letters, digits, _ - . or :");
+        assertRejected(b -> b.defaultTopic(""), "defaultTopic '' must be 1 to 64 letters, digits, _ - . or :");
+        assertRejected(b -> b.defaultTopic("x".repeat(65)),
+                "defaultTopic '" + "x".repeat(65) + "' must be 1 to 64 letters, digits, _ - . or :");
+        assertRejected(b -> b.defaultTopic(null), "defaultTopic 'null' must be 1 to 64 letters, digits, _ - . or :");
+    }
+
+    @Test
+    void defaultTopic_withEveryAllowedCharacter_isAccepted() {
+        assertThat(defaults().defaultTopic("a-Z_0.9:x").build().defaultTopic()).isEqualTo("a-Z_0.9:x");
+    }
+
+    @Test
+    void ioThreads_negative_isRejected() {
+        assertRejected(b -> b.ioThreads(-1), "ioThreads (-1) must be 0 (one per core) or more");
+    }
+
+    @Test
+    void durations_negative_areRejected() {
+        assertRejected(b -> b.lineFlush(Duration.ofMillis(-1)), "lineFlush (PT-0.001S) must not be negative");
+        assertRejected(b -> b.drainTimeout(Duration.ofSeconds(-2)), "drainTimeout (PT-2S) must not be negative");
+    }
+
+    @Test
+    void countLimits_belowOne_areRejected() {
+        assertRejected(b -> b.maxClients(0), "maxClients (0) must be at least 1");
+        assertRejected(b -> b.maxFrame(0), "maxFrame (0) must be at least 1 byte");
+        assertRejected(b -> b.maxLine(0), "maxLine (0) must be at least 1 byte");
+        assertRejected(b -> b.maxTopics(0), "maxTopics (0) must be at least 1");
+        assertRejected(b -> b.queueMessages(0), "queueMessages (0) must be at least 1");
+    }
+
+    @Test
+    void maxFrame_aboveQueueBytes_isRejected() {
+        assertRejected(b -> b.maxFrame(2 * 1024 * 1024).queueBytes(1024 * 1024),
+                "maxFrame (2 MiB) exceeds queueBytes (1 MiB): a client could never be sent a full-size message");
+    }
+
+    @Test
+    void maxFrame_equalToQueueBytes_isAccepted() {
+        assertThat(defaults().maxFrame(1024).queueBytes(1024).build().limits().queue().maxBytes())
+                .isEqualTo(1024);
+    }
+
+    @Test
+    void maxFrame_abovePublishBacklog_isRejected() {
+        assertRejected(b -> b.maxFrame(2 * 1024 * 1024).publishBacklog(1536 * 1024),
+                "maxFrame (2 MiB) exceeds publishBacklog (1.5 MiB)");
+    }
+
+    @Test
+    void build_reportsTheFirstRuleBroken() {
+        assertRejected(b -> b.maxClients(0).maxTopics(0), "maxClients (0) must be at least 1");
+    }
+}
