@@ -97,4 +97,18 @@ class ConnectionLimiterTest {
         assertThat(fanout.sessionStats().closes(CloseReason.ADDRESS_FULL)).isEqualTo(1);
         assertThat(fanout.sessionStats().accepted()).isEqualTo(2);
     }
+
+    /** A lines client that closed its socket in a quiet room must not keep its place, name or room. */
+    @Test
+    void admit_afterALinesClientClosesItsSocket_admitsTheNext() throws IOException {
+        FanoutServer fanout = start(b -> b.maxClients(1));
+        LineClient first = server.lineClient();
+
+        first.close();
+
+        await().until(() -> fanout.connectedClients() == 0);
+        assertThat(fanout.sessions().size()).isZero();
+        assertThat(fanout.sessionStats().closes(CloseReason.CLIENT_CLOSED)).isEqualTo(1);
+        server.lineClient();
+    }
 }
