@@ -1,0 +1,266 @@
+package dev.fanout.server.lines;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.fanout.server.session.CloseReason;
+import dev.fanout.server.session.SessionRegistry;
+import dev.fanout.server.testing.LineClient;
+import dev.fanout.server.testing.TestServer;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ChatCommandsTest {
+
+    private final TestServer server = TestServer.start();
+    private final SessionRegistry sessions = server.server().sessions();
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    /** Connects a lines client and names it. */
+    private LineClient named(String name) throws IOException {
+        LineClient client = server.lineClient();
+        client.send("/nick " + name);
+        client.awaitLine("*** you are now known as " + name);
+        return client;
+    }
+
+    /** Every line up to and including the first that matches {@code last}. */
+    private static List<String> linesThrough(LineClient client, Predicate<String> last) {
+        List<String> seen = new ArrayList<>();
+        client.awaitLine(line -> {
+            seen.add(line);
+            return last.test(line);
+        });
+        return seen;
+    }
+
+    /** Sends /who and returns the names it lists, in any order. */
+    private static List<String> who(LineClient client, String room, int count) throws IOException {
+        client.send("/who");
+        String prefix = "*** " + count + " in " + room + ": ";
+        String answer = client.awaitLine(line -> line.startsWith("*** ") && line.contains(" in " + room + ": "));
+        assertThat(answer).startsWith(prefix);
+        return Arrays.asList(answer.substring(prefix.length()).split(", "));
+    }
+
+    @Test
+    void nick_valid_renamesAndTellsTheRoom() throws IOException {
+        LineClient alice = server.lineClient();
+        String oldName = sessions.all().get(0).name();
+        LineClient bob = server.lineClient();
+
+        alice.send("/nick alice");
+
+        alice.awaitLine("*** you are now known as alice");
+        bob.awaitLine("*** " + oldName + " is now known as alice");
+        assertThat(sessions.findByName("alice")).isNotNull();
+        assertThat(sessions.findByName(oldName)).isNull();
+        assertThat(who(bob, "lobby", 2)).contains("alice");
+    }
+
+    @Test
+    void nick_invalid_isRefusedAndChangesNothing() throws IOException {
+        LineClient client = server.lineClient();
+        String oldName = sessions.all().get(0).name();
+        String usage = "*** error: usage: /nick NAME, where NAME is 1 to 32 letters, digits, _ - or .";
+
+        client.send("/nick two words");
+        client.awaitLine(usage);
+        client.send("/nick");
+        client.awaitLine(usage);
+        client.send("/nick " + "x".repeat(33));
+        client.awaitLine(usage);
+        client.send("/nick bad!name");
+        client.awaitLine(usage);
+
+        assertThat(sessions.all().get(0).name()).isEqualTo(oldName);
+    }
+
+    @Test
+    void nick_takenIgnoringCase_isRefused() throws IOException {
+        named("alice");
+        LineClient bob = named("bob");
+
+        bob.send("/nick ALICE");
+
+        bob.awaitLine("*** error: the name 'ALICE' is taken; choose another");
+        assertThat(sessions.findByName("bob")).isNotNull();
+        assertThat(sessions.findByName("alice").name()).isEqualTo("alice");
+    }
+
+    @Test
+    void nick_ownNameInAnotherCase_isAccepted() throws IOException {
+        LineClient alice = named("alice");
+
+        alice.send("/nick Alice");
+
+        alice.awaitLine("*** you are now known as Alice");
+        assertThat(sessions.findByName("alice").name()).isEqualTo("Alice");
+    }
+
+    @Test
+    void nick_operator_isReserved() throws IOException {
+        LineClient client = server.lineClient();
+
+        client.send("/nick Operator");
+
+        client.awaitLine("*** error: the name 'operator' is reserved; choose another");
+        assertThat(sessions.findByName("operator")).isNull();
+    }
+
+    @Test
+    void command_inUpperCase_isRecognised() throws IOException {
+        LineClient client = server.lineClient();
+
+        client.send("/NICK shouty");
+
+        client.awaitLine("*** you are now known as shouty");
+    }
+
+    @Test
+    void join_tellsBothRoomsAndWhoListsTheNewRoom() throws IOException {
+        LineClient alice = named("alice");
+        LineClient bob = named("bob");
+        LineClient carol = named("carol");
+
+        alice.send("/join games");
+        alice.awaitLine("*** you are now in games (1 here)");
+        bob.awaitLine("*** alice left lobby for games");
+        carol.awaitLine("*** alice left lobby for games");
+
+        carol.send("/join games");
+        carol.awaitLine("*** you are now in games (2 here)");
+        alice.awaitLine("*** carol joined games");
+        bob.awaitLine("*** carol left lobby for games");
+
+        assertThat(who(alice, "games", 2)).containsExactlyInAnyOrder("alice (you)", "carol");
+        assertThat(who(bob, "lobby", 1)).containsExactly("bob (you)");
+        assertThat(server.server().hub().find("games").subscriberCount()).isEqualTo(2);
+    }
+
+    @Test
+    void join_invalidRoom_isRefused() throws IOException {
+        LineClient alice = named("alice");
+
+        alice.send("/join two rooms");
+
+        alice.awaitLine("*** error: usage: /join ROOM, where ROOM is 1 to 64 letters, digits, _ - . or :");
+        assertThat(server.server().hub().find("two")).isNull();
+        assertThat(who(alice, "lobby", 1)).containsExactly("alice (you)");
+    }
+
+    @Test
+    void join_theCurrentRoom_saysSo() throws IOException {
+        LineClient alice = named("alice");
+
+        alice.send("/join lobby");
+
+        alice.awaitLine("*** you are already in lobby");
+    }
+
+    @Test
+    void who_listsTheRoomAndMarksYou() throws IOException {
+        LineClient alice = named("alice");
+        LineClient bob = named("bob");
+
+        assertThat(who(alice, "lobby", 2)).containsExactlyInAnyOrder("alice (you)", "bob");
+        assertThat(who(bob, "lobby", 2)).containsExactlyInAnyOrder("alice", "bob (you)");
+    }
+
+    @Test
+    void msg_reachesOnlyTheNamedClient() throws IOException {
+        LineClient alice = named("alice");
+        LineClient bob = named("bob");
+        LineClient carol = named("carol");
+
+        alice.send("/msg bob hi there, bob");
+        bob.awaitLine("[private] alice: hi there, bob");
+
+        // Anything carol were sent would reach her before what alice publishes next.
+        alice.send("marker");
+        assertThat(linesThrough(carol, "alice: marker"::equals)).noneMatch(line -> line.contains("[private]"));
+        alice.send("/who");
+        assertThat(linesThrough(alice, line -> line.startsWith("*** 3 in lobby: ")))
+                .noneMatch(line -> line.contains("[private]"));
+    }
+
+    @Test
+    void msg_toAnUnknownName_isAnError() throws IOException {
+        LineClient alice = named("alice");
+
+        alice.send("/msg nobody hello");
+
+        alice.awaitLine("*** error: nobody is named 'nobody'; /who lists your room");
+    }
+
+    @Test
+    void msg_withoutText_showsTheUsage() throws IOException {
+        LineClient alice = named("alice");
+        named("bob");
+
+        alice.send("/msg bob");
+        alice.awaitLine("*** error: usage: /msg NAME TEXT");
+        alice.send("/msg");
+        alice.awaitLine("*** error: usage: /msg NAME TEXT");
+    }
+
+    @Test
+    void help_listsEveryCommand() throws IOException {
+        LineClient client = server.lineClient();
+
+        client.send("/help");
+
+        String first = client.awaitLine(line -> line.startsWith("*** commands:"));
+        List<String> rest = new ArrayList<>();
+        client.awaitLine(line -> {
+            rest.add(line);
+            return line.contains("start a line with // to send one that begins with /");
+        });
+        assertThat(first).isEqualTo("*** commands:");
+        assertThat(rest).hasSize(7);
+        for (String command : List.of("/nick NAME", "/join ROOM", "/who", "/msg NAME TEXT", "/quit", "/help")) {
+            assertThat(rest).anyMatch(line -> line.startsWith("***   " + command + " "));
+        }
+    }
+
+    @Test
+    void unknownCommand_isAnError() throws IOException {
+        LineClient client = server.lineClient();
+
+        client.send("/dance wildly");
+
+        client.awaitLine("*** error: unknown command /dance; type /help for the list");
+    }
+
+    @Test
+    void doubleSlash_publishesTheTextWithOneSlash() throws IOException {
+        LineClient alice = named("alice");
+        LineClient bob = named("bob");
+
+        alice.send("//shrug");
+
+        bob.awaitLine("alice: /shrug");
+        await().until(() -> server.server().hub().stats().published() == 1);
+    }
+
+    @Test
+    void quit_closesWithTheGoodbye() throws IOException {
+        LineClient alice = named("alice");
+
+        alice.send("/quit");
+
+        assertThat(alice.awaitEnd()).containsExactly("*** disconnected: client quit");
+        await().until(() -> sessions.size() == 0);
+        assertThat(server.server().sessionStats().closes(CloseReason.CLIENT_QUIT)).isEqualTo(1);
+        assertThat(sessions.findByName("alice")).isNull();
+    }
+}
