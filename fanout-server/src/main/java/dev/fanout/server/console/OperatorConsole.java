@@ -145,12 +145,13 @@ public final class OperatorConsole {
         }
     }
 
-    private Session find(String id) {
+    private Session find(String text) {
+        String id = text.startsWith("#") ? text.substring(1) : text;
         Session session = null;
         try {
-            session = server.sessions().find(Long.parseLong(id.startsWith("#") ? id.substring(1) : id));
+            session = server.sessions().find(Long.parseLong(id));
         } catch (NumberFormatException e) {
-            out.println("'" + id + "' is not a client id; /list shows the ids");
+            out.println("'" + text + "' is not a client id; /list shows the ids");
             return null;
         }
         if (session == null || session.isClosed()) {
