@@ -151,7 +151,8 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private ServerOptions options() {
+    /** The server options the parsed arguments describe; package-private for tests. */
+    ServerOptions options() {
         return ServerOptions.builder()
                 .hosts(hosts).framesPort(port).linesPort(linesPort).defaultTopic(topic).serverName(name)
                 .transport(transport).ioThreads(ioThreads).lineFlush(lineFlush).drainTimeout(drainTimeout)

@@ -1,2 +1,2 @@
-/** Tests of the fanout command line, several of them running it as a real process. */
+/** Tests of the fanout command line: parsing and options in process, several running it as a real process. */
 package dev.fanout.cli;
