@@ -24,6 +24,9 @@ record Endpoint(String host, int port) {
             port = text.substring(colon + 1);
             if (host.startsWith("[") && host.endsWith("]")) {
                 host = host.substring(1, host.length() - 1);
+            } else if (host.contains(":")) {
+                // IPv6 needs brackets: "::1" would be host ":" port 1, and "::1:7070" is ambiguous.
+                host = "";
             }
         }
         try {

@@ -43,6 +43,15 @@ class EndpointTest {
                 .hasMessage("'" + text + "' is not [HOST:]PORT: write e.g. 7070, localhost:7070 or [::1]:7070");
     }
 
+    /** Regression: "::1" was read as host ":" and port 1, and "::1:7070" as a guess at what was meant. */
+    @ParameterizedTest
+    @ValueSource(strings = {"::1", "::1:7070", "fe80::1:9000"})
+    void parse_ipv6WithoutBrackets_isRejected(String text) {
+        assertThatThrownBy(() -> Endpoint.parse(text))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("'" + text + "' is not [HOST:]PORT");
+    }
+
     @Test
     void converter_turnsErrorsIntoTypeConversionErrors() {
         Endpoint.Converter converter = new Endpoint.Converter();
