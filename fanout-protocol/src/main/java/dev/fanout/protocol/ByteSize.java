@@ -24,6 +24,9 @@ public final class ByteSize {
         if (end == 0) {
             throw new IllegalArgumentException("'" + text + "' is not a size: write e.g. 1048576, 64KiB or 8MiB");
         }
+        if (end > 18) {
+            throw new IllegalArgumentException("'" + text + "' is too large a size");
+        }
         long number = Long.parseLong(s.substring(0, end));
         String unit = s.substring(end).trim();
         long scale;

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The in-process registry of topics; everything publishes into it.
@@ -21,6 +22,8 @@ public final class Hub {
     private final PublishBacklog backlog;
     private final HubStats stats = new HubStats();
     private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
+    /** Topics in the map, the default one included; kept exact so the limit holds under racing creations. */
+    private final AtomicInteger topicCount = new AtomicInteger(1);
 
     /**
      * Creates a hub.
@@ -67,18 +70,12 @@ public final class Hub {
      */
     public Topic subscribe(String topic, Subscriber subscriber) {
         while (true) {
-            Topic target = topics.get(topic);
-            if (target == null) {
-                if (topics.size() >= maxTopics) {
-                    throw new TooManyTopicsException(topic, maxTopics);
-                }
-                target = topics.computeIfAbsent(topic, this::newTopic);
-            }
+            Topic target = topics.computeIfAbsent(topic, this::newCountedTopic);
             if (target.subscribe(subscriber)) {
                 return target;
             }
             // Dropped by its last subscriber between our lookup and our subscribe: let it go and retry.
-            topics.remove(topic, target);
+            drop(target);
         }
     }
 
@@ -86,7 +83,7 @@ public final class Hub {
     public void unsubscribe(Topic topic, Subscriber subscriber) {
         boolean mayDrop = !topic.name().equals(defaultTopic);
         if (topic.unsubscribe(subscriber, mayDrop)) {
-            topics.remove(topic.name(), topic);
+            drop(topic);
         }
     }
 
@@ -108,6 +105,21 @@ public final class Hub {
     /** Counters since start. */
     public HubStats stats() {
         return stats;
+    }
+
+    /** Makes a topic for a client's request, counted against the limit; runs inside computeIfAbsent. */
+    private Topic newCountedTopic(String name) {
+        if (topicCount.incrementAndGet() > maxTopics) {
+            topicCount.decrementAndGet();
+            throw new TooManyTopicsException(name, maxTopics);
+        }
+        return newTopic(name);
+    }
+
+    private void drop(Topic topic) {
+        if (topics.remove(topic.name(), topic)) {
+            topicCount.decrementAndGet();
+        }
     }
 
     private Topic newTopic(String name) {

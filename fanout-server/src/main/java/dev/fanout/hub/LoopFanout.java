@@ -5,6 +5,8 @@ import io.netty.util.internal.PlatformDependent;
 import java.util.ArrayList;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One topic's subscribers on one event loop, and the messages waiting to reach them.
@@ -15,6 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * touched only on the loop, so it needs no lock.
  */
 final class LoopFanout implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(LoopFanout.class);
 
     private final EventLoop loop;
     private final PublishBacklog backlog;
@@ -82,26 +86,35 @@ final class LoopFanout implements Runnable {
 
     private void drain() {
         long delivered = 0;
-        long drainedBytes = 0;
         for (Message message; (message = pending.poll()) != null; ) {
             long from = message.origin().clientId();
-            try {
-                for (int i = 0; i < members.size(); i++) {
-                    Subscriber member = members.get(i);
-                    if (member.id() != from) {
-                        member.deliver(message);
-                        delivered++;
-                    }
+            for (int i = 0; i < members.size(); i++) {
+                Subscriber member = members.get(i);
+                if (member.id() != from) {
+                    deliver(member, message);
+                    delivered++;
                 }
-            } finally {
-                drainedBytes += message.size();
-                message.release();
             }
+            backlog.remove(message.size());
+            message.release();
         }
         for (int i = 0; i < members.size(); i++) {
-            members.get(i).endOfBatch();
+            Subscriber member = members.get(i);
+            try {
+                member.endOfBatch();
+            } catch (RuntimeException e) {
+                log.warn("ending a batch for {} failed", member, e);
+            }
         }
         stats.delivered(delivered);
-        backlog.remove(drainedBytes);
+    }
+
+    /** One subscriber's fault must not cost the others their messages, nor leak the message or the backlog. */
+    private static void deliver(Subscriber member, Message message) {
+        try {
+            member.deliver(message);
+        } catch (RuntimeException e) {
+            log.warn("delivering {} to {} failed", message, member, e);
+        }
     }
 }

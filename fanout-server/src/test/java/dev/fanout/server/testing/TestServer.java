@@ -2,6 +2,7 @@ package dev.fanout.server.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.fanout.hub.Topic;
 import dev.fanout.server.FanoutServer;
 import dev.fanout.server.ServerOptions;
 import dev.fanout.server.session.Session;
@@ -60,11 +61,14 @@ public final class TestServer implements AutoCloseable {
         return server.linesAddress();
     }
 
-    /** Connects a raw frames client and waits until the server has made its session. */
+    /** Connects a raw frames client and waits until its session exists and subscribes the default topic. */
     public RawClient rawClient() {
         int before = server.sessions().size();
+        Topic stream = server.hub().find(server.hub().defaultTopic());
+        int subscribedBefore = stream.subscriberCount();
         RawClient client = track(RawClient.connect(frames()));
-        await().atMost(PATIENCE).until(() -> server.sessions().size() > before);
+        await().atMost(PATIENCE).until(() -> server.sessions().size() > before
+                && stream.subscriberCount() > subscribedBefore);
         return client;
     }
 
