@@ -9,7 +9,7 @@ import picocli.CommandLine.IVersionProvider;
         mixinStandardHelpOptions = true,
         versionProvider = FanoutCommand.VersionProvider.class,
         description = "Fan one stream out to many TCP clients, or let many people chat over telnet.",
-        subcommands = {ServeCommand.class, SubCommand.class, PubCommand.class, ChatCommand.class},
+        subcommands = {ServeCommand.class, SubCommand.class, PubCommand.class, ChatCommand.class, BenchCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
             "  ./fanout serve                        frames on 7070, chat on 7071",
@@ -18,6 +18,7 @@ import picocli.CommandLine.IVersionProvider;
             "  ./fanout sub 7070                     print every message of the stream",
             "  echo hello | ./fanout pub 7070        publish one message",
             "  ./fanout chat 7071 --nick alice       chat from this terminal",
+            "  ./fanout bench --subscribers 100      measure fan-out against a running server",
             "",
             "Run './fanout COMMAND --help' for the options of each command."
         })

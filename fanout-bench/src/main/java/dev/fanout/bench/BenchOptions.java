@@ -1,0 +1,44 @@
+package dev.fanout.bench;
+
+import java.time.Duration;
+
+/**
+ * One bench run.
+ *
+ * @param target      the kind of server
+ * @param host        its address
+ * @param port        its port
+ * @param shape       the load shape (for reports; the counts below already follow from it)
+ * @param publishers  publishing connections
+ * @param subscribers subscribing connections
+ * @param size        payload bytes, at least {@link Stamp#SIZE}
+ * @param count       messages per publisher; 0 to run for {@code duration} instead
+ * @param duration    how long to publish when {@code count} is 0
+ * @param rate        messages per second per publisher; 0 for as fast as possible
+ * @param topic       the topic (fanout's raw mode always uses the server's default topic)
+ * @param threads     the bench's own event-loop threads
+ * @param idleTimeout how long to wait, once publishing ended, for messages that stopped arriving
+ * @param serverPid   the server's process id, to report its CPU use; 0 if unknown
+ */
+public record BenchOptions(Target target, String host, int port, Shape shape, int publishers, int subscribers,
+                           int size, long count, Duration duration, long rate, String topic, int threads,
+                           Duration idleTimeout, long serverPid) {
+
+    /** Checks the values that the run relies on, naming the first that is wrong. */
+    public BenchOptions {
+        require(publishers >= 1, "publishers (" + publishers + ") must be at least 1");
+        require(subscribers >= 1, "subscribers (" + subscribers + ") must be at least 1");
+        require(size >= Stamp.SIZE, "size (" + size + ") must be at least " + Stamp.SIZE
+                + " bytes: each payload carries a publisher, a sequence number and a send time");
+        require(count >= 0, "count (" + count + ") must be 0 (use duration) or more");
+        require(count > 0 || !duration.isZero(), "give a message count or a duration");
+        require(rate >= 0, "rate (" + rate + ") must be 0 (as fast as possible) or more");
+        require(threads >= 1, "threads (" + threads + ") must be at least 1");
+    }
+
+    private static void require(boolean rule, String message) {
+        if (!rule) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.fanout.bench;
+
+import java.util.Locale;
+
+/**
+ * What one run measured. Deliveries count one message reaching one subscriber; the rate is deliveries per
+ * second of the run, from the first send to the last receipt.
+ *
+ * @param options           what was run
+ * @param sent              messages published, all publishers
+ * @param expected          deliveries that should have happened: sent x subscribers
+ * @param received          deliveries that happened
+ * @param lost              deliveries that never happened (gaps and missing tails)
+ * @param outOfOrder        deliveries that came out of order or twice
+ * @param seconds           the run's length
+ * @param latency           latency percentiles in microseconds: p50, p90, p99, p99.9, max
+ * @param benchCpuPercent   the bench's own CPU use over the run, percent of one core
+ * @param serverCpuPercent  the server's, or -1 when its process id was not given
+ */
+public record BenchResult(BenchOptions options, long sent, long expected, long received, long lost,
+                          long outOfOrder, double seconds, double[] latency, double benchCpuPercent,
+                          double serverCpuPercent) {
+
+    /** Deliveries per second. */
+    public double deliveredPerSecond() {
+        return seconds <= 0 ? 0 : received / seconds;
+    }
+
+    /** True when every expected delivery happened, once and in order. */
+    public boolean clean() {
+        return lost == 0 && outOfOrder == 0 && received == expected;
+    }
+
+    /** A human summary, a few aligned lines. */
+    public String table() {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "target      %s %s:%d%n", options.target().label(), options.host(),
+                options.port()));
+        out.append(String.format(Locale.ROOT, "shape       %s: %d publisher(s) -> %d subscriber(s), %d-byte "
+                + "messages, %s%n", options.shape().label(), options.publishers(), options.subscribers(),
+                options.size(), options.rate() == 0 ? "as fast as possible" : options.rate() + " msg/s each"));
+        out.append(String.format(Locale.ROOT, "delivered   %,d of %,d in %.2f s = %s msg/s%n", received, expected,
+                seconds, human(deliveredPerSecond())));
+        out.append(String.format(Locale.ROOT, "checks      lost %,d, out of order or repeated %,d%s%n", lost,
+                outOfOrder, clean() ? " (clean)" : " (NOT CLEAN)"));
+        out.append(String.format(Locale.ROOT, "latency us  p50 %.0f  p90 %.0f  p99 %.0f  p99.9 %.0f  max %.0f%n",
+                latency[0], latency[1], latency[2], latency[3], latency[4]));
+        out.append(String.format(Locale.ROOT, "cpu         bench %.0f%%, server %s%n", benchCpuPercent,
+                serverCpuPercent < 0 ? "unknown (give --server-pid)" : String.format(Locale.ROOT, "%.0f%%",
+                        serverCpuPercent)));
+        return out.toString();
+    }
+
+    /** The same figures as one JSON object. */
+    public String json() {
+        return String.format(Locale.ROOT, "{\"target\":\"%s\",\"shape\":\"%s\",\"publishers\":%d,"
+                        + "\"subscribers\":%d,\"size\":%d,\"rate\":%d,\"sent\":%d,\"expected\":%d,\"received\":%d,"
+                        + "\"lost\":%d,\"outOfOrder\":%d,\"seconds\":%.3f,\"deliveredPerSecond\":%.0f,"
+                        + "\"latencyMicros\":{\"p50\":%.1f,\"p90\":%.1f,\"p99\":%.1f,\"p999\":%.1f,\"max\":%.1f},"
+                        + "\"benchCpuPercent\":%.1f,\"serverCpuPercent\":%.1f,\"clean\":%b}",
+                options.target().label(), options.shape().label(), options.publishers(), options.subscribers(),
+                options.size(), options.rate(), sent, expected, received, lost, outOfOrder, seconds,
+                deliveredPerSecond(), latency[0], latency[1], latency[2], latency[3], latency[4], benchCpuPercent,
+                serverCpuPercent, clean());
+    }
+
+    /** {@code 3.47 M}, {@code 812 k}. */
+    static String human(double value) {
+        if (value >= 1e6) {
+            return String.format(Locale.ROOT, "%.2f M", value / 1e6);
+        }
+        if (value >= 1e3) {
+            return String.format(Locale.ROOT, "%.0f k", value / 1e3);
+        }
+        return String.format(Locale.ROOT, "%.0f", value);
+    }
+}

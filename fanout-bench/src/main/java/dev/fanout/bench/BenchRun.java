@@ -1,0 +1,255 @@
+package dev.fanout.bench;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Runs one bench: connects the subscribers and publishers, waits until every subscriber is known to receive
+ * (a probe message reached it), publishes, waits for the deliveries, and measures. Not reusable.
+ */
+public final class BenchRun {
+
+    /** Connections opened at once, so a thousand subscribers do not swamp the server's accept queue. */
+    private static final int CONNECT_BATCH = 256;
+    /** How often a probe is sent while waiting for subscribers to be ready. */
+    private static final long PROBE_INTERVAL_MILLIS = 20;
+    /** How long subscribers may take to become ready. */
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+    private final BenchOptions options;
+    private final PrintStream progress;
+    private final List<Tally> tallies = new ArrayList<>();
+    private final List<Publisher> publishers = new ArrayList<>();
+    private final List<Channel> channels = new ArrayList<>();
+
+    /** A run of {@code options}; a live progress line goes to {@code progress} unless it is null. */
+    public BenchRun(BenchOptions options, PrintStream progress) {
+        this.options = options;
+        this.progress = progress;
+    }
+
+    /**
+     * Runs and returns what was measured.
+     *
+     * @throws IllegalStateException if the server cannot be reached or subscribers never become ready
+     */
+    public BenchResult run() throws InterruptedException {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(options.threads(), io);
+        try {
+            Bootstrap bootstrap = new Bootstrap().group(group)
+                    .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
+            connectSubscribers(bootstrap);
+            connectPublishers(bootstrap);
+            awaitReady();
+            return measure();
+        } finally {
+            for (Channel channel : channels) {
+                channel.close();
+            }
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    private void connectSubscribers(Bootstrap bootstrap) throws InterruptedException {
+        Wire wire = options.target().wire();
+        List<ChannelFuture> pending = new ArrayList<>();
+        for (int i = 0; i < options.subscribers(); i++) {
+            Tally tally = new Tally(options.publishers());
+            tallies.add(tally);
+            pending.add(connect(bootstrap, wire.subscriberHandler(tally), true));
+            if (pending.size() == CONNECT_BATCH) {
+                awaitConnected(pending);
+            }
+        }
+        awaitConnected(pending);
+    }
+
+    private void connectPublishers(Bootstrap bootstrap) throws InterruptedException {
+        Wire wire = options.target().wire();
+        List<ChannelFuture> pending = new ArrayList<>();
+        for (int p = 0; p < options.publishers(); p++) {
+            Publisher publisher = new Publisher(p, wire, options.topic(), options.size(), options.count(),
+                    options.rate());
+            publishers.add(publisher);
+            pending.add(connect(bootstrap, new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel channel) {
+                    channel.pipeline().addLast(wire.publisherHandler(), publisher);
+                }
+            }, false));
+        }
+        awaitConnected(pending);
+    }
+
+    private ChannelFuture connect(Bootstrap bootstrap, ChannelHandler handler, boolean subscribe) {
+        Wire wire = options.target().wire();
+        ChannelFuture future = bootstrap.clone().handler(handler).connect(options.host(), options.port());
+        future.addListener(done -> {
+            if (done.isSuccess()) {
+                Channel channel = future.channel();
+                ByteBuf hello = wire.hello(channel.alloc());
+                if (hello != null) {
+                    channel.write(hello);
+                }
+                ByteBuf subscription = subscribe ? wire.subscribe(channel.alloc(), options.topic()) : null;
+                if (subscription != null) {
+                    channel.write(subscription);
+                }
+                channel.flush();
+            }
+        });
+        return future;
+    }
+
+    private void awaitConnected(List<ChannelFuture> pending) throws InterruptedException {
+        for (ChannelFuture future : pending) {
+            future.await();
+            if (!future.isSuccess()) {
+                throw new IllegalStateException("cannot connect to " + options.target().label() + " at "
+                        + options.host() + ":" + options.port() + ": " + future.cause().getMessage()
+                        + "; is the server running?");
+            }
+            channels.add(future.channel());
+        }
+        pending.clear();
+    }
+
+    /** Sends probes until every subscriber has received one: only then is every subscription in effect. */
+    private void awaitReady() throws InterruptedException {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (!tallies.stream().allMatch(Tally::probed)) {
+            if (System.nanoTime() > deadline) {
+                long ready = tallies.stream().filter(Tally::probed).count();
+                throw new IllegalStateException("only " + ready + " of " + tallies.size()
+                        + " subscribers received a probe within " + READY_TIMEOUT.toSeconds() + " s");
+            }
+            publishers.get(0).probe();
+            Thread.sleep(PROBE_INTERVAL_MILLIS);
+        }
+    }
+
+    private BenchResult measure() throws InterruptedException {
+        LongSupplier benchCpu = cpuNanos(ProcessHandle.current());
+        LongSupplier serverCpu = options.serverPid() > 0
+                ? ProcessHandle.of(options.serverPid()).map(BenchRun::cpuNanos).orElse(() -> -1)
+                : () -> -1;
+        long benchCpuStart = benchCpu.getAsLong();
+        long serverCpuStart = serverCpu.getAsLong();
+        long start = System.nanoTime();
+        long stop = options.count() > 0 ? Long.MAX_VALUE : start + options.duration().toNanos();
+        List<CompletableFuture<Integer>> finished = new ArrayList<>();
+        for (Publisher publisher : publishers) {
+            finished.add(publisher.start(start, stop));
+        }
+        Progress line = new Progress(progress, publishers, tallies);
+        while (!CompletableFuture.allOf(finished.toArray(CompletableFuture[]::new)).isDone()) {
+            line.update(false);
+            awaitAny(finished, 1000);
+        }
+        int[] sent = new int[publishers.size()];
+        long totalSent = 0;
+        for (int p = 0; p < sent.length; p++) {
+            sent[p] = finished.get(p).join();
+            totalSent += sent[p];
+        }
+        long expected = totalSent * tallies.size();
+        awaitDeliveries(expected, line);
+        line.update(true);
+        long end = tallies.stream().mapToLong(Tally::lastReceiptNanos).max().orElse(start);
+        double seconds = Math.max(end - start, 1) / 1e9;
+        double benchCpuPercent = percent(benchCpu.getAsLong() - benchCpuStart, end - start);
+        long serverCpuEnd = serverCpu.getAsLong();
+        double serverCpuPercent = serverCpuStart < 0 || serverCpuEnd < 0 ? -1
+                : percent(serverCpuEnd - serverCpuStart, end - start);
+        for (Channel channel : channels) {
+            channel.close().await();
+        }
+        return result(sent, totalSent, expected, seconds, benchCpuPercent, serverCpuPercent);
+    }
+
+    private static void awaitAny(List<CompletableFuture<Integer>> futures, long millis) throws InterruptedException {
+        try {
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(millis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException stillRunning) {
+            // time for the next progress line
+        } catch (java.util.concurrent.ExecutionException failed) {
+            throw new IllegalStateException(failed.getCause().getMessage(), failed.getCause());
+        }
+    }
+
+    /** Waits until every delivery happened, or until none has happened for the idle timeout. */
+    private void awaitDeliveries(long expected, Progress line) throws InterruptedException {
+        long lastTotal = -1;
+        long lastChange = System.nanoTime();
+        while (true) {
+            long total = tallies.stream().mapToLong(Tally::received).sum();
+            if (total >= expected) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (total != lastTotal) {
+                lastTotal = total;
+                lastChange = now;
+            } else if (now - lastChange > options.idleTimeout().toNanos()) {
+                return;
+            }
+            line.update(false);
+            Thread.sleep(10);
+        }
+    }
+
+    private BenchResult result(int[] sent, long totalSent, long expected, double seconds, double benchCpuPercent,
+                               double serverCpuPercent) {
+        Histogram latency = new Histogram(3);
+        long received = 0;
+        long lost = 0;
+        long outOfOrder = 0;
+        for (Tally tally : tallies) {
+            latency.add(tally.latency());
+            received += tally.received();
+            lost += tally.lost(sent);
+            outOfOrder += tally.outOfOrder();
+        }
+        double[] micros = {
+            latency.getValueAtPercentile(50) / 1e3, latency.getValueAtPercentile(90) / 1e3,
+            latency.getValueAtPercentile(99) / 1e3, latency.getValueAtPercentile(99.9) / 1e3,
+            latency.getMaxValue() / 1e3
+        };
+        return new BenchResult(options, totalSent, expected, received, lost, outOfOrder, seconds, micros,
+                benchCpuPercent, serverCpuPercent);
+    }
+
+    private static LongSupplier cpuNanos(ProcessHandle process) {
+        return () -> process.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+    }
+
+    private static double percent(long cpuNanos, long wallNanos) {
+        return wallNanos <= 0 || cpuNanos < 0 ? -1 : 100.0 * cpuNanos / wallNanos;
+    }
+}

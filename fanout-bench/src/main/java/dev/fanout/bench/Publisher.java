@@ -1,0 +1,170 @@
+package dev.fanout.bench;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One publishing connection. As fast as possible, it writes batches of messages while the connection is
+ * writable and resumes when it is writable again, so it never queues without bound; at a fixed rate, it
+ * sends every millisecond what is due by then. Every payload carries a {@link Stamp}. Runs on its channel's
+ * event loop; one instance per channel.
+ */
+final class Publisher extends ChannelInboundHandlerAdapter {
+
+    /** Bytes written per batch: large enough to amortise a write, small enough to keep latency low. */
+    private static final int BATCH_BYTES = 64 * 1024;
+    /** The tick of fixed-rate publishing. */
+    private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    private final int id;
+    private final Wire wire;
+    private final String topic;
+    private final ByteBuf payload;
+    private final long count;
+    private final long ratePerSecond;
+    private final CompletableFuture<Integer> finished = new CompletableFuture<>();
+    private Channel channel;
+    private volatile int sent;
+    private long startNanos;
+    private long stopNanos;
+    private boolean running;
+    private ScheduledFuture<?> ticker;
+
+    /**
+     * A publisher that sends {@code count} messages (or, with count 0, until the deadline given to start) of
+     * {@code size} bytes; {@code ratePerSecond} 0 means as fast as possible.
+     */
+    Publisher(int id, Wire wire, String topic, int size, long count, long ratePerSecond) {
+        this.id = id;
+        this.wire = wire;
+        this.topic = topic;
+        this.payload = Unpooled.buffer(size).writeZero(size);
+        this.count = count;
+        this.ratePerSecond = ratePerSecond;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (!finished.isDone()) {
+            finished.completeExceptionally(new IllegalStateException("publisher " + id
+                    + ": the server closed the connection after " + sent + " messages"));
+        }
+        payload.release();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        finished.completeExceptionally(cause);
+        ctx.close();
+    }
+
+    /** Sends one readiness probe. Any thread. */
+    void probe() {
+        channel.eventLoop().execute(() -> {
+            ByteBuf out = channel.alloc().buffer(wire.publishSize(topic, payload.readableBytes()));
+            Stamp.write(payload, Stamp.PROBE, 0, System.nanoTime());
+            wire.publish(out, topic, payload);
+            channel.writeAndFlush(out);
+        });
+    }
+
+    /** Starts publishing; {@code stopNanos} ends a run without a count. Completes with the number sent. */
+    CompletableFuture<Integer> start(long startNanos, long stopNanos) {
+        channel.eventLoop().execute(() -> {
+            this.startNanos = startNanos;
+            this.stopNanos = stopNanos;
+            running = true;
+            if (ratePerSecond == 0) {
+                pump();
+            } else {
+                ticker = channel.eventLoop().scheduleAtFixedRate(this::tick, 0, TICK_NANOS, TimeUnit.NANOSECONDS);
+            }
+        });
+        return finished;
+    }
+
+    int sent() {
+        return sent;
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (running && ratePerSecond == 0 && ctx.channel().isWritable()) {
+            pump();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    private void pump() {
+        while (running && channel.isWritable()) {
+            if (done(System.nanoTime())) {
+                finish();
+                return;
+            }
+            writeBatch(Long.MAX_VALUE);
+        }
+        channel.flush();
+    }
+
+    private void tick() {
+        long now = System.nanoTime();
+        if (done(now)) {
+            finish();
+            return;
+        }
+        long due = (now - startNanos) * ratePerSecond / 1_000_000_000L;
+        if (count > 0) {
+            due = Math.min(due, count);
+        }
+        while (sent < due) {
+            writeBatch(due);
+        }
+        channel.flush();
+    }
+
+    /** Writes one batch of messages, stopping at {@code limit} sent. */
+    private void writeBatch(long limit) {
+        int messageBytes = wire.publishSize(topic, payload.readableBytes());
+        int perBatch = Math.max(1, BATCH_BYTES / messageBytes);
+        ByteBuf out = channel.alloc().buffer(perBatch * messageBytes);
+        int n = 0;
+        int next = sent;
+        while (n < perBatch && next < limit && (count == 0 || next < count)) {
+            Stamp.write(payload, id, next, System.nanoTime());
+            wire.publish(out, topic, payload);
+            next++;
+            n++;
+        }
+        sent = next;
+        channel.write(out, channel.voidPromise());
+    }
+
+    private boolean done(long now) {
+        return count > 0 ? sent >= count : now >= stopNanos;
+    }
+
+    private void finish() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        channel.flush();
+        finished.complete(sent);
+    }
+}

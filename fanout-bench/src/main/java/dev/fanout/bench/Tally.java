@@ -1,0 +1,101 @@
+package dev.fanout.bench;
+
+import io.netty.buffer.ByteBuf;
+import java.util.Arrays;
+import org.HdrHistogram.Histogram;
+
+/**
+ * One subscriber's account of what it received: messages, and per publisher the next sequence number it
+ * expects, so gaps (lost), repeats and reorderings are counted rather than assumed away. Latency is the time
+ * from the stamp's send time to receipt. Confined to the subscriber's event loop, except the volatile
+ * counters read by the progress line.
+ */
+final class Tally implements PayloadSink {
+
+    /** Latencies above this are recorded as this: an hour, far beyond any run. */
+    private static final long MAX_LATENCY_NANOS = 3_600_000_000_000L;
+
+    private final int[] expected;
+    private final Histogram latency = new Histogram(MAX_LATENCY_NANOS, 3);
+    private volatile long received;
+    private volatile boolean probed;
+    private volatile long lastReceiptNanos;
+    private long lost;
+    private long outOfOrder;
+    private long foreign;
+
+    /** Expects messages from publishers 0 to {@code publishers - 1}. */
+    Tally(int publishers) {
+        this.expected = new int[publishers];
+    }
+
+    @Override
+    public void onPayload(ByteBuf buf, int index, int length) {
+        long now = System.nanoTime();
+        if (length < Stamp.SIZE) {
+            foreign++;
+            return;
+        }
+        int publisher = Stamp.publisher(buf, index);
+        if (publisher == Stamp.PROBE) {
+            probed = true;
+            return;
+        }
+        if (publisher < 0 || publisher >= expected.length) {
+            foreign++;
+            return;
+        }
+        int sequence = Stamp.sequence(buf, index);
+        int next = expected[publisher];
+        if (sequence == next) {
+            expected[publisher] = next + 1;
+        } else if (sequence > next) {
+            lost += sequence - next;
+            expected[publisher] = sequence + 1;
+        } else {
+            // Either a repeat or one we counted as lost arriving late: both break the order the server promises.
+            outOfOrder++;
+        }
+        latency.recordValue(Math.min(Math.max(now - Stamp.sentNanos(buf, index), 0), MAX_LATENCY_NANOS));
+        lastReceiptNanos = now;
+        received++;
+    }
+
+    long received() {
+        return received;
+    }
+
+    boolean probed() {
+        return probed;
+    }
+
+    long lastReceiptNanos() {
+        return lastReceiptNanos;
+    }
+
+    /** Messages missing at the end: gaps seen, plus whatever never arrived after the last one received. */
+    long lost(int[] sentPerPublisher) {
+        long missingAtEnd = 0;
+        for (int p = 0; p < expected.length; p++) {
+            missingAtEnd += Math.max(0, sentPerPublisher[p] - expected[p]);
+        }
+        return lost + missingAtEnd;
+    }
+
+    long outOfOrder() {
+        return outOfOrder;
+    }
+
+    long foreign() {
+        return foreign;
+    }
+
+    Histogram latency() {
+        return latency;
+    }
+
+    @Override
+    public String toString() {
+        return "Tally[received=" + received + ", expected=" + Arrays.toString(expected) + "]";
+    }
+}

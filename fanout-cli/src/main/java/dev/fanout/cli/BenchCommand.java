@@ -1,0 +1,138 @@
+package dev.fanout.cli;
+
+import dev.fanout.bench.BenchOptions;
+import dev.fanout.bench.BenchResult;
+import dev.fanout.bench.BenchRun;
+import dev.fanout.bench.Shape;
+import dev.fanout.bench.Target;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
+/** {@code fanout bench}: the load generator, against fanout, NATS or Redis. */
+@Command(name = "bench",
+        mixinStandardHelpOptions = true,
+        showDefaultValues = true,
+        sortOptions = false,
+        description = {
+            "Load a running server and measure it: delivered messages per second, latency percentiles, and",
+            "every message checked (lost, repeated, out of order). The same load shapes run against fanout,",
+            "NATS and Redis pub/sub, so the figures compare. Exits 1 if any message was lost or out of order."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  ./fanout bench --subscribers 100 --size 16 --count 200000",
+            "  ./fanout bench --shape fan-in --publishers 10 --count 100000",
+            "  ./fanout bench --rate 10000 --subscribers 100 --size 128 --duration 10s   latency",
+            "  ./fanout bench --target nats --port 4222 --subscribers 10 --json"
+        })
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--target", defaultValue = "fanout", converter = TargetConverter.class, paramLabel = "KIND",
+            description = "fanout (frames port, raw mode).")
+    private Target target;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDRESS", description = "The server's host.")
+    private String host;
+
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "The server's port; default: the "
+            + "target's usual one (fanout 7070).")
+    private Integer port;
+
+    @Option(names = "--shape", defaultValue = "fan-out", converter = ShapeConverter.class, paramLabel = "SHAPE",
+            description = "fan-out (1 publisher), fan-in (1 subscriber) or chat (each member publishes and "
+                    + "subscribes).")
+    private Shape shape;
+
+    @Option(names = {"-s", "--subscribers"}, defaultValue = "10", paramLabel = "N",
+            description = "Subscribers (fan-out), or members (chat).")
+    private int subscribers;
+
+    @Option(names = "--publishers", defaultValue = "10", paramLabel = "N", description = "Publishers (fan-in).")
+    private int publishers;
+
+    @Option(names = {"-b", "--size"}, defaultValue = "16", paramLabel = "BYTES",
+            description = "Payload bytes (at least 16: publisher, sequence number and send time).")
+    private int size;
+
+    @Option(names = {"-n", "--count"}, defaultValue = "100000", paramLabel = "N",
+            description = "Messages per publisher; 0 to run for --duration.")
+    private long count;
+
+    @Option(names = "--duration", defaultValue = "0", converter = Converters.Time.class, paramLabel = "TIME",
+            description = "How long to publish, when it replaces --count.")
+    private Duration duration;
+
+    @Option(names = "--rate", defaultValue = "0", paramLabel = "MSG/S",
+            description = "Messages per second per publisher; 0 for as fast as possible.")
+    private long rate;
+
+    @Option(names = "--topic", defaultValue = "bench", paramLabel = "NAME",
+            description = "Topic or channel (fanout's raw mode uses the server's default topic).")
+    private String topic;
+
+    @Option(names = "--threads", defaultValue = "1", paramLabel = "N", description = "The bench's event-loop "
+            + "threads; keep it low on a machine the server shares.")
+    private int threads;
+
+    @Option(names = "--idle-timeout", defaultValue = "5s", converter = Converters.Time.class, paramLabel = "TIME",
+            description = "Once publishing ends, how long to wait for messages that stopped arriving.")
+    private Duration idleTimeout;
+
+    @Option(names = "--server-pid", defaultValue = "0", paramLabel = "PID",
+            description = "The server's process id, to report its CPU use beside the bench's.")
+    private long serverPid;
+
+    @Option(names = "--json", description = "Print the result as one JSON object instead of a table.")
+    private boolean json;
+
+    @Option(names = {"-q", "--quiet"}, description = "No live progress line.")
+    private boolean quiet;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (duration.isZero() && count == 0) {
+            throw new IllegalArgumentException("give --count N or --duration TIME");
+        }
+        int pubs = switch (shape) {
+            case FAN_OUT -> 1;
+            case FAN_IN -> publishers;
+            case CHAT -> subscribers;
+        };
+        int subs = shape == Shape.FAN_IN ? 1 : subscribers;
+        BenchOptions options = new BenchOptions(target, host, port == null ? target.defaultPort() : port, shape,
+                pubs, subs, size, duration.isZero() ? count : 0, duration, rate, topic, threads, idleTimeout,
+                serverPid);
+        BenchResult result = new BenchRun(options, quiet || json ? null : System.err).run();
+        System.out.print(json ? result.json() + System.lineSeparator() : result.table());
+        return result.clean() ? 0 : 1;
+    }
+
+    /** Parses {@code fanout}, {@code nats}, {@code redis}. */
+    static final class TargetConverter implements ITypeConverter<Target> {
+        @Override
+        public Target convert(String value) {
+            for (Target t : Target.values()) {
+                if (t.label().equalsIgnoreCase(value)) {
+                    return t;
+                }
+            }
+            throw new TypeConversionException("unknown target '" + value + "'");
+        }
+    }
+
+    /** Parses {@code fan-out}, {@code fan-in}, {@code chat}. */
+    static final class ShapeConverter implements ITypeConverter<Shape> {
+        @Override
+        public Shape convert(String value) {
+            try {
+                return Shape.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}
