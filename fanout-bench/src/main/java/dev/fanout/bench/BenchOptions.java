@@ -19,10 +19,12 @@ import java.time.Duration;
  * @param threads     the bench's own event-loop threads
  * @param idleTimeout how long to wait, once publishing ended, for messages that stopped arriving
  * @param serverPid   the server's process id, to report its CPU use; 0 if unknown
+ * @param window      as fast as possible, how many messages a publisher may be ahead of its slowest
+ *                    subscriber; 0 picks about 2 MiB worth
  */
 public record BenchOptions(Target target, String host, int port, Shape shape, int publishers, int subscribers,
                            int size, long count, Duration duration, long rate, String topic, int threads,
-                           Duration idleTimeout, long serverPid) {
+                           Duration idleTimeout, long serverPid, long window) {
 
     /** Checks the values that the run relies on, naming the first that is wrong. */
     public BenchOptions {
@@ -34,6 +36,7 @@ public record BenchOptions(Target target, String host, int port, Shape shape, in
         require(count > 0 || !duration.isZero(), "give a message count or a duration");
         require(rate >= 0, "rate (" + rate + ") must be 0 (as fast as possible) or more");
         require(threads >= 1, "threads (" + threads + ") must be at least 1");
+        require(window >= 0, "window (" + window + ") must be 0 (automatic) or more");
     }
 
     private static void require(boolean rule, String message) {

@@ -94,8 +94,9 @@ public final class BenchRun {
         Wire wire = options.target().wire();
         List<ChannelFuture> pending = new ArrayList<>();
         for (int p = 0; p < options.publishers(); p++) {
+            int id = p;
             Publisher publisher = new Publisher(p, wire, options.topic(), options.size(), options.count(),
-                    options.rate());
+                    options.rate(), window(), () -> slowest(id));
             publishers.add(publisher);
             pending.add(connect(bootstrap, new ChannelInitializer<SocketChannel>() {
                 @Override
@@ -105,6 +106,20 @@ public final class BenchRun {
             }, false));
         }
         awaitConnected(pending);
+    }
+
+    /** Messages a publisher may be ahead of its slowest subscriber: about 2 MiB of them, at least 1,000. */
+    private long window() {
+        return options.window() > 0 ? options.window()
+                : Math.max(1_000, 2L * 1024 * 1024 / (options.size() + 32));
+    }
+
+    private long slowest(int publisher) {
+        long min = Long.MAX_VALUE;
+        for (int i = 0; i < tallies.size(); i++) {
+            min = Math.min(min, tallies.get(i).receivedFrom(publisher));
+        }
+        return min;
     }
 
     private ChannelFuture connect(Bootstrap bootstrap, ChannelHandler handler, boolean subscribe) {

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * One publishing connection. As fast as possible, it writes batches of messages while the connection is
@@ -19,6 +20,8 @@ final class Publisher extends ChannelInboundHandlerAdapter {
 
     /** Bytes written per batch: large enough to amortise a write, small enough to keep latency low. */
     private static final int BATCH_BYTES = 64 * 1024;
+    /** How soon a publisher that ran into its window looks again. */
+    private static final long WINDOW_RECHECK_MICROS = 100;
     /** The tick of fixed-rate publishing. */
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
@@ -29,6 +32,8 @@ final class Publisher extends ChannelInboundHandlerAdapter {
     private final long count;
     private final long ratePerSecond;
     private final CompletableFuture<Integer> finished = new CompletableFuture<>();
+    private final long window;
+    private final LongSupplier slowestReceived;
     private Channel channel;
     private volatile int sent;
     private long startNanos;
@@ -38,10 +43,15 @@ final class Publisher extends ChannelInboundHandlerAdapter {
 
     /**
      * A publisher that sends {@code count} messages (or, with count 0, until the deadline given to start) of
-     * {@code size} bytes; {@code ratePerSecond} 0 means as fast as possible.
+     * {@code size} bytes; {@code ratePerSecond} 0 means as fast as possible. As fast as possible, it stays at
+     * most {@code window} messages ahead of the slowest subscriber ({@code slowestReceived} counts what that
+     * one received from this publisher), so the run measures what the server sustains without dropping anyone.
      */
-    Publisher(int id, Wire wire, String topic, int size, long count, long ratePerSecond) {
+    Publisher(int id, Wire wire, String topic, int size, long count, long ratePerSecond, long window,
+              LongSupplier slowestReceived) {
         this.id = id;
+        this.window = window;
+        this.slowestReceived = slowestReceived;
         this.wire = wire;
         this.topic = topic;
         this.payload = Unpooled.buffer(size).writeZero(size);
@@ -50,9 +60,8 @@ final class Publisher extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelActive(ChannelHandlerContext ctx) {
+    public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
-        ctx.fireChannelActive();
     }
 
     @Override
@@ -114,7 +123,14 @@ final class Publisher extends ChannelInboundHandlerAdapter {
                 finish();
                 return;
             }
-            writeBatch(Long.MAX_VALUE);
+            long limit = slowestReceived.getAsLong() + window;
+            if (sent >= limit) {
+                // Too far ahead of the slowest subscriber: look again shortly.
+                channel.flush();
+                channel.eventLoop().schedule(this::pump, WINDOW_RECHECK_MICROS, TimeUnit.MICROSECONDS);
+                return;
+            }
+            writeBatch(limit);
         }
         channel.flush();
     }

@@ -2,6 +2,7 @@ package dev.fanout.bench;
 
 import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -16,6 +17,8 @@ final class Tally implements PayloadSink {
     private static final long MAX_LATENCY_NANOS = 3_600_000_000_000L;
 
     private final int[] expected;
+    /** Per publisher, messages received from it; written on the loop, read by publishers for their window. */
+    private final AtomicIntegerArray fromPublisher;
     private final Histogram latency = new Histogram(MAX_LATENCY_NANOS, 3);
     private volatile long received;
     private volatile boolean probed;
@@ -27,6 +30,7 @@ final class Tally implements PayloadSink {
     /** Expects messages from publishers 0 to {@code publishers - 1}. */
     Tally(int publishers) {
         this.expected = new int[publishers];
+        this.fromPublisher = new AtomicIntegerArray(publishers);
     }
 
     @Override
@@ -57,8 +61,14 @@ final class Tally implements PayloadSink {
             outOfOrder++;
         }
         latency.recordValue(Math.min(Math.max(now - Stamp.sentNanos(buf, index), 0), MAX_LATENCY_NANOS));
+        fromPublisher.lazySet(publisher, fromPublisher.get(publisher) + 1);
         lastReceiptNanos = now;
         received++;
+    }
+
+    /** Messages received from {@code publisher}. Any thread. */
+    int receivedFrom(int publisher) {
+        return fromPublisher.get(publisher);
     }
 
     long received() {

@@ -86,6 +86,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "The server's process id, to report its CPU use beside the bench's.")
     private long serverPid;
 
+    @Option(names = "--window", defaultValue = "0", paramLabel = "N",
+            description = "As fast as possible, how many messages a publisher may run ahead of its slowest "
+                    + "subscriber, so no server has to drop a slow one; 0 picks about 2 MiB worth.")
+    private long window;
+
     @Option(names = "--json", description = "Print the result as one JSON object instead of a table.")
     private boolean json;
 
@@ -105,7 +110,7 @@ final class BenchCommand implements Callable<Integer> {
         int subs = shape == Shape.FAN_IN ? 1 : subscribers;
         BenchOptions options = new BenchOptions(target, host, port == null ? target.defaultPort() : port, shape,
                 pubs, subs, size, duration.isZero() ? count : 0, duration, rate, topic, threads, idleTimeout,
-                serverPid);
+                serverPid, window);
         BenchResult result = new BenchRun(options, quiet || json ? null : System.err).run();
         System.out.print(json ? result.json() + System.lineSeparator() : result.table());
         return result.clean() ? 0 : 1;
