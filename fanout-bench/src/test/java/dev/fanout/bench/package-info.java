@@ -1,0 +1,2 @@
+/** Tests of the load generator, against real servers. */
+package dev.fanout.bench;
