@@ -1,8 +1,10 @@
 package dev.fanout.hub;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.util.internal.PlatformDependent;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -12,15 +14,24 @@ import org.slf4j.LoggerFactory;
  * One topic's subscribers on one event loop, and the messages waiting to reach them.
  *
  * <p>Publishers (any thread) {@link #enqueue} messages; the loop runs at most one drain task at a time,
- * which writes every waiting message to every member and then ends the batch for each member once, so a
- * burst of messages costs one task and one flush per subscriber, not one per message. The member list is
+ * which takes the waiting messages in {@link Batch}es, hands each batch to every member (one write each:
+ * the batch is encoded once for all of them), and then ends the burst for each member once. A burst costs
+ * one task, and per subscriber one write per batch and one flush, not one per message. The member list is
  * touched only on the loop, so it needs no lock.
  */
 final class LoopFanout implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(LoopFanout.class);
+    /**
+     * Most messages in one batch: enough that a burst of small messages costs each subscriber few writes,
+     * few enough that one loop does not hold its other work back for long.
+     */
+    static final int MAX_BATCH_MESSAGES = 4096;
+    /** Most payload bytes in one batch (a larger single message makes a batch of its own). */
+    static final int MAX_BATCH_BYTES = 32 * 1024;
 
     private final EventLoop loop;
+    private final ByteBufAllocator alloc;
     private final PublishBacklog backlog;
     private final HubStats stats;
     private final Queue<Message> pending = PlatformDependent.newMpscQueue();
@@ -31,8 +42,9 @@ final class LoopFanout implements Runnable {
     private final ArrayList<Subscriber> leftDuringDrain = new ArrayList<>();
     private boolean draining;
 
-    LoopFanout(EventLoop loop, PublishBacklog backlog, HubStats stats) {
+    LoopFanout(EventLoop loop, PublishBacklog backlog, HubStats stats, ByteBufAllocator alloc) {
         this.loop = loop;
+        this.alloc = alloc;
         this.backlog = backlog;
         this.stats = stats;
     }
@@ -86,17 +98,22 @@ final class LoopFanout implements Runnable {
 
     private void drain() {
         long delivered = 0;
-        for (Message message; (message = pending.poll()) != null; ) {
-            long from = message.origin().clientId();
+        for (List<Message> taken; !(taken = takeBatch()).isEmpty(); ) {
+            Batch batch = new Batch(taken, alloc);
             for (int i = 0; i < members.size(); i++) {
                 Subscriber member = members.get(i);
-                if (member.id() != from) {
-                    deliver(member, message);
-                    delivered++;
+                int count = batch.sizeFor(member.id());
+                if (count > 0) {
+                    deliver(member, batch);
+                    delivered += count;
                 }
             }
-            backlog.remove(message.size());
-            message.release();
+            long bytes = 0;
+            for (Message message : taken) {
+                bytes += message.size();
+            }
+            backlog.remove(bytes);
+            batch.release();
         }
         for (int i = 0; i < members.size(); i++) {
             Subscriber member = members.get(i);
@@ -109,12 +126,26 @@ final class LoopFanout implements Runnable {
         stats.delivered(delivered);
     }
 
-    /** One subscriber's fault must not cost the others their messages, nor leak the message or the backlog. */
-    private static void deliver(Subscriber member, Message message) {
+    /** Takes the next waiting messages, up to the batch limits; a message larger than them goes alone. */
+    private List<Message> takeBatch() {
+        List<Message> taken = new ArrayList<>();
+        long bytes = 0;
+        for (Message next; taken.size() < MAX_BATCH_MESSAGES && (next = pending.peek()) != null; ) {
+            if (!taken.isEmpty() && bytes + next.size() > MAX_BATCH_BYTES) {
+                break;
+            }
+            taken.add(pending.poll());
+            bytes += next.size();
+        }
+        return taken;
+    }
+
+    /** One subscriber's fault must not cost the others their messages, nor leak the batch or the backlog. */
+    private static void deliver(Subscriber member, Batch batch) {
         try {
-            member.deliver(message);
+            member.deliver(batch);
         } catch (RuntimeException e) {
-            log.warn("delivering {} to {} failed", message, member, e);
+            log.warn("delivering {} messages to {} failed", batch.messages().size(), member, e);
         }
     }
 }

@@ -6,8 +6,8 @@ import io.netty.channel.EventLoop;
  * Something that receives a topic's messages: in practice a client session.
  *
  * <p>The hub calls {@link #deliver} and {@link #endOfBatch} only on {@link #eventLoop()}, so a subscriber
- * needs no locks. Within a batch it may receive several messages, and then one {@code endOfBatch()}, where
- * it should flush.
+ * needs no locks. A burst of messages may come as several batches, then one {@code endOfBatch()}, where it
+ * should flush. A batch that holds only the subscriber's own messages is not delivered to it.
  */
 public interface Subscriber {
 
@@ -21,10 +21,11 @@ public interface Subscriber {
     EventLoop eventLoop();
 
     /**
-     * Delivers one message. The message is valid only during the call: to keep its bytes, retain a
-     * duplicate of {@link Message#encoded(Encoding)}.
+     * Delivers a batch of messages, in sequence order; {@link Batch#encodedFor} gives this subscriber's bytes
+     * (its own messages left out). The batch is valid only during the call: to keep bytes, keep the buffer
+     * {@code encodedFor} returned, which the caller owns.
      */
-    void deliver(Message message);
+    void deliver(Batch batch);
 
     /** Ends a batch of deliveries: the moment to flush. */
     void endOfBatch();

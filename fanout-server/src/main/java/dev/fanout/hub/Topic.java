@@ -129,7 +129,7 @@ public final class Topic {
                 return fanout;
             }
         }
-        LoopFanout created = new LoopFanout(loop, backlog, stats);
+        LoopFanout created = new LoopFanout(loop, backlog, stats, alloc);
         LoopFanout[] grown = Arrays.copyOf(fanouts, fanouts.length + 1);
         grown[grown.length - 1] = created;
         fanouts = grown;

@@ -45,10 +45,12 @@ final class RecordingSubscriber implements Subscriber {
     }
 
     @Override
-    public void deliver(Message message) {
-        String text = message.payload().toString(StandardCharsets.UTF_8);
-        received.add(new Received(message.topic(), message.sequence(), text, message.origin().name(),
-                message.publishedAtMillis(), loop.inEventLoop()));
+    public void deliver(Batch batch) {
+        for (Message message : batch.messagesFor(id)) {
+            String text = message.payload().toString(StandardCharsets.UTF_8);
+            received.add(new Received(message.topic(), message.sequence(), text, message.origin().name(),
+                    message.publishedAtMillis(), loop.inEventLoop()));
+        }
     }
 
     @Override

@@ -19,8 +19,9 @@ final class OutboundQueue {
     private final Channel channel;
     private final QueueLimits limits;
     private final SessionStats stats;
-    private final ArrayDeque<ByteBuf> waiting = new ArrayDeque<>();
+    private final ArrayDeque<Entry> waiting = new ArrayDeque<>();
     private long waitingBytes;
+    private int waitingMessages;
     private boolean unflushed;
     private long droppedSinceReport;
 
@@ -30,60 +31,70 @@ final class OutboundQueue {
         this.stats = stats;
     }
 
-    /**
-     * Queues a duplicate of {@code encoded} (the caller keeps its own reference). Returns false when the queue
-     * is full under the {@link SlowConsumerPolicy#DISCONNECT} policy: nothing was queued and the session must
-     * close.
-     */
+    /** Queues one message: {@link #offer(ByteBuf, int)} with a count of one. */
     boolean offer(ByteBuf encoded) {
+        return offer(encoded, 1);
+    }
+
+    /**
+     * Queues a duplicate of {@code encoded}, which holds {@code messages} messages (the caller keeps its own
+     * reference). Returns false when the queue is full under the {@link SlowConsumerPolicy#DISCONNECT} policy:
+     * nothing was queued and the session must close.
+     */
+    boolean offer(ByteBuf encoded, int messages) {
         if (waiting.isEmpty() && channel.isWritable()) {
             channel.write(encoded.retainedDuplicate(), channel.voidPromise());
             unflushed = true;
             return true;
         }
         int size = encoded.readableBytes();
-        if (fits(size)) {
-            enqueue(encoded, size);
+        if (fits(size, messages)) {
+            enqueue(encoded, size, messages);
             return true;
         }
         if (limits.policy() == SlowConsumerPolicy.DISCONNECT) {
             return false;
         }
-        while (!waiting.isEmpty() && !fits(size)) {
-            ByteBuf oldest = waiting.poll();
-            waitingBytes -= oldest.readableBytes();
-            oldest.release();
-            dropped();
+        while (!waiting.isEmpty() && !fits(size, messages)) {
+            Entry oldest = take();
+            oldest.bytes().release();
+            dropped(oldest.messages());
         }
-        if (fits(size)) {
-            enqueue(encoded, size);
+        if (fits(size, messages)) {
+            enqueue(encoded, size, messages);
         } else {
-            // The connection alone holds more than the limit: the newest message is the one dropped.
-            dropped();
+            // The connection alone holds more than the limit: the newest messages are the ones dropped.
+            dropped(messages);
         }
         return true;
     }
 
-    private void dropped() {
-        droppedSinceReport++;
-        stats.countDropped(1);
+    private void dropped(int messages) {
+        droppedSinceReport += messages;
+        stats.countDropped(messages);
     }
 
-    private boolean fits(int size) {
-        return waiting.size() < limits.maxMessages() && queuedBytes() + size <= limits.maxBytes();
+    private boolean fits(int size, int messages) {
+        return waitingMessages + messages <= limits.maxMessages() && queuedBytes() + size <= limits.maxBytes();
     }
 
-    private void enqueue(ByteBuf encoded, int size) {
-        waiting.add(encoded.retainedDuplicate());
+    private void enqueue(ByteBuf encoded, int size, int messages) {
+        waiting.add(new Entry(encoded.retainedDuplicate(), messages));
         waitingBytes += size;
+        waitingMessages += messages;
+    }
+
+    private Entry take() {
+        Entry next = waiting.poll();
+        waitingBytes -= next.bytes().readableBytes();
+        waitingMessages -= next.messages();
+        return next;
     }
 
     /** Writes waiting messages while the connection accepts them, then flushes. */
     void drain() {
         while (!waiting.isEmpty() && channel.isWritable()) {
-            ByteBuf next = waiting.poll();
-            waitingBytes -= next.readableBytes();
-            channel.write(next, channel.voidPromise());
+            channel.write(take().bytes(), channel.voidPromise());
             unflushed = true;
         }
         flush();
@@ -110,7 +121,7 @@ final class OutboundQueue {
 
     /** Messages waiting here. */
     int waitingMessages() {
-        return waiting.size();
+        return waitingMessages;
     }
 
     /** Messages dropped since the last call, and resets the count. */
@@ -122,9 +133,14 @@ final class OutboundQueue {
 
     /** Releases everything waiting; used when the session closes. */
     void clear() {
-        for (ByteBuf buf; (buf = waiting.poll()) != null; ) {
-            buf.release();
+        for (Entry entry; (entry = waiting.poll()) != null; ) {
+            entry.bytes().release();
         }
         waitingBytes = 0;
+        waitingMessages = 0;
+    }
+
+    /** Bytes waiting to be handed to the connection, and how many messages they hold. */
+    private record Entry(ByteBuf bytes, int messages) {
     }
 }

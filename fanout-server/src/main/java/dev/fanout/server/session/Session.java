@@ -1,7 +1,7 @@
 package dev.fanout.server.session;
 
 import dev.fanout.hub.Encoding;
-import dev.fanout.hub.Message;
+import dev.fanout.hub.Batch;
 import dev.fanout.hub.Origin;
 import dev.fanout.hub.Subscriber;
 import dev.fanout.hub.Topic;
@@ -173,15 +173,23 @@ public abstract class Session implements Subscriber {
     }
 
     @Override
-    public void deliver(Message message) {
+    public void deliver(Batch batch) {
         if (closeReason != null) {
             return;
         }
-        if (!queue.offer(message.encoded(encoding()))) {
-            close(CloseReason.SLOW_CONSUMER, ByteSize.format(queue.queuedBytes()) + " and "
-                    + queue.waitingMessages() + " messages queued; limits "
-                    + ByteSize.format(context.queue().maxBytes()) + ", " + context.queue().maxMessages()
-                    + " messages");
+        ByteBuf bytes = batch.encodedFor(encoding(), id);
+        if (bytes == null) {
+            return;
+        }
+        try {
+            if (!queue.offer(bytes, batch.sizeFor(id))) {
+                close(CloseReason.SLOW_CONSUMER, ByteSize.format(queue.queuedBytes()) + " and "
+                        + queue.waitingMessages() + " messages queued; limits "
+                        + ByteSize.format(context.queue().maxBytes()) + ", " + context.queue().maxMessages()
+                        + " messages");
+            }
+        } finally {
+            bytes.release();
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.fanout.hub.Hub;
+import dev.fanout.hub.Batch;
 import dev.fanout.hub.Message;
 import dev.fanout.hub.PublishBacklog;
 import dev.fanout.hub.Subscriber;
@@ -141,8 +142,10 @@ class SourceRunnerTest {
         }
 
         @Override
-        public void deliver(Message message) {
-            received.add(message.payload().toString(StandardCharsets.UTF_8));
+        public void deliver(Batch batch) {
+            for (Message message : batch.messagesFor(id())) {
+                received.add(message.payload().toString(StandardCharsets.UTF_8));
+            }
         }
 
         @Override
