@@ -18,9 +18,9 @@ import picocli.CommandLine.TypeConversionException;
         showDefaultValues = true,
         sortOptions = false,
         description = {
-            "Load a running server and measure it: delivered messages per second, latency percentiles, and",
-            "every message checked (lost, repeated, out of order). The same load shapes run against fanout,",
-            "NATS and Redis pub/sub, so the figures compare. Exits 1 if any message was lost or out of order."
+            "Load a running server and measure its delivery rate and latency.",
+            "Every message is checked (lost, repeated, out of order); exits 1 if any was. The same load",
+            "shapes run against fanout, NATS and Redis pub/sub, so the figures compare."
         },
         footerHeading = "%nExamples:%n",
         footer = {

@@ -22,14 +22,16 @@ import picocli.CommandLine.IVersionProvider;
             "",
             "Run './fanout COMMAND --help' for the options of each command."
         })
-final class FanoutCommand implements Runnable {
+final class FanoutCommand implements java.util.concurrent.Callable<Integer> {
 
     @picocli.CommandLine.Spec
     private picocli.CommandLine.Model.CommandSpec spec;
 
+    /** No command given: show what there is, and fail as any missing argument does. */
     @Override
-    public void run() {
+    public Integer call() {
         spec.commandLine().usage(spec.commandLine().getErr());
+        return spec.exitCodeOnInvalidInput();
     }
 
     /** Reports the version Maven stamped into the server module. */

@@ -20,7 +20,18 @@ public final class Main {
         return new CommandLine(new FanoutCommand())
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setUsageHelpAutoWidth(true)
-                .setExecutionExceptionHandler(new Failures());
+                .setExecutionExceptionHandler(new Failures())
+                .setParameterExceptionHandler(Main::badArguments);
+    }
+
+    /** A bad option or value: one line saying what is wrong and where the help is, not the whole usage. */
+    private static int badArguments(CommandLine.ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        String name = command.getCommandSpec().qualifiedName();
+        command.getErr().println(name + ": " + e.getMessage());
+        command.getErr().println("Run '" + name.replace("fanout", "./fanout") + " --help' for the options.");
+        command.getErr().flush();
+        return command.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     /**

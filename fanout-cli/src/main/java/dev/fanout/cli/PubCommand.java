@@ -13,6 +13,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -36,6 +39,9 @@ import picocli.CommandLine.Parameters;
         })
 final class PubCommand implements Callable<Integer> {
 
+    @Spec
+    private CommandSpec spec;
+
     /** How long to wait, after the last frame, for the server to confirm it has taken everything. */
     private static final long FINISH_TIMEOUT_SECONDS = 30;
     private static final String REFUSAL_HINT = " (the server may be full or may have refused a frame over its "
@@ -54,6 +60,9 @@ final class PubCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (maxFrame < 1) {
+            throw new ParameterException(spec.commandLine(), "--max-frame must be at least 1 byte, not " + maxFrame);
+        }
         try (Socket socket = ClientConnection.open(endpoint, "./fanout serve")) {
             CompletableFuture<String> serverEnd = watchServer(socket);
             long sent = publish(socket, serverEnd);
@@ -91,6 +100,14 @@ final class PubCommand implements Callable<Integer> {
                 } catch (LineTooLongException e) {
                     System.err.println("fanout pub: " + e.getMessage());
                     continue;
+                } catch (java.io.EOFException e) {
+                    out.flush();
+                    throw new CommandFailure("standard input ended inside a frame after " + sent
+                            + " messages; the frames before it were sent");
+                } catch (dev.fanout.protocol.frame.FrameTooLargeException e) {
+                    out.flush();
+                    throw new CommandFailure("standard input holds a " + e.getMessage() + " after " + sent
+                            + " messages; raise --max-frame (and the server's) or fix the input");
                 }
                 if (payload == null) {
                     break;

@@ -13,6 +13,9 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -32,6 +35,9 @@ import picocli.CommandLine.Parameters;
         })
 final class SubCommand implements Callable<Integer> {
 
+    @Spec
+    private CommandSpec spec;
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "[HOST:]PORT", defaultValue = "7070",
             converter = Endpoint.Converter.class, description = "The server's frames port.")
     private Endpoint endpoint;
@@ -50,7 +56,7 @@ final class SubCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (count < 0) {
-            throw new CommandFailure("--count must be 0 (never stop) or more, not " + count);
+            throw new ParameterException(spec.commandLine(), "--count must be 0 (never stop) or more, not " + count);
         }
         try (Socket socket = ClientConnection.open(endpoint, "./fanout serve")) {
             InputStream socketIn = socket.getInputStream();

@@ -141,7 +141,8 @@ public final class FanoutServer implements AutoCloseable {
                     continue;
                 }
                 throw new IllegalStateException("cannot listen for " + protocol + " on " + host + " port "
-                        + chosenPort + ": " + e.getMessage() + "; choose another port with "
+                        + chosenPort + ": " + e.getMessage() + "; check that --host names an address of this "
+                        + "machine, or choose another port with "
                         + ("frames".equals(protocol) ? "--port" : "--lines-port") + " (0 picks a free one)", e);
             }
         }

@@ -172,8 +172,9 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
             require(defaultTopic != null && defaultTopic.matches("[A-Za-z0-9_.:-]{1,64}"),
                     "defaultTopic '" + defaultTopic + "' must be 1 to 64 letters, digits, _ - . or :");
             require(ioThreads >= 0, "ioThreads (" + ioThreads + ") must be 0 (one per core) or more");
-            require(!lineFlush.isNegative(), "lineFlush (" + lineFlush + ") must not be negative");
-            require(!drainTimeout.isNegative(), "drainTimeout (" + drainTimeout + ") must not be negative");
+            require(!lineFlush.isNegative(), "lineFlush (" + lineFlush.toMillis() + " ms) must not be negative");
+            require(!drainTimeout.isNegative(), "drainTimeout (" + drainTimeout.toMillis()
+                    + " ms) must not be negative");
             require(maxClients >= 1, "maxClients (" + maxClients + ") must be at least 1");
             require(maxClientsPerAddress >= 0, "maxClientsPerAddress (" + maxClientsPerAddress
                     + ") must be 0 (same as maxClients) or more");

@@ -136,8 +136,8 @@ class ServerOptionsTest {
 
     @Test
     void durations_negative_areRejected() {
-        assertRejected(b -> b.lineFlush(Duration.ofMillis(-1)), "lineFlush (PT-0.001S) must not be negative");
-        assertRejected(b -> b.drainTimeout(Duration.ofSeconds(-2)), "drainTimeout (PT-2S) must not be negative");
+        assertRejected(b -> b.lineFlush(Duration.ofMillis(-1)), "lineFlush (-1 ms) must not be negative");
+        assertRejected(b -> b.drainTimeout(Duration.ofSeconds(-2)), "drainTimeout (-2000 ms) must not be negative");
     }
 
     @Test

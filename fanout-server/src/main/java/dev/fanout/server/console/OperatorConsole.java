@@ -173,8 +173,9 @@ public final class OperatorConsole {
         out.printf("backlog     %s waiting (limit %s), publishers paused %d times%n",
                 ByteSize.format(server.hub().backlog().bytes()), ByteSize.format(server.hub().backlog().limitBytes()),
                 server.hub().backlog().pauses());
-        out.printf("closes      %s%n", server.sessionStats().closes().entrySet().stream()
+        String closes = server.sessionStats().closes().entrySet().stream()
                 .map(e -> e.getKey().name().toLowerCase(Locale.ROOT) + "=" + e.getValue())
-                .collect(Collectors.joining(" ")));
+                .collect(Collectors.joining(" "));
+        out.printf("closes      %s%n", closes.isEmpty() ? "none" : closes);
     }
 }

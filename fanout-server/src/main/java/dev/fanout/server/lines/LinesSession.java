@@ -72,7 +72,8 @@ final class LinesSession extends Session {
     @Override
     protected void onClosing(CloseReason reason) {
         if (room != null) {
-            tellRoom(room, name() + " left" + (reason.notable() ? " (" + reason.description() + ")" : ""));
+            boolean ownChoice = reason == CloseReason.CLIENT_CLOSED || reason == CloseReason.CLIENT_QUIT;
+            tellRoom(room, name() + " left" + (ownChoice ? "" : " (" + reason.description() + ")"));
         }
     }
 
