@@ -105,14 +105,10 @@ public final class Batch {
             if (messages.size() == 1) {
                 shared[slot] = messages.get(0).encoded(encoding).retainedDuplicate();
             } else {
-                int total = 0;
+                int[] end = ends(encoding);
+                ByteBuf joined = alloc.directBuffer(end[end.length - 1]);
                 for (Message message : messages) {
-                    total += message.encoded(encoding).readableBytes();
-                }
-                ByteBuf joined = alloc.directBuffer(total);
-                for (Message message : messages) {
-                    ByteBuf bytes = message.encoded(encoding);
-                    joined.writeBytes(bytes, bytes.readerIndex(), bytes.readableBytes());
+                    encoding.writeTo(message, joined);
                 }
                 shared[slot] = joined;
             }
@@ -126,7 +122,7 @@ public final class Batch {
             int[] end = new int[messages.size()];
             int at = 0;
             for (int i = 0; i < end.length; i++) {
-                at += messages.get(i).encoded(encoding).readableBytes();
+                at += encoding.size(messages.get(i));
                 end[i] = at;
             }
             ends[slot] = end;

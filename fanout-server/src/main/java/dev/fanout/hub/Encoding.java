@@ -18,6 +18,18 @@ public enum Encoding {
         ByteBuf encode(Message message, ByteBufAllocator alloc) {
             return Frames.encode(alloc, message.payload());
         }
+
+        @Override
+        int size(Message message) {
+            return Frames.LENGTH_BYTES + message.size();
+        }
+
+        @Override
+        void writeTo(Message message, ByteBuf out) {
+            ByteBuf payload = message.payload();
+            out.writeInt(payload.readableBytes());
+            out.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
+        }
     },
 
     /**
@@ -34,4 +46,18 @@ public enum Encoding {
 
     /** Makes this form of {@code message}; the caller owns the result. */
     abstract ByteBuf encode(Message message, ByteBufAllocator alloc);
+
+    /**
+     * Bytes this form of {@code message} takes. By default the message's cached form is made and measured;
+     * forms that are cheap to write directly (a frame) say so without making it.
+     */
+    int size(Message message) {
+        return message.encoded(this).readableBytes();
+    }
+
+    /** Appends this form of {@code message} to {@code out}, by default by copying the cached form. */
+    void writeTo(Message message, ByteBuf out) {
+        ByteBuf bytes = message.encoded(this);
+        out.writeBytes(bytes, bytes.readerIndex(), bytes.readableBytes());
+    }
 }

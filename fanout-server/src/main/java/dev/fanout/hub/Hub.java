@@ -64,6 +64,22 @@ public final class Hub {
     }
 
     /**
+     * Publishes a burst of payloads from one origin, in order, as {@link #publish} would one by one, but with
+     * one hand-off per event loop. Ownership of the payloads passes to the hub; the list is not kept.
+     */
+    public void publishAll(String topic, List<ByteBuf> payloads, Origin origin) {
+        Topic target = topics.get(topic);
+        if (target == null) {
+            for (ByteBuf payload : payloads) {
+                stats.published(payload.readableBytes());
+                payload.release();
+            }
+            return;
+        }
+        target.publishAll(payloads, origin);
+    }
+
+    /**
      * Subscribes {@code subscriber} to {@code topic}, creating the topic if needed.
      *
      * @throws TooManyTopicsException if the topic is new and the hub is at its limit

@@ -62,6 +62,21 @@ final class LoopFanout implements Runnable {
         }
     }
 
+    /** Hands over one reference to each of {@code messages}, in order, with a single wake-up. Any thread. */
+    void enqueueAll(List<Message> messages) {
+        long bytes = 0;
+        for (Message message : messages) {
+            bytes += message.size();
+        }
+        backlog.add(bytes);
+        for (Message message : messages) {
+            pending.offer(message);
+        }
+        if (!scheduled.get() && scheduled.compareAndSet(false, true)) {
+            loop.execute(this);
+        }
+    }
+
     /** Adds a member; on the loop. */
     void add(Subscriber subscriber) {
         members.add(subscriber);

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -83,6 +84,36 @@ public final class Topic {
                 target.enqueue(message);
             }
             return sequence;
+        }
+    }
+
+    /**
+     * Publishes several payloads from one origin, in order, under one acquisition of the lock and with one
+     * hand-off per event loop: the path of a publisher that sent a burst. Ownership of the payloads passes to
+     * the hub.
+     */
+    void publishAll(List<ByteBuf> payloads, Origin origin) {
+        synchronized (lock) {
+            LoopFanout[] targets = fanouts;
+            List<Message> messages = new ArrayList<>(payloads.size());
+            long now = clock.millis();
+            for (ByteBuf payload : payloads) {
+                Message message = new Message(name, ++lastSequence, payload, now, origin, alloc);
+                stats.published(message.size());
+                if (targets.length == 0) {
+                    message.release();
+                } else {
+                    if (targets.length > 1) {
+                        message.retain(targets.length - 1);
+                    }
+                    messages.add(message);
+                }
+            }
+            if (!messages.isEmpty()) {
+                for (LoopFanout target : targets) {
+                    target.enqueueAll(messages);
+                }
+            }
         }
     }
 

@@ -9,6 +9,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Serves one raw frames client: subscribes it to the default topic and publishes each frame it sends there.
@@ -17,9 +19,14 @@ import io.netty.util.ReferenceCountUtil;
  */
 final class RawFramesHandler extends SessionHandler {
 
+    /** Most frames published in one go; a larger burst is published in parts. */
+    private static final int MAX_BURST = 1024;
+
     private final SessionContext context;
     private FramesSession session;
     private boolean published;
+    /** Frames read since the last read completed; published together. */
+    private final List<ByteBuf> burst = new ArrayList<>();
 
     RawFramesHandler(SessionContext context) {
         this.context = context;
@@ -40,7 +47,38 @@ final class RawFramesHandler extends SessionHandler {
             return;
         }
         published = true;
-        context.hub().publish(context.hub().defaultTopic(), (ByteBuf) msg, session.origin());
+        burst.add((ByteBuf) msg);
+        if (burst.size() >= MAX_BURST) {
+            publishBurst(ctx);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        // Frames that arrived before the connection ended still count.
+        publishBurst(ctx);
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        publishBurst(ctx);
+        super.exceptionCaught(ctx, cause);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        publishBurst(ctx);
+        ctx.fireChannelReadComplete();
+    }
+
+    /** Publishes the frames of one read burst together: one lock, one hand-off per event loop. */
+    private void publishBurst(ChannelHandlerContext ctx) {
+        if (burst.isEmpty()) {
+            return;
+        }
+        context.hub().publishAll(context.hub().defaultTopic(), burst, session.origin());
+        burst.clear();
         context.hub().backlog().pauseWhileFull(ctx.channel());
     }
 
@@ -51,6 +89,7 @@ final class RawFramesHandler extends SessionHandler {
      */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        publishBurst(ctx);
         if (event instanceof ChannelInputShutdownEvent && published) {
             session.close(CloseReason.CLIENT_CLOSED, "finished publishing");
         }
