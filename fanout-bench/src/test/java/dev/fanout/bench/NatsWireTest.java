@@ -1,11 +1,14 @@
 package dev.fanout.bench;
 
+import static dev.fanout.bench.Buffers.bytes;
+import static dev.fanout.bench.Buffers.latin1;
+import static dev.fanout.bench.Buffers.outbound;
+import static dev.fanout.bench.Buffers.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.CorruptedFrameException;
@@ -264,38 +267,7 @@ class NatsWireTest {
         channel.finishAndReleaseAll();
     }
 
-    static ByteBuf latin1(String text) {
-        return Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.ISO_8859_1));
-    }
-
-    /** The buffer's readable bytes as ISO-8859-1 text; releases it. */
-    static String text(ByteBuf buf) {
-        try {
-            return buf.toString(StandardCharsets.ISO_8859_1);
-        } finally {
-            buf.release();
-        }
-    }
-
-    /** The buffer's readable bytes; releases it. */
-    static byte[] bytes(ByteBuf buf) {
-        try {
-            return ByteBufUtil.getBytes(buf);
-        } finally {
-            buf.release();
-        }
-    }
-
-    /** What the handler wrote, each write as text; releases it all. */
-    static List<String> outbound(EmbeddedChannel channel) {
-        List<String> written = new ArrayList<>();
-        for (ByteBuf buf; (buf = channel.readOutbound()) != null; ) {
-            written.add(text(buf));
-        }
-        return written;
-    }
-
-    static byte[] concat(byte[]... parts) {
+    private static byte[] concat(byte[]... parts) {
         int length = 0;
         for (byte[] part : parts) {
             length += part.length;
