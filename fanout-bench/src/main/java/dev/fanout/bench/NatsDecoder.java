@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.CorruptedFrameException;
-import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -59,7 +58,8 @@ final class NatsDecoder extends ByteToMessageDecoder {
         }
         try {
             scan(ctx, in);
-        } catch (DecoderException e) {
+        } catch (RuntimeException e) {
+            // A half-read line or payload (or a sink that threw mid-payload) leaves nothing to resume from.
             failed = true;
             in.skipBytes(in.readableBytes());
             throw e;

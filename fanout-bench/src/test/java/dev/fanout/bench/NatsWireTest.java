@@ -175,6 +175,21 @@ class NatsWireTest {
     }
 
     @Test
+    void decode_sinkThatThrows_failsTheConnectionAndDeliversNothingMore() {
+        List<String> seen = new ArrayList<>();
+        PayloadSink throwing = (buf, index, length) -> {
+            seen.add(buf.toString(index, length, StandardCharsets.ISO_8859_1));
+            throw new IllegalStateException("sink broke");
+        };
+        EmbeddedChannel channel = new EmbeddedChannel(WIRE.subscriberHandler(throwing));
+        assertThatThrownBy(() -> channel.writeInbound(latin1("MSG a 1 2\r\nhi\r\n")))
+                .hasRootCauseInstanceOf(IllegalStateException.class);
+        channel.writeInbound(latin1("MSG a 1 2\r\nhi\r\n"));
+        assertThat(seen).containsExactly("hi");
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
     void decode_afterAFailure_discardsTheRest() {
         Recorder recorder = new Recorder();
         EmbeddedChannel channel = new EmbeddedChannel(WIRE.subscriberHandler(recorder), recorder);

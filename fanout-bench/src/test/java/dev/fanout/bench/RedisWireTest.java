@@ -146,6 +146,21 @@ class RedisWireTest {
     }
 
     @Test
+    void decode_sinkThatThrows_failsTheConnectionAndDeliversNothingMore() {
+        List<String> seen = new ArrayList<>();
+        PayloadSink throwing = (buf, index, length) -> {
+            seen.add(buf.toString(index, length, StandardCharsets.ISO_8859_1));
+            throw new IllegalStateException("sink broke");
+        };
+        EmbeddedChannel channel = new EmbeddedChannel(WIRE.subscriberHandler(throwing));
+        assertThatThrownBy(() -> channel.writeInbound(latin1(message("hi"))))
+                .hasRootCauseInstanceOf(IllegalStateException.class);
+        channel.writeInbound(latin1(message("hi")));
+        assertThat(seen).containsExactly("hi");
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
     void decode_afterAFailure_discardsTheRest() {
         Recorder recorder = new Recorder();
         EmbeddedChannel channel = new EmbeddedChannel(WIRE.subscriberHandler(recorder), recorder);
