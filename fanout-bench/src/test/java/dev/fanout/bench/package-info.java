@@ -1,2 +1,2 @@
-/** Tests of the load generator, against real servers. */
+/** Tests of the load generator: its wires, byte by byte and against the real servers, and whole runs. */
 package dev.fanout.bench;

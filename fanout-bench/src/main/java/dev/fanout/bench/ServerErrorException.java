@@ -1,0 +1,16 @@
+package dev.fanout.bench;
+
+import io.netty.handler.codec.DecoderException;
+
+/**
+ * The server answered with an error ({@code -ERR} in NATS and RESP): the stream itself is sound, but the
+ * server refused what the bench sent. The message quotes the server's line.
+ */
+final class ServerErrorException extends DecoderException {
+
+    private static final long serialVersionUID = 1L;
+
+    ServerErrorException(String message) {
+        super(message);
+    }
+}
