@@ -5,7 +5,11 @@ import java.util.Locale;
 /** The kinds of server the bench can load, and how each is spoken to. */
 public enum Target {
     /** fanout's frames port, raw mode. */
-    FANOUT(7070, new FanoutRawWire());
+    FANOUT(7070, new FanoutRawWire()),
+    /** nats-server, its client text protocol, with echo off. */
+    NATS(4222, new NatsWire()),
+    /** redis-server pub/sub, RESP2. */
+    REDIS(6379, new RedisWire());
 
     private final int defaultPort;
     private final Wire wire;

@@ -32,14 +32,14 @@ import picocli.CommandLine.TypeConversionException;
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--target", defaultValue = "fanout", converter = TargetConverter.class, paramLabel = "KIND",
-            description = "fanout (frames port, raw mode).")
+            description = "fanout (frames port, raw mode), nats (nats-server) or redis (redis-server pub/sub).")
     private Target target;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDRESS", description = "The server's host.")
     private String host;
 
     @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "The server's port; default: the "
-            + "target's usual one (fanout 7070).")
+            + "target's usual one (fanout 7070, nats 4222, redis 6379).")
     private Integer port;
 
     @Option(names = "--shape", defaultValue = "fan-out", converter = ShapeConverter.class, paramLabel = "SHAPE",
