@@ -21,10 +21,11 @@ import java.time.Duration;
  * @param serverPid   the server's process id, to report its CPU use; 0 if unknown
  * @param window      as fast as possible, how many messages a publisher may be ahead of its slowest
  *                    subscriber; 0 picks about 2 MiB worth
+ * @param stuck       extra subscribers that never read, not counted in the deliveries
  */
 public record BenchOptions(Target target, String host, int port, Shape shape, int publishers, int subscribers,
                            int size, long count, Duration duration, long rate, String topic, int threads,
-                           Duration idleTimeout, long serverPid, long window) {
+                           Duration idleTimeout, long serverPid, long window, int stuck) {
 
     /** Checks the values that the run relies on, naming the first that is wrong. */
     public BenchOptions {
@@ -37,6 +38,7 @@ public record BenchOptions(Target target, String host, int port, Shape shape, in
         require(rate >= 0, "rate (" + rate + ") must be 0 (as fast as possible) or more");
         require(threads >= 1, "threads (" + threads + ") must be at least 1");
         require(window >= 0, "window (" + window + ") must be 0 (automatic) or more");
+        require(stuck >= 0, "stuck (" + stuck + ") must be 0 or more");
     }
 
     private static void require(boolean rule, String message) {

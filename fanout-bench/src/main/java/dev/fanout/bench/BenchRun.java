@@ -65,6 +65,7 @@ public final class BenchRun {
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
             connectSubscribers(bootstrap);
+            connectStuck(bootstrap);
             connectPublishers(bootstrap);
             awaitReady();
             return measure();
@@ -82,10 +83,28 @@ public final class BenchRun {
         for (int i = 0; i < options.subscribers(); i++) {
             Tally tally = new Tally(options.publishers());
             tallies.add(tally);
-            pending.add(connect(bootstrap, wire.subscriberHandler(tally), true));
+            ChannelFuture connecting = connect(bootstrap, wire.subscriberHandler(tally), true);
+            connecting.channel().closeFuture().addListener(closed -> tally.markClosed());
+            pending.add(connecting);
             if (pending.size() == CONNECT_BATCH) {
                 awaitConnected(pending);
             }
+        }
+        awaitConnected(pending);
+    }
+
+    /**
+     * Subscribers that never read, to see what one stuck reader costs the others. Their receive buffers are
+     * small so that they fill soon; they are not counted in the run's deliveries.
+     */
+    private void connectStuck(Bootstrap bootstrap) throws InterruptedException {
+        Wire wire = options.target().wire();
+        List<ChannelFuture> pending = new ArrayList<>();
+        for (int i = 0; i < options.stuck(); i++) {
+            Bootstrap neverReads = bootstrap.clone()
+                    .option(ChannelOption.AUTO_READ, false)
+                    .option(ChannelOption.SO_RCVBUF, 4096);
+            pending.add(connect(neverReads, wire.subscriberHandler((buf, index, length) -> { }), true));
         }
         awaitConnected(pending);
     }
@@ -114,12 +133,16 @@ public final class BenchRun {
                 : Math.max(1_000, 2L * 1024 * 1024 / (options.size() + 32));
     }
 
+    /** The fewest messages from {@code publisher} that a connected subscriber has; cut-off ones do not count. */
     private long slowest(int publisher) {
         long min = Long.MAX_VALUE;
         for (int i = 0; i < tallies.size(); i++) {
-            min = Math.min(min, tallies.get(i).receivedFrom(publisher));
+            Tally tally = tallies.get(i);
+            if (!tally.closed()) {
+                min = Math.min(min, tally.receivedFrom(publisher));
+            }
         }
-        return min;
+        return min == Long.MAX_VALUE ? Integer.MAX_VALUE : min;
     }
 
     private ChannelFuture connect(Bootstrap bootstrap, ChannelHandler handler, boolean subscribe) {

@@ -22,6 +22,7 @@ final class Tally implements PayloadSink {
     private final Histogram latency = new Histogram(MAX_LATENCY_NANOS, 3);
     private volatile long received;
     private volatile boolean probed;
+    private volatile boolean closed;
     private volatile long lastReceiptNanos;
     private long lost;
     private long outOfOrder;
@@ -73,6 +74,15 @@ final class Tally implements PayloadSink {
 
     long received() {
         return received;
+    }
+
+    /** The connection ended (a server may cut a subscriber off): publishers stop waiting for it. */
+    void markClosed() {
+        closed = true;
+    }
+
+    boolean closed() {
+        return closed;
     }
 
     boolean probed() {

@@ -91,6 +91,11 @@ final class BenchCommand implements Callable<Integer> {
                     + "subscriber, so no server has to drop a slow one; 0 picks about 2 MiB worth.")
     private long window;
 
+    @Option(names = "--stuck", defaultValue = "0", paramLabel = "N",
+            description = "Extra subscribers that never read: what one stuck reader costs the others. Not "
+                    + "counted in the deliveries.")
+    private int stuck;
+
     @Option(names = "--json", description = "Print the result as one JSON object instead of a table.")
     private boolean json;
 
@@ -110,7 +115,7 @@ final class BenchCommand implements Callable<Integer> {
         int subs = shape == Shape.FAN_IN ? 1 : subscribers;
         BenchOptions options = new BenchOptions(target, host, port == null ? target.defaultPort() : port, shape,
                 pubs, subs, size, duration.isZero() ? count : 0, duration, rate, topic, threads, idleTimeout,
-                serverPid, window);
+                serverPid, window, stuck);
         BenchResult result = new BenchRun(options, quiet || json ? null : System.err).run();
         System.out.print(json ? result.json() + System.lineSeparator() : result.table());
         return result.clean() ? 0 : 1;
