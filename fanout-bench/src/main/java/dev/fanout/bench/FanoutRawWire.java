@@ -5,9 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.CorruptedFrameException;
-import java.util.List;
 
 /**
  * fanout's frames port in raw mode: connecting subscribes to the default topic (the topic name is not sent),
@@ -50,7 +48,7 @@ final class FanoutRawWire implements Wire {
     }
 
     /** Finds frames in place and hands each payload to the sink, allocating nothing per message. */
-    private static final class FrameScanner extends ByteToMessageDecoder {
+    private static final class FrameScanner extends ScanningDecoder {
         private final PayloadSink sink;
 
         FrameScanner(PayloadSink sink) {
@@ -58,7 +56,7 @@ final class FanoutRawWire implements Wire {
         }
 
         @Override
-        protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        protected void scan(ChannelHandlerContext ctx, ByteBuf in) {
             while (in.readableBytes() >= Frames.LENGTH_BYTES) {
                 int start = in.readerIndex();
                 long length = in.getUnsignedInt(start);

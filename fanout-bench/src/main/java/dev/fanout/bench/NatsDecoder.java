@@ -2,11 +2,9 @@ package dev.fanout.bench;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /**
  * Reads what a NATS server (the client protocol of nats-server 2.9) sends a client, in place: each message
@@ -27,7 +25,7 @@ import java.util.List;
  * {@link CorruptedFrameException}. After a failure the decoder discards whatever else arrives: the stream is
  * no longer trusted, and whoever handles the exception closes the connection.
  */
-final class NatsDecoder extends ByteToMessageDecoder {
+final class NatsDecoder extends ScanningDecoder {
 
     private static final byte[] MSG = ascii("MSG");
     private static final byte[] PING = ascii("PING");
@@ -42,7 +40,6 @@ final class NatsDecoder extends ByteToMessageDecoder {
     private final int maxPayload;
     /** The length of the payload whose MSG line has been read, or -1 while a control line comes next. */
     private int payloadLength = -1;
-    private boolean failed;
 
     NatsDecoder(PayloadSink sink, int maxControlLine, int maxPayload) {
         this.sink = sink;
@@ -51,22 +48,7 @@ final class NatsDecoder extends ByteToMessageDecoder {
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (failed) {
-            in.skipBytes(in.readableBytes());
-            return;
-        }
-        try {
-            scan(ctx, in);
-        } catch (RuntimeException e) {
-            // A half-read line or payload (or a sink that threw mid-payload) leaves nothing to resume from.
-            failed = true;
-            in.skipBytes(in.readableBytes());
-            throw e;
-        }
-    }
-
-    private void scan(ChannelHandlerContext ctx, ByteBuf in) {
+    protected void scan(ChannelHandlerContext ctx, ByteBuf in) {
         while (true) {
             int start = in.readerIndex();
             if (payloadLength >= 0) {

@@ -2,11 +2,9 @@ package dev.fanout.bench;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /**
  * Reads what a Redis server sends a pub/sub client in RESP2, in place: each message payload goes to the sink
@@ -26,7 +24,7 @@ import java.util.List;
  * After a failure the decoder discards whatever else arrives; whoever handles the exception closes the
  * connection.
  */
-final class RespDecoder extends ByteToMessageDecoder {
+final class RespDecoder extends ScanningDecoder {
 
     /** Pub/sub pushes have 3 elements ({@code pmessage} 4); anything much longer is not one. */
     private static final int MAX_ARRAY = 16;
@@ -47,7 +45,6 @@ final class RespDecoder extends ByteToMessageDecoder {
     private int arrayLength;
     private int element;
     private Kind kind = Kind.OTHER;
-    private boolean failed;
 
     RespDecoder(PayloadSink sink, int maxLine, int maxBulk) {
         this.sink = sink;
@@ -56,22 +53,7 @@ final class RespDecoder extends ByteToMessageDecoder {
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (failed) {
-            in.skipBytes(in.readableBytes());
-            return;
-        }
-        try {
-            scan(ctx, in);
-        } catch (RuntimeException e) {
-            // A half-read line or payload (or a sink that threw mid-payload) leaves nothing to resume from.
-            failed = true;
-            in.skipBytes(in.readableBytes());
-            throw e;
-        }
-    }
-
-    private void scan(ChannelHandlerContext ctx, ByteBuf in) {
+    protected void scan(ChannelHandlerContext ctx, ByteBuf in) {
         while (true) {
             int start = in.readerIndex();
             if (bulkLength >= 0) {
