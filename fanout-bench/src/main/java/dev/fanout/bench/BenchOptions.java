@@ -22,10 +22,12 @@ import java.time.Duration;
  * @param window      as fast as possible, how many messages a publisher may be ahead of its slowest
  *                    subscriber; 0 picks about 2 MiB worth
  * @param stuck       extra subscribers that never read, not counted in the deliveries
+ * @param warmup      messages sent this soon after the start are checked but left out of the latency figures,
+ *                    so that the JIT compiling the hot paths does not show as latency
  */
 public record BenchOptions(Target target, String host, int port, Shape shape, int publishers, int subscribers,
                            int size, long count, Duration duration, long rate, String topic, int threads,
-                           Duration idleTimeout, long serverPid, long window, int stuck) {
+                           Duration idleTimeout, long serverPid, long window, int stuck, Duration warmup) {
 
     /** Checks the values that the run relies on, naming the first that is wrong. */
     public BenchOptions {
@@ -39,6 +41,7 @@ public record BenchOptions(Target target, String host, int port, Shape shape, in
         require(threads >= 1, "threads (" + threads + ") must be at least 1");
         require(window >= 0, "window (" + window + ") must be 0 (automatic) or more");
         require(stuck >= 0, "stuck (" + stuck + ") must be 0 or more");
+        require(!warmup.isNegative(), "warmup (" + warmup.toMillis() + " ms) must not be negative");
     }
 
     private static void require(boolean rule, String message) {

@@ -14,11 +14,12 @@ import java.util.Locale;
  * @param outOfOrder        deliveries that came out of order or twice
  * @param seconds           the run's length
  * @param latency           latency percentiles in microseconds: p50, p90, p99, p99.9, max
+ * @param timed             deliveries whose latency was recorded (all but the warm-up's)
  * @param benchCpuPercent   the bench's own CPU use over the run, percent of one core
  * @param serverCpuPercent  the server's, or -1 when its process id was not given
  */
 public record BenchResult(BenchOptions options, long sent, long expected, long received, long lost,
-                          long outOfOrder, double seconds, double[] latency, double benchCpuPercent,
+                          long outOfOrder, double seconds, double[] latency, long timed, double benchCpuPercent,
                           double serverCpuPercent) {
 
     /** Deliveries per second. */
@@ -57,10 +58,12 @@ public record BenchResult(BenchOptions options, long sent, long expected, long r
                         + "\"subscribers\":%d,\"size\":%d,\"rate\":%d,\"sent\":%d,\"expected\":%d,\"received\":%d,"
                         + "\"lost\":%d,\"outOfOrder\":%d,\"seconds\":%.3f,\"deliveredPerSecond\":%.0f,"
                         + "\"latencyMicros\":{\"p50\":%.1f,\"p90\":%.1f,\"p99\":%.1f,\"p999\":%.1f,\"max\":%.1f},"
+                        + "\"timed\":%d,"
                         + "\"benchCpuPercent\":%.1f,\"serverCpuPercent\":%.1f,\"clean\":%b}",
                 options.target().label(), options.shape().label(), options.publishers(), options.subscribers(),
                 options.size(), options.rate(), sent, expected, received, lost, outOfOrder, seconds,
-                deliveredPerSecond(), latency[0], latency[1], latency[2], latency[3], latency[4], benchCpuPercent,
+                deliveredPerSecond(), latency[0], latency[1], latency[2], latency[3], latency[4], timed,
+                benchCpuPercent,
                 serverCpuPercent, clean());
     }
 

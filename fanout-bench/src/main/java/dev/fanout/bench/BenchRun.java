@@ -201,6 +201,9 @@ public final class BenchRun {
         long serverCpuStart = serverCpu.getAsLong();
         long start = System.nanoTime();
         long stop = options.count() > 0 ? Long.MAX_VALUE : start + options.duration().toNanos();
+        for (Tally tally : tallies) {
+            tally.recordFrom(start + options.warmup().toNanos());
+        }
         List<CompletableFuture<Integer>> finished = new ArrayList<>();
         for (Publisher publisher : publishers) {
             finished.add(publisher.start(start, stop));
@@ -280,7 +283,7 @@ public final class BenchRun {
             latency.getMaxValue() / 1e3
         };
         return new BenchResult(options, totalSent, expected, received, lost, outOfOrder, seconds, micros,
-                benchCpuPercent, serverCpuPercent);
+                latency.getTotalCount(), benchCpuPercent, serverCpuPercent);
     }
 
     private static LongSupplier cpuNanos(ProcessHandle process) {

@@ -21,6 +21,8 @@ final class Tally implements PayloadSink {
     private final AtomicIntegerArray fromPublisher;
     private final Histogram latency = new Histogram(MAX_LATENCY_NANOS, 3);
     private volatile long received;
+    /** Messages sent before this (the warm-up) are checked but not timed. */
+    private volatile long recordFromNanos = Long.MIN_VALUE;
     private volatile boolean probed;
     private volatile boolean closed;
     private volatile long lastReceiptNanos;
@@ -61,7 +63,10 @@ final class Tally implements PayloadSink {
             // Either a repeat or one we counted as lost arriving late: both break the order the server promises.
             outOfOrder++;
         }
-        latency.recordValue(Math.min(Math.max(now - Stamp.sentNanos(buf, index), 0), MAX_LATENCY_NANOS));
+        long sent = Stamp.sentNanos(buf, index);
+        if (sent >= recordFromNanos) {
+            latency.recordValue(Math.min(Math.max(now - sent, 0), MAX_LATENCY_NANOS));
+        }
         fromPublisher.lazySet(publisher, fromPublisher.get(publisher) + 1);
         lastReceiptNanos = now;
         received++;
@@ -74,6 +79,11 @@ final class Tally implements PayloadSink {
 
     long received() {
         return received;
+    }
+
+    /** Times only messages sent from {@code nanos} on (System.nanoTime()). */
+    void recordFrom(long nanos) {
+        recordFromNanos = nanos;
     }
 
     /** The connection ended (a server may cut a subscriber off): publishers stop waiting for it. */

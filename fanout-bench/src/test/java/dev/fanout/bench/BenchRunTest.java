@@ -18,7 +18,8 @@ class BenchRunTest {
 
     private BenchOptions options(Shape shape, int publishers, int subscribers, int size, long count, long rate) {
         return new BenchOptions(Target.FANOUT, "127.0.0.1", server.frames().getPort(), shape, publishers,
-                subscribers, size, count, Duration.ZERO, rate, "bench", 1, Duration.ofSeconds(2), 0, 0, 0);
+                subscribers, size, count, Duration.ZERO, rate, "bench", 1, Duration.ofSeconds(2), 0, 0, 0,
+                Duration.ZERO);
     }
 
     @Test
@@ -60,9 +61,20 @@ class BenchRunTest {
     }
 
     @Test
+    void warmup_leavesTheFirstMessagesOutOfTheLatencyFigures() throws Exception {
+        BenchOptions warm = new BenchOptions(Target.FANOUT, "127.0.0.1", server.frames().getPort(), Shape.FAN_OUT,
+                1, 2, 16, 0, Duration.ofMillis(600), 1_000, "bench", 1, Duration.ofSeconds(2), 0, 0, 0,
+                Duration.ofMillis(300));
+        BenchResult result = new BenchRun(warm, null).run();
+        assertThat(result.clean()).isTrue();
+        assertThat(result.timed()).isPositive().isLessThan(result.received());
+    }
+
+    @Test
     void duration_publishesUntilItEnds() throws Exception {
         BenchOptions timed = new BenchOptions(Target.FANOUT, "127.0.0.1", server.frames().getPort(),
-                Shape.FAN_OUT, 1, 3, 16, 0, Duration.ofMillis(300), 1_000, "bench", 1, Duration.ofSeconds(2), 0, 0, 0);
+                Shape.FAN_OUT, 1, 3, 16, 0, Duration.ofMillis(300), 1_000, "bench", 1, Duration.ofSeconds(2), 0, 0,
+                        0, Duration.ZERO);
         BenchResult result = new BenchRun(timed, null).run();
         assertThat(result.sent()).isPositive();
         assertThat(result.received()).isEqualTo(result.sent() * 3);
@@ -75,7 +87,7 @@ class BenchRunTest {
         // A window far above the server's queue: the server must cut the subscriber off, and the bench say so.
         BenchOptions reckless = new BenchOptions(Target.FANOUT, "127.0.0.1", server.frames().getPort(),
                 Shape.FAN_OUT, 1, 1, 512, 200_000, Duration.ZERO, 0, "bench", 1, Duration.ofMillis(500), 0,
-                10_000_000, 0);
+                10_000_000, 0, Duration.ZERO);
         BenchResult result = new BenchRun(reckless, null).run();
         assertThat(result.clean()).isFalse();
         assertThat(result.lost()).isPositive();
@@ -88,7 +100,8 @@ class BenchRunTest {
         server.close();
         server = TestServer.start(o -> o.maxFrame(1024).queueBytes(64 * 1024));
         BenchOptions withStuck = new BenchOptions(Target.FANOUT, "127.0.0.1", server.frames().getPort(),
-                Shape.FAN_OUT, 1, 5, 512, 40_000, Duration.ZERO, 0, "bench", 1, Duration.ofSeconds(2), 0, 64, 1);
+                Shape.FAN_OUT, 1, 5, 512, 40_000, Duration.ZERO, 0, "bench", 1, Duration.ofSeconds(2), 0, 64, 1,
+                Duration.ZERO);
         BenchResult result = new BenchRun(withStuck, null).run();
         assertThat(result.clean()).isTrue();
         assertThat(result.received()).isEqualTo(200_000);
@@ -103,7 +116,8 @@ class BenchRunTest {
         // The default window (about 2 MiB) is far above this server's queue: subscribers get cut off while the
         // publisher waits for them, and the run must still end, reporting the loss.
         BenchOptions windowTooBig = new BenchOptions(Target.FANOUT, "127.0.0.1", server.frames().getPort(),
-                Shape.FAN_OUT, 1, 2, 512, 50_000, Duration.ZERO, 0, "bench", 1, Duration.ofMillis(500), 0, 0, 0);
+                Shape.FAN_OUT, 1, 2, 512, 50_000, Duration.ZERO, 0, "bench", 1, Duration.ofMillis(500), 0, 0, 0,
+                Duration.ZERO);
         BenchResult result = new BenchRun(windowTooBig, null).run();
         assertThat(result.sent()).isEqualTo(50_000);
         assertThat(result.received() + result.lost()).isEqualTo(result.expected());
@@ -114,7 +128,7 @@ class BenchRunTest {
         int port = server.frames().getPort();
         server.close();
         BenchOptions nowhere = new BenchOptions(Target.FANOUT, "127.0.0.1", port, Shape.FAN_OUT, 1, 1, 16, 10,
-                Duration.ZERO, 0, "bench", 1, Duration.ofSeconds(1), 0, 0, 0);
+                Duration.ZERO, 0, "bench", 1, Duration.ofSeconds(1), 0, 0, 0, Duration.ZERO);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BenchRun(nowhere, null).run())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("cannot connect to fanout at 127.0.0.1:" + port)

@@ -96,6 +96,11 @@ final class BenchCommand implements Callable<Integer> {
                     + "counted in the deliveries.")
     private int stuck;
 
+    @Option(names = "--warmup", defaultValue = "0", converter = Converters.Time.class, paramLabel = "TIME",
+            description = "Messages sent this soon after the start are checked but not timed, so JIT warm-up "
+                    + "does not show as latency.")
+    private Duration warmup;
+
     @Option(names = "--json", description = "Print the result as one JSON object instead of a table.")
     private boolean json;
 
@@ -115,7 +120,7 @@ final class BenchCommand implements Callable<Integer> {
         int subs = shape == Shape.FAN_IN ? 1 : subscribers;
         BenchOptions options = new BenchOptions(target, host, port == null ? target.defaultPort() : port, shape,
                 pubs, subs, size, duration.isZero() ? count : 0, duration, rate, topic, threads, idleTimeout,
-                serverPid, window, stuck);
+                serverPid, window, stuck, warmup);
         BenchResult result = new BenchRun(options, quiet || json ? null : System.err).run();
         System.out.print(json ? result.json() + System.lineSeparator() : result.table());
         return result.clean() ? 0 : 1;
