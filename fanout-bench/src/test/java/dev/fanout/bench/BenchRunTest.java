@@ -74,7 +74,7 @@ class BenchRunTest {
     void duration_publishesUntilItEnds() throws Exception {
         BenchOptions timed = new BenchOptions(Target.FANOUT, "127.0.0.1", server.frames().getPort(),
                 Shape.FAN_OUT, 1, 3, 16, 0, Duration.ofMillis(300), 1_000, "bench", 1, Duration.ofSeconds(2), 0, 0,
-                        0, Duration.ZERO);
+                0, Duration.ZERO);
         BenchResult result = new BenchRun(timed, null).run();
         assertThat(result.sent()).isPositive();
         assertThat(result.received()).isEqualTo(result.sent() * 3);
