@@ -28,8 +28,7 @@ final class FanoutRawWire implements Wire {
 
     @Override
     public void publish(ByteBuf out, String topic, ByteBuf payload) {
-        out.writeInt(payload.readableBytes());
-        out.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
+        Frames.write(out, payload);
     }
 
     @Override

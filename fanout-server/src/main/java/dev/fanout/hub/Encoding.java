@@ -26,9 +26,7 @@ public enum Encoding {
 
         @Override
         void writeTo(Message message, ByteBuf out) {
-            ByteBuf payload = message.payload();
-            out.writeInt(payload.readableBytes());
-            out.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
+            Frames.write(out, message.payload());
         }
     },
 

@@ -54,29 +54,24 @@ public final class Hub {
      * counted and dropped, and 0 is returned.
      */
     public long publish(String topic, ByteBuf payload, Origin origin) {
-        Topic target = topics.get(topic);
-        if (target == null) {
-            stats.published(payload.readableBytes());
-            payload.release();
-            return 0;
-        }
-        return target.publish(payload, origin);
+        return publishAll(topic, List.of(payload), origin);
     }
 
     /**
      * Publishes a burst of payloads from one origin, in order, as {@link #publish} would one by one, but with
-     * one hand-off per event loop. Ownership of the payloads passes to the hub; the list is not kept.
+     * one hand-off per event loop. Ownership of the payloads passes to the hub; the list is not kept. Returns
+     * the last message's sequence number, or 0 when the topic does not exist and the payloads were dropped.
      */
-    public void publishAll(String topic, List<ByteBuf> payloads, Origin origin) {
+    public long publishAll(String topic, List<ByteBuf> payloads, Origin origin) {
         Topic target = topics.get(topic);
         if (target == null) {
             for (ByteBuf payload : payloads) {
                 stats.published(payload.readableBytes());
                 payload.release();
             }
-            return;
+            return 0;
         }
-        target.publishAll(payloads, origin);
+        return target.publishAll(payloads, origin);
     }
 
     /**

@@ -53,15 +53,6 @@ final class LoopFanout implements Runnable {
         return loop;
     }
 
-    /** Hands over one reference to {@code message}; the drain task releases it. Any thread. */
-    void enqueue(Message message) {
-        backlog.add(message.size());
-        pending.offer(message);
-        if (!scheduled.get() && scheduled.compareAndSet(false, true)) {
-            loop.execute(this);
-        }
-    }
-
     /** Hands over one reference to each of {@code messages}, in order, with a single wake-up. Any thread. */
     void enqueueAll(List<Message> messages) {
         long bytes = 0;

@@ -68,31 +68,15 @@ public final class Topic {
      * on subscribers.
      */
     long publish(ByteBuf payload, Origin origin) {
-        synchronized (lock) {
-            long sequence = ++lastSequence;
-            Message message = new Message(name, sequence, payload, clock.millis(), origin, alloc);
-            stats.published(message.size());
-            LoopFanout[] targets = fanouts;
-            if (targets.length == 0) {
-                message.release();
-                return sequence;
-            }
-            if (targets.length > 1) {
-                message.retain(targets.length - 1);
-            }
-            for (LoopFanout target : targets) {
-                target.enqueue(message);
-            }
-            return sequence;
-        }
+        return publishAll(List.of(payload), origin);
     }
 
     /**
      * Publishes several payloads from one origin, in order, under one acquisition of the lock and with one
      * hand-off per event loop: the path of a publisher that sent a burst. Ownership of the payloads passes to
-     * the hub.
+     * the hub. Returns the last message's sequence number.
      */
-    void publishAll(List<ByteBuf> payloads, Origin origin) {
+    long publishAll(List<ByteBuf> payloads, Origin origin) {
         synchronized (lock) {
             LoopFanout[] targets = fanouts;
             List<Message> messages = new ArrayList<>(payloads.size());
@@ -114,6 +98,7 @@ public final class Topic {
                     target.enqueueAll(messages);
                 }
             }
+            return lastSequence;
         }
     }
 

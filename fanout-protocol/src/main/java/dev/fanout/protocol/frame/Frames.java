@@ -23,10 +23,15 @@ public final class Frames {
      * same bytes to every recipient. The caller owns the returned buffer; {@code payload} is not released.
      */
     public static ByteBuf encode(ByteBufAllocator alloc, ByteBuf payload) {
-        int length = payload.readableBytes();
-        ByteBuf frame = alloc.directBuffer(LENGTH_BYTES + length);
-        frame.writeInt(length);
-        frame.writeBytes(payload, payload.readerIndex(), length);
+        ByteBuf frame = alloc.directBuffer(LENGTH_BYTES + payload.readableBytes());
+        write(frame, payload);
         return frame;
+    }
+
+    /** Appends one frame holding {@code payload}'s readable bytes to {@code out}; {@code payload} is unchanged. */
+    public static void write(ByteBuf out, ByteBuf payload) {
+        int length = payload.readableBytes();
+        out.writeInt(length);
+        out.writeBytes(payload, payload.readerIndex(), length);
     }
 }
