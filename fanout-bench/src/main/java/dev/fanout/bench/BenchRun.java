@@ -83,7 +83,12 @@ public final class BenchRun {
         for (int i = 0; i < options.subscribers(); i++) {
             Tally tally = new Tally(options.publishers());
             tallies.add(tally);
-            ChannelFuture connecting = connect(bootstrap, wire.subscriberHandler(tally), true);
+            ChannelFuture connecting = connect(bootstrap, new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel channel) {
+                    channel.pipeline().addLast(new ReceiptClock(tally), wire.subscriberHandler(tally));
+                }
+            }, true);
             connecting.channel().closeFuture().addListener(closed -> tally.markClosed());
             pending.add(connecting);
             if (pending.size() == CONNECT_BATCH) {

@@ -3,13 +3,15 @@ package dev.fanout.bench;
 import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 
 /**
  * One subscriber's account of what it received: messages, and per publisher the next sequence number it
  * expects, so gaps (lost), repeats and reorderings are counted rather than assumed away. Latency is the time
- * from the stamp's send time to receipt. Confined to the subscriber's event loop, except the volatile
- * counters read by the progress line.
+ * from the stamp's send time to the arrival of the read that carried it ({@link ReceiptClock}). Confined to the
+ * subscriber's event loop; the counters that other threads read (the progress line, the publishers' window)
+ * are published with release stores, which cost the loop no fence per message.
  */
 final class Tally implements PayloadSink {
 
@@ -20,12 +22,14 @@ final class Tally implements PayloadSink {
     /** Per publisher, messages received from it; written on the loop, read by publishers for their window. */
     private final AtomicIntegerArray fromPublisher;
     private final Histogram latency = new Histogram(MAX_LATENCY_NANOS, 3);
-    private volatile long received;
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong lastReceiptNanos = new AtomicLong();
     /** Messages sent before this (the warm-up) are checked but not timed. */
     private volatile long recordFromNanos = Long.MIN_VALUE;
     private volatile boolean probed;
     private volatile boolean closed;
-    private volatile long lastReceiptNanos;
+    /** When the read being scanned arrived; loop-confined. */
+    private long readNanos;
     private long lost;
     private long outOfOrder;
     private long foreign;
@@ -36,9 +40,14 @@ final class Tally implements PayloadSink {
         this.fromPublisher = new AtomicIntegerArray(publishers);
     }
 
+    /** A read arrived at {@code nanos} (System.nanoTime()): the receipt time of the payloads it carries. */
+    void readArrived(long nanos) {
+        readNanos = nanos;
+    }
+
     @Override
     public void onPayload(ByteBuf buf, int index, int length) {
-        long now = System.nanoTime();
+        long now = readNanos;
         if (length < Stamp.SIZE) {
             foreign++;
             return;
@@ -68,8 +77,8 @@ final class Tally implements PayloadSink {
             latency.recordValue(Math.min(Math.max(now - sent, 0), MAX_LATENCY_NANOS));
         }
         fromPublisher.lazySet(publisher, fromPublisher.get(publisher) + 1);
-        lastReceiptNanos = now;
-        received++;
+        lastReceiptNanos.lazySet(now);
+        received.lazySet(received.get() + 1);
     }
 
     /** Messages received from {@code publisher}. Any thread. */
@@ -78,7 +87,7 @@ final class Tally implements PayloadSink {
     }
 
     long received() {
-        return received;
+        return received.get();
     }
 
     /** Times only messages sent from {@code nanos} on (System.nanoTime()). */
@@ -100,7 +109,7 @@ final class Tally implements PayloadSink {
     }
 
     long lastReceiptNanos() {
-        return lastReceiptNanos;
+        return lastReceiptNanos.get();
     }
 
     /** Messages missing at the end: gaps seen, plus whatever never arrived after the last one received. */
