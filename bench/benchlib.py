@@ -1,4 +1,6 @@
-"""Shared by bench/compare and bench/idle: free ports, installing and starting the servers side by side."""
+"""Shared by the scripts in bench/: free ports, installing and starting the servers, running `fanout bench`,
+holding idle connections, and writing results into docs/performance.md."""
+import json
 import os
 import shutil
 import socket
@@ -58,10 +60,13 @@ class Server:
         self.log.close()
 
 
-def start(name):
+def start(name, java=None):
+    """Starts a server on a free loopback port. fanout starts through ./fanout with its default JVM flags, or,
+    given java (a command line up to and not including -jar), exactly as that says."""
     port = free_port()
     if name == "fanout":
-        cmd = [os.path.join(ROOT, "fanout"), "serve", "--host", "127.0.0.1", "--port", str(port),
+        launch = [os.path.join(ROOT, "fanout")] if java is None else [*java, "-jar", JAR]
+        cmd = [*launch, "serve", "--host", "127.0.0.1", "--port", str(port),
                "--lines-port", "0", "--no-console", "--max-clients", "19000"]
     elif name == "nats":
         cmd = ["nats-server", "-a", "127.0.0.1", "-p", str(port)]
@@ -71,3 +76,83 @@ def start(name):
     return Server(name, cmd, port)
 
 
+def bench(server, *args):
+    """Runs `fanout bench` against server with args and returns its --json result."""
+    cmd = ["java", "-jar", JAR, "bench", "--target", server.name, "--port", str(server.port), "--json",
+           "--server-pid", str(server.process.pid), *map(str, args)]
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        sys.exit(f"`fanout bench` failed against {server.name}: {out.stderr.strip()}")
+    return json.loads(lines[-1])
+
+
+def median_run(server, runs, *args):
+    """Runs the same bench runs times; returns the run of median throughput, and all of them."""
+    results = [bench(server, *args) for _ in range(runs)]
+    results.sort(key=lambda r: r["deliveredPerSecond"])
+    return results[len(results) // 2], results
+
+
+def rss_bytes(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+def settled_rss(pid, quiet_seconds=2.0, timeout=60):
+    """RSS once it has not grown for quiet_seconds: the server has finished taking the connections in."""
+    deadline = time.time() + timeout
+    last, since = rss_bytes(pid), time.time()
+    while time.time() < deadline:
+        time.sleep(0.25)
+        now = rss_bytes(pid)
+        if now > last:
+            last, since = now, time.time()
+        elif time.time() - since >= quiet_seconds:
+            return last
+    return last
+
+
+def subscribe_bytes(name):
+    if name == "nats":
+        return b'CONNECT {"verbose":false,"pedantic":false}\r\nSUB idle 1\r\nPING\r\n', b"PONG"
+    if name == "redis":
+        return b"*2\r\n$9\r\nSUBSCRIBE\r\n$4\r\nidle\r\n", b"subscribe"
+    return b"", b""
+
+
+def open_idle(server, n):
+    """Opens n subscribers that subscribe for real and then stay silent; returns their sockets."""
+    hello, ack = subscribe_bytes(server.name)
+    sockets = []
+    for i in range(n):
+        s = socket.create_connection(("127.0.0.1", server.port), timeout=30)
+        if hello:
+            s.sendall(hello)
+        sockets.append(s)
+    for s in sockets:
+        if ack:
+            seen = b""
+            while ack not in seen:
+                chunk = s.recv(4096)
+                if not chunk:
+                    sys.exit(f"idle: {server.name} closed a connection while subscribing")
+                seen += chunk
+    return sockets
+
+
+def write_section(doc_path, begin, end, block, heading):
+    """Replaces what lies between the markers begin and end in doc_path with block; without the markers,
+    appends a section with that heading."""
+    with open(doc_path) as f:
+        doc = f.read()
+    marked = f"{begin}\n{block}{end}"
+    if begin in doc:
+        doc = doc[:doc.index(begin)] + marked + doc[doc.index(end) + len(end):]
+    else:
+        doc += f"\n## {heading}\n\n{marked}\n"
+    with open(doc_path, "w") as f:
+        f.write(doc)
