@@ -81,7 +81,7 @@ public class FanoutStepBenchmark {
         channel = new EmbeddedChannel();
         hub = new Hub(TOPIC, 1, new PublishBacklog(LimitOptions.DEFAULT_PUBLISH_BACKLOG), alloc, Clock.systemUTC());
         for (int i = 0; i < subscribers; i++) {
-            hub.subscribe(TOPIC, new Receiver(i + 1, channel.eventLoop()));
+            hub.subscribe(TOPIC, new Receiver(i + 1));
         }
         read = alloc.directBuffer(BURST * size);
         for (int i = 0; i < BURST; i++) {
@@ -147,11 +147,9 @@ public class FanoutStepBenchmark {
     private final class Receiver implements Subscriber {
 
         private final long id;
-        private final EventLoop loop;
 
-        Receiver(long id, EventLoop loop) {
+        Receiver(long id) {
             this.id = id;
-            this.loop = loop;
         }
 
         @Override
@@ -166,7 +164,7 @@ public class FanoutStepBenchmark {
 
         @Override
         public EventLoop eventLoop() {
-            return loop;
+            return channel.eventLoop();
         }
 
         @Override

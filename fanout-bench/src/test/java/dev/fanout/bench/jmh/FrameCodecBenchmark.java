@@ -69,13 +69,7 @@ public class FrameCodecBenchmark {
     @Benchmark
     @OperationsPerInvocation(FRAMES)
     public long encode() {
-        long bytes = 0;
-        for (ByteBuf payload : payloads) {
-            ByteBuf frame = Frames.encode(alloc, payload);
-            bytes += frame.readableBytes();
-            frame.release();
-        }
-        return bytes;
+        return Inputs.encodeEach(payloads, payload -> Frames.encode(alloc, payload));
     }
 
     /** Appends every payload's frame to one reused buffer; returns the bytes written. */

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Function;
 
 /** Inputs the benchmarks share: chat-like text payloads, and encoded units joined as one socket read. */
 final class Inputs {
@@ -23,6 +24,20 @@ final class Inputs {
             text[i] = ALPHABET[(index + i) % ALPHABET.length];
         }
         return text;
+    }
+
+    /**
+     * Encodes each input into a buffer of its own with {@code encoder}, measures and releases it, and returns
+     * the bytes encoded: the encoders' benchmark loop.
+     */
+    static <T> long encodeEach(List<T> inputs, Function<T, ByteBuf> encoder) {
+        long bytes = 0;
+        for (T input : inputs) {
+            ByteBuf encoded = encoder.apply(input);
+            bytes += encoded.readableBytes();
+            encoded.release();
+        }
+        return bytes;
     }
 
     /** One direct buffer from {@code alloc} holding {@code parts}' bytes back to back; releases the parts. */

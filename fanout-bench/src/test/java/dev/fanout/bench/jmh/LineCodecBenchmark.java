@@ -69,13 +69,7 @@ public class LineCodecBenchmark {
     @Benchmark
     @OperationsPerInvocation(LINES)
     public long encode() {
-        long bytes = 0;
-        for (String text : texts) {
-            ByteBuf line = Lines.encode(alloc, text);
-            bytes += line.readableBytes();
-            line.release();
-        }
-        return bytes;
+        return Inputs.encodeEach(texts, text -> Lines.encode(alloc, text));
     }
 
     /** Releases every buffer. */
