@@ -26,14 +26,14 @@ def wait_for_port(port, timeout=30):
             return
         except OSError:
             time.sleep(0.1)
-    sys.exit(f"compare: nothing listens on 127.0.0.1:{port} after {timeout} s")
+    sys.exit(f"bench: nothing listens on 127.0.0.1:{port} after {timeout} s")
 
 
 def ensure_installed():
     missing = [p for p, cmd in (("nats-server", "nats-server"), ("redis-server", "redis-server"))
                if shutil.which(cmd) is None]
     if missing:
-        print(f"compare: installing {' '.join(missing)} from Debian's packages", file=sys.stderr)
+        print(f"bench: installing {' '.join(missing)} from Debian's packages", file=sys.stderr)
         subprocess.run(["apt-get", "update", "-qq"], check=True)
         subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=True)
 
@@ -46,9 +46,12 @@ def version(cmd):
 class Server:
     def __init__(self, name, command, port):
         self.name, self.port = name, port
-        self.log = open(os.path.join("/tmp", f"compare-{name}.log"), "w")
+        script = os.path.basename(sys.argv[0])
+        self.log = open(os.path.join("/tmp", f"{script}-{name}.log"), "w")
+        # The server runs with the flags the script says, not with whatever FANOUT_JAVA_OPTS holds here.
+        env = {k: v for k, v in os.environ.items() if k != "FANOUT_JAVA_OPTS"}
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT,
-                                        stdin=subprocess.DEVNULL)
+                                        stdin=subprocess.DEVNULL, env=env)
         wait_for_port(port)
 
     def stop(self):
@@ -58,6 +61,15 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
         self.log.close()
+
+
+def fanout_server_jvm():
+    """The java and the JVM flags with which start() runs fanout through ./fanout, in words."""
+    java = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
+    flags = subprocess.run([os.path.join(ROOT, "fanout"), "--print-jvm-flags", "serve"], capture_output=True,
+                           text=True, check=True, env={k: v for k, v in os.environ.items()
+                                                       if k != "FANOUT_JAVA_OPTS"}).stdout.split()
+    return f"{version([java, '-version'])} with `{' '.join(flags)}`"
 
 
 def start(name, java=None):
@@ -87,10 +99,24 @@ def bench(server, *args):
     return json.loads(lines[-1])
 
 
-def median_run(server, runs, *args):
-    """Runs the same bench runs times; returns the run of median throughput, and all of them."""
-    results = [bench(server, *args) for _ in range(runs)]
-    results.sort(key=lambda r: r["deliveredPerSecond"])
+def throughput(result):
+    return result["deliveredPerSecond"]
+
+
+def p99(result):
+    return result["latencyMicros"]["p99"]
+
+
+def latency_load(seconds):
+    """The latency row: 10,000 msg/s to 100 subscribers, 128 bytes, timed after a 2 s warm-up."""
+    return ["--subscribers", 100, "--size", 128, "--rate", 10000, "--duration", f"{seconds}s", "--warmup", "2s",
+            "--threads", 2, "--quiet"]
+
+
+def median_run(server, runs, *args, by=throughput):
+    """Runs the same bench runs times; returns the median run by the figure that `by` reads from a result
+    (throughput unless said), and all of them."""
+    results = sorted((bench(server, *args) for _ in range(runs)), key=by)
     return results[len(results) // 2], results
 
 

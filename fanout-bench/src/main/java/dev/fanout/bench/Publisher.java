@@ -152,8 +152,9 @@ final class Publisher extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Writes one batch of messages, stopping at {@code limit} sent. The batch leaves in one write, so its
-     * messages share one send time: one clock reading per batch rather than per message.
+     * Writes one batch of messages, stopping at {@code limit} sent. The batch is one buffer that goes out with
+     * the next flush, so its messages share one send time, read before it is filled: one clock reading per
+     * batch rather than per message, and never one that makes a message look younger than it is.
      */
     private void writeBatch(long limit) {
         int messageBytes = wire.publishSize(topic, payload.readableBytes());

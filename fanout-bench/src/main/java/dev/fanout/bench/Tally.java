@@ -28,8 +28,11 @@ final class Tally implements PayloadSink {
     private volatile long recordFromNanos = Long.MIN_VALUE;
     private volatile boolean probed;
     private volatile boolean closed;
+    /** readNanos before the first read: a Tally fed without a ReceiptClock in front of it would time nothing. */
+    private static final long NO_READ = Long.MIN_VALUE;
+
     /** When the read being scanned arrived; loop-confined. */
-    private long readNanos;
+    private long readNanos = NO_READ;
     private long lost;
     private long outOfOrder;
     private long foreign;
@@ -48,6 +51,10 @@ final class Tally implements PayloadSink {
     @Override
     public void onPayload(ByteBuf buf, int index, int length) {
         long now = readNanos;
+        if (now == NO_READ) {
+            throw new IllegalStateException("a payload arrived before any read was stamped: put a ReceiptClock "
+                    + "in front of the decoder that feeds this Tally");
+        }
         if (length < Stamp.SIZE) {
             foreign++;
             return;

@@ -1,16 +1,23 @@
 package dev.fanout.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class TallyTest {
 
     private final ByteBuf payload = Unpooled.buffer(Stamp.SIZE).writeZero(Stamp.SIZE);
     private final Tally tally = new Tally(2);
+
+    @BeforeEach
+    void firstRead() {
+        tally.readArrived(1);
+    }
 
     @AfterEach
     void release() {
@@ -23,7 +30,7 @@ class TallyTest {
     }
 
     @Test
-    void countsInOrderMessagesPerPublisher() {
+    void inOrderMessages_areCountedPerPublisher() {
         tally.readArrived(100);
         receive(0, 0, 50);
         receive(1, 0, 50);
@@ -37,7 +44,7 @@ class TallyTest {
     }
 
     @Test
-    void aGapIsLostAndALateArrivalIsOutOfOrder() {
+    void gap_isLostAndALateArrivalIsOutOfOrder() {
         receive(0, 0, 0);
         receive(0, 3, 0);
         receive(0, 1, 0);
@@ -47,14 +54,14 @@ class TallyTest {
     }
 
     @Test
-    void whatNeverArrivedAtTheEndIsLost() {
+    void missingAtTheEnd_isLost() {
         receive(0, 0, 0);
 
         assertThat(tally.lost(new int[] {5, 2})).isEqualTo(4 + 2);
     }
 
     @Test
-    void latencyRunsFromTheSendTimeToTheArrivalOfTheReadThatCarriedIt() {
+    void latency_runsFromSendTimeToTheArrivalOfTheRead() {
         tally.readArrived(10_000);
         receive(0, 0, 4_000);
         receive(0, 1, 7_000);
@@ -68,7 +75,7 @@ class TallyTest {
     }
 
     @Test
-    void theWarmUpIsCheckedButNotTimed() {
+    void warmUp_isCheckedButNotTimed() {
         tally.recordFrom(5_000);
         tally.readArrived(10_000);
         receive(0, 0, 4_000);
@@ -79,7 +86,7 @@ class TallyTest {
     }
 
     @Test
-    void probesAndForeignPayloadsAreNotCounted() {
+    void probesAndForeignPayloads_areNotCounted() {
         receive(Stamp.PROBE, 0, 0);
         receive(7, 0, 0);
         tally.onPayload(payload, 0, Stamp.SIZE - 1);
@@ -87,5 +94,15 @@ class TallyTest {
         assertThat(tally.probed()).isTrue();
         assertThat(tally.received()).isZero();
         assertThat(tally.foreign()).isEqualTo(2);
+    }
+
+    @Test
+    void payloadBeforeAnyStampedRead_failsClearly() {
+        Tally unclocked = new Tally(1);
+        Stamp.write(payload, 0, 0, 0);
+
+        assertThatThrownBy(() -> unclocked.onPayload(payload, payload.readerIndex(), payload.readableBytes()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("ReceiptClock");
     }
 }
