@@ -113,9 +113,13 @@ def latency_load(seconds):
             "--threads", 2, "--quiet"]
 
 
-def median_run(server, runs, *args, by=throughput):
+def median_run(server, runs, *args, by=throughput, warm_up=True):
     """Runs the same bench runs times; returns the median run by the figure that `by` reads from a result
-    (throughput unless said), and all of them."""
+    (throughput unless said), and all of them. First, unless told not to, one run whose result is dropped:
+    a server's first run of a new load shape pays for the state the previous shape left (JIT profiles, pooled
+    memory, the kernel's TCP memory), and each cell should measure its own shape."""
+    if warm_up:
+        bench(server, *args)
     results = sorted((bench(server, *args) for _ in range(runs)), key=by)
     return results[len(results) // 2], results
 
