@@ -43,15 +43,26 @@ def version(cmd):
     return (out.stdout or out.stderr).strip().splitlines()[0]
 
 
+def server_env():
+    """The environment a server starts in: the caller's, less FANOUT_JAVA_OPTS, so fanout runs with the flags
+    the script says and nothing the caller happens to have set."""
+    return {k: v for k, v in os.environ.items() if k != "FANOUT_JAVA_OPTS"}
+
+
+def launcher_serve_flags():
+    """The JVM flags ./fanout gives `serve`, as the launcher itself prints them."""
+    out = subprocess.run([os.path.join(ROOT, "fanout"), "--print-jvm-flags", "serve"], capture_output=True,
+                         text=True, check=True, env=server_env())
+    return out.stdout.split()
+
+
 class Server:
     def __init__(self, name, command, port):
         self.name, self.port = name, port
         script = os.path.basename(sys.argv[0])
         self.log = open(os.path.join("/tmp", f"{script}-{name}.log"), "w")
-        # The server runs with the flags the script says, not with whatever FANOUT_JAVA_OPTS holds here.
-        env = {k: v for k, v in os.environ.items() if k != "FANOUT_JAVA_OPTS"}
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT,
-                                        stdin=subprocess.DEVNULL, env=env)
+                                        stdin=subprocess.DEVNULL, env=server_env())
         wait_for_port(port)
 
     def stop(self):
@@ -66,10 +77,7 @@ class Server:
 def fanout_server_jvm():
     """The java and the JVM flags with which start() runs fanout through ./fanout, in words."""
     java = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
-    flags = subprocess.run([os.path.join(ROOT, "fanout"), "--print-jvm-flags", "serve"], capture_output=True,
-                           text=True, check=True, env={k: v for k, v in os.environ.items()
-                                                       if k != "FANOUT_JAVA_OPTS"}).stdout.split()
-    return f"{version([java, '-version'])} with `{' '.join(flags)}`"
+    return f"{version([java, '-version'])} with `{' '.join(launcher_serve_flags())}`"
 
 
 def start(name, java=None):
