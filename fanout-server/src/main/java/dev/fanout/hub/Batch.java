@@ -22,6 +22,7 @@ public final class Batch {
     private final long[] origins;
     private final int[] originCounts;
     private final ByteBuf[] shared = new ByteBuf[Encoding.values().length];
+    private final SharedBytes[] sharedBytes = new SharedBytes[Encoding.values().length];
     /** Per encoding, where each message's bytes end in the shared buffer; made when first needed. */
     private final int[][] ends = new int[Encoding.values().length][];
 
@@ -91,6 +92,18 @@ public final class Batch {
             }
         }
         return parts;
+    }
+
+    /**
+     * The memory behind what {@link #encodedFor} returns in {@code encoding}: every subscriber's bytes are
+     * views of one shared buffer, which a memory bound should count once.
+     */
+    public SharedBytes sharedBytes(Encoding encoding) {
+        int slot = encoding.ordinal();
+        if (sharedBytes[slot] == null) {
+            sharedBytes[slot] = new SharedBytes(shared(encoding).readableBytes());
+        }
+        return sharedBytes[slot];
     }
 
     private int published(long clientId) {

@@ -7,16 +7,16 @@ public final class HubStats {
 
     private final LongAdder published = new LongAdder();
     private final LongAdder publishedBytes = new LongAdder();
-    private final LongAdder delivered = new LongAdder();
+    private final LongAdder handedOver = new LongAdder();
 
     void published(int bytes) {
         published.increment();
         publishedBytes.add(bytes);
     }
 
-    void delivered(long count) {
+    void handedOver(long count) {
         if (count > 0) {
-            delivered.add(count);
+            handedOver.add(count);
         }
     }
 
@@ -30,8 +30,11 @@ public final class HubStats {
         return publishedBytes.sum();
     }
 
-    /** Messages handed to subscribers (one message to ten subscribers counts ten). */
-    public long delivered() {
-        return delivered.sum();
+    /**
+     * Messages handed to subscribers (one message to ten subscribers counts ten). Handed over is not delivered:
+     * a subscriber may still drop it or be cut before its client reads it; sessions count what they write.
+     */
+    public long handedOver() {
+        return handedOver.sum();
     }
 }

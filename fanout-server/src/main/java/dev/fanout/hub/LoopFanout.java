@@ -16,8 +16,11 @@ import org.slf4j.LoggerFactory;
  * <p>Publishers (any thread) {@link #enqueue} messages; the loop runs at most one drain task at a time,
  * which takes the waiting messages in {@link Batch}es, hands each batch to every member (one write each:
  * the batch is encoded once for all of them), and then ends the burst for each member once. A burst costs
- * one task, and per subscriber one write per batch and one flush, not one per message. The member list is
- * touched only on the loop, so it needs no lock.
+ * one task, and per subscriber one write per batch and one flush, not one per message. A turn stops after
+ * {@link #MAX_DELIVERIES_PER_TURN} deliveries or {@link #MAX_TURN_BYTES} and leaves the rest to a new task:
+ * members get their flush and the loop its I/O in between (a socket that was full is written again only then),
+ * so a long burst, or many stuck subscribers, cannot pile up bytes for the ones that read.
+ * The member list is touched only on the loop, so it needs no lock.
  */
 final class LoopFanout implements Runnable {
 
@@ -29,6 +32,13 @@ final class LoopFanout implements Runnable {
     static final int MAX_BATCH_MESSAGES = 4096;
     /** Most payload bytes in one batch (a larger single message makes a batch of its own). */
     static final int MAX_BATCH_BYTES = 32 * 1024;
+    /**
+     * Most batch deliveries (one batch to one member) in one turn of the drain task, at least one batch: some
+     * milliseconds of work, after which members are flushed and the loop serves its other channels.
+     */
+    static final int MAX_DELIVERIES_PER_TURN = 16 * 1024;
+    /** Most payload bytes handed to members in one turn, at least one batch: what one member's queue may grow by. */
+    static final int MAX_TURN_BYTES = 1024 * 1024;
 
     private final EventLoop loop;
     private final ByteBufAllocator alloc;
@@ -93,6 +103,9 @@ final class LoopFanout implements Runnable {
         draining = true;
         try {
             drain();
+            if (!pending.isEmpty() && scheduled.compareAndSet(false, true)) {
+                loop.execute(this);
+            }
         } finally {
             draining = false;
             if (!leftDuringDrain.isEmpty()) {
@@ -104,7 +117,11 @@ final class LoopFanout implements Runnable {
 
     private void drain() {
         long delivered = 0;
-        for (List<Message> taken; !(taken = takeBatch()).isEmpty(); ) {
+        int deliveries = 0;
+        long turnBytes = 0;
+        for (List<Message> taken; deliveries < MAX_DELIVERIES_PER_TURN && turnBytes < MAX_TURN_BYTES
+                && !(taken = takeBatch()).isEmpty(); ) {
+            deliveries += Math.max(1, members.size());
             Batch batch = new Batch(taken, alloc);
             for (int i = 0; i < members.size(); i++) {
                 Subscriber member = members.get(i);
@@ -118,6 +135,7 @@ final class LoopFanout implements Runnable {
             for (Message message : taken) {
                 bytes += message.size();
             }
+            turnBytes += bytes;
             backlog.remove(bytes);
             batch.release();
         }
@@ -129,7 +147,7 @@ final class LoopFanout implements Runnable {
                 log.warn("ending a batch for {} failed", member, e);
             }
         }
-        stats.delivered(delivered);
+        stats.handedOver(delivered);
     }
 
     /** Takes the next waiting messages, up to the batch limits; a message larger than them goes alone. */

@@ -6,6 +6,7 @@ import dev.fanout.protocol.ByteSize;
 import dev.fanout.server.frames.FramesInitializer;
 import dev.fanout.server.lines.LinesInitializer;
 import dev.fanout.server.session.ConnectionLimiter;
+import dev.fanout.server.session.QueueBudget;
 import dev.fanout.server.session.Session;
 import dev.fanout.server.session.SessionContext;
 import dev.fanout.server.session.SessionRegistry;
@@ -56,6 +57,7 @@ public final class FanoutServer implements AutoCloseable {
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private Hub hub;
     private ConnectionLimiter limiter;
+    private QueueBudget queueBudget;
     private EventLoopGroup acceptGroup;
     private EventLoopGroup ioGroup;
     private InetSocketAddress framesAddress;
@@ -85,9 +87,10 @@ public final class FanoutServer implements AutoCloseable {
         ioGroup = transport.newGroup(threads, new DefaultThreadFactory("fanout-io"));
         hub = new Hub(options.defaultTopic(), limits.maxTopics(), new PublishBacklog(limits.publishBacklog()),
                 ByteBufAllocator.DEFAULT, clock);
+        queueBudget = new QueueBudget(limits.totalQueueBytes(), registry);
         limiter = new ConnectionLimiter(limits.maxClients(), limits.maxClientsPerAddress(), stats);
         SessionContext context = new SessionContext(hub, registry, stats, limits.queue(),
-                SessionContext.DEFAULT_CLOSE_GRACE);
+                queueBudget, SessionContext.DEFAULT_CLOSE_GRACE);
         try {
             // Frames clients may half-close and keep reading: the tutorial client does.
             framesAddress = bind(transport, "frames", options.framesPort(), true,
@@ -201,6 +204,11 @@ public final class FanoutServer implements AutoCloseable {
         return registry;
     }
 
+    /** The bound on what all clients' outbound queues together hold. */
+    public QueueBudget queueBudget() {
+        return queueBudget;
+    }
+
     /** Connection and close counters. */
     public SessionStats sessionStats() {
         return stats;
@@ -236,7 +244,7 @@ public final class FanoutServer implements AutoCloseable {
         } finally {
             stopEventLoops();
             log.info("stopped: {} messages published, {} delivered, {} clients served",
-                    hub == null ? 0 : hub.stats().published(), hub == null ? 0 : hub.stats().delivered(),
+                    hub == null ? 0 : hub.stats().published(), stats.delivered(),
                     stats.accepted());
             closed.complete(null);
         }

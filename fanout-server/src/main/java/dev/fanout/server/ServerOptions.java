@@ -63,6 +63,7 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
         private long queueBytes = QueueLimits.DEFAULT_MAX_BYTES;
         private int queueMessages = QueueLimits.DEFAULT_MAX_MESSAGES;
         private SlowConsumerPolicy slowConsumer = SlowConsumerPolicy.DISCONNECT;
+        private long totalQueueBytes = LimitOptions.defaultTotalQueueBytes();
 
         private Builder() {
         }
@@ -158,6 +159,11 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
             return this;
         }
 
+        public Builder totalQueueBytes(long value) {
+            totalQueueBytes = value;
+            return this;
+        }
+
         /**
          * Checks every value and returns the options.
          *
@@ -186,11 +192,14 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
                     + ByteSize.format(queueBytes) + "): a client could never be sent a full-size message");
             require(maxFrame <= publishBacklog, "maxFrame (" + ByteSize.format(maxFrame)
                     + ") exceeds publishBacklog (" + ByteSize.format(publishBacklog) + ")");
+            require(queueBytes <= totalQueueBytes, "--queue-bytes (" + ByteSize.format(queueBytes)
+                    + ") is larger than --total-queue-bytes (" + ByteSize.format(totalQueueBytes)
+                    + "): one client could hold the whole server's budget");
             int perAddress = maxClientsPerAddress == 0 ? maxClients : maxClientsPerAddress;
             require(perAddress <= maxClients, "maxClientsPerAddress (" + maxClientsPerAddress
                     + ") exceeds maxClients (" + maxClients + ")");
             LimitOptions limits = new LimitOptions(maxClients, perAddress, maxFrame, maxLine, maxTopics,
-                    publishBacklog, new QueueLimits(queueBytes, queueMessages, slowConsumer));
+                    publishBacklog, new QueueLimits(queueBytes, queueMessages, slowConsumer), totalQueueBytes);
             return new ServerOptions(hosts, framesPort, linesPort, defaultTopic, serverName, transport, ioThreads,
                     lineFlush, drainTimeout, limits);
         }

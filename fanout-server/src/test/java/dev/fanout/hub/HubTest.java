@@ -120,7 +120,7 @@ class HubTest {
                 true);
         assertThat(onA.received()).containsExactly(expected);
         assertThat(onB.received()).containsExactly(expected);
-        await().until(() -> hub.stats().delivered() == 2);
+        await().until(() -> hub.stats().handedOver() == 2);
         assertThat(hub.stats().published()).isEqualTo(1);
         assertThat(hub.stats().publishedBytes()).isEqualTo(5);
     }
@@ -152,7 +152,7 @@ class HubTest {
         await().until(() -> bob.received().size() == 2 && alice.received().size() == 1);
         assertThat(bob.texts()).containsExactly("from alice", "from src");
         assertThat(alice.texts()).containsExactly("from src");
-        await().until(() -> hub.stats().delivered() == 3);
+        await().until(() -> hub.stats().handedOver() == 3);
     }
 
     @Test

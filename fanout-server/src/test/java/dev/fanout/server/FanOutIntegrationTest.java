@@ -53,7 +53,7 @@ class FanOutIntegrationTest {
             readers.shutdownNow();
         }
         assertThat(server.server().hub().stats().published()).isEqualTo(messages);
-        await().until(() -> server.server().hub().stats().delivered() == (long) messages * clients);
+        await().until(() -> server.server().hub().stats().handedOver() == (long) messages * clients);
         assertThat(server.server().hub().find("lobby").lastSequence()).isEqualTo(messages);
     }
 

@@ -55,13 +55,13 @@ class ServerOptionsTest {
                 .serverName("hub").transport(TransportChoice.NIO).ioThreads(3).lineFlush(Duration.ZERO)
                 .drainTimeout(Duration.ofSeconds(1)).maxClients(50).maxClientsPerAddress(5).maxFrame(1000)
                 .maxLine(200).maxTopics(7).publishBacklog(4000).queueBytes(2000).queueMessages(30)
-                .slowConsumer(SlowConsumerPolicy.DROP_OLDEST)
+                .slowConsumer(SlowConsumerPolicy.DROP_OLDEST).totalQueueBytes(5000)
                 .build();
 
         assertThat(options).isEqualTo(new ServerOptions(List.of("0.0.0.0"), 9000, 9001, "news", "hub",
                 TransportChoice.NIO, 3, Duration.ZERO, Duration.ofSeconds(1),
                 new LimitOptions(50, 5, 1000, 200, 7, 4000,
-                        new QueueLimits(2000, 30, SlowConsumerPolicy.DROP_OLDEST))));
+                        new QueueLimits(2000, 30, SlowConsumerPolicy.DROP_OLDEST), 5000)));
     }
 
     @Test

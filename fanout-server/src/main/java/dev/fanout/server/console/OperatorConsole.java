@@ -7,6 +7,7 @@ import dev.fanout.protocol.ByteSize;
 import dev.fanout.server.FanoutServer;
 import dev.fanout.server.session.CloseReason;
 import dev.fanout.server.session.Protocol;
+import dev.fanout.server.session.QueueBudget;
 import dev.fanout.server.session.Session;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -168,8 +169,12 @@ public final class OperatorConsole {
         out.printf("clients     %d connected (%d frames, %d lines), %d accepted since start%n",
                 sessions.size(), frames, sessions.size() - frames, server.sessionStats().accepted());
         out.printf("topics      %d%n", server.hub().topics().size());
-        out.printf("messages    %d published (%s), %d delivered, %d dropped (drop-oldest)%n", hub.published(),
-                ByteSize.format(hub.publishedBytes()), hub.delivered(), server.sessionStats().dropped());
+        out.printf("messages    %d published (%s), %d delivered (written to clients), %d dropped (drop-oldest)%n",
+                hub.published(), ByteSize.format(hub.publishedBytes()), server.sessionStats().delivered(),
+                server.sessionStats().dropped());
+        QueueBudget budget = server.queueBudget();
+        out.printf("queues      %s held for clients (limit %s, --total-queue-bytes), %d clients cut to stay within%n",
+                ByteSize.format(budget.chargedBytes()), ByteSize.format(budget.limitBytes()), budget.cuts());
         out.printf("backlog     %s waiting (limit %s), publishers paused %d times%n",
                 ByteSize.format(server.hub().backlog().bytes()), ByteSize.format(server.hub().backlog().limitBytes()),
                 server.hub().backlog().pauses());

@@ -1,101 +1,194 @@
 package dev.fanout.server.session;
 
+import dev.fanout.hub.SharedBytes;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.WriteBufferWaterMark;
 import java.util.ArrayDeque;
+import java.util.Iterator;
 
 /**
  * One session's bounded outbound queue.
  *
  * <p>While the connection is writable, messages go straight to it (a shared duplicate, never a copy). Once
- * the connection holds more than its high-water mark, messages wait here, counted against
- * {@link QueueLimits}; the limit is checked before a message is queued, never after. When a limit is hit,
- * the policy decides: report an overflow (the session closes) or drop the oldest waiting messages.
- * Loop-confined: every method runs on the session's event loop.
+ * the connection holds more than its high-water mark, messages wait here. Everything handed over and not yet
+ * written to the socket counts as held, checked before anything is queued: its bytes plus
+ * {@link #ENTRY_OVERHEAD} per entry against the session's {@link QueueLimits}, and the same against the
+ * server-wide {@link QueueBudget}, except that bytes several sessions share are counted there once.
+ *
+ * <p>A consumer is slow when its socket will not take more, not when the server has not yet got round to
+ * writing to it: before a limit counts as hit, whatever was written but not flushed is flushed and whatever
+ * waits is handed to the connection while it takes it. Only then does the policy decide: report an overflow
+ * (the session closes) or drop the oldest waiting messages. Loop-confined: every method but
+ * {@link #queuedBytes()} and {@link #markCut()} runs on the session's event loop.
  */
 final class OutboundQueue {
+
+    /**
+     * Heap bytes one entry costs besides its bytes: the entry, its duplicate buffer and the write's promise, or
+     * Netty's own per-write entry (which Netty counts as 96 bytes). Rounded up: tiny messages published one by
+     * one cost more in objects than in bytes, and the limits must count what they really cost.
+     */
+    static final int ENTRY_OVERHEAD = 160;
+
+    /** Most bytes the connection itself holds before it turns unwritable: Netty's default high-water mark. */
+    static final int MAX_HIGH_WATER_MARK = 64 * 1024;
+
+    /** How an offer ended. */
+    enum Offer {
+        /** Written to the connection or queued (or, under drop-oldest, counted as dropped). */
+        ACCEPTED,
+        /** The session's own limits are hit under the disconnect policy: nothing was queued. */
+        QUEUE_FULL,
+        /** The server-wide budget has no room and this session's socket takes no more, or it was cut. */
+        BUDGET_FULL
+    }
 
     private final Channel channel;
     private final QueueLimits limits;
     private final SessionStats stats;
+    private final QueueBudget budget;
     private final ArrayDeque<Entry> waiting = new ArrayDeque<>();
-    private long waitingBytes;
+    /** Written on the loop; volatile so the budget and listings on other threads read it. */
+    private volatile long heldBytes;
+    private int heldMessages;
     private int waitingMessages;
     private boolean unflushed;
     private long droppedSinceReport;
+    /** Set by the budget from any thread: this queue is being cut and takes nothing more. */
+    private volatile boolean cut;
 
-    OutboundQueue(Channel channel, QueueLimits limits, SessionStats stats) {
+    OutboundQueue(Channel channel, QueueLimits limits, SessionStats stats, QueueBudget budget) {
+        // The connection's share stays well inside the queue's limit, so that its writability turns off and on
+        // (which is when waiting messages move and drops are reported) before the limit is hit.
+        int high = (int) Math.min(MAX_HIGH_WATER_MARK, Math.max(2, limits.maxBytes() / 2));
+        channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(high / 2, high));
         this.channel = channel;
         this.limits = limits;
         this.stats = stats;
+        this.budget = budget;
     }
 
-    /** Queues one message: {@link #offer(ByteBuf, int)} with a count of one. */
-    boolean offer(ByteBuf encoded) {
-        return offer(encoded, 1);
+    /** Queues a notice or a private text that this session alone holds: one entry, not a published message. */
+    Offer offerText(ByteBuf encoded) {
+        return offer(encoded, 1, null);
     }
 
     /**
-     * Queues a duplicate of {@code encoded}, which holds {@code messages} messages (the caller keeps its own
-     * reference). Returns false when the queue is full under the {@link SlowConsumerPolicy#DISCONNECT} policy:
-     * nothing was queued and the session must close.
+     * Queues a duplicate of {@code encoded} (the caller keeps its own reference): a view of {@code shared}
+     * holding {@code messages} published messages, which count as delivered once written to the socket.
      */
-    boolean offer(ByteBuf encoded, int messages) {
+    Offer offer(ByteBuf encoded, int messages, SharedBytes shared) {
+        if (cut) {
+            return Offer.BUDGET_FULL;
+        }
+        boolean published = shared != null;
+        long cost = encoded.readableBytes() + (long) ENTRY_OVERHEAD;
+        if (!fits(cost, messages)) {
+            // The socket may take more than the server has handed it yet: let it, before calling anyone slow.
+            flush();
+            drain();
+        }
+        while (!fits(cost, messages)) {
+            if (limits.policy() == SlowConsumerPolicy.DISCONNECT) {
+                return Offer.QUEUE_FULL;
+            }
+            if (dropOldest() == 0) {
+                // The connection alone holds the limit: the newest messages are the ones dropped.
+                dropped(messages, published);
+                return Offer.ACCEPTED;
+            }
+        }
+        long charge = ENTRY_OVERHEAD + (shared == null ? encoded.readableBytes() : shared.hold());
+        if (!budget.tryCharge(charge)) {
+            if (cut || limits.policy() == SlowConsumerPolicy.DISCONNECT) {
+                undoHold(shared);
+                return Offer.BUDGET_FULL;
+            }
+            // Drop-oldest makes room out of its own queue, so the server-wide total does not grow.
+            long freed = 0;
+            for (long one = 1; freed < charge && one > 0; freed += one) {
+                one = dropOldest();
+            }
+            if (freed < charge) {
+                undoHold(shared);
+                dropped(messages, published);
+                return Offer.ACCEPTED;
+            }
+            budget.charge(charge);
+        }
+        Entry entry = new Entry(encoded.retainedDuplicate(), messages, cost, shared);
+        heldBytes += cost;
+        heldMessages += messages;
         if (waiting.isEmpty() && channel.isWritable()) {
-            channel.write(encoded.retainedDuplicate(), channel.voidPromise());
-            unflushed = true;
-            return true;
-        }
-        int size = encoded.readableBytes();
-        if (fits(size, messages)) {
-            enqueue(encoded, size, messages);
-            return true;
-        }
-        if (limits.policy() == SlowConsumerPolicy.DISCONNECT) {
-            return false;
-        }
-        while (!waiting.isEmpty() && !fits(size, messages)) {
-            Entry oldest = take();
-            oldest.bytes().release();
-            dropped(oldest.messages());
-        }
-        if (fits(size, messages)) {
-            enqueue(encoded, size, messages);
+            write(entry);
         } else {
-            // The connection alone holds more than the limit: the newest messages are the ones dropped.
-            dropped(messages);
+            waiting.add(entry);
+            waitingMessages += messages;
         }
-        return true;
+        return Offer.ACCEPTED;
     }
 
-    private void dropped(int messages) {
-        droppedSinceReport += messages;
-        stats.countDropped(messages);
+    /** Within the session's limits; an empty queue takes any one entry, however large. */
+    private boolean fits(long cost, int messages) {
+        return heldBytes == 0
+                || heldMessages + messages <= limits.maxMessages() && heldBytes + cost <= limits.maxBytes();
     }
 
-    private boolean fits(int size, int messages) {
-        return waitingMessages + messages <= limits.maxMessages() && queuedBytes() + size <= limits.maxBytes();
+    /** Takes back a hold whose charge was refused: nothing was charged for it, so nothing is given back. */
+    private static void undoHold(SharedBytes shared) {
+        if (shared != null) {
+            shared.release();
+        }
     }
 
-    private void enqueue(ByteBuf encoded, int size, int messages) {
-        waiting.add(new Entry(encoded.retainedDuplicate(), messages));
-        waitingBytes += size;
-        waitingMessages += messages;
+    /**
+     * Drops the oldest waiting published messages and returns what that gave back to the server-wide budget,
+     * or 0 when none wait. Notices are never dropped: one may be what tells the client how many it missed.
+     */
+    private long dropOldest() {
+        for (Iterator<Entry> it = waiting.iterator(); it.hasNext(); ) {
+            Entry oldest = it.next();
+            if (oldest.shared != null) {
+                it.remove();
+                waitingMessages -= oldest.messages;
+                oldest.bytes.release();
+                dropped(oldest.messages, true);
+                return forget(oldest);
+            }
+        }
+        return 0;
     }
 
-    private Entry take() {
-        Entry next = waiting.poll();
-        waitingBytes -= next.bytes().readableBytes();
-        waitingMessages -= next.messages();
-        return next;
+    private void dropped(int messages, boolean published) {
+        if (published) {
+            droppedSinceReport += messages;
+            stats.countDropped(messages);
+        }
     }
 
-    /** Writes waiting messages while the connection accepts them, then flushes. */
+    private void write(Entry entry) {
+        channel.write(entry.bytes, channel.newPromise().addListener(entry));
+        unflushed = true;
+    }
+
+    /** An entry left the queue (written, failed or dropped); returns what it gives back to the budget. */
+    private long forget(Entry entry) {
+        heldBytes -= entry.cost;
+        heldMessages -= entry.messages;
+        long released = entry.shared == null ? entry.cost : ENTRY_OVERHEAD + entry.shared.release();
+        budget.release(released);
+        return released;
+    }
+
+    /** Hands waiting entries to the connection while it accepts them, then flushes. */
     void drain() {
         while (!waiting.isEmpty() && channel.isWritable()) {
-            channel.write(take().bytes(), channel.voidPromise());
-            unflushed = true;
+            Entry next = waiting.poll();
+            waitingMessages -= next.messages;
+            write(next);
         }
         flush();
     }
@@ -113,15 +206,14 @@ final class OutboundQueue {
         return waiting.isEmpty();
     }
 
-    /** Bytes queued for the client: waiting here plus what the connection has not yet sent. */
+    /** What the client has not yet been sent, here or in the connection, counted as the limits count it. */
     long queuedBytes() {
-        ChannelOutboundBuffer inChannel = channel.unsafe().outboundBuffer();
-        return waitingBytes + (inChannel == null ? 0 : inChannel.totalPendingWriteBytes());
+        return heldBytes;
     }
 
-    /** Messages waiting here. */
-    int waitingMessages() {
-        return waitingMessages;
+    /** Messages not yet written to the socket, here or in the connection. */
+    int queuedMessages() {
+        return heldMessages;
     }
 
     /** Messages dropped since the last call, and resets the count. */
@@ -131,16 +223,50 @@ final class OutboundQueue {
         return dropped;
     }
 
-    /** Releases everything waiting; used when the session closes. */
+    /** Marks the queue as cut by the server-wide budget: it takes nothing more. False if it already was. */
+    synchronized boolean markCut() {
+        if (cut) {
+            return false;
+        }
+        cut = true;
+        return true;
+    }
+
+    /** True once the budget cut this queue. */
+    boolean isCut() {
+        return cut;
+    }
+
+    /** Releases everything waiting; used when the session closes. What the connection holds goes with it. */
     void clear() {
         for (Entry entry; (entry = waiting.poll()) != null; ) {
-            entry.bytes().release();
+            entry.bytes.release();
+            forget(entry);
         }
-        waitingBytes = 0;
         waitingMessages = 0;
     }
 
-    /** Bytes waiting to be handed to the connection, and how many messages they hold. */
-    private record Entry(ByteBuf bytes, int messages) {
+    /** Bytes handed to the queue, how many messages they hold and what they cost; done when written. */
+    private final class Entry implements ChannelFutureListener {
+        private final ByteBuf bytes;
+        private final int messages;
+        private final long cost;
+        /** The shared buffer these bytes are a view of, or null for bytes this session alone holds. */
+        private final SharedBytes shared;
+
+        Entry(ByteBuf bytes, int messages, long cost, SharedBytes shared) {
+            this.bytes = bytes;
+            this.messages = messages;
+            this.cost = cost;
+            this.shared = shared;
+        }
+
+        @Override
+        public void operationComplete(ChannelFuture future) {
+            forget(this);
+            if (future.isSuccess() && shared != null) {
+                stats.countDelivered(messages);
+            }
+        }
     }
 }

@@ -47,7 +47,7 @@ public abstract class Session implements Subscriber {
         this.context = context;
         this.name = "client-" + id;
         this.origin = new Origin(id, name);
-        this.queue = new OutboundQueue(channel, context.queue(), context.stats());
+        this.queue = new OutboundQueue(channel, context.queue(), context.stats(), context.budget());
     }
 
     /** The wire protocol. */
@@ -119,9 +119,38 @@ public abstract class Session implements Subscriber {
         return List.copyOf(topics);
     }
 
-    /** Bytes queued for the client now (an estimate when read off the event loop). */
+    /**
+     * What is queued for the client now and not yet written to its socket: bytes plus the per-entry overhead
+     * the limits count. Read off the event loop, a moment's value.
+     */
     public long queuedBytes() {
         return queue.queuedBytes();
+    }
+
+    /** True once the server-wide queue budget chose to cut this session; it takes no more messages. */
+    public boolean isBeingCut() {
+        return queue.isCut();
+    }
+
+    /**
+     * Cuts this session to free the server-wide queue budget: it takes nothing more at once, and closes on its
+     * event loop as a slow consumer. Returns what it held, which {@code budget} may lend until it is freed, or
+     * 0 if it was already being cut. What it held may be shared with other sessions and not be freed by this
+     * cut alone; the budget then finds itself still full and cuts again. Any thread.
+     */
+    long cutForBudget(QueueBudget budget) {
+        long held = queue.queuedBytes();
+        if (!queue.markCut()) {
+            return 0;
+        }
+        // Always a task, never inline: the budget may be asking from inside this very session's delivery.
+        channel.eventLoop().execute(() -> {
+            close(CloseReason.SLOW_CONSUMER, "the server-wide queue budget (--total-queue-bytes "
+                    + ByteSize.format(budget.limitBytes()) + ") was full and this client's queue ("
+                    + ByteSize.format(held) + ") was among the largest");
+            budget.cutFinished(held);
+        });
+        return held;
     }
 
     /** Completes when the connection has closed. */
@@ -182,14 +211,23 @@ public abstract class Session implements Subscriber {
             return;
         }
         try {
-            if (!queue.offer(bytes, batch.sizeFor(id))) {
-                close(CloseReason.SLOW_CONSUMER, ByteSize.format(queue.queuedBytes()) + " and "
-                        + queue.waitingMessages() + " messages queued; limits "
-                        + ByteSize.format(context.queue().maxBytes()) + ", " + context.queue().maxMessages()
-                        + " messages");
-            }
+            refused(queue.offer(bytes, batch.sizeFor(id), batch.sharedBytes(encoding())));
         } finally {
             bytes.release();
+        }
+    }
+
+    /** Closes the session if its queue refused an offer; the budget's own cuts say why themselves. */
+    private void refused(OutboundQueue.Offer offer) {
+        if (offer == OutboundQueue.Offer.QUEUE_FULL) {
+            close(CloseReason.SLOW_CONSUMER, ByteSize.format(queue.queuedBytes()) + " in "
+                    + queue.queuedMessages() + " messages not taken by its socket; limits --queue-bytes "
+                    + ByteSize.format(context.queue().maxBytes()) + ", --queue-messages "
+                    + context.queue().maxMessages());
+        } else if (offer == OutboundQueue.Offer.BUDGET_FULL && !queue.isCut()) {
+            close(CloseReason.SLOW_CONSUMER, "the server-wide queue budget (--total-queue-bytes "
+                    + ByteSize.format(context.budget().limitBytes()) + ") is full and this client's socket "
+                    + "takes no more");
         }
     }
 
@@ -214,8 +252,8 @@ public abstract class Session implements Subscriber {
             return;
         }
         try {
-            if (closeReason == null && !queue.offer(encoded)) {
-                close(CloseReason.SLOW_CONSUMER, "outbound queue full");
+            if (closeReason == null) {
+                refused(queue.offerText(encoded));
             }
             queue.flush();
         } finally {
@@ -270,11 +308,16 @@ public abstract class Session implements Subscriber {
             return;
         }
         closeReason = reason;
-        onClosing(reason);
+        queue.clear();
+        try {
+            onClosing(reason);
+        } catch (RuntimeException e) {
+            // Telling others (a room) may fail when their event loops are shutting down; this close goes on.
+            log.debug("{}: announcing the close failed", this, e);
+        }
         for (Topic topic : topics) {
             unsubscribe(topic);
         }
-        queue.clear();
         context.stats().countClose(reason);
         String why = detail == null ? reason.description() : reason.description() + ": " + detail;
         if (reason.notable()) {

@@ -10,10 +10,11 @@ import java.time.Duration;
  * @param registry   the live sessions
  * @param stats      counters
  * @param queue      outbound queue bounds and policy
+ * @param budget     the bound on what all outbound queues together hold
  * @param closeGrace how long a closing session may take to send its last words before it is cut
  */
 public record SessionContext(Hub hub, SessionRegistry registry, SessionStats stats, QueueLimits queue,
-                             Duration closeGrace) {
+                             QueueBudget budget, Duration closeGrace) {
 
     /** Default time a goodbye line may take to reach a client before the connection is cut anyway. */
     public static final Duration DEFAULT_CLOSE_GRACE = Duration.ofSeconds(1);

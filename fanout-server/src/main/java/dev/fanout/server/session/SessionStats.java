@@ -9,6 +9,7 @@ public final class SessionStats {
 
     private final LongAdder accepted = new LongAdder();
     private final LongAdder dropped = new LongAdder();
+    private final LongAdder delivered = new LongAdder();
     private final EnumMap<CloseReason, LongAdder> closes = new EnumMap<>(CloseReason.class);
 
     /** Creates zeroed counters. */
@@ -28,6 +29,15 @@ public final class SessionStats {
 
     void countDropped(long messages) {
         dropped.add(messages);
+    }
+
+    void countDelivered(long messages) {
+        delivered.add(messages);
+    }
+
+    /** Messages written to clients' sockets, all sessions (one message to ten clients counts ten). */
+    public long delivered() {
+        return delivered.sum();
     }
 
     /** Connections admitted since start. */

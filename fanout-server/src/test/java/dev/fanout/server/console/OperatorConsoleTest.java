@@ -3,6 +3,7 @@ package dev.fanout.server.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.fanout.protocol.ByteSize;
 import dev.fanout.server.FanoutServer;
 import dev.fanout.server.session.CloseReason;
 import dev.fanout.server.testing.LineClient;
@@ -160,12 +161,16 @@ class OperatorConsoleTest {
         await().until(() -> fanout.sessions().size() == 2);
         alice.send("hi");
         bob.awaitLine("alice: hi");
-        await().until(() -> fanout.hub().stats().delivered() == 1 && fanout.hub().backlog().bytes() == 0);
+        await().until(() -> fanout.sessionStats().delivered() == 1 && fanout.hub().backlog().bytes() == 0
+                && fanout.queueBudget().chargedBytes() == 0);
 
         assertThat(run("/stats")).containsExactly(
                 "clients     2 connected (0 frames, 2 lines), 3 accepted since start",
                 "topics      1",
-                "messages    1 published (2 B), 1 delivered, 0 dropped (drop-oldest)",
+                "messages    1 published (2 B), 1 delivered (written to clients), 0 dropped (drop-oldest)",
+                "queues      0 B held for clients (limit "
+                        + ByteSize.format(fanout.options().limits().totalQueueBytes())
+                        + ", --total-queue-bytes), 0 clients cut to stay within",
                 "backlog     0 B waiting (limit 64 MiB), publishers paused 0 times",
                 "closes      kicked=1");
     }

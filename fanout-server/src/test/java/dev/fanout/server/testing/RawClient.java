@@ -23,8 +23,16 @@ public final class RawClient implements AutoCloseable {
 
     /** Connects to a frames listener. */
     public static RawClient connect(InetSocketAddress address) {
+        return connect(address, 0);
+    }
+
+    /** Connects to a frames listener with a receive buffer of {@code receiveBuffer} bytes (0: the system's). */
+    public static RawClient connect(InetSocketAddress address, int receiveBuffer) {
         try {
             Socket socket = new Socket();
+            if (receiveBuffer > 0) {
+                socket.setReceiveBufferSize(receiveBuffer);
+            }
             socket.setTcpNoDelay(true);
             socket.connect(address, 10_000);
             socket.setSoTimeout((int) TestServer.PATIENCE.toMillis());
