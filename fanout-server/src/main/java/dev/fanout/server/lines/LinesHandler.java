@@ -35,8 +35,8 @@ final class LinesHandler extends SessionHandler {
         session.open();
         session.join(context.hub().defaultTopic());
         session.notice("welcome to " + greeting + ": you are client #" + session.id() + ", known as "
-                + session.name() + ", in room " + session.room().name() + " (" + session.room().subscriberCount()
-                + " here). Type /help for commands.");
+                + session.name() + ", in room " + session.room().name() + " ("
+                + RoomListing.Count.of(session.room()).here() + "). Type /help for commands.");
         ctx.fireChannelActive();
     }
 

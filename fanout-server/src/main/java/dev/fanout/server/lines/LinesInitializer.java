@@ -30,7 +30,7 @@ public final class LinesInitializer extends ChannelInitializer<Channel> {
                             Duration lineFlush) {
         this.context = context;
         this.limiter = limiter;
-        this.commands = new ChatCommands(context.registry());
+        this.commands = new ChatCommands(context.registry(), context.hub());
         this.serverName = serverName;
         this.maxLine = maxLine;
         this.lineFlush = lineFlush;

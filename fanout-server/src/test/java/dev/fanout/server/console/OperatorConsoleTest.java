@@ -122,7 +122,7 @@ class OperatorConsoleTest {
         await().until(() -> fanout.sessions().size() == 1);
         assertThat(fanout.sessionStats().closes(CloseReason.KICKED)).isEqualTo(1);
         bob.send("/who");
-        bob.awaitLine("*** 1 in lobby: bob (you)");
+        bob.awaitLine("*** 1 person in lobby: bob (you)");
     }
 
     @Test
@@ -225,8 +225,8 @@ class OperatorConsoleTest {
 
         assertThat(fanout.hub().stats().published()).isZero();
         alice.send("/who");
-        assertThat(alice.awaitLine(line -> line.startsWith("*** 1 in lobby")))
-                .isEqualTo("*** 1 in lobby: alice (you)");
+        assertThat(alice.awaitLine(line -> line.startsWith("*** 1 person in lobby")))
+                .isEqualTo("*** 1 person in lobby: alice (you)");
         assertThat(alice.drain()).noneMatch(line -> line.contains("hello everyone"));
     }
 
