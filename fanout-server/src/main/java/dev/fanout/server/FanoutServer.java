@@ -5,6 +5,7 @@ import dev.fanout.hub.PublishBacklog;
 import dev.fanout.protocol.ByteSize;
 import dev.fanout.server.frames.FramesInitializer;
 import dev.fanout.server.lines.LinesInitializer;
+import dev.fanout.server.session.Addresses;
 import dev.fanout.server.session.ConnectionLimiter;
 import dev.fanout.server.session.QueueBudget;
 import dev.fanout.server.session.Session;
@@ -19,7 +20,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.util.NetUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -150,7 +150,7 @@ public final class FanoutServer implements AutoCloseable {
             }
         }
         log.info("{} listener on {}: {}", protocol,
-                bound.stream().map(FanoutServer::format).collect(Collectors.joining(" and ")), purpose);
+                bound.stream().map(Addresses::format).collect(Collectors.joining(" and ")), purpose);
         return bound.get(0);
     }
 
@@ -160,11 +160,6 @@ public final class FanoutServer implements AutoCloseable {
         } catch (UnknownHostException e) {
             throw new IllegalStateException("cannot listen on host '" + host + "': unknown host", e);
         }
-    }
-
-    private static String format(InetSocketAddress address) {
-        String host = NetUtil.toAddressString(address.getAddress());
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     private static void warnIfOpenFilesTooFew(int maxClients) {

@@ -7,9 +7,10 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Renders any payload as one line of text that is safe to show on a terminal: valid UTF-8 is shown with its
- * control characters escaped ({@code \n}, {@code \r}, {@code \x1b}); anything else is shown as
- * {@code [binary, N bytes: 00 ff ...]} with at most {@value #HEX_PREVIEW_BYTES} bytes in hex.
+ * Renders any payload as one line of text that is safe to show on a terminal: valid UTF-8 is shown with the
+ * characters that could break the line, drive the terminal, or hide or reorder text escaped (see
+ * {@link #escape}); anything else is shown as {@code [binary, N bytes: 00 ff ...]} with at most
+ * {@value #HEX_PREVIEW_BYTES} bytes in hex. Stateless and thread-safe.
  */
 public final class SafeText {
 
@@ -17,6 +18,8 @@ public final class SafeText {
     public static final int HEX_PREVIEW_BYTES = 32;
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final int ZERO_WIDTH_JOINER = 0x200d;
+    private static final int EMOJI_PRESENTATION = 0xfe0f;
 
     private SafeText() {
     }
@@ -32,7 +35,7 @@ public final class SafeText {
         } catch (CharacterCodingException e) {
             return binary(payload);
         }
-        return escapeControls(text);
+        return escape(text);
     }
 
     /** Renders {@code payload} as {@link #render(ByteBuffer)} does. */
@@ -40,29 +43,81 @@ public final class SafeText {
         return render(ByteBuffer.wrap(payload));
     }
 
-    private static String escapeControls(CharSequence text) {
+    /**
+     * Returns {@code text} with every character escaped that could mislead a reader, so that what one client
+     * sends cannot change how the rest of another's screen reads:
+     * <ul>
+     *   <li>control characters (U+0000 to U+001F but tab, U+007F to U+009F): LF as {@code \n}, CR as
+     *       {@code \r}, the others as {@code \xNN}, e.g. ESC as {@code \x1b};</li>
+     *   <li>format characters (Unicode category Cf: the bidirectional controls U+202A to U+202E, U+2066 to
+     *       U+2069, U+200E, U+200F and U+061C, the zero-width U+200B to U+200D and U+2060, U+FEFF, tag
+     *       characters, ...), the separators U+2028 and U+2029 (Zl, Zp), and lone surrogates: as
+     *       <code>&#92;uXXXX</code>, or <code>&#92;UXXXXXXXX</code> above U+FFFF, in lower-case hex, e.g.
+     *       <code>&#92;u202e</code>.</li>
+     * </ul>
+     * One exception: a zero-width joiner (U+200D) between two emoji is kept, as it only joins them into one
+     * (a family, a profession, a flag), and escaping it would spoil ordinary messages sent from phones.
+     */
+    public static String escape(CharSequence text) {
         StringBuilder out = null;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            boolean control = (c < 0x20 && c != '\t') || (c >= 0x7f && c <= 0x9f);
-            if (!control) {
+        int i = 0;
+        while (i < text.length()) {
+            int c = Character.codePointAt(text, i);
+            int next = i + Character.charCount(c);
+            if (!mustEscape(c) || (c == ZERO_WIDTH_JOINER && joinsEmoji(text, i, next))) {
                 if (out != null) {
-                    out.append(c);
+                    out.append(text, i, next);
                 }
-                continue;
-            }
-            if (out == null) {
-                out = new StringBuilder(text.length() + 16).append(text, 0, i);
-            }
-            if (c == '\n') {
-                out.append("\\n");
-            } else if (c == '\r') {
-                out.append("\\r");
             } else {
-                out.append("\\x").append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
+                if (out == null) {
+                    out = new StringBuilder(text.length() + 16).append(text, 0, i);
+                }
+                appendEscaped(out, c);
             }
+            i = next;
         }
         return out == null ? text.toString() : out.toString();
+    }
+
+    private static boolean mustEscape(int c) {
+        if (c < 0x7f) {
+            return c < 0x20 && c != '\t';
+        }
+        if (c <= 0x9f) {
+            return true;
+        }
+        int type = Character.getType(c);
+        return type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR || type == Character.SURROGATE;
+    }
+
+    /** True if the joiner between {@code at} and {@code next} follows an emoji and precedes one. */
+    private static boolean joinsEmoji(CharSequence text, int at, int next) {
+        if (at == 0 || next >= text.length()) {
+            return false;
+        }
+        int before = Character.codePointBefore(text, at);
+        int beforeType = Character.getType(before);
+        // An emoji, a skin tone (a modifier symbol), or the emoji presentation selector after an emoji.
+        boolean afterEmoji = beforeType == Character.OTHER_SYMBOL || beforeType == Character.MODIFIER_SYMBOL
+                || before == EMOJI_PRESENTATION;
+        return afterEmoji && Character.getType(Character.codePointAt(text, next)) == Character.OTHER_SYMBOL;
+    }
+
+    private static void appendEscaped(StringBuilder out, int c) {
+        if (c == '\n') {
+            out.append("\\n");
+        } else if (c == '\r') {
+            out.append("\\r");
+        } else if (c <= 0x9f) {
+            out.append("\\x").append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
+        } else {
+            int digits = c > 0xffff ? 8 : 4;
+            out.append(digits == 8 ? "\\U" : "\\u");
+            for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
+                out.append(HEX[(c >> shift) & 0xf]);
+            }
+        }
     }
 
     private static String binary(ByteBuffer payload) {

@@ -5,6 +5,7 @@ import dev.fanout.hub.Origin;
 import dev.fanout.hub.Topic;
 import dev.fanout.protocol.ByteSize;
 import dev.fanout.server.FanoutServer;
+import dev.fanout.server.session.Addresses;
 import dev.fanout.server.session.CloseReason;
 import dev.fanout.server.session.Protocol;
 import dev.fanout.server.session.QueueBudget;
@@ -101,7 +102,7 @@ public final class OperatorConsole {
         out.printf("%-6s %-20s %-40s %-6s %-24s %s%n", "ID", "NAME", "ADDRESS", "PROTO", "TOPICS", "QUEUED");
         for (Session s : sessions) {
             String topics = s.topics().stream().map(Topic::name).collect(Collectors.joining(","));
-            out.printf("%-6d %-20s %-40s %-6s %-24s %s%n", s.id(), s.name(), s.remoteAddress(),
+            out.printf("%-6d %-20s %-40s %-6s %-24s %s%n", s.id(), s.name(), Addresses.format(s.remoteAddress()),
                     s.protocol().label(), topics, ByteSize.format(s.queuedBytes()));
         }
         out.println(sessions.size() + " clients");

@@ -1,13 +1,11 @@
 package dev.fanout.server.lines;
 
-import dev.fanout.hub.Subscriber;
-import dev.fanout.hub.Topic;
+import dev.fanout.hub.Hub;
 import dev.fanout.hub.TooManyTopicsException;
 import dev.fanout.server.session.CloseReason;
 import dev.fanout.server.session.Protocol;
 import dev.fanout.server.session.Session;
 import dev.fanout.server.session.SessionRegistry;
-import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -23,24 +21,25 @@ final class ChatCommands {
     static final Pattern ROOM = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
     /** The default names new clients get: reserved, so no one can take a future client's name. */
     static final Pattern DEFAULT_NAME = Pattern.compile("(?i)client-\\d+");
-    /** Names /who shows before it summarises the rest. */
-    static final int WHO_LIMIT = 50;
 
     private static final String HELP = String.join("\n",
             "commands:",
             "  /nick NAME       change your name (letters, digits, _ - . ; up to 32)",
             "  /join ROOM       leave this room and join ROOM (made if new)",
-            "  /who             list who is in this room",
+            "  /who             list the people in this room, and count the programs reading it",
+            "  /rooms           list the rooms, the largest first, with how many are in each",
             "  /msg NAME TEXT   send TEXT to NAME only",
-            "  /quit            leave",
+            "  /quit            leave (Ctrl-C in telnet leaves too)",
             "  /help            this list",
             "anything else you type goes to everyone in your room; start a line with // to send one that begins"
                     + " with /");
 
     private final SessionRegistry registry;
+    private final Hub hub;
 
-    ChatCommands(SessionRegistry registry) {
+    ChatCommands(SessionRegistry registry, Hub hub) {
         this.registry = registry;
+        this.hub = hub;
     }
 
     /** Runs {@code line}, which starts with '/'. */
@@ -52,7 +51,8 @@ final class ChatCommands {
             case "/help" -> help(session);
             case "/nick" -> nick(session, argument);
             case "/join" -> join(session, argument);
-            case "/who" -> who(session);
+            case "/who" -> session.notice(RoomListing.who(session.room(), session));
+            case "/rooms" -> RoomListing.rooms(session.room(), hub.topics()).forEach(session::notice);
             case "/msg" -> msg(session, argument);
             case "/quit" -> session.close(CloseReason.CLIENT_QUIT, null);
             default -> session.notice("error: unknown command " + parts[0] + "; type /help for the list");
@@ -104,26 +104,7 @@ final class ChatCommands {
             session.notice("error: " + e.getMessage() + "; join an existing room instead");
             return;
         }
-        session.notice("you are now in " + room + " (" + session.room().subscriberCount() + " here)");
-    }
-
-    private static void who(LinesSession session) {
-        Topic room = session.room();
-        List<Subscriber> members = room.subscribers();
-        StringBuilder names = new StringBuilder();
-        int shown = 0;
-        for (Subscriber member : members) {
-            if (shown == WHO_LIMIT) {
-                names.append(", and ").append(members.size() - shown).append(" more");
-                break;
-            }
-            names.append(shown == 0 ? "" : ", ").append(member.name());
-            if (member == session) {
-                names.append(" (you)");
-            }
-            shown++;
-        }
-        session.notice(members.size() + " in " + room.name() + ": " + names);
+        session.notice("you are now in " + room + " (" + RoomListing.Count.of(session.room()).here() + ")");
     }
 
     private void msg(LinesSession session, String argument) {

@@ -1,6 +1,8 @@
 package dev.fanout.server.lines;
 
 import dev.fanout.protocol.line.LineProblem;
+import dev.fanout.protocol.line.TelnetSignal;
+import dev.fanout.server.session.CloseReason;
 import dev.fanout.server.session.Session;
 import dev.fanout.server.session.SessionContext;
 import dev.fanout.server.session.SessionHandler;
@@ -8,8 +10,9 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 
 /**
- * Serves one lines client: greets it, publishes its plain lines to its room, runs its commands and answers
- * rejected lines with an error. Stateful: one instance per channel.
+ * Serves one lines client: greets it, publishes its plain lines to its room, runs its commands, answers
+ * rejected lines with an error, and ends the session on a telnet interrupt (Ctrl-C). Stateful: one instance
+ * per channel.
  */
 final class LinesHandler extends SessionHandler {
 
@@ -32,8 +35,8 @@ final class LinesHandler extends SessionHandler {
         session.open();
         session.join(context.hub().defaultTopic());
         session.notice("welcome to " + greeting + ": you are client #" + session.id() + ", known as "
-                + session.name() + ", in room " + session.room().name() + " (" + session.room().subscriberCount()
-                + " here). Type /help for commands.");
+                + session.name() + ", in room " + session.room().name() + " ("
+                + RoomListing.Count.of(session.room()).here() + "). Type /help for commands.");
         ctx.fireChannelActive();
     }
 
@@ -44,6 +47,11 @@ final class LinesHandler extends SessionHandler {
         }
         if (msg instanceof LineProblem problem) {
             session.notice("error: " + describe(problem) + "; the line was not sent");
+        } else if (msg == TelnetSignal.INTERRUPT) {
+            // Ctrl-C in telnet: the user wants out, as with /quit.
+            session.close(CloseReason.CLIENT_QUIT, "interrupted (Ctrl-C)");
+        } else if (msg == TelnetSignal.ARE_YOU_THERE) {
+            session.notice("yes, " + greeting + " is here");
         } else if (msg instanceof String line) {
             if (line.startsWith("/") && !line.startsWith("//")) {
                 commands.execute(session, line);

@@ -2,6 +2,7 @@ package dev.fanout.server.lines;
 
 import dev.fanout.protocol.line.LineDecoder;
 import dev.fanout.protocol.line.Lines;
+import dev.fanout.protocol.line.TelnetDecoder;
 import dev.fanout.server.session.ConnectionLimiter;
 import dev.fanout.server.session.SessionContext;
 import io.netty.channel.Channel;
@@ -29,7 +30,7 @@ public final class LinesInitializer extends ChannelInitializer<Channel> {
                             Duration lineFlush) {
         this.context = context;
         this.limiter = limiter;
-        this.commands = new ChatCommands(context.registry());
+        this.commands = new ChatCommands(context.registry(), context.hub());
         this.serverName = serverName;
         this.maxLine = maxLine;
         this.lineFlush = lineFlush;
@@ -41,9 +42,11 @@ public final class LinesInitializer extends ChannelInitializer<Channel> {
             return;
         }
         channel.pipeline()
-                // 1. bytes to lines, bounded by maxLine; bad lines become LineProblem values, not errors
+                // 1. telnet commands out of the text: negotiation refused, Ctrl-C and AYT passed on as signals
+                .addLast("telnetDecoder", new TelnetDecoder())
+                // 2. bytes to lines, bounded by maxLine; bad lines become LineProblem values, not errors
                 .addLast("lineDecoder", new LineDecoder(maxLine, lineFlush))
-                // 2. the session: chat, commands, delivery
+                // 3. the session: chat, commands, delivery
                 .addLast("linesHandler", new LinesHandler(context, commands, serverName, maxLine));
     }
 }

@@ -5,6 +5,7 @@ import dev.fanout.hub.Origin;
 import dev.fanout.hub.Subscriber;
 import dev.fanout.hub.Topic;
 import dev.fanout.protocol.line.Lines;
+import dev.fanout.protocol.line.SafeText;
 import dev.fanout.server.session.CloseReason;
 import dev.fanout.server.session.Protocol;
 import dev.fanout.server.session.Session;
@@ -38,15 +39,17 @@ final class LinesSession extends Session {
         return Encoding.LINE;
     }
 
+    /** Escaped as published messages are (SafeText): private text must not hide or reorder what the reader sees. */
     @Override
     protected ByteBuf encodeText(Origin from, String text) {
         String line = from.equals(Origin.OPERATOR) ? "[operator] " + text : "[private] " + from.name() + ": " + text;
-        return Lines.encode(channel().alloc(), line);
+        return Lines.encode(channel().alloc(), SafeText.escape(line));
     }
 
+    /** Escaped too: some notices quote what a client or the operator typed. */
     @Override
     protected ByteBuf encodeNotice(String text) {
-        return Lines.encode(channel().alloc(), "*** " + text);
+        return Lines.encode(channel().alloc(), "*** " + SafeText.escape(text));
     }
 
     /** The room it is in, or null before it joined one. */

@@ -95,7 +95,7 @@ public final class ConnectionLimiter {
         long last = lastRefusalLog.get();
         if (now - last >= REFUSAL_LOG_INTERVAL_NANOS && lastRefusalLog.compareAndSet(last, now)) {
             long others = unloggedRefusals.getAndSet(0);
-            log.warn("refused {}: {}{}", channel.remoteAddress(), why,
+            log.warn("refused {}: {}{}", Addresses.format(channel.remoteAddress()), why,
                     others == 0 ? "" : " (and " + others + " more refused since the last such line)");
         } else {
             unloggedRefusals.incrementAndGet();

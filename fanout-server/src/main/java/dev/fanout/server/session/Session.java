@@ -363,6 +363,7 @@ public abstract class Session implements Subscriber {
 
     @Override
     public String toString() {
-        return "client #" + id + " '" + name + "' " + remoteAddress() + " (" + protocol().label() + ")";
+        return "client #" + id + " '" + name + "' " + Addresses.format(remoteAddress()) + " (" + protocol().label()
+                + ")";
     }
 }

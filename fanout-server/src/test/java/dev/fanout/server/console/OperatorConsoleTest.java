@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -68,10 +69,39 @@ class OperatorConsoleTest {
 
         assertThat(lines.get(0)).matches("ID +NAME +ADDRESS +PROTO +TOPICS +QUEUED");
         assertThat(lines).anyMatch(line -> line.matches(rawId + " +client-" + rawId
-                + " +/127\\.0\\.0\\.1:\\d+ +frames +lobby +" + QUEUED));
+                + " +127\\.0\\.0\\.1:\\d+ +frames +lobby +" + QUEUED));
         assertThat(lines).anyMatch(line -> line.matches(idOf("alice")
-                + " +alice +/127\\.0\\.0\\.1:\\d+ +lines +lobby +" + QUEUED));
+                + " +alice +127\\.0\\.0\\.1:\\d+ +lines +lobby +" + QUEUED));
         assertThat(lines).hasSize(4).endsWith("2 clients");
+    }
+
+    /** Regression: /list showed Java's /[0:0:0:0:0:0:0:1]:47700 for IPv6 clients. */
+    @Test
+    void list_ipv6Client_showsTheAddressAsPeopleWriteIt() {
+        try (TestServer ipv6 = TestServer.start(options -> options.hosts(List.of("::1")))) {
+            InetSocketAddress lines = new InetSocketAddress("::1", ipv6.lines().getPort());
+            LineClient client = ipv6.track(LineClient.connect(lines));
+            client.awaitLine(line -> line.contains("welcome to"));
+            StringWriter printed = new StringWriter();
+            new OperatorConsole(ipv6.server(), new BufferedReader(new StringReader("")), new PrintWriter(printed),
+                    () -> { }).execute("/list");
+
+            String address = "[::1]:" + client.socket().getLocalPort();
+            assertThat(printed.toString().lines())
+                    .hasSize(3)
+                    .anySatisfy(line -> assertThat(line)
+                            .matches("1 +client-1 +\\Q" + address + "\\E +lines +lobby .*"));
+        }
+    }
+
+    /** Log lines name clients by the same address form as /list. */
+    @Test
+    void sessionInLogLines_showsTheAddressWithoutASlash() throws IOException {
+        LineClient alice = named("alice");
+
+        assertThat(server.sessionOf(alice.socket()).toString())
+                .isEqualTo("client #" + idOf("alice") + " 'alice' 127.0.0.1:" + alice.socket().getLocalPort()
+                        + " (lines)");
     }
 
     @Test
@@ -93,7 +123,7 @@ class OperatorConsoleTest {
         await().until(() -> fanout.sessions().size() == 1);
         assertThat(fanout.sessionStats().closes(CloseReason.KICKED)).isEqualTo(1);
         bob.send("/who");
-        bob.awaitLine("*** 1 in lobby: bob (you)");
+        bob.awaitLine("*** 1 person in lobby: bob (you)");
     }
 
     @Test
@@ -200,8 +230,8 @@ class OperatorConsoleTest {
 
         assertThat(fanout.hub().stats().published()).isZero();
         alice.send("/who");
-        assertThat(alice.awaitLine(line -> line.startsWith("*** 1 in lobby")))
-                .isEqualTo("*** 1 in lobby: alice (you)");
+        assertThat(alice.awaitLine(line -> line.startsWith("*** 1 person in lobby")))
+                .isEqualTo("*** 1 person in lobby: alice (you)");
         assertThat(alice.drain()).noneMatch(line -> line.contains("hello everyone"));
     }
 

@@ -43,12 +43,12 @@ class ChatCommandsTest {
         return seen;
     }
 
-    /** Sends /who and returns the names it lists, in any order. */
+    /** Sends /who and returns the names it lists, in any order; the room must hold no programs. */
     private static List<String> who(LineClient client, String room, int count) throws IOException {
         client.send("/who");
-        String prefix = "*** " + count + " in " + room + ": ";
+        String prefix = "*** " + (count == 1 ? "1 person" : count + " people") + " in " + room + ": ";
         String answer = client.awaitLine(line -> line.startsWith("*** ") && line.contains(" in " + room + ": "));
-        assertThat(answer).startsWith(prefix);
+        assertThat(answer).startsWith(prefix).doesNotContain("program");
         return Arrays.asList(answer.substring(prefix.length()).split(", "));
     }
 
@@ -176,6 +176,79 @@ class ChatCommandsTest {
         assertThat(who(bob, "lobby", 2)).containsExactlyInAnyOrder("alice", "bob (you)");
     }
 
+    /** Regression: /who listed programs reading the room (frames clients) as if they were people. */
+    @Test
+    void who_withProgramsInTheRoom_namesThePeopleAndCountsThePrograms() throws IOException {
+        LineClient bob = named("bob");
+        named("alice");
+        server.rawClient();
+
+        bob.send("/who");
+        bob.awaitLine("*** 2 people in lobby: alice, bob (you); and 1 program (a frames client)");
+
+        server.rawClient();
+        bob.send("/who");
+        bob.awaitLine("*** 2 people in lobby: alice, bob (you); and 2 programs (frames clients)");
+    }
+
+    @Test
+    void who_inALargeRoom_namesTheFirstFiftyAndCountsTheRest() throws IOException {
+        List<LineClient> people = new ArrayList<>();
+        for (int i = 0; i < RoomListing.WHO_LIMIT + 2; i++) {
+            people.add(named(String.format("p%02d", i)));
+        }
+
+        people.get(0).send("/who");
+
+        String answer = people.get(0).awaitLine(line -> line.startsWith("*** 52 people in lobby: "));
+        List<String> shown = Arrays.asList(answer.substring("*** 52 people in lobby: ".length()).split(", "));
+        assertThat(shown).hasSize(RoomListing.WHO_LIMIT + 1).startsWith("p00 (you)", "p01")
+                .endsWith("p49", "and 2 more");
+        // Leave while the server runs: 52 clients cut at once by the teardown, each telling the others it
+        // left, race the server's own shutdown (a leaked notice was seen when the event loops stopped first).
+        for (LineClient person : people) {
+            person.send("/quit");
+        }
+        await().until(() -> sessions.size() == 0);
+    }
+
+    @Test
+    void greetingAndJoin_countPeopleAndProgramsApart() throws IOException {
+        server.rawClient();
+        server.rawClient();
+        LineClient alice = server.track(LineClient.connect(server.lines()));
+
+        alice.awaitLine(line -> line.startsWith("*** welcome to ") && line.contains(
+                ", in room lobby (1 here, and 2 programs). Type /help for commands."));
+        alice.send("/join games");
+        alice.awaitLine("*** you are now in games (1 here)");
+        alice.send("/join lobby");
+        alice.awaitLine("*** you are now in lobby (1 here, and 2 programs)");
+    }
+
+    @Test
+    void rooms_listsEveryRoomLargestFirstWithPeopleAndProgramsApart() throws IOException {
+        LineClient alice = named("alice");
+        server.rawClient();
+        for (String name : List.of("bob", "carol")) {
+            LineClient player = named(name);
+            player.send("/join games");
+            player.awaitLine(line -> line.startsWith("*** you are now in games"));
+        }
+        LineClient dave = named("dave");
+        dave.send("/join quiet");
+        dave.awaitLine("*** you are now in quiet (1 here)");
+
+        alice.send("/rooms");
+
+        assertThat(linesThrough(alice, line -> line.startsWith("***   quiet")).stream()
+                .dropWhile(line -> !line.startsWith("*** 3 rooms")).toList()).containsExactly(
+                "*** 3 rooms, the largest first:",
+                "***   games: 2 people",
+                "***   lobby: 1 person, 1 program (you are here)",
+                "***   quiet: 1 person");
+    }
+
     @Test
     void msg_reachesOnlyTheNamedClient() throws IOException {
         LineClient alice = named("alice");
@@ -189,7 +262,7 @@ class ChatCommandsTest {
         alice.send("marker");
         assertThat(linesThrough(carol, "alice: marker"::equals)).noneMatch(line -> line.contains("[private]"));
         alice.send("/who");
-        assertThat(linesThrough(alice, line -> line.startsWith("*** 3 in lobby: ")))
+        assertThat(linesThrough(alice, line -> line.startsWith("*** 3 people in lobby: ")))
                 .noneMatch(line -> line.contains("[private]"));
     }
 
@@ -226,8 +299,9 @@ class ChatCommandsTest {
             return line.contains("start a line with // to send one that begins with /");
         });
         assertThat(first).isEqualTo("*** commands:");
-        assertThat(rest).hasSize(7);
-        for (String command : List.of("/nick NAME", "/join ROOM", "/who", "/msg NAME TEXT", "/quit", "/help")) {
+        assertThat(rest).hasSize(8);
+        for (String command : List.of("/nick NAME", "/join ROOM", "/who", "/rooms", "/msg NAME TEXT", "/quit",
+                "/help")) {
             assertThat(rest).anyMatch(line -> line.startsWith("***   " + command + " "));
         }
     }
