@@ -1,0 +1,2 @@
+/** Tests of the frames listener in raw mode. */
+package dev.fanout.server.frames;
