@@ -2,11 +2,14 @@ package dev.fanout.cli;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.PushbackInputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,6 +36,9 @@ import picocli.CommandLine.Parameters;
         })
 final class ChatCommand implements Callable<Integer> {
 
+    /** How long a lines port may take to greet; a frames port never does. */
+    static final Duration GREETING_WAIT = Duration.ofSeconds(3);
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "[HOST:]PORT", defaultValue = "7071",
             converter = Endpoint.Converter.class, description = "The server's lines port.")
     private Endpoint endpoint;
@@ -44,21 +50,38 @@ final class ChatCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         AtomicBoolean leaving = new AtomicBoolean();
         try (Socket socket = ClientConnection.open(endpoint, "./fanout serve")) {
+            PushbackInputStream fromServer = new PushbackInputStream(socket.getInputStream(),
+                    PortProtocol.SNIFF_BYTES);
+            refuseFramesPort(socket, fromServer);
             OutputStream toServer = socket.getOutputStream();
             if (nick != null) {
                 send(toServer, "/nick " + nick);
             }
             CompletableFuture<Integer> done = new CompletableFuture<>();
-            startDaemon("fanout-chat-in", () -> printIncoming(socket, leaving, done));
+            startDaemon("fanout-chat-in", () -> printIncoming(fromServer, leaving, done));
             startDaemon("fanout-chat-out", () -> sendTyped(toServer, leaving, done));
             return done.join();
         }
     }
 
-    private static void printIncoming(Socket socket, AtomicBoolean leaving, CompletableFuture<Integer> done) {
+    /**
+     * A lines port greets at once. Nothing is sent before the greeting: a frames port would read typed text as
+     * frame lengths.
+     */
+    private void refuseFramesPort(Socket socket, PushbackInputStream fromServer) throws IOException {
+        PortProtocol.Seen seen = PortProtocol.peek(socket, fromServer, GREETING_WAIT);
+        if (seen == PortProtocol.Seen.FRAMES) {
+            throw new CommandFailure(PortProtocol.framesPort(endpoint));
+        }
+        if (seen == PortProtocol.Seen.SILENT) {
+            throw new CommandFailure(PortProtocol.silentPort(endpoint, GREETING_WAIT));
+        }
+    }
+
+    private static void printIncoming(InputStream fromServer, AtomicBoolean leaving,
+                                      CompletableFuture<Integer> done) {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        try (BufferedReader in = new BufferedReader(
-                new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(fromServer, StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
                 out.println(line);
             }
