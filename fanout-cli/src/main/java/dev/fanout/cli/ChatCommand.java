@@ -1,11 +1,11 @@
 package dev.fanout.cli;
 
 import java.io.BufferedReader;
+import java.io.IOError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.PushbackInputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -18,15 +18,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code fanout chat}: a full-duplex chat client for a lines port. One thread prints what arrives while
- * another sends what you type, so nobody waits for a turn.
+ * {@code fanout chat}: a full-duplex chat client for a lines port. One thread shows what arrives while another
+ * sends what you type, so nobody waits for a turn; in a terminal, a line editor keeps what arrives out of the
+ * line being typed ({@link ChatScreen}).
  */
 @Command(name = "chat",
         mixinStandardHelpOptions = true,
         showDefaultValues = true,
         description = {
-            "Chat on a fanout lines port: what others say appears while you type.",
-            "Type /help once connected for the commands; /quit or end of input (Ctrl-D) leaves."
+            "Chat on a fanout lines port: what others say appears above the line you type.",
+            "Type /help once connected for the commands. /quit, Ctrl-D or Ctrl-C leaves.",
+            "In a terminal, Up and Down recall your lines and Ctrl-U clears the line;",
+            "from a pipe or a file, each line read is sent."
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -48,7 +51,7 @@ final class ChatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AtomicBoolean leaving = new AtomicBoolean();
+        String failure;
         try (Socket socket = ClientConnection.open(endpoint, "./fanout serve")) {
             PushbackInputStream fromServer = new PushbackInputStream(socket.getInputStream(),
                     PortProtocol.SNIFF_BYTES);
@@ -57,11 +60,19 @@ final class ChatCommand implements Callable<Integer> {
             if (nick != null) {
                 send(toServer, "/nick " + nick);
             }
-            CompletableFuture<Integer> done = new CompletableFuture<>();
-            startDaemon("fanout-chat-in", () -> printIncoming(fromServer, leaving, done));
-            startDaemon("fanout-chat-out", () -> sendTyped(toServer, leaving, done));
-            return done.join();
+            // Completes with null when the user left, else with what went wrong; told once the screen is closed.
+            CompletableFuture<String> done = new CompletableFuture<>();
+            AtomicBoolean leaving = new AtomicBoolean();
+            try (ChatScreen screen = ChatScreen.open()) {
+                startDaemon("fanout-chat-in", () -> showIncoming(fromServer, screen, leaving, done));
+                startDaemon("fanout-chat-out", () -> sendTyped(screen, toServer, leaving, done));
+                failure = done.join();
+            }
         }
+        if (failure != null) {
+            throw new CommandFailure(failure);
+        }
+        return 0;
     }
 
     /**
@@ -78,42 +89,35 @@ final class ChatCommand implements Callable<Integer> {
         }
     }
 
-    private static void printIncoming(InputStream fromServer, AtomicBoolean leaving,
-                                      CompletableFuture<Integer> done) {
-        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    private static void showIncoming(InputStream fromServer, ChatScreen screen, AtomicBoolean leaving,
+                                     CompletableFuture<String> done) {
+        String failure = null;
         try (BufferedReader in = new BufferedReader(new InputStreamReader(fromServer, StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
-                out.println(line);
+                screen.show(line);
             }
         } catch (IOException e) {
-            if (!leaving.get()) {
-                System.err.println("fanout chat: connection lost: " + e.getMessage());
-            }
+            failure = "connection lost: " + e.getMessage();
         }
-        boolean asked = leaving.get();
-        if (!asked) {
-            System.err.println("fanout chat: the server closed the connection");
-        }
-        done.complete(asked ? 0 : 1);
+        // After /quit the server's close is the expected end; before it, the server ended the chat.
+        done.complete(leaving.get() ? null : failure != null ? failure : "the server closed the connection");
     }
 
-    private static void sendTyped(OutputStream toServer, AtomicBoolean leaving, CompletableFuture<Integer> done) {
-        BufferedReader typed = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    private static void sendTyped(ChatScreen screen, OutputStream toServer, AtomicBoolean leaving,
+                                  CompletableFuture<String> done) {
         try {
-            for (String line; (line = typed.readLine()) != null; ) {
+            for (String line; (line = screen.readLine()) != null; ) {
                 if (line.trim().equalsIgnoreCase("/quit")) {
                     break;
                 }
                 send(toServer, line);
             }
-            // End of input or /quit: ask the server to close, so whatever it still sends is printed first.
+            // Left: ask the server to close, so whatever it still sends is shown first.
             leaving.set(true);
             send(toServer, "/quit");
-        } catch (IOException e) {
-            if (!leaving.get()) {
-                System.err.println("fanout chat: cannot send: " + e.getMessage());
-                done.complete(1);
-            }
+        } catch (IOException | IOError e) {
+            // Once the chat is over, the screen and socket close under this thread: nothing to tell.
+            done.complete(leaving.get() ? null : "cannot send: " + e.getMessage());
         }
     }
 
