@@ -116,7 +116,7 @@ class WrongPortCliTest {
     void chat_toAFramesPortWithAStream_saysSoAtOnce() throws Exception {
         Topic stream = server.server().hub().find(server.server().hub().defaultTopic());
         try (CliProcess chat = CliProcess.start("chat", String.valueOf(framesPort()))) {
-            await().until(() -> stream.subscriberCount() == 1);
+            await().atMost(TestServer.PATIENCE).until(() -> stream.subscriberCount() == 1);
             RawClient publisher = server.track(RawClient.connect(server.frames()));
             publisher.send("tick");
             assertThat(chat.awaitExit()).isEqualTo(1);
