@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
         description = {
             "Publish each line of standard input as one message to the default topic of a frames port.",
             "Exits 0 once the server has taken everything; non-zero, with the reason, if it refuses or goes away,",
-            "or if the port speaks the lines (chat) protocol: pub waits 0.3 s for a chat greeting before sending."
+            "or if the port speaks the lines (chat) protocol: pub waits 0.5 s for a chat greeting before sending."
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -48,9 +48,11 @@ final class PubCommand implements Callable<Integer> {
     private static final long FINISH_TIMEOUT_SECONDS = 30;
     /**
      * How long to wait, beyond two connect times, for a lines port's greeting before sending anything: a frames
-     * port says nothing first, so every pub to a quiet frames port waits this long once.
+     * port says nothing first, so every pub to a quiet frames port waits this long once. A warm server greets
+     * within milliseconds; a server's very first lines client waited about 0.3 s on a 2-core machine (classes
+     * loading). A greeting later than this still fails pub, after the frames reached the chat room as text.
      */
-    static final Duration GREETING_WAIT = Duration.ofMillis(300);
+    static final Duration GREETING_WAIT = Duration.ofMillis(500);
     private static final String REFUSAL_HINT = " (the server may be full or may have refused a frame over its "
             + "--max-frame: see its log)";
 

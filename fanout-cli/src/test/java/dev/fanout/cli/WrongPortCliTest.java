@@ -53,6 +53,9 @@ class WrongPortCliTest {
 
     @Test
     void pub_toTheLinesPort_sendsNothingAndSaysToUseChat() throws Exception {
+        // A warm server, which greets within milliseconds: its very first greeting may take longer than pub waits
+        // (classes loading), and then pub fails as the next test shows, after sending.
+        server.lineClient();
         try (CliProcess pub = CliProcess.start("pub", String.valueOf(linesPort()))) {
             pub.feed("hello\n");
             assertThat(pub.awaitExit()).isEqualTo(1);
