@@ -13,13 +13,13 @@ final class Converters {
     private Converters() {
     }
 
-    /** {@code 1048576}, {@code 64KiB}, {@code 8MiB}. */
+    /** {@code 1048576}, {@code 64KiB}, {@code 1.5MiB}, {@code 8MiB}: see {@link ByteSize#parse}. */
     static final class Size implements ITypeConverter<Long> {
         @Override
         public Long convert(String value) {
             try {
                 return ByteSize.parse(value);
-            } catch (IllegalArgumentException | ArithmeticException e) {
+            } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }
         }

@@ -7,6 +7,7 @@ import dev.fanout.protocol.line.LineTooLongException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Parameters;
         showDefaultValues = true,
         description = {
             "Publish each line of standard input as one message to the default topic of a frames port.",
-            "Exits 0 once the server has taken everything; non-zero, with the reason, if it refuses or goes away."
+            "Exits 0 once the server has taken everything; non-zero, with the reason, if it refuses or goes away,",
+            "or if the port speaks the lines (chat) protocol: pub waits 0.5 s for a chat greeting before sending."
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -44,6 +46,13 @@ final class PubCommand implements Callable<Integer> {
 
     /** How long to wait, after the last frame, for the server to confirm it has taken everything. */
     private static final long FINISH_TIMEOUT_SECONDS = 30;
+    /**
+     * How long to wait, beyond two connect times, for a lines port's greeting before sending anything: a frames
+     * port says nothing first, so every pub to a quiet frames port waits this long once. A warm server greets
+     * within milliseconds; a server's very first lines client waited about 0.3 s on a 2-core machine (classes
+     * loading). A greeting later than this still fails pub, after the frames reached the chat room as text.
+     */
+    static final Duration GREETING_WAIT = Duration.ofMillis(500);
     private static final String REFUSAL_HINT = " (the server may be full or may have refused a frame over its "
             + "--max-frame: see its log)";
 
@@ -63,22 +72,30 @@ final class PubCommand implements Callable<Integer> {
         if (maxFrame < 1) {
             throw new ParameterException(spec.commandLine(), "--max-frame must be at least 1 byte, not " + maxFrame);
         }
+        long connecting = System.nanoTime();
         try (Socket socket = ClientConnection.open(endpoint, "./fanout serve")) {
-            CompletableFuture<String> serverEnd = watchServer(socket);
-            long sent = publish(socket, serverEnd);
+            ServerWatch server = ServerWatch.start(socket);
+            // A lines port greets at once; a frames port says nothing. Wait a moment for a greeting before sending
+            // anything, so that frames never reach a chat room as garbled text.
+            Duration connect = Duration.ofNanos(System.nanoTime() - connecting);
+            if (server.firstBytes(GREETING_WAIT.plus(connect.multipliedBy(2))) == PortProtocol.Seen.LINES) {
+                throw new CommandFailure(PortProtocol.linesPort(endpoint, "pub") + "; nothing was published");
+            }
+            long sent = publish(socket, server);
             if (sent == 0) {
                 return 0;
             }
             socket.shutdownOutput();
             String end;
             try {
-                end = serverEnd.get(FINISH_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                end = server.end().get(FINISH_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             } catch (TimeoutException e) {
                 throw new CommandFailure("sent " + sent + " messages, but the server did not confirm it took them "
                         + "within " + FINISH_TIMEOUT_SECONDS + " s");
             } catch (ExecutionException e) {
                 throw new CommandFailure("sent " + sent + " messages, then " + e.getCause().getMessage());
             }
+            refuseLinesPort(server, sent);
             if (end != null) {
                 throw new CommandFailure("sent " + sent + " messages, then " + end + REFUSAL_HINT);
             }
@@ -86,7 +103,19 @@ final class PubCommand implements Callable<Integer> {
         return 0;
     }
 
-    private long publish(Socket socket, CompletableFuture<String> serverEnd) throws IOException {
+    /**
+     * A lines server that greeted late took the frames as chat text, and closes at the half-close just as a frames
+     * server does when it has published everything: its greeting is what tells them apart.
+     */
+    private void refuseLinesPort(ServerWatch server, long sent) {
+        if (server.sawLines()) {
+            throw new CommandFailure("sent " + sent + " messages, but " + PortProtocol.linesPort(endpoint, "pub")
+                    + "; the server took them as chat text, not as messages");
+        }
+    }
+
+    private long publish(Socket socket, ServerWatch server) throws IOException {
+        CompletableFuture<String> serverEnd = server.end();
         InputStream stdin = System.in;
         LineReader lines = frames ? null : new LineReader(stdin, maxFrame);
         FrameReader frameIn = frames ? new FrameReader(stdin, maxFrame) : null;
@@ -113,6 +142,7 @@ final class PubCommand implements Callable<Integer> {
                     break;
                 }
                 if (serverEnd.isDone()) {
+                    refuseLinesPort(server, sent);
                     throw new CommandFailure("the server closed the connection after " + sent + " messages: "
                             + describeEnd(serverEnd) + REFUSAL_HINT);
                 }
@@ -124,33 +154,11 @@ final class PubCommand implements Callable<Integer> {
             }
             out.flush();
         } catch (IOException e) {
+            refuseLinesPort(server, sent);
             throw new CommandFailure("the server went away after " + sent + " messages were sent: "
                     + e.getMessage() + REFUSAL_HINT);
         }
         return sent;
-    }
-
-    /**
-     * Reads and discards whatever the server sends (a raw client also receives the topic) until the
-     * connection ends. Completes with null at a clean end of stream, or with the error that ended it.
-     */
-    private static CompletableFuture<String> watchServer(Socket socket) {
-        CompletableFuture<String> end = new CompletableFuture<>();
-        Thread watcher = new Thread(() -> {
-            byte[] sink = new byte[64 * 1024];
-            try {
-                InputStream in = socket.getInputStream();
-                while (in.read(sink) >= 0) {
-                    // discarded: pub only publishes
-                }
-                end.complete(null);
-            } catch (IOException e) {
-                end.complete("connection lost: " + e.getMessage());
-            }
-        }, "fanout-pub-watcher");
-        watcher.setDaemon(true);
-        watcher.start();
-        return end;
     }
 
     private static String describeEnd(CompletableFuture<String> serverEnd) {

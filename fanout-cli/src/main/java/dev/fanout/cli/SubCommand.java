@@ -6,11 +6,12 @@ import dev.fanout.protocol.line.SafeText;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PushbackInputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,7 +60,8 @@ final class SubCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--count must be 0 (never stop) or more, not " + count);
         }
         try (Socket socket = ClientConnection.open(endpoint, "./fanout serve")) {
-            InputStream socketIn = socket.getInputStream();
+            PushbackInputStream socketIn = new PushbackInputStream(socket.getInputStream(), PortProtocol.SNIFF_BYTES);
+            refuseLinesPort(socket, socketIn);
             FrameReader frames = new FrameReader(socketIn, maxFrame);
             OutputStream out = new BufferedOutputStream(System.out, 64 * 1024);
             long received = 0;
@@ -81,6 +83,17 @@ final class SubCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** A lines port greets at once: its {@code *** } would be read as a 707406368-byte frame length. */
+    private void refuseLinesPort(Socket socket, PushbackInputStream socketIn) {
+        try {
+            if (PortProtocol.peek(socket, socketIn, Duration.ZERO) == PortProtocol.Seen.LINES) {
+                throw new CommandFailure(PortProtocol.linesPort(endpoint, "sub"));
+            }
+        } catch (IOException e) {
+            throw failure(e, 0);
+        }
+    }
+
     private static byte[] read(FrameReader frames, long received) {
         try {
             return frames.read();
@@ -88,12 +101,17 @@ final class SubCommand implements Callable<Integer> {
             throw new CommandFailure(e.getMessage() + "; raise --max-frame");
         } catch (EOFException e) {
             throw new CommandFailure("the connection ended inside a frame after " + received + " messages");
-        } catch (SocketException e) {
-            throw new CommandFailure("connection lost after " + received + " messages: " + e.getMessage()
-                    + (received == 0 ? " (the server may be full: see its log)" : ""));
         } catch (IOException e) {
-            throw new CommandFailure("cannot read from the server: " + e.getMessage());
+            throw failure(e, received);
         }
+    }
+
+    private static CommandFailure failure(IOException e, long received) {
+        if (e instanceof SocketException) {
+            return new CommandFailure("connection lost after " + received + " messages: " + e.getMessage()
+                    + (received == 0 ? " (the server may be full: see its log)" : ""));
+        }
+        return new CommandFailure("cannot read from the server: " + e.getMessage());
     }
 
     private void print(OutputStream out, byte[] payload) throws IOException {

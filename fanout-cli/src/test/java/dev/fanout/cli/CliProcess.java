@@ -32,17 +32,27 @@ final class CliProcess implements AutoCloseable {
 
     /** Starts {@code fanout ARGS...} on this test's class path. */
     static CliProcess start(String... args) {
+        try {
+            return new CliProcess(new ProcessBuilder(command(args)).start());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The command line that runs {@code fanout ARGS...} with this test's java and class path. Native access is
+     * allowed, as the jar's manifest allows it, so that JDK 24 and later print no warning when Netty or JLine load
+     * their native code.
+     */
+    static List<String> command(String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(Main.class.getName());
         command.addAll(List.of(args));
-        try {
-            return new CliProcess(new ProcessBuilder(command).start());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return command;
     }
 
     private static Thread collect(InputStream in, List<String> into) {

@@ -29,11 +29,26 @@ class ConvertersTest {
         assertThat(size.convert("1_000")).isEqualTo(1000L);
     }
 
+    /** Regression: {@code --queue-bytes 1.5MiB} was refused. */
+    @Test
+    void size_acceptsADecimalThatComesOutWhole() {
+        assertThat(size.convert("1.5MiB")).isEqualTo(1_572_864L);
+        assertThat(intSize.convert("1.5KiB")).isEqualTo(1536);
+    }
+
+    @Test
+    void size_fractionOfAByte_isAConversionErrorSayingWhatIsAccepted() {
+        assertThatThrownBy(() -> size.convert("1.3MiB"))
+                .isInstanceOf(TypeConversionException.class)
+                .hasMessage("'1.3MiB' is not a whole number of bytes (1363148.8): write e.g. 1363148, or a size "
+                        + "that comes out whole such as 1.5MiB");
+    }
+
     @Test
     void size_notASize_isAConversionErrorSayingHow() {
         assertThatThrownBy(() -> size.convert("lots"))
                 .isInstanceOf(TypeConversionException.class)
-                .hasMessage("'lots' is not a size: write e.g. 1048576, 64KiB or 8MiB");
+                .hasMessage("'lots' is not a size: write e.g. 1048576, 64KiB, 1.5MiB or 8MiB");
         assertThatThrownBy(() -> size.convert("5 parsecs"))
                 .isInstanceOf(TypeConversionException.class)
                 .hasMessage("'5 parsecs' has an unknown unit 'parsecs': use B, KiB, MiB or GiB");

@@ -73,10 +73,10 @@ class ServeCommandTest {
     }
 
     @Test
-    void options_breakingARule_failsNamingTheField() {
+    void options_breakingARule_failsNamingTheFlags() {
         assertThatThrownBy(() -> serve("--max-frame", "2MiB", "--queue-bytes", "1MiB"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("maxFrame (2 MiB) exceeds queueBytes (1 MiB)");
+                .hasMessageStartingWith("--max-frame (2 MiB) is larger than --queue-bytes (1 MiB)");
     }
 
     @Test

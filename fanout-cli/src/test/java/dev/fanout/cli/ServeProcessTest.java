@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fanout.server.testing.LineClient;
 import dev.fanout.server.testing.RawClient;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -75,11 +77,25 @@ class ServeProcessTest {
         }
     }
 
+    /** Regression: this said {@code bind(..) failed with error(-98)} and pointed at --host as well. */
+    @Test
+    void portInUse_exitsNonZeroSayingSoInPlainWords() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+             CliProcess serve = CliProcess.start("serve", "--host", "127.0.0.1", "--port",
+                     String.valueOf(taken.getLocalPort()), "--lines-port", "0", "--no-console")) {
+            assertThat(serve.awaitExit()).isEqualTo(1);
+            assertThat(serve.stderr()).contains("fanout serve: cannot listen for frames: port " + taken.getLocalPort()
+                    + " on 127.0.0.1 is already in use; stop what uses it or choose another port with --port "
+                    + "(0 picks a free one)");
+        }
+    }
+
     @Test
     void badOption_exitsNonZeroWithAMessageNamingIt() throws Exception {
         try (CliProcess serve = serve("--max-frame", "2MiB", "--queue-bytes", "1MiB")) {
             assertThat(serve.awaitExit()).isEqualTo(1);
-            assertThat(serve.stderr()).anyMatch(line -> line.contains("maxFrame (2 MiB) exceeds queueBytes (1 MiB)"));
+            assertThat(serve.stderr()).contains("fanout serve: --max-frame (2 MiB) is larger than --queue-bytes "
+                    + "(1 MiB): a client could never be sent a full-size message");
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.fanout.protocol;
 
+import java.math.BigDecimal;
 import java.util.Locale;
 
 /** Byte counts as people write them ({@code 512}, {@code 64KiB}, {@code 8MiB}, {@code 1g}) and read them. */
@@ -9,11 +10,13 @@ public final class ByteSize {
     }
 
     /**
-     * Parses a size: digits, then an optional unit {@code B}, {@code K}/{@code KB}/{@code KiB},
+     * Parses a size: a number, then an optional unit {@code B}, {@code K}/{@code KB}/{@code KiB},
      * {@code M}/{@code MB}/{@code MiB} or {@code G}/{@code GB}/{@code GiB}, any case. Units are powers of
-     * 1024, as in NATS and Redis configuration.
+     * 1024, as in NATS and Redis configuration. The number may have a decimal fraction ({@code 1.5MiB}) when
+     * the size comes out as a whole number of bytes ({@code 1.5MiB} is 1572864); a fraction of a byte is
+     * refused rather than rounded, so the limit in force is the one written.
      *
-     * @throws IllegalArgumentException naming the text, when it is not a size
+     * @throws IllegalArgumentException naming the text and showing what is accepted, when it is not a size
      */
     public static long parse(String text) {
         String s = text.trim().toLowerCase(Locale.ROOT).replace("_", "");
@@ -21,13 +24,20 @@ public final class ByteSize {
         while (end < s.length() && Character.isDigit(s.charAt(end))) {
             end++;
         }
-        if (end == 0) {
-            throw new IllegalArgumentException("'" + text + "' is not a size: write e.g. 1048576, 64KiB or 8MiB");
+        int integerDigits = end;
+        if (end < s.length() - 1 && s.charAt(end) == '.' && Character.isDigit(s.charAt(end + 1))) {
+            end++;
+            while (end < s.length() && Character.isDigit(s.charAt(end))) {
+                end++;
+            }
         }
-        if (end > 18) {
+        if (integerDigits == 0) {
+            throw new IllegalArgumentException("'" + text + "' is not a size: write e.g. 1048576, 64KiB, 1.5MiB "
+                    + "or 8MiB");
+        }
+        if (integerDigits > 18) {
             throw new IllegalArgumentException("'" + text + "' is too large a size");
         }
-        long number = Long.parseLong(s.substring(0, end));
         String unit = s.substring(end).trim();
         long scale;
         switch (unit) {
@@ -38,7 +48,17 @@ public final class ByteSize {
             default -> throw new IllegalArgumentException(
                     "'" + text + "' has an unknown unit '" + unit + "': use B, KiB, MiB or GiB");
         }
-        return Math.multiplyExact(number, scale);
+        BigDecimal bytes = new BigDecimal(s.substring(0, end)).multiply(BigDecimal.valueOf(scale));
+        if (bytes.signum() != 0 && bytes.stripTrailingZeros().scale() > 0) {
+            throw new IllegalArgumentException("'" + text + "' is not a whole number of bytes ("
+                    + bytes.stripTrailingZeros().toPlainString() + "): write e.g. "
+                    + bytes.toBigInteger() + ", or a size that comes out whole such as 1.5MiB");
+        }
+        try {
+            return bytes.longValueExact();
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("'" + text + "' is too large a size", e);
+        }
     }
 
     /** Formats a size the short way: {@code 1 MiB}, {@code 1.5 KiB}, {@code 17 B}. */

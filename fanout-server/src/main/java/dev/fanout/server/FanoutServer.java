@@ -143,10 +143,7 @@ public final class FanoutServer implements AutoCloseable {
                             protocol, host, e.getMessage());
                     continue;
                 }
-                throw new IllegalStateException("cannot listen for " + protocol + " on " + host + " port "
-                        + chosenPort + ": " + e.getMessage() + "; check that --host names an address of this "
-                        + "machine, or choose another port with "
-                        + ("frames".equals(protocol) ? "--port" : "--lines-port") + " (0 picks a free one)", e);
+                throw BindFailure.of(protocol, host, chosenPort, e);
             }
         }
         log.info("{} listener on {}: {}", protocol,
@@ -158,7 +155,7 @@ public final class FanoutServer implements AutoCloseable {
         try {
             return InetAddress.getByName(host);
         } catch (UnknownHostException e) {
-            throw new IllegalStateException("cannot listen on host '" + host + "': unknown host", e);
+            throw BindFailure.unknownHost(host, e);
         }
     }
 

@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * Everything the server is told at start. Immutable; made by {@link #builder()}, which checks each value and
- * the rules between values, and names the field and value in its error.
+ * the rules between values, and names the setting (by its {@code fanout serve} flag, which is what people
+ * type) and the value in its error.
  *
  * @param hosts        addresses to listen on; the default is loopback over IPv4 and IPv6
  * @param framesPort   the frames listener's port; 0 picks a free one
@@ -167,37 +168,40 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
         /**
          * Checks every value and returns the options.
          *
-         * @throws IllegalArgumentException naming the first field that is wrong, its value and the rule
+         * @throws IllegalArgumentException naming the first setting that is wrong (by its flag), its value and the
+         *                                  rule
          */
         public ServerOptions build() {
-            require(!hosts.isEmpty(), "hosts must name at least one address");
-            port("framesPort", framesPort);
-            port("linesPort", linesPort);
+            require(!hosts.isEmpty(), "--host must name at least one address");
+            port("--port", framesPort);
+            port("--lines-port", linesPort);
             require(framesPort == 0 || framesPort != linesPort,
-                    "framesPort and linesPort are both " + framesPort + "; give them different ports");
+                    "--port and --lines-port are both " + framesPort + "; give them different ports");
             require(defaultTopic != null && defaultTopic.matches("[A-Za-z0-9_.:-]{1,64}"),
-                    "defaultTopic '" + defaultTopic + "' must be 1 to 64 letters, digits, _ - . or :");
-            require(ioThreads >= 0, "ioThreads (" + ioThreads + ") must be 0 (one per core) or more");
-            require(!lineFlush.isNegative(), "lineFlush (" + lineFlush.toMillis() + " ms) must not be negative");
-            require(!drainTimeout.isNegative(), "drainTimeout (" + drainTimeout.toMillis()
+                    "--topic '" + defaultTopic + "' must be 1 to 64 letters, digits, _ - . or :");
+            require(ioThreads >= 0, "--io-threads (" + ioThreads + ") must be 0 (one per core) or more");
+            require(!lineFlush.isNegative(), "--line-flush (" + lineFlush.toMillis()
                     + " ms) must not be negative");
-            require(maxClients >= 1, "maxClients (" + maxClients + ") must be at least 1");
-            require(maxClientsPerAddress >= 0, "maxClientsPerAddress (" + maxClientsPerAddress
-                    + ") must be 0 (same as maxClients) or more");
-            require(maxFrame >= 1, "maxFrame (" + maxFrame + ") must be at least 1 byte");
-            require(maxLine >= 1, "maxLine (" + maxLine + ") must be at least 1 byte");
-            require(maxTopics >= 1, "maxTopics (" + maxTopics + ") must be at least 1");
-            require(queueMessages >= 1, "queueMessages (" + queueMessages + ") must be at least 1");
-            require(maxFrame <= queueBytes, "maxFrame (" + ByteSize.format(maxFrame) + ") exceeds queueBytes ("
+            require(!drainTimeout.isNegative(), "--drain-timeout (" + drainTimeout.toMillis()
+                    + " ms) must not be negative");
+            require(maxClients >= 1, "--max-clients (" + maxClients + ") must be at least 1");
+            require(maxClientsPerAddress >= 0, "--max-clients-per-address (" + maxClientsPerAddress
+                    + ") must be 0 (same as --max-clients) or more");
+            require(maxFrame >= 1, "--max-frame (" + maxFrame + ") must be at least 1 byte");
+            require(maxLine >= 1, "--max-line (" + maxLine + ") must be at least 1 byte");
+            require(maxTopics >= 1, "--max-topics (" + maxTopics + ") must be at least 1");
+            require(queueMessages >= 1, "--queue-messages (" + queueMessages + ") must be at least 1");
+            require(maxFrame <= queueBytes, "--max-frame (" + ByteSize.format(maxFrame)
+                    + ") is larger than --queue-bytes ("
                     + ByteSize.format(queueBytes) + "): a client could never be sent a full-size message");
-            require(maxFrame <= publishBacklog, "maxFrame (" + ByteSize.format(maxFrame)
-                    + ") exceeds publishBacklog (" + ByteSize.format(publishBacklog) + ")");
+            require(maxFrame <= publishBacklog, "--max-frame (" + ByteSize.format(maxFrame)
+                    + ") is larger than --publish-backlog (" + ByteSize.format(publishBacklog) + ")");
             require(queueBytes <= totalQueueBytes, "--queue-bytes (" + ByteSize.format(queueBytes)
                     + ") is larger than --total-queue-bytes (" + ByteSize.format(totalQueueBytes)
                     + "): one client could hold the whole server's budget");
             int perAddress = maxClientsPerAddress == 0 ? maxClients : maxClientsPerAddress;
-            require(perAddress <= maxClients, "maxClientsPerAddress (" + maxClientsPerAddress
-                    + ") exceeds maxClients (" + maxClients + ")");
+            require(perAddress <= maxClients, "--max-clients-per-address (" + maxClientsPerAddress
+                    + ") is larger than --max-clients (" + maxClients + ")");
             LimitOptions limits = new LimitOptions(maxClients, perAddress, maxFrame, maxLine, maxTopics,
                     publishBacklog, new QueueLimits(queueBytes, queueMessages, slowConsumer), totalQueueBytes);
             return new ServerOptions(hosts, framesPort, linesPort, defaultTopic, serverName, transport, ioThreads,

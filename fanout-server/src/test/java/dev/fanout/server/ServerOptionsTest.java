@@ -79,31 +79,41 @@ class ServerOptionsTest {
     @Test
     void maxClientsPerAddress_aboveMaxClients_isRejected() {
         assertRejected(b -> b.maxClients(12).maxClientsPerAddress(13),
-                "maxClientsPerAddress (13) exceeds maxClients (12)");
+                "--max-clients-per-address (13) is larger than --max-clients (12)");
     }
 
     @Test
     void maxClientsPerAddress_negative_isRejected() {
         assertRejected(b -> b.maxClientsPerAddress(-1),
-                "maxClientsPerAddress (-1) must be 0 (same as maxClients) or more");
+                "--max-clients-per-address (-1) must be 0 (same as --max-clients) or more");
+    }
+
+    /** Regression: messages named the builder's fields (maxFrame, framesPort), not the flags people type. */
+    @Test
+    void messages_nameTheFlagsNotTheFields() {
+        assertRejected(b -> b.maxFrame(2048).queueBytes(1024),
+                "--max-frame (2 KiB) is larger than --queue-bytes (1 KiB): a client could never be sent a full-size "
+                        + "message");
+        assertRejected(b -> b.lineFlush(Duration.ofMillis(-5)), "--line-flush (-5 ms) must not be negative");
+        assertRejected(b -> b.framesPort(7071), "--port and --lines-port are both 7071; give them different ports");
     }
 
     @Test
     void hosts_empty_isRejected() {
-        assertRejected(b -> b.hosts(List.of()), "hosts must name at least one address");
+        assertRejected(b -> b.hosts(List.of()), "--host must name at least one address");
     }
 
     @Test
     void ports_outOfRange_areRejected() {
-        assertRejected(b -> b.framesPort(-1), "framesPort (-1) must be 0 to 65535; 0 picks a free port");
-        assertRejected(b -> b.framesPort(65536), "framesPort (65536) must be 0 to 65535; 0 picks a free port");
-        assertRejected(b -> b.linesPort(70000), "linesPort (70000) must be 0 to 65535; 0 picks a free port");
+        assertRejected(b -> b.framesPort(-1), "--port (-1) must be 0 to 65535; 0 picks a free port");
+        assertRejected(b -> b.framesPort(65536), "--port (65536) must be 0 to 65535; 0 picks a free port");
+        assertRejected(b -> b.linesPort(70000), "--lines-port (70000) must be 0 to 65535; 0 picks a free port");
     }
 
     @Test
     void ports_theSame_areRejected() {
         assertRejected(b -> b.framesPort(9000).linesPort(9000),
-                "framesPort and linesPort are both 9000; give them different ports");
+                "--port and --lines-port are both 9000; give them different ports");
     }
 
     @Test
@@ -117,11 +127,11 @@ class ServerOptionsTest {
     @Test
     void defaultTopic_notAName_isRejected() {
         assertRejected(b -> b.defaultTopic("two words"),
-                "defaultTopic 'two words' must be 1 to 64 letters, digits, _ - . or :");
-        assertRejected(b -> b.defaultTopic(""), "defaultTopic '' must be 1 to 64 letters, digits, _ - . or :");
+                "--topic 'two words' must be 1 to 64 letters, digits, _ - . or :");
+        assertRejected(b -> b.defaultTopic(""), "--topic '' must be 1 to 64 letters, digits, _ - . or :");
         assertRejected(b -> b.defaultTopic("x".repeat(65)),
-                "defaultTopic '" + "x".repeat(65) + "' must be 1 to 64 letters, digits, _ - . or :");
-        assertRejected(b -> b.defaultTopic(null), "defaultTopic 'null' must be 1 to 64 letters, digits, _ - . or :");
+                "--topic '" + "x".repeat(65) + "' must be 1 to 64 letters, digits, _ - . or :");
+        assertRejected(b -> b.defaultTopic(null), "--topic 'null' must be 1 to 64 letters, digits, _ - . or :");
     }
 
     @Test
@@ -131,28 +141,29 @@ class ServerOptionsTest {
 
     @Test
     void ioThreads_negative_isRejected() {
-        assertRejected(b -> b.ioThreads(-1), "ioThreads (-1) must be 0 (one per core) or more");
+        assertRejected(b -> b.ioThreads(-1), "--io-threads (-1) must be 0 (one per core) or more");
     }
 
     @Test
     void durations_negative_areRejected() {
-        assertRejected(b -> b.lineFlush(Duration.ofMillis(-1)), "lineFlush (-1 ms) must not be negative");
-        assertRejected(b -> b.drainTimeout(Duration.ofSeconds(-2)), "drainTimeout (-2000 ms) must not be negative");
+        assertRejected(b -> b.lineFlush(Duration.ofMillis(-1)), "--line-flush (-1 ms) must not be negative");
+        assertRejected(b -> b.drainTimeout(Duration.ofSeconds(-2)), "--drain-timeout (-2000 ms) must not be negative");
     }
 
     @Test
     void countLimits_belowOne_areRejected() {
-        assertRejected(b -> b.maxClients(0), "maxClients (0) must be at least 1");
-        assertRejected(b -> b.maxFrame(0), "maxFrame (0) must be at least 1 byte");
-        assertRejected(b -> b.maxLine(0), "maxLine (0) must be at least 1 byte");
-        assertRejected(b -> b.maxTopics(0), "maxTopics (0) must be at least 1");
-        assertRejected(b -> b.queueMessages(0), "queueMessages (0) must be at least 1");
+        assertRejected(b -> b.maxClients(0), "--max-clients (0) must be at least 1");
+        assertRejected(b -> b.maxFrame(0), "--max-frame (0) must be at least 1 byte");
+        assertRejected(b -> b.maxLine(0), "--max-line (0) must be at least 1 byte");
+        assertRejected(b -> b.maxTopics(0), "--max-topics (0) must be at least 1");
+        assertRejected(b -> b.queueMessages(0), "--queue-messages (0) must be at least 1");
     }
 
     @Test
     void maxFrame_aboveQueueBytes_isRejected() {
         assertRejected(b -> b.maxFrame(2 * 1024 * 1024).queueBytes(1024 * 1024),
-                "maxFrame (2 MiB) exceeds queueBytes (1 MiB): a client could never be sent a full-size message");
+                "--max-frame (2 MiB) is larger than --queue-bytes (1 MiB): a client could never be sent a full-size "
+                        + "message");
     }
 
     @Test
@@ -164,11 +175,11 @@ class ServerOptionsTest {
     @Test
     void maxFrame_abovePublishBacklog_isRejected() {
         assertRejected(b -> b.maxFrame(2 * 1024 * 1024).publishBacklog(1536 * 1024),
-                "maxFrame (2 MiB) exceeds publishBacklog (1.5 MiB)");
+                "--max-frame (2 MiB) is larger than --publish-backlog (1.5 MiB)");
     }
 
     @Test
     void build_reportsTheFirstRuleBroken() {
-        assertRejected(b -> b.maxClients(0).maxTopics(0), "maxClients (0) must be at least 1");
+        assertRejected(b -> b.maxClients(0).maxTopics(0), "--max-clients (0) must be at least 1");
     }
 }
