@@ -87,7 +87,8 @@ def start(name, java=None):
     if name == "fanout":
         launch = [os.path.join(ROOT, "fanout")] if java is None else [*java, "-jar", JAR]
         cmd = [*launch, "serve", "--host", "127.0.0.1", "--port", str(port),
-               "--lines-port", "0", "--no-console", "--max-clients", "19000"]
+               "--lines-port", "0", "--no-console", "--max-clients", "19000",
+               "--max-clients-per-address", "0"]
     elif name == "nats":
         cmd = ["nats-server", "-a", "127.0.0.1", "-p", str(port)]
     else:

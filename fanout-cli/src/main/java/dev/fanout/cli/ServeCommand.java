@@ -89,8 +89,29 @@ final class ServeCommand implements Callable<Integer> {
     private int maxClients;
 
     @Option(names = "--max-clients-per-address", paramLabel = "N",
-            description = "Connections at once from one IP address; 0 means the same as --max-clients.")
-    private int maxClientsPerAddress;
+            description = "Connections at once from one IP address (default 1000, or --max-clients if smaller); "
+                    + "0 means the same as --max-clients.")
+    private Integer maxClientsPerAddress;
+
+    @Option(names = "--total-queue-bytes", paramLabel = "SIZE", converter = Converters.Size.class,
+            description = "What all clients' queues together may hold, objects counted; when full, the largest "
+                    + "queues are cut first. Default: a quarter of the heap, at most 1 GiB.")
+    private Long totalQueueBytes;
+
+    @Option(names = "--total-inbound-bytes", paramLabel = "SIZE", converter = Converters.Size.class,
+            description = "What frames still arriving may hold, all clients together; when full, connections "
+                    + "wait their turn. Default: a sixteenth of the heap, at most 256 MiB.")
+    private Long totalInboundBytes;
+
+    @Option(names = "--frame-timeout", defaultValue = "30s", paramLabel = "TIME", converter = Converters.Time.class,
+            description = "A frame that has started must finish within this, or its client is cut; 0 turns it off. "
+                    + "Clients that send nothing are not affected.")
+    private Duration frameTimeout;
+
+    @Option(names = "--keepalive", defaultValue = "10s", paramLabel = "TIME", converter = Converters.Time.class,
+            description = "Silence before TCP keepalive probes a connection (then every half of it, 3 tries): "
+                    + "how soon a client that vanished, or closed while half-closed, is noticed.")
+    private Duration keepAlive;
 
     @Option(names = "--max-topics", defaultValue = "10000", paramLabel = "N",
             description = "Topics (chat rooms) at once.")
@@ -153,13 +174,24 @@ final class ServeCommand implements Callable<Integer> {
 
     /** The server options the parsed arguments describe; package-private for tests. */
     ServerOptions options() {
-        return ServerOptions.builder()
+        ServerOptions.Builder builder = ServerOptions.builder()
                 .hosts(hosts).framesPort(port).linesPort(linesPort).defaultTopic(topic).serverName(name)
                 .transport(transport).ioThreads(ioThreads).lineFlush(lineFlush).drainTimeout(drainTimeout)
-                .maxClients(maxClients).maxClientsPerAddress(maxClientsPerAddress).maxFrame(maxFrame)
+                .maxClients(maxClients).maxFrame(maxFrame)
                 .maxLine(maxLine).maxTopics(maxTopics).publishBacklog(publishBacklog).queueBytes(queueBytes)
-                .queueMessages(queueMessages).slowConsumer(slowConsumer)
-                .build();
+                .queueMessages(queueMessages).slowConsumer(slowConsumer).frameTimeout(frameTimeout)
+                .keepAlive(keepAlive);
+        // Unset, these keep the server's defaults, which depend on the heap or on --max-clients.
+        if (maxClientsPerAddress != null) {
+            builder.maxClientsPerAddress(maxClientsPerAddress);
+        }
+        if (totalQueueBytes != null) {
+            builder.totalQueueBytes(totalQueueBytes);
+        }
+        if (totalInboundBytes != null) {
+            builder.totalInboundBytes(totalInboundBytes);
+        }
+        return builder.build();
     }
 
     /** First signal: graceful shutdown. Second: exit at once. */

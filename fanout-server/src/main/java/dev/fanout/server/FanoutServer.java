@@ -4,6 +4,7 @@ import dev.fanout.hub.Hub;
 import dev.fanout.hub.PublishBacklog;
 import dev.fanout.protocol.ByteSize;
 import dev.fanout.server.frames.FramesInitializer;
+import dev.fanout.server.frames.InboundBudget;
 import dev.fanout.server.lines.LinesInitializer;
 import dev.fanout.server.session.Addresses;
 import dev.fanout.server.session.ConnectionLimiter;
@@ -31,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +60,8 @@ public final class FanoutServer implements AutoCloseable {
     private Hub hub;
     private ConnectionLimiter limiter;
     private QueueBudget queueBudget;
+    private InboundBudget inboundBudget;
+    private Consumer<Throwable> onOutOfMemory = FanoutServer::exitOutOfMemory;
     private EventLoopGroup acceptGroup;
     private EventLoopGroup ioGroup;
     private InetSocketAddress framesAddress;
@@ -75,6 +79,32 @@ public final class FanoutServer implements AutoCloseable {
     }
 
     /**
+     * The exit code when the server runs out of memory while serving: 12, as ENOMEM. The heap is covered by the
+     * JVM's {@code -XX:+ExitOnOutOfMemoryError} (exit code 3), direct memory only by this.
+     */
+    public static final int EXIT_OUT_OF_MEMORY = 12;
+
+    /**
+     * Replaces what happens when serving a client runs out of memory. The default logs the error and halts the
+     * process with {@link #EXIT_OUT_OF_MEMORY}: every queue and buffer is bounded, so a server whose memory ran
+     * out anyway is broken and better restarted than limping on. Call before {@link #start()}.
+     */
+    public FanoutServer onOutOfMemory(Consumer<Throwable> handler) {
+        this.onOutOfMemory = handler;
+        return this;
+    }
+
+    private void outOfMemory(Throwable error) {
+        onOutOfMemory.accept(error);
+    }
+
+    private static void exitOutOfMemory(Throwable error) {
+        log.error("out of memory while serving clients ({}): exiting with code {} rather than limping on; check "
+                + "-Xmx, -XX:MaxDirectMemorySize and the limits in docs/operations.md", error, EXIT_OUT_OF_MEMORY);
+        Runtime.getRuntime().halt(EXIT_OUT_OF_MEMORY);
+    }
+
+    /**
      * Binds every listener and returns once they accept connections.
      *
      * @throws IllegalStateException if a listener cannot bind (the message names the address and why)
@@ -89,12 +119,14 @@ public final class FanoutServer implements AutoCloseable {
                 ByteBufAllocator.DEFAULT, clock);
         queueBudget = new QueueBudget(limits.totalQueueBytes(), registry);
         limiter = new ConnectionLimiter(limits.maxClients(), limits.maxClientsPerAddress(), stats);
+        inboundBudget = new InboundBudget(limits.totalInboundBytes());
         SessionContext context = new SessionContext(hub, registry, stats, limits.queue(),
-                queueBudget, SessionContext.DEFAULT_CLOSE_GRACE);
+                queueBudget, SessionContext.DEFAULT_CLOSE_GRACE, this::outOfMemory);
         try {
             // Frames clients may half-close and keep reading: the tutorial client does.
             framesAddress = bind(transport, "frames", options.framesPort(), true,
-                    new FramesInitializer(context, limiter, limits.maxFrame()),
+                    new FramesInitializer(context, limiter, limits.maxFrame(), inboundBudget, limits.frameTimeout(),
+                            limits.keepAlive()),
                     "raw frames of topic '" + options.defaultTopic() + "'");
             // A lines client whose input ends has left: telnet and nc close both ways.
             linesAddress = bind(transport, "lines", options.linesPort(), false,
@@ -110,6 +142,11 @@ public final class FanoutServer implements AutoCloseable {
                 Version.VERSION, transport.name(), threads, limits.maxClients(), limits.maxClientsPerAddress(),
                 ByteSize.format(limits.queue().maxBytes()), limits.queue().maxMessages(),
                 limits.queue().policy().label());
+        log.info("memory bounds: {} queued for clients in all (--total-queue-bytes), {} of frames still arriving "
+                        + "(--total-inbound-bytes), {} published and not yet handed out (--publish-backlog); a frame "
+                        + "must finish within {} ms (--frame-timeout)",
+                ByteSize.format(limits.totalQueueBytes()), ByteSize.format(limits.totalInboundBytes()),
+                ByteSize.format(limits.publishBacklog()), limits.frameTimeout().toMillis());
         warnIfOpenFilesTooFew(limits.maxClients());
         return this;
     }
@@ -122,9 +159,9 @@ public final class FanoutServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, allowHalfClosure)
                 .childHandler(init);
+        transport.keepAlive(bootstrap, options.limits().keepAlive());
         List<InetSocketAddress> bound = new ArrayList<>();
         int chosenPort = port;
         for (String host : options.hosts()) {
@@ -199,6 +236,11 @@ public final class FanoutServer implements AutoCloseable {
     /** The bound on what all clients' outbound queues together hold. */
     public QueueBudget queueBudget() {
         return queueBudget;
+    }
+
+    /** The bound on what frames still arriving hold, all clients together. */
+    public InboundBudget inboundBudget() {
+        return inboundBudget;
     }
 
     /** Connection and close counters. */

@@ -56,7 +56,8 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
         private Duration lineFlush = Lines.DEFAULT_LINE_FLUSH;
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         private int maxClients = LimitOptions.DEFAULT_MAX_CLIENTS;
-        private int maxClientsPerAddress;
+        /** Null until set: then the default, {@link LimitOptions#DEFAULT_MAX_CLIENTS_PER_ADDRESS} at most. */
+        private Integer maxClientsPerAddress;
         private int maxFrame = Frames.DEFAULT_MAX_FRAME;
         private int maxLine = Lines.DEFAULT_MAX_LINE;
         private int maxTopics = LimitOptions.DEFAULT_MAX_TOPICS;
@@ -65,6 +66,9 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
         private int queueMessages = QueueLimits.DEFAULT_MAX_MESSAGES;
         private SlowConsumerPolicy slowConsumer = SlowConsumerPolicy.DISCONNECT;
         private long totalQueueBytes = LimitOptions.defaultTotalQueueBytes();
+        private long totalInboundBytes = LimitOptions.defaultTotalInboundBytes();
+        private Duration frameTimeout = LimitOptions.DEFAULT_FRAME_TIMEOUT;
+        private Duration keepAlive = LimitOptions.DEFAULT_KEEPALIVE;
 
         private Builder() {
         }
@@ -119,7 +123,10 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
             return this;
         }
 
-        /** 0 means the same as {@code maxClients}. */
+        /**
+         * 0 means the same as {@code maxClients}; unset, it is {@link LimitOptions#DEFAULT_MAX_CLIENTS_PER_ADDRESS}
+         * or {@code maxClients}, whichever is smaller.
+         */
         public Builder maxClientsPerAddress(int value) {
             maxClientsPerAddress = value;
             return this;
@@ -165,6 +172,21 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
             return this;
         }
 
+        public Builder totalInboundBytes(long value) {
+            totalInboundBytes = value;
+            return this;
+        }
+
+        public Builder frameTimeout(Duration value) {
+            frameTimeout = value;
+            return this;
+        }
+
+        public Builder keepAlive(Duration value) {
+            keepAlive = value;
+            return this;
+        }
+
         /**
          * Checks every value and returns the options.
          *
@@ -185,7 +207,8 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
             require(!drainTimeout.isNegative(), "--drain-timeout (" + drainTimeout.toMillis()
                     + " ms) must not be negative");
             require(maxClients >= 1, "--max-clients (" + maxClients + ") must be at least 1");
-            require(maxClientsPerAddress >= 0, "--max-clients-per-address (" + maxClientsPerAddress
+            require(maxClientsPerAddress == null || maxClientsPerAddress >= 0,
+                    "--max-clients-per-address (" + maxClientsPerAddress
                     + ") must be 0 (same as --max-clients) or more");
             require(maxFrame >= 1, "--max-frame (" + maxFrame + ") must be at least 1 byte");
             require(maxLine >= 1, "--max-line (" + maxLine + ") must be at least 1 byte");
@@ -199,11 +222,21 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
             require(queueBytes <= totalQueueBytes, "--queue-bytes (" + ByteSize.format(queueBytes)
                     + ") is larger than --total-queue-bytes (" + ByteSize.format(totalQueueBytes)
                     + "): one client could hold the whole server's budget");
-            int perAddress = maxClientsPerAddress == 0 ? maxClients : maxClientsPerAddress;
+            require(maxFrame <= totalInboundBytes, "--max-frame (" + ByteSize.format(maxFrame)
+                    + ") is larger than --total-inbound-bytes (" + ByteSize.format(totalInboundBytes)
+                    + "): a full-size frame could never be received");
+            require(!frameTimeout.isNegative(), "--frame-timeout (" + frameTimeout.toMillis()
+                    + " ms) must not be negative; 0 turns it off");
+            require(keepAlive.toSeconds() >= 1, "--keepalive (" + keepAlive.toMillis()
+                    + " ms) must be at least 1 s");
+            int perAddress = maxClientsPerAddress == null
+                    ? Math.min(LimitOptions.DEFAULT_MAX_CLIENTS_PER_ADDRESS, maxClients)
+                    : maxClientsPerAddress == 0 ? maxClients : maxClientsPerAddress;
             require(perAddress <= maxClients, "--max-clients-per-address (" + maxClientsPerAddress
                     + ") is larger than --max-clients (" + maxClients + ")");
             LimitOptions limits = new LimitOptions(maxClients, perAddress, maxFrame, maxLine, maxTopics,
-                    publishBacklog, new QueueLimits(queueBytes, queueMessages, slowConsumer), totalQueueBytes);
+                    publishBacklog, new QueueLimits(queueBytes, queueMessages, slowConsumer), totalQueueBytes,
+                    totalInboundBytes, frameTimeout, keepAlive);
             return new ServerOptions(hosts, framesPort, linesPort, defaultTopic, serverName, transport, ioThreads,
                     lineFlush, drainTimeout, limits);
         }

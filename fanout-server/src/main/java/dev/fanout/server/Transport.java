@@ -1,15 +1,20 @@
 package dev.fanout.server;
 
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.HalfClosureSafeEpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
+import jdk.net.ExtendedSocketOptions;
 
 /** The chosen I/O transport: how to make event loops and server channels. */
 record Transport(String name, IoHandlerFactory ioHandlers, Class<? extends ServerChannel> serverChannel) {
@@ -32,11 +37,35 @@ record Transport(String name, IoHandlerFactory ioHandlers, Class<? extends Serve
             case NIO -> false;
         };
         return epoll
-                ? new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class)
+                ? new Transport("epoll", EpollIoHandler.newFactory(), HalfClosureSafeEpollServerSocketChannel.class)
                 : new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class);
     }
 
     EventLoopGroup newGroup(int threads, ThreadFactory threadFactory) {
         return new MultiThreadIoEventLoopGroup(threads, threadFactory, ioHandlers);
+    }
+
+    /** Probes sent before a silent peer counts as gone. */
+    static final int KEEPALIVE_PROBES = 3;
+
+    /**
+     * Turns on TCP keepalive for every accepted connection, with per-socket timers instead of the system's
+     * (two hours on Linux): after {@code idle} without traffic, a probe every {@code idle / 2}, and the
+     * connection is reset after {@link #KEEPALIVE_PROBES} unanswered. A raw reader that sends nothing and a
+     * client that closed without the server noticing are told apart by this alone.
+     */
+    void keepAlive(ServerBootstrap bootstrap, Duration idle) {
+        int idleSeconds = (int) Math.max(1, idle.toSeconds());
+        int intervalSeconds = Math.max(1, idleSeconds / 2);
+        bootstrap.childOption(io.netty.channel.ChannelOption.SO_KEEPALIVE, true);
+        if (serverChannel == HalfClosureSafeEpollServerSocketChannel.class) {
+            bootstrap.childOption(EpollChannelOption.TCP_KEEPIDLE, idleSeconds)
+                    .childOption(EpollChannelOption.TCP_KEEPINTVL, intervalSeconds)
+                    .childOption(EpollChannelOption.TCP_KEEPCNT, KEEPALIVE_PROBES);
+        } else {
+            bootstrap.childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), idleSeconds)
+                    .childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), intervalSeconds)
+                    .childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), KEEPALIVE_PROBES);
+        }
     }
 }

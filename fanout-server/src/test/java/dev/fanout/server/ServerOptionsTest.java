@@ -39,13 +39,45 @@ class ServerOptionsTest {
         assertThat(options.drainTimeout()).isEqualTo(Duration.ofSeconds(5));
         LimitOptions limits = options.limits();
         assertThat(limits.maxClients()).isEqualTo(10_000);
-        assertThat(limits.maxClientsPerAddress()).as("0 means maxClients").isEqualTo(10_000);
+        assertThat(limits.maxClientsPerAddress()).as("below the total, so one address cannot take every place")
+                .isEqualTo(1_000);
         assertThat(limits.maxFrame()).isEqualTo(1024 * 1024).isEqualTo(Frames.DEFAULT_MAX_FRAME);
         assertThat(limits.maxLine()).isEqualTo(4096).isEqualTo(Lines.DEFAULT_MAX_LINE);
         assertThat(limits.maxTopics()).isEqualTo(10_000);
         assertThat(limits.publishBacklog()).isEqualTo(64L * 1024 * 1024);
         assertThat(limits.queue()).isEqualTo(new QueueLimits(8L * 1024 * 1024, 256 * 1024,
                 SlowConsumerPolicy.DISCONNECT));
+        long heap = Runtime.getRuntime().maxMemory();
+        assertThat(limits.totalQueueBytes()).isEqualTo(Math.min(1L << 30, heap / 4));
+        assertThat(limits.totalInboundBytes()).isEqualTo(Math.min(256L << 20, heap / 16));
+        assertThat(limits.frameTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(limits.keepAlive()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void maxClientsPerAddress_unset_isTheDefaultButNeverAboveMaxClients() {
+        assertThat(defaults().maxClients(12).build().limits().maxClientsPerAddress()).isEqualTo(12);
+        assertThat(defaults().maxClients(5000).build().limits().maxClientsPerAddress()).isEqualTo(1_000);
+    }
+
+    @Test
+    void totalQueueBytes_belowQueueBytes_isRejected() {
+        assertRejected(b -> b.queueBytes(2 * 1024 * 1024).totalQueueBytes(1024 * 1024),
+                "--queue-bytes (2 MiB) is larger than --total-queue-bytes (1 MiB): one client could hold the whole "
+                        + "server's budget");
+    }
+
+    @Test
+    void totalInboundBytes_belowMaxFrame_isRejected() {
+        assertRejected(b -> b.maxFrame(2048).totalInboundBytes(1024),
+                "--max-frame (2 KiB) is larger than --total-inbound-bytes (1 KiB): a full-size frame could never be "
+                        + "received");
+    }
+
+    @Test
+    void frameTimeout_negative_isRejected() {
+        assertRejected(b -> b.frameTimeout(Duration.ofMillis(-1)),
+                "--frame-timeout (-1 ms) must not be negative; 0 turns it off");
     }
 
     @Test
@@ -55,13 +87,15 @@ class ServerOptionsTest {
                 .serverName("hub").transport(TransportChoice.NIO).ioThreads(3).lineFlush(Duration.ZERO)
                 .drainTimeout(Duration.ofSeconds(1)).maxClients(50).maxClientsPerAddress(5).maxFrame(1000)
                 .maxLine(200).maxTopics(7).publishBacklog(4000).queueBytes(2000).queueMessages(30)
-                .slowConsumer(SlowConsumerPolicy.DROP_OLDEST).totalQueueBytes(5000)
+                .slowConsumer(SlowConsumerPolicy.DROP_OLDEST).totalQueueBytes(5000).totalInboundBytes(6000)
+                .frameTimeout(Duration.ofSeconds(7)).keepAlive(Duration.ofSeconds(8))
                 .build();
 
         assertThat(options).isEqualTo(new ServerOptions(List.of("0.0.0.0"), 9000, 9001, "news", "hub",
                 TransportChoice.NIO, 3, Duration.ZERO, Duration.ofSeconds(1),
                 new LimitOptions(50, 5, 1000, 200, 7, 4000,
-                        new QueueLimits(2000, 30, SlowConsumerPolicy.DROP_OLDEST), 5000)));
+                        new QueueLimits(2000, 30, SlowConsumerPolicy.DROP_OLDEST), 5000, 6000,
+                        Duration.ofSeconds(7), Duration.ofSeconds(8))));
     }
 
     @Test

@@ -1,10 +1,10 @@
 package dev.fanout.server.frames;
 
-import dev.fanout.protocol.frame.FrameDecoder;
 import dev.fanout.server.session.ConnectionLimiter;
 import dev.fanout.server.session.SessionContext;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import java.time.Duration;
 
 /** Builds the pipeline of each frames connection. Shared by all of them. */
 public final class FramesInitializer extends ChannelInitializer<Channel> {
@@ -12,12 +12,26 @@ public final class FramesInitializer extends ChannelInitializer<Channel> {
     private final SessionContext context;
     private final ConnectionLimiter limiter;
     private final int maxFrame;
+    private final InboundBudget inbound;
+    private final Duration frameTimeout;
+    private final Duration keepAlive;
 
-    /** Creates the initializer; {@code maxFrame} bounds the payloads clients may send. */
-    public FramesInitializer(SessionContext context, ConnectionLimiter limiter, int maxFrame) {
+    /**
+     * Creates the initializer.
+     *
+     * @param maxFrame     bounds the payloads clients may send
+     * @param inbound      bounds what frames still arriving hold, all connections together
+     * @param frameTimeout how long a frame that has started may take to finish; zero turns this off
+     * @param keepAlive    the keepalive period, after which a half-closed reader is checked for having gone
+     */
+    public FramesInitializer(SessionContext context, ConnectionLimiter limiter, int maxFrame, InboundBudget inbound,
+                             Duration frameTimeout, Duration keepAlive) {
         this.context = context;
         this.limiter = limiter;
         this.maxFrame = maxFrame;
+        this.inbound = inbound;
+        this.frameTimeout = frameTimeout;
+        this.keepAlive = keepAlive;
     }
 
     @Override
@@ -28,9 +42,10 @@ public final class FramesInitializer extends ChannelInitializer<Channel> {
             return;
         }
         channel.pipeline()
-                // 1. bytes to payloads; the length prefix is checked against maxFrame before anything is buffered
-                .addLast("frameDecoder", new FrameDecoder(maxFrame))
+                // 1. bytes to payloads; the length prefix is checked against maxFrame before anything is buffered,
+                //    a frame spread over reads is charged to the inbound budget and must finish in time
+                .addLast("frameDecoder", new AssemblingFrameDecoder(maxFrame, inbound, frameTimeout))
                 // 2. the session: publish what the client sends, deliver the default topic
-                .addLast("rawFramesHandler", new RawFramesHandler(context));
+                .addLast("rawFramesHandler", new RawFramesHandler(context, keepAlive));
     }
 }

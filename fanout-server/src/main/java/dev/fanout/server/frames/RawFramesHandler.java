@@ -9,6 +9,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,13 +24,16 @@ final class RawFramesHandler extends SessionHandler {
     private static final int MAX_BURST = 1024;
 
     private final SessionContext context;
+    private final Duration keepAlive;
     private FramesSession session;
     private boolean published;
     /** Frames read since the last read completed; published together. */
     private final List<ByteBuf> burst = new ArrayList<>();
 
-    RawFramesHandler(SessionContext context) {
+    /** {@code keepAlive}: how often a half-closed reader's connection is checked for having gone. */
+    RawFramesHandler(SessionContext context, Duration keepAlive) {
         this.context = context;
+        this.keepAlive = keepAlive;
     }
 
     @Override
@@ -90,8 +94,12 @@ final class RawFramesHandler extends SessionHandler {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         publishBurst(ctx);
-        if (event instanceof ChannelInputShutdownEvent && published) {
-            session.close(CloseReason.CLIENT_CLOSED, "finished publishing");
+        if (event instanceof ChannelInputShutdownEvent) {
+            if (published) {
+                session.close(CloseReason.CLIENT_CLOSED, "finished publishing");
+            } else {
+                HalfClosedWatch.start(ctx.channel(), session, keepAlive);
+            }
         }
         ctx.fireUserEventTriggered(event);
     }
@@ -103,6 +111,9 @@ final class RawFramesHandler extends SessionHandler {
 
     @Override
     protected CloseReason reasonFor(Throwable cause) {
+        if (cause instanceof FrameTimeoutException) {
+            return CloseReason.FRAME_TIMEOUT;
+        }
         boolean tooLong = cause instanceof TooLongFrameException || cause.getCause() instanceof TooLongFrameException;
         return tooLong ? CloseReason.FRAME_TOO_LARGE : null;
     }

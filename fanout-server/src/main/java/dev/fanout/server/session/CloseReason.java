@@ -2,14 +2,16 @@ package dev.fanout.server.session;
 
 /** Why a session ended. Told to the client where the protocol allows, logged once and counted. */
 public enum CloseReason {
-    /** The client closed its connection. */
-    CLIENT_CLOSED("client closed the connection", false),
+    /** The client closed its connection, or reset it (a program that exits with data still unread). */
+    CLIENT_CLOSED("client closed the connection", true),
     /** The client asked to leave ({@code /quit}). */
-    CLIENT_QUIT("client quit", false),
+    CLIENT_QUIT("client quit", true),
     /** The client read too slowly and its outbound queue filled up. */
     SLOW_CONSUMER("too slow reading: outbound queue full", true),
     /** The client sent a frame longer than the limit. */
     FRAME_TOO_LARGE("frame larger than the limit", true),
+    /** The client started a frame and did not finish it within the frame deadline. */
+    FRAME_TIMEOUT("frame not finished in time", true),
     /** The server had no place for another client. */
     SERVER_FULL("server full", true),
     /** The client's address had no place for another connection. */
@@ -18,7 +20,7 @@ public enum CloseReason {
     KICKED("removed by the operator", true),
     /** The server is shutting down. */
     SHUTDOWN("server shutting down", false),
-    /** The connection failed (reset, broken pipe). */
+    /** The connection failed in a way a closing peer does not explain (a reset is {@link #CLIENT_CLOSED}). */
     IO_ERROR("network error", true),
     /** A fault in the server while serving this client; logged with its stack trace. */
     SERVER_ERROR("server error", true);
@@ -36,7 +38,10 @@ public enum CloseReason {
         return description;
     }
 
-    /** True for reasons an operator wants in the log at INFO; ordinary departures are logged at DEBUG. */
+    /**
+     * True for reasons logged at INFO, one line per close; false for shutdown, whose closes are summed up in the
+     * shutdown's own lines, and logged at DEBUG.
+     */
     public boolean notable() {
         return notable;
     }

@@ -264,8 +264,13 @@ final class OutboundQueue {
         @Override
         public void operationComplete(ChannelFuture future) {
             forget(this);
-            if (future.isSuccess() && shared != null) {
-                stats.countDelivered(messages);
+            if (future.isSuccess()) {
+                if (shared != null) {
+                    stats.countDelivered(messages);
+                }
+            } else if (channel.isOpen()) {
+                // As a void promise would: the session's handler closes it with the reason the failure gives.
+                channel.pipeline().fireExceptionCaught(future.cause());
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.fanout.server.session;
 
 import dev.fanout.hub.Hub;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * What every session needs from the server, bundled so that handlers are built with one argument.
@@ -12,9 +13,11 @@ import java.time.Duration;
  * @param queue      outbound queue bounds and policy
  * @param budget     the bound on what all outbound queues together hold
  * @param closeGrace how long a closing session may take to send its last words before it is cut
+ * @param outOfMemory told when serving a client ran out of memory (direct memory, which the JVM's
+ *                    {@code ExitOnOutOfMemoryError} does not cover): the server decides whether to exit
  */
 public record SessionContext(Hub hub, SessionRegistry registry, SessionStats stats, QueueLimits queue,
-                             QueueBudget budget, Duration closeGrace) {
+                             QueueBudget budget, Duration closeGrace, Consumer<Throwable> outOfMemory) {
 
     /** Default time a goodbye line may take to reach a client before the connection is cut anyway. */
     public static final Duration DEFAULT_CLOSE_GRACE = Duration.ofSeconds(1);

@@ -40,11 +40,25 @@ public abstract class SessionHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelWritabilityChanged();
     }
 
+    private static boolean isOutOfMemory(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         CloseReason known = reasonFor(cause);
-        if (known != null) {
+        if (isOutOfMemory(cause)) {
+            session().context().outOfMemory().accept(cause);
+            session().close(CloseReason.SERVER_ERROR, "out of memory");
+        } else if (known != null) {
             session().close(known, cause.getMessage());
+        } else if (PeerGone.is(cause)) {
+            session().close(CloseReason.CLIENT_CLOSED, "connection reset");
         } else if (cause instanceof IOException) {
             session().close(CloseReason.IO_ERROR, cause.getMessage());
         } else {
