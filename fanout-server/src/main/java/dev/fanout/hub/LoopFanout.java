@@ -67,7 +67,7 @@ final class LoopFanout implements Runnable {
     void enqueueAll(List<Message> messages) {
         long bytes = 0;
         for (Message message : messages) {
-            bytes += message.size();
+            bytes += message.memorySize();
         }
         backlog.add(bytes);
         for (Message message : messages) {
@@ -133,7 +133,7 @@ final class LoopFanout implements Runnable {
             }
             long bytes = 0;
             for (Message message : taken) {
-                bytes += message.size();
+                bytes += message.memorySize();
             }
             turnBytes += bytes;
             backlog.remove(bytes);

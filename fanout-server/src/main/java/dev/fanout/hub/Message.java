@@ -59,9 +59,20 @@ public final class Message extends AbstractReferenceCounted {
         return origin;
     }
 
+    /**
+     * Heap bytes a message costs besides its payload, rounded up: the message, its payload's buffer object and a
+     * queue node. Bounds that count memory count it, so that many tiny messages cannot hide behind their bytes.
+     */
+    public static final int OVERHEAD = 192;
+
     /** Bytes in the payload. */
     public int size() {
         return payload.readableBytes();
+    }
+
+    /** What the message holds in memory while it waits: its payload and {@link #OVERHEAD}. */
+    public long memorySize() {
+        return size() + (long) OVERHEAD;
     }
 
     /**

@@ -10,7 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Bytes published but not yet handed to the subscribers' connections, bounded.
+ * Bytes published but not yet handed to the subscribers' connections, bounded. Each waiting message counts its
+ * payload and {@link Message#OVERHEAD} for its objects.
  *
  * <p>When publishers outrun the event loops, the backlog grows; past its limit, publishers are asked to
  * pause ({@link #isFull()}; a network publisher stops reading its socket, so TCP pushes back on the

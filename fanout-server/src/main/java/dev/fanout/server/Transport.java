@@ -7,8 +7,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.HalfClosureSafeEpollServerSocketChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -37,7 +36,7 @@ record Transport(String name, IoHandlerFactory ioHandlers, Class<? extends Serve
             case NIO -> false;
         };
         return epoll
-                ? new Transport("epoll", EpollIoHandler.newFactory(), HalfClosureSafeEpollServerSocketChannel.class)
+                ? new Transport("epoll", ReAddingEpollIoHandler.newFactory(), EpollServerSocketChannel.class)
                 : new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class);
     }
 
@@ -58,7 +57,7 @@ record Transport(String name, IoHandlerFactory ioHandlers, Class<? extends Serve
         int idleSeconds = (int) Math.max(1, idle.toSeconds());
         int intervalSeconds = Math.max(1, idleSeconds / 2);
         bootstrap.childOption(io.netty.channel.ChannelOption.SO_KEEPALIVE, true);
-        if (serverChannel == HalfClosureSafeEpollServerSocketChannel.class) {
+        if (serverChannel == EpollServerSocketChannel.class) {
             bootstrap.childOption(EpollChannelOption.TCP_KEEPIDLE, idleSeconds)
                     .childOption(EpollChannelOption.TCP_KEEPINTVL, intervalSeconds)
                     .childOption(EpollChannelOption.TCP_KEEPCNT, KEEPALIVE_PROBES);

@@ -226,7 +226,8 @@ class HubTest {
 
         hub.publish(LOBBY, text("12345"), Origin.of("src"));
         hub.publish(LOBBY, text("123"), Origin.of("src"));
-        assertThat(hub.backlog().bytes()).isEqualTo(8);
+        assertThat(hub.backlog().bytes()).as("payloads and each message's objects")
+                .isEqualTo(8 + 2 * Message.OVERHEAD);
         release.countDown();
 
         await().until(() -> hub.backlog().bytes() == 0);

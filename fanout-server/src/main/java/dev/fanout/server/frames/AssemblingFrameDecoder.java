@@ -22,8 +22,9 @@ import java.util.concurrent.TimeUnit;
  *       there is assembled in a buffer of exactly its length, charged to the server-wide {@link InboundBudget}
  *       first; when the budget is full the connection is not read until it has room.</li>
  *   <li>A frame that has started (a byte of its length prefix has arrived) must finish within
- *       {@code frameTimeout}, or the decoder fails with a {@link FrameTimeoutException}. A client that sends
- *       nothing is not affected: a raw reader is idle by design.</li>
+ *       {@code frameTimeout}, not counting time spent waiting for the budget, or the decoder fails with a
+ *       {@link FrameTimeoutException}. A client that sends nothing is not affected: a raw reader is idle by
+ *       design.</li>
  * </ul>
  *
  * <p>Stateful: one instance per channel.
@@ -33,6 +34,9 @@ final class AssemblingFrameDecoder extends ByteToMessageDecoder {
     private final int maxFrame;
     private final InboundBudget budget;
     private final long frameTimeoutNanos;
+    /** The length prefix read so far when it came split across reads, and how many of its bytes arrived. */
+    private long header;
+    private int headerBytes;
     /** The frame being assembled, of its full length, or null. */
     private ByteBuf assembling;
     /** When the frame now in progress started; 0 when none is. */
@@ -59,34 +63,58 @@ final class AssemblingFrameDecoder extends ByteToMessageDecoder {
                 assembling = null;
                 continue;
             }
-            if (in.readableBytes() < Frames.LENGTH_BYTES) {
-                break;
+            if (headerBytes == 0 && in.readableBytes() >= Frames.LENGTH_BYTES) {
+                header = in.getUnsignedInt(in.readerIndex());
+            } else {
+                // A length prefix split across reads is kept here, not in the read buffer it came in, which
+                // could be far larger than its few bytes.
+                while (headerBytes < Frames.LENGTH_BYTES && in.isReadable()) {
+                    header = header << 8 | in.readUnsignedByte();
+                    headerBytes++;
+                }
+                if (headerBytes < Frames.LENGTH_BYTES) {
+                    break;
+                }
             }
-            long length = in.getUnsignedInt(in.readerIndex());
+            int prefix = headerBytes == 0 ? Frames.LENGTH_BYTES : 0;
+            long length = header;
             if (length > maxFrame) {
                 in.skipBytes(in.readableBytes());
                 throw new TooLongFrameException("frame length " + length + " exceeds the maximum of " + maxFrame
                         + " bytes");
             }
-            if (in.readableBytes() - Frames.LENGTH_BYTES >= length) {
-                in.skipBytes(Frames.LENGTH_BYTES);
+            if (in.readableBytes() - prefix >= length) {
+                in.skipBytes(prefix);
                 out.add(in.readRetainedSlice((int) length));
+                clearHeader();
             } else if (budget.tryCharge(length)) {
-                in.skipBytes(Frames.LENGTH_BYTES);
+                in.skipBytes(prefix);
                 assembling = ctx.alloc().buffer((int) length, (int) length);
+                clearHeader();
             } else {
+                // The length stays where it is (in the buffer, or here when it came split) until there is room.
                 waitForBudget(ctx);
             }
         }
-        trackDeadline(ctx, in.isReadable() || assembling != null);
+        trackDeadline(ctx, in.isReadable() || assembling != null || headerBytes > 0);
+    }
+
+    private void clearHeader() {
+        header = 0;
+        headerBytes = 0;
     }
 
     /** Stops reading until the budget has room, then decodes what is already here and reads again. */
     private void waitForBudget(ChannelHandlerContext ctx) {
         waitingForBudget = true;
+        long waitStarted = System.nanoTime();
         ctx.channel().config().setAutoRead(false);
         budget.await(() -> ctx.executor().execute(() -> {
             waitingForBudget = false;
+            // The wait was the server's doing, not the client's: it does not count against the deadline.
+            if (startedNanos != 0) {
+                startedNanos += System.nanoTime() - waitStarted;
+            }
             if (ctx.isRemoved() || !ctx.channel().isActive()) {
                 return;
             }
@@ -125,6 +153,10 @@ final class AssemblingFrameDecoder extends ByteToMessageDecoder {
         if (startedNanos == 0 || ctx.isRemoved()) {
             return;
         }
+        if (waitingForBudget) {
+            deadline = ctx.executor().schedule(() -> checkDeadline(ctx), frameTimeoutNanos, TimeUnit.NANOSECONDS);
+            return;
+        }
         long late = System.nanoTime() - startedNanos - frameTimeoutNanos;
         if (late >= 0) {
             ctx.fireExceptionCaught(new FrameTimeoutException(frameTimeoutNanos, received()));
@@ -134,7 +166,7 @@ final class AssemblingFrameDecoder extends ByteToMessageDecoder {
     }
 
     private long received() {
-        return assembling != null ? assembling.readableBytes() : internalBuffer().readableBytes();
+        return assembling != null ? assembling.readableBytes() : headerBytes + internalBuffer().readableBytes();
     }
 
     @Override

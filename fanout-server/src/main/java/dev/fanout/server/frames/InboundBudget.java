@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * The server-wide bound on memory held by frames still arriving: a frame whose bytes come over several reads
  * is assembled in a buffer of exactly its announced length, charged here before it is allocated. When the
  * budget is full, the connection that wants more stops being read (TCP pushes back on its sender) and waits
- * its turn; the frame deadline still runs, so connections that hold budget by never finishing their frames are
- * cut and give it back. Thread-safe.
+ * its turn. The frame deadline does not count that wait, but it does run for the connections holding the budget,
+ * so those that hold it by never finishing their frames are cut and give it back. Thread-safe.
  */
 public final class InboundBudget {
 
