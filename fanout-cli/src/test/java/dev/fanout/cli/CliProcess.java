@@ -32,8 +32,15 @@ final class CliProcess implements AutoCloseable {
 
     /** Starts {@code fanout ARGS...} on this test's class path. */
     static CliProcess start(String... args) {
+        return startWithJvmOptions(List.of(), args);
+    }
+
+    /** Starts {@code fanout ARGS...} on this test's class path, with {@code jvmOptions} for its JVM. */
+    static CliProcess startWithJvmOptions(List<String> jvmOptions, String... args) {
+        List<String> command = command(args);
+        command.addAll(1, jvmOptions);
         try {
-            return new CliProcess(new ProcessBuilder(command(args)).start());
+            return new CliProcess(new ProcessBuilder(command).start());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
