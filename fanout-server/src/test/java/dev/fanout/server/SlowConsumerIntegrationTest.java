@@ -125,6 +125,10 @@ class SlowConsumerIntegrationTest {
                 assertThat(sent).as("messages sent before any was dropped").isLessThan(200_000);
             }
             assertThat(slow.isClosed()).isFalse();
+            // Issue 12, #4: delivered means written to the client's socket, so dropped messages are not counted.
+            long dropped = server.server().sessionStats().dropped();
+            assertThat(server.server().sessionStats().delivered()).as("delivered, with %d dropped", dropped)
+                    .isLessThanOrEqualTo(sent - dropped);
             // Now read: after what was kept, the client is told how many it missed.
             LineClient reader = server.track(LineClient.over(slowSocket));
             String notice = reader.awaitLine(line -> line.startsWith("*** you missed"));
