@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When a charge would pass the limit, the queues holding the most are cut first, as slow consumers,
  * until the charges fit with an eighth of the budget to spare. A cut queue's charge still counts until its
- * session has closed on its own event loop, but is lent meanwhile to others, so a client that keeps up is not
+ * connection has closed on its own event loop, but is lent meanwhile to others, so a client that keeps up is not
  * cut for the time the largest queues take to close; while they close, the total may pass the limit by what
  * was lent, about an eighth of it. Thread-safe.
  */
