@@ -1,15 +1,21 @@
 package dev.fanout.server.session;
 
+import static dev.fanout.server.session.OutboundQueue.BUFFER_OVERHEAD;
 import static dev.fanout.server.session.OutboundQueue.ENTRY_OVERHEAD;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.fanout.hub.SharedBytes;
 import dev.fanout.hub.SharedBytesFixture;
 import dev.fanout.server.session.OutboundQueue.Offer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.ResourceLeakDetector;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,11 +23,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The outbound queue over an {@link EmbeddedChannel} whose socket a {@link StallingSocket} can stall: what it
- * holds (bytes plus {@link OutboundQueue#ENTRY_OVERHEAD} per entry, in the queue or in the channel until the
- * write completes), its limits and policies, what it counts, and what it charges the server-wide budget.
+ * holds (bytes plus {@link OutboundQueue#ENTRY_OVERHEAD} per entry and {@link OutboundQueue#BUFFER_OVERHEAD} per
+ * buffer, in the queue or in the channel until the write completes), its limits and policies, what it counts,
+ * what it charges the server-wide budget, and that what it counts covers what it costs.
  */
 class OutboundQueueTest {
 
@@ -74,9 +82,9 @@ class OutboundQueueTest {
         return queue.offer(bytes, 1, SharedBytesFixture.of(bytes.readableBytes()));
     }
 
-    /** What one entry of {@code text} costs against the limits and the budget. */
+    /** What one entry of {@code text} in a buffer of its own costs against the limits and the budget. */
     private static long cost(String text) {
-        return text.length() + ENTRY_OVERHEAD;
+        return text.length() + ENTRY_OVERHEAD + BUFFER_OVERHEAD;
     }
 
     /** Everything the socket took so far, as text; each buffer is released. */
@@ -174,9 +182,9 @@ class OutboundQueueTest {
         queue.flush();
 
         assertThat(queue.isEmpty()).as("both handed to the channel").isTrue();
-        assertThat(queue.queuedBytes()).isEqualTo(30 + 2 * ENTRY_OVERHEAD);
+        assertThat(queue.queuedBytes()).isEqualTo(cost(TEN) + cost(TEN + TEN));
         assertThat(queue.queuedMessages()).isEqualTo(3);
-        assertThat(budget.chargedBytes()).isEqualTo(30 + 2 * ENTRY_OVERHEAD);
+        assertThat(budget.chargedBytes()).isEqualTo(cost(TEN) + cost(TEN + TEN));
         assertThat(stats.delivered()).as("flushed is not yet written").isZero();
         socket.resume();
         assertThat(sent()).containsExactly(TEN, TEN + TEN);
@@ -253,19 +261,21 @@ class OutboundQueueTest {
     @ParameterizedTest
     @EnumSource(SlowConsumerPolicy.class)
     void offer_atTheLimitWithUnflushedBytesTheSocketTakes_flushesInsteadOfJudging(SlowConsumerPolicy policy) {
-        // Ten entries reach the limit; the channel turns unwritable after nine, so the tenth waits in the queue.
-        OutboundQueue queue = queue(10 * cost(TEN), 100, policy);
+        // Ten entries reach the limit; the channel turns unwritable on the way (past half the limit, as Netty
+        // counts), so the last ones wait in the queue.
+        String kilobyte = "K".repeat(1000);
+        OutboundQueue queue = queue(10 * cost(kilobyte), 100, policy);
         for (int i = 0; i < 10; i++) {
-            publish(queue, message(TEN));
+            publish(queue, message(kilobyte));
         }
-        assertThat(queue.isEmpty()).as("the last one waits").isFalse();
+        assertThat(queue.isEmpty()).as("the last ones wait").isFalse();
         assertThat(sent()).as("written, not flushed").isEmpty();
-        assertThat(queue.queuedBytes()).isEqualTo(10 * cost(TEN));
+        assertThat(queue.queuedBytes()).isEqualTo(10 * cost(kilobyte));
 
         assertThat(publish(queue, message("eleventh"))).isEqualTo(Offer.ACCEPTED);
 
         assertThat(sent()).as("flushed, and what waited handed over, before the limit was judged").hasSize(10)
-                .containsOnly(TEN);
+                .containsOnly(kilobyte);
         assertThat(queue.isEmpty()).isTrue();
         assertThat(queue.queuedBytes()).isEqualTo(cost("eleventh"));
         assertThat(queue.takeDropped()).isZero();
@@ -316,7 +326,7 @@ class OutboundQueueTest {
 
     @Test
     void offer_dropOldestAtMaxBytes_dropsAsManyAsNeeded() {
-        String first = "F".repeat(600);
+        String first = "F".repeat(2000);
         // High-water mark at half the limit, which the first entry passes: the small ones wait.
         OutboundQueue queue = queue(cost(first) + 3 * cost(TEN), 100, SlowConsumerPolicy.DROP_OLDEST);
         socket.stall();
@@ -325,7 +335,8 @@ class OutboundQueueTest {
             publish(queue, message(TEN));
         }
         assertThat(queue.isEmpty()).isFalse();
-        String large = "L".repeat(300);
+        // More than two small entries cost, less than three.
+        String large = "L".repeat(700);
 
         assertThat(publish(queue, message(large))).isEqualTo(Offer.ACCEPTED);
 
@@ -391,11 +402,12 @@ class OutboundQueueTest {
 
         assertThat(one.queuedBytes()).as("each queue counts what it holds").isEqualTo(cost(text));
         assertThat(two.queuedBytes()).isEqualTo(cost(text));
-        assertThat(budget.chargedBytes()).as("the bytes once, an entry's overhead per queue")
-                .isEqualTo(100 + 2 * ENTRY_OVERHEAD);
+        assertThat(budget.chargedBytes()).as("the buffer once, an entry's overhead per queue")
+                .isEqualTo(100 + BUFFER_OVERHEAD + 2 * ENTRY_OVERHEAD);
         socket.resume();
         assertThat(sent()).containsExactly(text);
-        assertThat(budget.chargedBytes()).as("the other queue still holds the bytes").isEqualTo(100 + ENTRY_OVERHEAD);
+        assertThat(budget.chargedBytes()).as("the other queue still holds the buffer")
+                .isEqualTo(100 + BUFFER_OVERHEAD + ENTRY_OVERHEAD);
         otherSocket.resume();
         assertThat(sent(other)).containsExactly(text);
         assertThat(budget.chargedBytes()).isZero();
@@ -498,5 +510,56 @@ class OutboundQueueTest {
         assertThat(queue.queuedBytes()).isZero();
         assertThat(budget.chargedBytes()).isZero();
         assertThat(stats.delivered()).isZero();
+    }
+
+    /**
+     * What the limits count covers what entries cost, bytes and heap, where they cost the most: in the connection
+     * (with the write's promise and Netty's own entry), for a batch that 1,000 queues share and for a message one
+     * queue alone holds (then its buffer's object too). Measured over 100,000 entries with Netty's default leak
+     * detection, as the server runs: paranoid detection keeps records of every buffer access, which would be
+     * measured instead. Object sizes assume compressed pointers, the JVM's default below 32 GiB of heap.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 1000})
+    void limits_countWhatEntriesInTheConnectionCost(int holders) {
+        assumeTrue(compressedPointers(), "object sizes measured with compressed pointers");
+        int entries = 100_000;
+        int size = 21;
+        OutboundQueue queue = queue(Long.MAX_VALUE / 2, Integer.MAX_VALUE, SlowConsumerPolicy.DISCONNECT);
+        // Every entry goes to the connection, none waits in the queue.
+        channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(Integer.MAX_VALUE / 2, Integer.MAX_VALUE));
+        socket.stall();
+        ResourceLeakDetector.Level level = ResourceLeakDetector.getLevel();
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.SIMPLE);
+        try {
+            long before = liveHeap();
+            for (int i = 0; i < entries / holders; i++) {
+                ByteBuf batch = ByteBufAllocator.DEFAULT.directBuffer(size).writeZero(size);
+                SharedBytes shared = SharedBytesFixture.of(size);
+                for (int h = 0; h < holders; h++) {
+                    queue.offer(batch, 1, shared);
+                }
+                batch.release();
+            }
+            double heapPerEntry = (liveHeap() - before) / (double) entries;
+            double costPerEntry = heapPerEntry + size / (double) holders;
+
+            assertThat(queue.queuedMessages()).isEqualTo(entries);
+            assertThat(budget.chargedBytes() / (double) entries).as("charged per entry, for %s bytes of heap",
+                    heapPerEntry).isGreaterThanOrEqualTo(costPerEntry);
+        } finally {
+            ResourceLeakDetector.setLevel(level);
+        }
+    }
+
+    private static boolean compressedPointers() {
+        HotSpotDiagnosticMXBean hotSpot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+        return hotSpot != null && Boolean.parseBoolean(hotSpot.getVMOption("UseCompressedOops").getValue());
+    }
+
+    /** Heap in use after a full collection. */
+    private static long liveHeap() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 }

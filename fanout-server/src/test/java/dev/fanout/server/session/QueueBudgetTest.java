@@ -1,5 +1,6 @@
 package dev.fanout.server.session;
 
+import static dev.fanout.server.session.OutboundQueue.BUFFER_OVERHEAD;
 import static dev.fanout.server.session.OutboundQueue.ENTRY_OVERHEAD;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -63,7 +64,7 @@ class QueueBudgetTest {
         PlainSession session = new PlainSession(registry.nextId(), channel, context);
         session.open();
         if (held > 0) {
-            session.sendText(Origin.OPERATOR, "x".repeat(held - ENTRY_OVERHEAD));
+            session.sendText(Origin.OPERATOR, "x".repeat(held - ENTRY_OVERHEAD - BUFFER_OVERHEAD));
         }
         assertThat(session.queuedBytes()).isEqualTo(held);
         return new Stuck(session, channel);
@@ -194,8 +195,8 @@ class QueueBudgetTest {
         assertThat(a.session.isBeingCut()).isTrue();
         assertThat(b.session.isBeingCut()).isFalse();
         assertThat(asking.session.isClosed()).isFalse();
-        assertThat(asking.session.queuedBytes()).isEqualTo(4000 + ENTRY_OVERHEAD);
-        assertThat(budget.chargedBytes()).isEqualTo(6500 + 4000 + ENTRY_OVERHEAD);
+        assertThat(asking.session.queuedBytes()).isEqualTo(4000 + ENTRY_OVERHEAD + BUFFER_OVERHEAD);
+        assertThat(budget.chargedBytes()).isEqualTo(6500 + 4000 + ENTRY_OVERHEAD + BUFFER_OVERHEAD);
     }
 
     /** A session and its channel. */
