@@ -13,14 +13,14 @@ import org.slf4j.LoggerFactory;
  * The server-wide bound on what all outbound queues together may hold.
  *
  * <p>Each queue charges what it holds here, whether it waits in the server's queue or in the connection's:
- * {@link OutboundQueue#ENTRY_OVERHEAD} per entry for the objects that carry it, and its bytes, counted once
- * however many queues hold the same shared buffer (a published batch is encoded once for all its
- * subscribers on an event loop). The charge is what the queues really hold, so bounding it bounds that memory
- * whatever is published and however many clients never read.
+ * {@link OutboundQueue#ENTRY_OVERHEAD} per entry for the objects that carry it, and its buffer's bytes and
+ * {@link OutboundQueue#BUFFER_OVERHEAD}, counted once however many queues hold the same shared buffer (a
+ * published batch is encoded once for all its subscribers on an event loop). The charge is what the queues
+ * really hold, so bounding it bounds that memory whatever is published and however many clients never read.
  *
  * <p>When a charge would pass the limit, the queues holding the most are cut first, as slow consumers,
  * until the charges fit with an eighth of the budget to spare. A cut queue's charge still counts until its
- * session has closed on its own event loop, but is lent meanwhile to others, so a client that keeps up is not
+ * connection has closed on its own event loop, but is lent meanwhile to others, so a client that keeps up is not
  * cut for the time the largest queues take to close; while they close, the total may pass the limit by what
  * was lent, about an eighth of it. Thread-safe.
  */

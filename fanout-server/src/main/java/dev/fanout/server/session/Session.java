@@ -134,9 +134,10 @@ public abstract class Session implements Subscriber {
 
     /**
      * Cuts this session to free the server-wide queue budget: it takes nothing more at once, and closes on its
-     * event loop as a slow consumer. Returns what it held, which {@code budget} may lend until it is freed, or
-     * 0 if it was already being cut. What it held may be shared with other sessions and not be freed by this
-     * cut alone; the budget then finds itself still full and cuts again. Any thread.
+     * event loop as a slow consumer, its connection at once: its socket would not take a goodbye, and the budget
+     * wants back now what the connection holds. Returns what it held, which {@code budget} may lend until the
+     * connection has closed, or 0 if it was already being cut. What it held may be shared with other sessions and
+     * not be freed by this cut alone; the budget then finds itself still full and cuts again. Any thread.
      */
     long cutForBudget(QueueBudget budget) {
         long held = queue.queuedBytes();
@@ -148,6 +149,9 @@ public abstract class Session implements Subscriber {
             close(CloseReason.SLOW_CONSUMER, "the server-wide queue budget (--total-queue-bytes "
                     + ByteSize.format(budget.limitBytes()) + ") was full and this client's queue ("
                     + ByteSize.format(held) + ") was among the largest");
+            // Closing fails the writes the connection held, which gives their charges back; only then may the
+            // loan end, or the budget would count them twice until the close grace ran out and cut others.
+            channel.close();
             budget.cutFinished(held);
         });
         return held;
