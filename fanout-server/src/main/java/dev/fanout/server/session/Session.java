@@ -234,6 +234,9 @@ public abstract class Session implements Subscriber {
     @Override
     public void endOfBatch() {
         queue.flush();
+        if (draining && queue.isEmpty()) {
+            finishDrainIfDone();
+        }
     }
 
     /** Sends {@code text} to this client alone, through its queue. Any thread. */
@@ -273,8 +276,21 @@ public abstract class Session implements Subscriber {
             offerOwned(encodeNotice("you missed " + missed + " messages because you read too slowly"));
         }
         if (draining) {
-            close(CloseReason.SHUTDOWN, null);
+            finishDrainIfDone();
         }
+    }
+
+    /**
+     * Closes a draining session whose queue is empty, unless the hub still holds messages published to its topics
+     * before the drain: they reach the queue in a later batch, whose end calls this again. On the loop.
+     */
+    private void finishDrainIfDone() {
+        for (Topic topic : topics) {
+            if (topic.hasPendingOn(channel.eventLoop())) {
+                return;
+            }
+        }
+        close(CloseReason.SHUTDOWN, null);
     }
 
     /**
