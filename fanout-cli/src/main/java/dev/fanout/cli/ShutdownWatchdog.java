@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * at the console), it halts the JVM if the process is still running {@link #EXIT_MARGIN} after the server's own
  * deadline, {@link ServerOptions#shutdownTimeout()}. The server keeps that deadline by itself; what can still
  * overrun it is outside its control: a long collection pause under heap pressure, or a JVM exit that does not
- * end. Before halting it logs one line at ERROR; the exit status is then {@link #EXIT_STATUS}.
+ * end. Before halting it logs one line at ERROR (waiting 200 ms at most for it to be written); the exit status
+ * is then {@link #EXIT_STATUS}.
  *
  * <p>Thread-safe; arming again does nothing. The watch runs on a daemon thread of its own, which needs no other
  * thread of the process to make progress.
@@ -33,6 +34,9 @@ final class ShutdownWatchdog {
      * collection pause.
      */
     static final Duration EXIT_MARGIN = Duration.ofSeconds(1);
+
+    /** The longest the watchdog waits for its log line to be written before it halts anyway. */
+    private static final Duration LOG_WAIT = Duration.ofMillis(200);
 
     private static final Logger log = LoggerFactory.getLogger(ShutdownWatchdog.class);
 
@@ -77,10 +81,18 @@ final class ShutdownWatchdog {
         for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
             LockSupport.parkNanos(this, left);
         }
-        log.error("shutdown still not finished {} ms after it began (--drain-timeout {} ms, then {} ms to close "
-                        + "and {} ms to exit); halting with exit status {}", limit.toMillis(),
-                drainTimeout.toMillis(), ServerOptions.SHUTDOWN_GRACE.toMillis(), EXIT_MARGIN.toMillis(),
-                EXIT_STATUS);
+        // Said on a thread of its own: a log that cannot be written (stderr blocked) must not keep the process up.
+        Thread say = new Thread(() -> log.error("shutdown still not finished {} ms after it began (--drain-timeout "
+                        + "{} ms, then {} ms to close and {} ms to exit); halting with exit status {}",
+                limit.toMillis(), drainTimeout.toMillis(), ServerOptions.SHUTDOWN_GRACE.toMillis(),
+                EXIT_MARGIN.toMillis(), EXIT_STATUS), "fanout-shutdown-watchdog-log");
+        say.setDaemon(true);
+        say.start();
+        try {
+            say.join(LOG_WAIT.toMillis());
+        } catch (InterruptedException e) {
+            // Halting regardless.
+        }
         halt.accept(EXIT_STATUS);
     }
 }
