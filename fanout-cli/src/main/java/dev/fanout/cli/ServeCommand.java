@@ -123,7 +123,9 @@ final class ServeCommand implements Callable<Integer> {
     private long publishBacklog;
 
     @Option(names = "--drain-timeout", defaultValue = "5s", paramLabel = "TIME", converter = Converters.Time.class,
-            description = "At shutdown, time allowed to deliver what is queued.")
+            description = "At shutdown, time allowed to deliver what is queued. Then clients still not done are "
+                    + "cut off and the server stops, within 1 s more; a process still running 1 s after that "
+                    + "is halted with exit status 124.")
     private Duration drainTimeout;
 
     @Option(names = "--io-threads", paramLabel = "N", description = "Event-loop threads; 0 means one per core.")
@@ -161,12 +163,16 @@ final class ServeCommand implements Callable<Integer> {
                     + "choose one");
         }
         FanoutServer server = new FanoutServer(options).start();
-        trapSignals(server);
+        ShutdownWatchdog watchdog = new ShutdownWatchdog(options);
+        trapSignals(server, watchdog);
         if (source != null) {
             server.startSource(new StdinSource(System.in, sourceFormat, maxFrame), "stdin");
         }
         if (useConsole) {
-            startConsole(server);
+            startConsole(server, () -> {
+                watchdog.arm();
+                server.close();
+            });
         }
         server.closeFuture().join();
         return 0;
@@ -194,11 +200,15 @@ final class ServeCommand implements Callable<Integer> {
         return builder.build();
     }
 
-    /** First signal: graceful shutdown. Second: exit at once. */
-    private static void trapSignals(FanoutServer server) {
+    /**
+     * First signal: graceful shutdown, with the watchdog armed at once, so that the process ends by the deadline
+     * even if the shutdown cannot. Second: exit at once.
+     */
+    private static void trapSignals(FanoutServer server, ShutdownWatchdog watchdog) {
         AtomicInteger signals = new AtomicInteger();
         Runnable onSignal = () -> {
             if (signals.incrementAndGet() == 1) {
+                watchdog.arm();
                 log.info("signal received: shutting down gracefully (signal again to stop at once)");
                 startDaemon("fanout-shutdown", server::close);
             } else {
@@ -209,14 +219,17 @@ final class ServeCommand implements Callable<Integer> {
         boolean trapped = SignalTrap.install("INT", onSignal) & SignalTrap.install("TERM", onSignal);
         if (!trapped) {
             // Without signal handling, a shutdown hook still drains on the first signal.
-            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "fanout-shutdown"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                watchdog.arm();
+                server.close();
+            }, "fanout-shutdown"));
         }
     }
 
-    private static void startConsole(FanoutServer server) {
+    private static void startConsole(FanoutServer server, Runnable shutdown) {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-        OperatorConsole operator = new OperatorConsole(server, in, out, server::close);
+        OperatorConsole operator = new OperatorConsole(server, in, out, shutdown);
         startDaemon("fanout-console", () -> {
             try {
                 operator.run();

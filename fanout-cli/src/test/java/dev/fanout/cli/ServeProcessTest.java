@@ -2,12 +2,20 @@ package dev.fanout.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fanout.server.ServerOptions;
 import dev.fanout.server.testing.LineClient;
 import dev.fanout.server.testing.RawClient;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -87,6 +95,70 @@ class ServeProcessTest {
             assertThat(serve.stderr()).contains("fanout serve: cannot listen for frames: port " + taken.getLocalPort()
                     + " on 127.0.0.1 is already in use; stop what uses it or choose another port with --port "
                     + "(0 picks a free one)");
+        }
+    }
+
+    /**
+     * Issue 12 item 9: SIGTERM under load overran {@code --drain-timeout}. With clients that never read, megabytes
+     * queued for each and a publisher still sending, the process must exit with status 0 within the drain
+     * timeout, the grace to close and the margin to exit; past that the watchdog would have halted it with
+     * status 124. Timed by nature; see ShutdownIntegrationTest for why such a bound is not a flaky assertion.
+     */
+    @Test
+    void sigterm_underLoadWithStuckClients_exitsZeroWithinTheDeadline() throws Exception {
+        Duration drainTimeout = Duration.ofSeconds(2);
+        int stuckClients = 100;
+        try (CliProcess serve = serve("--drain-timeout", drainTimeout.toSeconds() + "s", "--queue-bytes", "256MiB")) {
+            InetSocketAddress frames = new InetSocketAddress("127.0.0.1", port(serve, "frames"));
+            serve.awaitStderr(line -> line.contains("ready"));
+            List<Socket> stuck = new ArrayList<>();
+            try (RawClient publisher = RawClient.connect(frames)) {
+                for (int i = 0; i < stuckClients; i++) {
+                    Socket socket = new Socket();
+                    stuck.add(socket);
+                    socket.setReceiveBufferSize(4096);
+                    socket.connect(frames);
+                    socket.setSoTimeout(60_000);
+                }
+                // 16 MiB for each client, far more than the kernel buffers hold: the drain cannot deliver it.
+                byte[] body = new byte[64 * 1024];
+                for (int i = 0; i < 256; i++) {
+                    publisher.send(body);
+                }
+                AtomicBoolean publishing = new AtomicBoolean(true);
+                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+                    try {
+                        while (publishing.get()) {
+                            publisher.send(body);
+                        }
+                    } catch (IOException closedByTheServer) {
+                        // The server went away mid-stream: expected.
+                    }
+                });
+
+                long signalled = System.nanoTime();
+                serve.terminate();
+                int status = serve.awaitExit();
+                Duration took = Duration.ofNanos(System.nanoTime() - signalled);
+                publishing.set(false);
+                publisher.socket().close();
+                sending.get(60, TimeUnit.SECONDS);
+
+                assertThat(status).as("exit status; stderr: %s", serve.stderr()).isZero();
+                assertThat(took).isLessThanOrEqualTo(
+                        drainTimeout.plus(ServerOptions.SHUTDOWN_GRACE).plus(ShutdownWatchdog.EXIT_MARGIN));
+            } finally {
+                for (Socket socket : stuck) {
+                    socket.close();
+                }
+            }
+            assertThat(serve.stderr())
+                    .anyMatch(line -> line.contains("signal received: shutting down gracefully"))
+                    .anyMatch(line -> line.contains("delivering what is queued to " + (stuckClients + 1)
+                            + " clients (up to 2000 ms), then closing whoever is left (up to 1000 ms more)"))
+                    .anyMatch(line -> line.contains("drain time ran out: closing " + stuckClients + " clients"))
+                    .anyMatch(line -> line.contains("stopped: "))
+                    .noneMatch(line -> line.contains("halting"));
         }
     }
 

@@ -78,6 +78,11 @@ final class LoopFanout implements Runnable {
         }
     }
 
+    /** True while published messages wait here to be handed to the members; on the loop. */
+    boolean hasPending() {
+        return !pending.isEmpty();
+    }
+
     /** Adds a member; on the loop. */
     void add(Subscriber subscriber) {
         members.add(subscriber);

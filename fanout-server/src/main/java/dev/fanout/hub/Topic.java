@@ -102,6 +102,19 @@ public final class Topic {
         }
     }
 
+    /**
+     * True while messages published here still wait to be handed to the subscribers on {@code loop}: those
+     * subscribers' queues do not yet hold everything published before now. Call on {@code loop}.
+     */
+    public boolean hasPendingOn(EventLoop loop) {
+        for (LoopFanout fanout : fanouts) {
+            if (fanout.loop() == loop) {
+                return fanout.hasPending();
+            }
+        }
+        return false;
+    }
+
     /** Adds a subscriber; false if this topic was dropped meanwhile and the hub must make a new one. */
     boolean subscribe(Subscriber subscriber) {
         LoopFanout fanout;

@@ -22,6 +22,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -42,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #start()} returns once every listener is bound (port 0 picks a free port; {@link #framesAddress()}
  * and {@link #linesAddress()} tell which). {@link #close()} shuts down gracefully: stop accepting, stop the
- * sources, deliver what is queued within the drain timeout, close every client, stop the event loops.
+ * sources, deliver what is queued within the drain timeout, close every client, stop the event loops; it
+ * returns within the drain timeout plus {@link ServerOptions#SHUTDOWN_GRACE}.
  * Thread-safe.
  */
 public final class FanoutServer implements AutoCloseable {
@@ -134,7 +136,7 @@ public final class FanoutServer implements AutoCloseable {
                             limits.maxLine(), options.lineFlush()),
                     "chat, starting in room '" + options.defaultTopic() + "'");
         } catch (RuntimeException e) {
-            stopEventLoops();
+            stopEventLoops(System.nanoTime() + ServerOptions.SHUTDOWN_GRACE.toNanos());
             throw e;
         }
         log.info("fanout {} ready: {} transport, {} I/O threads, up to {} clients ({} per address), "
@@ -264,8 +266,12 @@ public final class FanoutServer implements AutoCloseable {
     }
 
     /**
-     * Shuts down gracefully and returns when done; later calls wait for the first to finish. Clients get what
-     * was queued for them within the drain timeout, then a goodbye where their protocol allows.
+     * Shuts down gracefully and returns within {@link ServerOptions#shutdownTimeout()} (the drain timeout plus
+     * {@link ServerOptions#SHUTDOWN_GRACE}), whatever the clients do; later calls wait for the first to finish.
+     * Clients get what was queued for them within the drain timeout, then a goodbye where their protocol
+     * allows. Those still not done are then cut off, and the event loops stopped, within the grace; an event
+     * loop still busy when it ends (a collection pause, a long turn of work) finishes in the background, and
+     * the server logs that it did not wait for it.
      */
     @Override
     public void close() {
@@ -273,10 +279,13 @@ public final class FanoutServer implements AutoCloseable {
             closed.join();
             return;
         }
+        // One deadline for the whole shutdown, taken once: each step waits only for what is left of it.
+        long drainEnds = System.nanoTime() + options.drainTimeout().toNanos();
+        long graceEnds = drainEnds + ServerOptions.SHUTDOWN_GRACE.toNanos();
         try {
-            drain();
+            drain(drainEnds, graceEnds);
         } finally {
-            stopEventLoops();
+            stopEventLoops(graceEnds);
             log.info("stopped: {} messages published, {} delivered, {} clients served",
                     hub == null ? 0 : hub.stats().published(), stats.delivered(),
                     stats.accepted());
@@ -284,43 +293,64 @@ public final class FanoutServer implements AutoCloseable {
         }
     }
 
-    private void drain() {
+    /**
+     * Stops intake and delivers what is queued until {@code drainEnds}; then cuts off whoever is left, waiting
+     * for that until half the grace is gone, so that stopping the event loops keeps the other half.
+     */
+    private void drain(long drainEnds, long graceEnds) {
         if (hub == null) {
             return;
         }
-        long deadline = System.nanoTime() + options.drainTimeout().toNanos();
         List<Session> sessions = registry.all();
-        log.info("shutting down: no longer accepting; delivering what is queued to {} clients (up to {} ms)",
-                sessions.size(), options.drainTimeout().toMillis());
+        log.info("shutting down: no longer accepting; delivering what is queued to {} clients (up to {} ms), "
+                        + "then closing whoever is left (up to {} ms more)",
+                sessions.size(), options.drainTimeout().toMillis(), ServerOptions.SHUTDOWN_GRACE.toMillis());
+        List<Future<?>> listeners = new ArrayList<>();
         for (Channel channel : serverChannels) {
-            channel.close().syncUninterruptibly();
+            listeners.add(channel.close());
         }
         sources.forEach(SourceRunner::stop);
         sessions.forEach(Session::drainAndClose);
-        for (Session session : sessions) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0 || !session.closeFuture().awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
-                break;
+        awaitAll(listeners, drainEnds);
+        awaitAll(sessions.stream().map(Session::closeFuture).toList(), drainEnds);
+        List<Session> stuck = registry.all().stream().filter(s -> !s.closeFuture().isDone()).toList();
+        if (stuck.isEmpty()) {
+            return;
+        }
+        long undelivered = stuck.stream().mapToLong(Session::queuedBytes).sum();
+        log.warn("drain time ran out: closing {} clients with {} still queued", stuck.size(),
+                ByteSize.format(undelivered));
+        stuck.forEach(session -> session.abort("drain time ran out"));
+        awaitAll(stuck.stream().map(Session::closeFuture).toList(), drainEnds + (graceEnds - drainEnds) / 2);
+    }
+
+    /**
+     * Asks every event loop to stop at once, all groups together, and waits for them until {@code deadline}:
+     * stopping closes any connection still open. A loop that is not done by then stops in the background.
+     */
+    private void stopEventLoops(long deadline) {
+        List<Future<?>> terminations = new ArrayList<>();
+        for (EventLoopGroup group : new EventLoopGroup[] {acceptGroup, ioGroup}) {
+            if (group != null) {
+                // No quiet period; the timeout only bounds Netty's own wait for tasks that keep coming.
+                long left = Math.max(0, deadline - System.nanoTime());
+                terminations.add(group.shutdownGracefully(0, left, TimeUnit.NANOSECONDS));
             }
         }
-        List<Session> stuck = registry.all().stream().filter(s -> !s.closeFuture().isDone()).toList();
-        if (!stuck.isEmpty()) {
-            long undelivered = stuck.stream().mapToLong(Session::queuedBytes).sum();
-            log.warn("drain time ran out: closing {} clients with {} still queued", stuck.size(),
-                    ByteSize.format(undelivered));
-            stuck.forEach(session -> session.abort("drain time ran out"));
-            for (Session session : stuck) {
-                session.closeFuture().awaitUninterruptibly(1, TimeUnit.SECONDS);
-            }
+        if (!awaitAll(terminations, deadline)) {
+            log.warn("event loops still busy at the shutdown deadline ({} ms after the drain timeout); not waiting "
+                    + "for them: they stop in the background", ServerOptions.SHUTDOWN_GRACE.toMillis());
         }
     }
 
-    private void stopEventLoops() {
-        if (acceptGroup != null) {
-            acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    /** Waits until every future is done or {@code deadline} (a {@link System#nanoTime()}) passes; true if done. */
+    private static boolean awaitAll(List<? extends Future<?>> futures, long deadline) {
+        for (Future<?> future : futures) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 ? !future.isDone() : !future.awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+                return false;
+            }
         }
-        if (ioGroup != null) {
-            ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        }
+        return true;
     }
 }

@@ -37,6 +37,8 @@ class ServerOptionsTest {
         assertThat(options.ioThreads()).isZero();
         assertThat(options.lineFlush()).isEqualTo(Duration.ofMillis(300)).isEqualTo(Lines.DEFAULT_LINE_FLUSH);
         assertThat(options.drainTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(options.shutdownTimeout()).as("the drain timeout and the 1 s grace")
+                .isEqualTo(Duration.ofSeconds(6));
         LimitOptions limits = options.limits();
         assertThat(limits.maxClients()).isEqualTo(10_000);
         assertThat(limits.maxClientsPerAddress()).as("below the total, so one address cannot take every place")

@@ -40,6 +40,11 @@ public abstract class Session implements Subscriber {
     private volatile CloseReason closeReason;
     /** Loop-confined: set while the server drains this session before shutting down. */
     private boolean draining;
+    /**
+     * Set from any thread when the shutdown cuts this session off: if the connection closes before the
+     * session's own loop gets to the cut (the loop stopping closes it first), the reason is still the shutdown.
+     */
+    private volatile String abortedBecause;
 
     protected Session(long id, Channel channel, SessionContext context) {
         this.id = id;
@@ -162,8 +167,12 @@ public abstract class Session implements Subscriber {
         return channel.closeFuture();
     }
 
-    /** Closes at once, dropping whatever is still queued: the end of a shutdown whose drain time ran out. */
+    /**
+     * Closes at once, dropping whatever is still queued: the end of a shutdown whose drain time ran out. Any
+     * thread; returns at once, and the connection closes when its event loop gets to it.
+     */
     public void abort(String detail) {
+        abortedBecause = detail;
         close(CloseReason.SHUTDOWN, detail);
         channel.close();
     }
@@ -238,6 +247,9 @@ public abstract class Session implements Subscriber {
     @Override
     public void endOfBatch() {
         queue.flush();
+        if (draining && queue.isEmpty()) {
+            finishDrainIfDone();
+        }
     }
 
     /** Sends {@code text} to this client alone, through its queue. Any thread. */
@@ -277,8 +289,21 @@ public abstract class Session implements Subscriber {
             offerOwned(encodeNotice("you missed " + missed + " messages because you read too slowly"));
         }
         if (draining) {
-            close(CloseReason.SHUTDOWN, null);
+            finishDrainIfDone();
         }
+    }
+
+    /**
+     * Closes a draining session whose queue is empty, unless the hub still holds messages published to its topics
+     * before the drain: they reach the queue in a later batch, whose end calls this again. On the loop.
+     */
+    private void finishDrainIfDone() {
+        for (Topic topic : topics) {
+            if (topic.hasPendingOn(channel.eventLoop())) {
+                return;
+            }
+        }
+        close(CloseReason.SHUTDOWN, null);
     }
 
     /**
@@ -347,13 +372,15 @@ public abstract class Session implements Subscriber {
     }
 
     /**
-     * The connection is gone: closes the session as {@link CloseReason#CLIENT_CLOSED} unless it already
-     * closed for another reason. The protocol handler calls this from {@code channelInactive}, which comes
+     * The connection is gone: closes the session as {@link CloseReason#CLIENT_CLOSED} (as
+     * {@link CloseReason#SHUTDOWN} if the shutdown already cut it off) unless it already closed for another
+     * reason. The protocol handler calls this from {@code channelInactive}, which comes
      * after its decoder has handed over the last input, so a last line sent just before closing still counts.
      */
     public void onInactive() {
         if (closeReason == null) {
-            close(CloseReason.CLIENT_CLOSED, null);
+            String aborted = abortedBecause;
+            close(aborted == null ? CloseReason.CLIENT_CLOSED : CloseReason.SHUTDOWN, aborted);
         }
     }
 
