@@ -33,7 +33,8 @@ class QueueBudgetTest {
     private final SessionStats stats = new SessionStats();
     private final QueueBudget budget = new QueueBudget(LIMIT, registry);
     private final SessionContext context = new SessionContext(null, registry, stats,
-            new QueueLimits(1024 * 1024, 1000, SlowConsumerPolicy.DISCONNECT), budget, CLOSE_GRACE);
+            new QueueLimits(1024 * 1024, 1000, SlowConsumerPolicy.DISCONNECT), budget, CLOSE_GRACE, error -> {
+            });
     private final List<EmbeddedChannel> channels = new ArrayList<>();
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
     private final List<Logger> loggers = List.of((Logger) LoggerFactory.getLogger(QueueBudget.class),
