@@ -150,7 +150,9 @@ class QueueMemoryIntegrationTest {
     }
 
     private void publishToStuckSubscribers() throws Exception {
-        try (TestServer server = TestServer.start(options -> options.totalQueueBytes(BUDGET).ioThreads(IO_THREADS))) {
+        // All from 127.0.0.1: more than the default 1,000 connections per address.
+        try (TestServer server = TestServer.start(options -> options.totalQueueBytes(BUDGET).ioThreads(IO_THREADS)
+                .maxClientsPerAddress(0))) {
             QueueBudget budget = server.server().queueBudget();
             Topic stream = server.server().hub().find(server.server().hub().defaultTopic());
             for (int i = 0; i < STUCK; i++) {
