@@ -6,9 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.fanout.server.session.CloseReason;
 import dev.fanout.server.session.Session;
 import dev.fanout.server.testing.RawClient;
+import dev.fanout.server.testing.StuckReader;
 import dev.fanout.server.testing.TestServer;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -37,20 +36,13 @@ class KeepingUpReaderIntegrationTest {
      */
     private static final int WINDOW = 192;
 
-    private static Socket stuckReader(InetSocketAddress address) throws Exception {
-        Socket socket = new Socket();
-        socket.setReceiveBufferSize(4096);
-        socket.connect(address);
-        return socket;
-    }
-
     @Test
     void readerThatKeepsUp_amongHundredsThatNeverRead_getsEveryMessage() throws Exception {
         // The default 8 MiB queue: 40 MB published would overflow it many times over if the server let a
         // keeping-up reader's bytes pile up behind the stuck ones.
         try (TestServer server = TestServer.start()) {
             for (int i = 0; i < STUCK; i++) {
-                server.track(stuckReader(server.frames()));
+                server.track(StuckReader.connect(server.frames()));
             }
             RawClient reader = server.track(RawClient.connect(server.frames(), 4 * 1024 * 1024));
             RawClient publisher = server.track(RawClient.connect(server.frames()));

@@ -9,11 +9,10 @@ import dev.fanout.server.session.CloseReason;
 import dev.fanout.server.session.QueueBudget;
 import dev.fanout.server.session.Session;
 import dev.fanout.server.testing.RawClient;
+import dev.fanout.server.testing.StuckReader;
 import dev.fanout.server.testing.TestServer;
 import io.netty.util.ResourceLeakDetector;
 import java.lang.management.ManagementFactory;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,14 +74,6 @@ class QueueMemoryIntegrationTest {
     private static final long HEAP_BOUND = BUDGET + CHARGE_SLACK + 32L * 1024 * 1024;
     /** Messages between two measures of the heap. */
     private static final int HEAP_EVERY = 1_000;
-
-    /** A socket that is connected but never read, with a small receive buffer so the server fills it soon. */
-    private static Socket stuckReader(InetSocketAddress address) throws Exception {
-        Socket socket = new Socket();
-        socket.setReceiveBufferSize(4096);
-        socket.connect(address, 10_000);
-        return socket;
-    }
 
     /** Live heap: what is in use after a full collection. */
     private static long liveHeap() {
@@ -156,7 +147,7 @@ class QueueMemoryIntegrationTest {
             QueueBudget budget = server.server().queueBudget();
             Topic stream = server.server().hub().find(server.server().hub().defaultTopic());
             for (int i = 0; i < STUCK; i++) {
-                server.track(stuckReader(server.frames()));
+                server.track(StuckReader.connect(server.frames()));
             }
             await().atMost(TestServer.PATIENCE).until(() -> stream.subscriberCount() == STUCK);
             // Sessions take the event loops in turn: consecutive readers are on different loops. That every

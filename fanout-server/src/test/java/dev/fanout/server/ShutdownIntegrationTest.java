@@ -7,6 +7,7 @@ import dev.fanout.server.session.CloseReason;
 import dev.fanout.server.session.Session;
 import dev.fanout.server.testing.LineClient;
 import dev.fanout.server.testing.RawClient;
+import dev.fanout.server.testing.StuckReader;
 import dev.fanout.server.testing.TestServer;
 import io.netty.channel.EventLoop;
 import java.io.DataInputStream;
@@ -33,21 +34,13 @@ class ShutdownIntegrationTest {
     /** The longest the deadline test keeps an event loop busy: far past the deadline it checks. */
     private static final Duration HOLD = Duration.ofSeconds(10);
 
-    private static Socket unreadSocket(java.net.InetSocketAddress address) throws Exception {
-        Socket socket = new Socket();
-        socket.setReceiveBufferSize(4096);
-        socket.connect(address);
-        socket.setSoTimeout((int) TestServer.PATIENCE.toMillis());
-        return socket;
-    }
-
     @Test
     void close_deliversWhatIsQueuedThenSaysGoodbye() throws Exception {
         int messages = 5_000;
         TestServer server = TestServer.start(options -> options.drainTimeout(Duration.ofSeconds(30))
                 .queueBytes(64L * 1024 * 1024));
-        Socket rawReader = server.track(unreadSocket(server.frames()));
-        Socket lineReader = server.track(unreadSocket(server.lines()));
+        Socket rawReader = server.track(StuckReader.connect(server.frames()));
+        Socket lineReader = server.track(StuckReader.connect(server.lines()));
         RawClient publisher = server.track(RawClient.connect(server.frames()));
         server.awaitSessions(3);
         Session queued = server.sessionOf(rawReader);
@@ -82,7 +75,7 @@ class ShutdownIntegrationTest {
     @Test
     void close_withAClientThatNeverReads_cutsItOffAtTheDrainDeadline() throws Exception {
         TestServer server = TestServer.start(options -> options.drainTimeout(Duration.ofMillis(200)));
-        Socket stuck = server.track(unreadSocket(server.frames()));
+        Socket stuck = server.track(StuckReader.connect(server.frames()));
         RawClient publisher = server.track(RawClient.connect(server.frames()));
         server.awaitSessions(2);
         Session stuckSession = server.sessionOf(stuck);
@@ -128,7 +121,7 @@ class ShutdownIntegrationTest {
                 .queueBytes(256L * 1024 * 1024).totalQueueBytes(1024L * 1024 * 1024))) {
             List<Socket> stuck = new ArrayList<>();
             for (int i = 0; i < stuckClients; i++) {
-                stuck.add(server.track(unreadSocket(server.frames())));
+                stuck.add(server.track(StuckReader.connect(server.frames())));
             }
             RawClient publisher = server.track(RawClient.connect(server.frames()));
             server.awaitSessions(stuckClients + 1);

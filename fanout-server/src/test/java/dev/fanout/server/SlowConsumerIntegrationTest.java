@@ -8,8 +8,8 @@ import dev.fanout.server.session.Session;
 import dev.fanout.server.session.SlowConsumerPolicy;
 import dev.fanout.server.testing.LineClient;
 import dev.fanout.server.testing.RawClient;
+import dev.fanout.server.testing.StuckReader;
 import dev.fanout.server.testing.TestServer;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -41,21 +41,13 @@ class SlowConsumerIntegrationTest {
         return true;
     }
 
-    /** A socket that is connected but never read, with a small receive buffer so the server fills it soon. */
-    private static Socket stuckReader(InetSocketAddress address) throws Exception {
-        Socket socket = new Socket();
-        socket.setReceiveBufferSize(4096);
-        socket.connect(address);
-        return socket;
-    }
-
     @Test
     void clientThatNeverReads_isCutOff_whileTheOthersReceiveEverything() throws Exception {
         int readers = 199;
         int messages = 8_000;
         byte[] body = new byte[1024];
         try (TestServer server = TestServer.start(options -> options.maxFrame(16 * 1024).queueBytes(64 * 1024))) {
-            Socket stuck = server.track(stuckReader(server.frames()));
+            Socket stuck = server.track(StuckReader.connect(server.frames()));
             List<RawClient> others = new ArrayList<>();
             for (int i = 0; i < readers; i++) {
                 others.add(server.track(RawClient.connect(server.frames())));
@@ -110,7 +102,7 @@ class SlowConsumerIntegrationTest {
     void dropOldest_keepsTheSlowLinesClientAndTellsItHowManyItMissed() throws Exception {
         try (TestServer server = TestServer.start(options -> options
                 .maxFrame(4096).queueBytes(16 * 1024).slowConsumer(SlowConsumerPolicy.DROP_OLDEST))) {
-            Socket slowSocket = stuckReader(server.lines());
+            Socket slowSocket = StuckReader.connect(server.lines());
             LineClient publisher = server.lineClient();
             server.awaitSessions(2);
             Session slow = server.sessionOf(slowSocket);
