@@ -23,9 +23,4 @@ public final class SharedBytes {
     public long release() {
         return --holders == 0 ? size : 0;
     }
-
-    /** The bytes, however many hold them. */
-    public int size() {
-        return size;
-    }
 }

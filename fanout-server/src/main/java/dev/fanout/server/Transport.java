@@ -1,6 +1,7 @@
 package dev.fanout.server;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -56,7 +57,7 @@ record Transport(String name, IoHandlerFactory ioHandlers, Class<? extends Serve
     void keepAlive(ServerBootstrap bootstrap, Duration idle) {
         int idleSeconds = (int) Math.max(1, idle.toSeconds());
         int intervalSeconds = Math.max(1, idleSeconds / 2);
-        bootstrap.childOption(io.netty.channel.ChannelOption.SO_KEEPALIVE, true);
+        bootstrap.childOption(ChannelOption.SO_KEEPALIVE, true);
         if (serverChannel == EpollServerSocketChannel.class) {
             bootstrap.childOption(EpollChannelOption.TCP_KEEPIDLE, idleSeconds)
                     .childOption(EpollChannelOption.TCP_KEEPINTVL, intervalSeconds)

@@ -64,7 +64,6 @@ final class OutboundQueue {
     /** Written on the loop; volatile so the budget and listings on other threads read it. */
     private volatile long heldBytes;
     private int heldMessages;
-    private int waitingMessages;
     private boolean unflushed;
     private long droppedSinceReport;
     /** Set by the budget from any thread: this queue is being cut and takes nothing more. */
@@ -119,8 +118,8 @@ final class OutboundQueue {
             }
             // Drop-oldest makes room out of its own queue, so the server-wide total does not grow.
             long freed = 0;
-            for (long one = 1; freed < charge && one > 0; freed += one) {
-                one = dropOldest();
+            for (long one; freed < charge && (one = dropOldest()) > 0; ) {
+                freed += one;
             }
             if (freed < charge) {
                 undoHold(shared);
@@ -136,7 +135,6 @@ final class OutboundQueue {
             write(entry);
         } else {
             waiting.add(entry);
-            waitingMessages += messages;
         }
         return Offer.ACCEPTED;
     }
@@ -168,7 +166,6 @@ final class OutboundQueue {
             Entry oldest = it.next();
             if (oldest.shared != null) {
                 it.remove();
-                waitingMessages -= oldest.messages;
                 oldest.bytes.release();
                 dropped(oldest.messages, true);
                 return forget(oldest);
@@ -202,7 +199,6 @@ final class OutboundQueue {
     void drain() {
         while (!waiting.isEmpty() && channel.isWritable()) {
             Entry next = waiting.poll();
-            waitingMessages -= next.messages;
             write(next);
         }
         flush();
@@ -258,7 +254,6 @@ final class OutboundQueue {
             entry.bytes.release();
             forget(entry);
         }
-        waitingMessages = 0;
     }
 
     /** Bytes handed to the queue, how many messages they hold and what they cost; done when written. */

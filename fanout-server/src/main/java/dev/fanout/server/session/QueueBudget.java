@@ -115,6 +115,11 @@ public final class QueueBudget {
         return fits(bytes);
     }
 
+    /** How clients and the log name this bound: the server-wide queue budget, its flag and its limit. */
+    String describe() {
+        return "the server-wide queue budget (--total-queue-bytes " + ByteSize.format(limitBytes) + ")";
+    }
+
     /** The limit. */
     public long limitBytes() {
         return limitBytes;

@@ -151,8 +151,7 @@ public abstract class Session implements Subscriber {
         }
         // Always a task, never inline: the budget may be asking from inside this very session's delivery.
         channel.eventLoop().execute(() -> {
-            close(CloseReason.SLOW_CONSUMER, "the server-wide queue budget (--total-queue-bytes "
-                    + ByteSize.format(budget.limitBytes()) + ") was full and this client's queue ("
+            close(CloseReason.SLOW_CONSUMER, budget.describe() + " was full and this client's queue ("
                     + ByteSize.format(held) + ") was among the largest");
             // Closing fails the writes the connection held, which gives their charges back; only then may the
             // loan end, or the budget would count them twice until the close grace ran out and cut others.
@@ -238,8 +237,7 @@ public abstract class Session implements Subscriber {
                     + ByteSize.format(context.queue().maxBytes()) + ", --queue-messages "
                     + context.queue().maxMessages());
         } else if (offer == OutboundQueue.Offer.BUDGET_FULL && !queue.isCut()) {
-            close(CloseReason.SLOW_CONSUMER, "the server-wide queue budget (--total-queue-bytes "
-                    + ByteSize.format(context.budget().limitBytes()) + ") is full and this client's socket "
+            close(CloseReason.SLOW_CONSUMER, context.budget().describe() + " is full and this client's socket "
                     + "takes no more");
         }
     }
