@@ -3,35 +3,29 @@ package dev.fanout.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import dev.fanout.server.testing.LogCapture;
 import dev.fanout.server.testing.TestServer;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 class StartupLogTest {
 
-    private final Logger logger = (Logger) LoggerFactory.getLogger(FanoutServer.class);
-    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    private LogCapture log;
 
     @BeforeEach
     void capture() {
-        appender.start();
-        logger.addAppender(appender);
+        log = LogCapture.of(FanoutServer.class);
     }
 
     @AfterEach
     void release() {
-        logger.detachAppender(appender);
+        log.close();
     }
 
     private List<String> lines(Level level) {
-        return appender.list.stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage)
-                .toList();
+        return log.messages(level);
     }
 
     @Test

@@ -5,11 +5,9 @@ import static dev.fanout.server.session.OutboundQueue.ENTRY_OVERHEAD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.fanout.hub.Origin;
 import dev.fanout.protocol.ByteSize;
+import dev.fanout.server.testing.LogCapture;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +15,6 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * The server-wide queue budget over real sessions on {@link EmbeddedChannel}s whose sockets take nothing: what
@@ -36,19 +33,16 @@ class QueueBudgetTest {
             new QueueLimits(1024 * 1024, 1000, SlowConsumerPolicy.DISCONNECT), budget, CLOSE_GRACE, error -> {
             });
     private final List<EmbeddedChannel> channels = new ArrayList<>();
-    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
-    private final List<Logger> loggers = List.of((Logger) LoggerFactory.getLogger(QueueBudget.class),
-            (Logger) LoggerFactory.getLogger(Session.class));
+    private LogCapture log;
 
     @BeforeEach
     void capture() {
-        appender.start();
-        loggers.forEach(logger -> logger.addAppender(appender));
+        log = LogCapture.of(QueueBudget.class, Session.class);
     }
 
     @AfterEach
     void closeEverything() {
-        loggers.forEach(logger -> logger.detachAppender(appender));
+        log.close();
         for (EmbeddedChannel channel : channels) {
             channel.runPendingTasks();
             channel.finishAndReleaseAll();
@@ -72,11 +66,7 @@ class QueueBudgetTest {
     }
 
     private List<String> logged(Level level, Class<?> from) {
-        synchronized (appender.list) {
-            return appender.list.stream()
-                    .filter(e -> e.getLevel() == level && e.getLoggerName().equals(from.getName()))
-                    .map(ILoggingEvent::getFormattedMessage).toList();
-        }
+        return log.messages(level, from);
     }
 
     @Test
