@@ -48,13 +48,6 @@ class OperatorConsoleTest {
         return output.toString().lines().toList();
     }
 
-    private LineClient named(String name) throws IOException {
-        LineClient client = server.lineClient();
-        client.send("/nick " + name);
-        client.awaitLine("*** you are now known as " + name);
-        return client;
-    }
-
     private long idOf(String name) {
         return fanout.sessions().findByName(name).id();
     }
@@ -62,7 +55,7 @@ class OperatorConsoleTest {
     @Test
     void list_showsIdsNamesAddressesAndProtocols() throws IOException {
         server.rawClient();
-        named("alice");
+        server.lineClient("alice");
         long rawId = fanout.sessions().all().get(0).id();
 
         List<String> lines = run("/list");
@@ -97,7 +90,7 @@ class OperatorConsoleTest {
     /** Log lines name clients by the same address form as /list. */
     @Test
     void sessionInLogLines_showsTheAddressWithoutASlash() throws IOException {
-        LineClient alice = named("alice");
+        LineClient alice = server.lineClient("alice");
 
         assertThat(server.sessionOf(alice.socket()).toString())
                 .isEqualTo("client #" + idOf("alice") + " 'alice' 127.0.0.1:" + alice.socket().getLocalPort()
@@ -111,8 +104,8 @@ class OperatorConsoleTest {
 
     @Test
     void kick_closesThatClientWithTheReasonAndNoOther() throws IOException {
-        LineClient alice = named("alice");
-        LineClient bob = named("bob");
+        LineClient alice = server.lineClient("alice");
+        LineClient bob = server.lineClient("bob");
         long aliceId = idOf("alice");
 
         assertThat(run("/kick " + aliceId + " spamming the room"))
@@ -128,7 +121,7 @@ class OperatorConsoleTest {
 
     @Test
     void kick_withoutAReason_givesTheBareReason() throws IOException {
-        LineClient alice = named("alice");
+        LineClient alice = server.lineClient("alice");
 
         run("/kick #" + idOf("alice"));
 
@@ -137,7 +130,7 @@ class OperatorConsoleTest {
 
     @Test
     void kick_aClientAlreadyGone_saysNoSuchClient() throws IOException {
-        LineClient alice = named("alice");
+        LineClient alice = server.lineClient("alice");
         long aliceId = idOf("alice");
         run("/kick " + aliceId);
         alice.awaitEnd();
@@ -161,8 +154,8 @@ class OperatorConsoleTest {
 
     @Test
     void all_reachesEveryChatClientButNoFramesClient() throws IOException {
-        LineClient alice = named("alice");
-        LineClient bob = named("bob");
+        LineClient alice = server.lineClient("alice");
+        LineClient bob = server.lineClient("bob");
         RawClient raw = server.rawClient();
 
         assertThat(run("/all hello everyone"))
@@ -183,8 +176,8 @@ class OperatorConsoleTest {
 
     @Test
     void stats_printsTheCounters() throws IOException {
-        LineClient alice = named("alice");
-        LineClient bob = named("bob");
+        LineClient alice = server.lineClient("alice");
+        LineClient bob = server.lineClient("bob");
         server.rawClient();
         long rawId = fanout.sessions().all().get(2).id();
         run("/kick " + rawId);
@@ -223,7 +216,7 @@ class OperatorConsoleTest {
 
     @Test
     void plainText_isNotSentAndSaysHow() throws IOException {
-        LineClient alice = named("alice");
+        LineClient alice = server.lineClient("alice");
 
         assertThat(run("hello everyone")).containsExactly(
                 "plain text is not sent: use /all TEXT for every chat client or /to ID TEXT for one client");

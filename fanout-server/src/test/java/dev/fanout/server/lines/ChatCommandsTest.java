@@ -26,13 +26,6 @@ class ChatCommandsTest {
     }
 
     /** Connects a lines client and names it. */
-    private LineClient named(String name) throws IOException {
-        LineClient client = server.lineClient();
-        client.send("/nick " + name);
-        client.awaitLine("*** you are now known as " + name);
-        return client;
-    }
-
     /** Every line up to and including the first that matches {@code last}. */
     private static List<String> linesThrough(LineClient client, Predicate<String> last) {
         List<String> seen = new ArrayList<>();
@@ -87,8 +80,8 @@ class ChatCommandsTest {
 
     @Test
     void nick_takenIgnoringCase_isRefused() throws IOException {
-        named("alice");
-        LineClient bob = named("bob");
+        server.lineClient("alice");
+        LineClient bob = server.lineClient("bob");
 
         bob.send("/nick ALICE");
 
@@ -99,7 +92,7 @@ class ChatCommandsTest {
 
     @Test
     void nick_ownNameInAnotherCase_isAccepted() throws IOException {
-        LineClient alice = named("alice");
+        LineClient alice = server.lineClient("alice");
 
         alice.send("/nick Alice");
 
@@ -128,9 +121,9 @@ class ChatCommandsTest {
 
     @Test
     void join_tellsBothRoomsAndWhoListsTheNewRoom() throws IOException {
-        LineClient alice = named("alice");
-        LineClient bob = named("bob");
-        LineClient carol = named("carol");
+        LineClient alice = server.lineClient("alice");
+        LineClient bob = server.lineClient("bob");
+        LineClient carol = server.lineClient("carol");
 
         alice.send("/join games");
         alice.awaitLine("*** you are now in games (1 here)");
@@ -149,7 +142,7 @@ class ChatCommandsTest {
 
     @Test
     void join_invalidRoom_isRefused() throws IOException {
-        LineClient alice = named("alice");
+        LineClient alice = server.lineClient("alice");
 
         alice.send("/join two rooms");
 
@@ -160,7 +153,7 @@ class ChatCommandsTest {
 
     @Test
     void join_theCurrentRoom_saysSo() throws IOException {
-        LineClient alice = named("alice");
+        LineClient alice = server.lineClient("alice");
 
         alice.send("/join lobby");
 
@@ -169,8 +162,8 @@ class ChatCommandsTest {
 
     @Test
     void who_listsTheRoomAndMarksYou() throws IOException {
-        LineClient alice = named("alice");
-        LineClient bob = named("bob");
+        LineClient alice = server.lineClient("alice");
+        LineClient bob = server.lineClient("bob");
 
         assertThat(who(alice, "lobby", 2)).containsExactlyInAnyOrder("alice (you)", "bob");
         assertThat(who(bob, "lobby", 2)).containsExactlyInAnyOrder("alice", "bob (you)");
@@ -179,8 +172,8 @@ class ChatCommandsTest {
     /** Regression: /who listed programs reading the room (frames clients) as if they were people. */
     @Test
     void who_withProgramsInTheRoom_namesThePeopleAndCountsThePrograms() throws IOException {
-        LineClient bob = named("bob");
-        named("alice");
+        LineClient bob = server.lineClient("bob");
+        server.lineClient("alice");
         server.rawClient();
 
         bob.send("/who");
@@ -195,7 +188,7 @@ class ChatCommandsTest {
     void who_inALargeRoom_namesTheFirstFiftyAndCountsTheRest() throws IOException {
         List<LineClient> people = new ArrayList<>();
         for (int i = 0; i < RoomListing.WHO_LIMIT + 2; i++) {
-            people.add(named(String.format("p%02d", i)));
+            people.add(server.lineClient(String.format("p%02d", i)));
         }
 
         people.get(0).send("/who");
@@ -228,14 +221,14 @@ class ChatCommandsTest {
 
     @Test
     void rooms_listsEveryRoomLargestFirstWithPeopleAndProgramsApart() throws IOException {
-        LineClient alice = named("alice");
+        LineClient alice = server.lineClient("alice");
         server.rawClient();
         for (String name : List.of("bob", "carol")) {
-            LineClient player = named(name);
+            LineClient player = server.lineClient(name);
             player.send("/join games");
             player.awaitLine(line -> line.startsWith("*** you are now in games"));
         }
-        LineClient dave = named("dave");
+        LineClient dave = server.lineClient("dave");
         dave.send("/join quiet");
         dave.awaitLine("*** you are now in quiet (1 here)");
 
@@ -251,9 +244,9 @@ class ChatCommandsTest {
 
     @Test
     void msg_reachesOnlyTheNamedClient() throws IOException {
-        LineClient alice = named("alice");
-        LineClient bob = named("bob");
-        LineClient carol = named("carol");
+        LineClient alice = server.lineClient("alice");
+        LineClient bob = server.lineClient("bob");
+        LineClient carol = server.lineClient("carol");
 
         alice.send("/msg bob hi there, bob");
         bob.awaitLine("[private] alice: hi there, bob");
@@ -268,7 +261,7 @@ class ChatCommandsTest {
 
     @Test
     void msg_toAnUnknownName_isAnError() throws IOException {
-        LineClient alice = named("alice");
+        LineClient alice = server.lineClient("alice");
 
         alice.send("/msg nobody hello");
 
@@ -277,8 +270,8 @@ class ChatCommandsTest {
 
     @Test
     void msg_withoutText_showsTheUsage() throws IOException {
-        LineClient alice = named("alice");
-        named("bob");
+        LineClient alice = server.lineClient("alice");
+        server.lineClient("bob");
 
         alice.send("/msg bob");
         alice.awaitLine("*** error: usage: /msg NAME TEXT");
@@ -317,8 +310,8 @@ class ChatCommandsTest {
 
     @Test
     void doubleSlash_publishesTheTextWithOneSlash() throws IOException {
-        LineClient alice = named("alice");
-        LineClient bob = named("bob");
+        LineClient alice = server.lineClient("alice");
+        LineClient bob = server.lineClient("bob");
 
         alice.send("//shrug");
 
@@ -328,7 +321,7 @@ class ChatCommandsTest {
 
     @Test
     void quit_closesWithTheGoodbye() throws IOException {
-        LineClient alice = named("alice");
+        LineClient alice = server.lineClient("alice");
 
         alice.send("/quit");
 

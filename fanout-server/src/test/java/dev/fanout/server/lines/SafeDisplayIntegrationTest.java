@@ -27,17 +27,10 @@ class SafeDisplayIntegrationTest {
         server.close();
     }
 
-    private LineClient named(String name) throws IOException {
-        LineClient client = server.lineClient();
-        client.send("/nick " + name);
-        client.awaitLine("*** you are now known as " + name);
-        return client;
-    }
-
     @Test
     void chatLine_withBidiAndInvisibleCharacters_isShownEscaped() throws IOException {
-        LineClient alice = named("alice");
-        LineClient bob = named("bob");
+        LineClient alice = server.lineClient("alice");
+        LineClient bob = server.lineClient("bob");
 
         alice.send(SENT);
 
@@ -46,7 +39,7 @@ class SafeDisplayIntegrationTest {
 
     @Test
     void chatLine_withBidiAndInvisibleCharacters_reachesFramesClientsUnchanged() throws IOException {
-        LineClient alice = named("alice");
+        LineClient alice = server.lineClient("alice");
         RawClient program = server.rawClient();
 
         alice.send(SENT);
@@ -56,8 +49,8 @@ class SafeDisplayIntegrationTest {
 
     @Test
     void privateMessage_withBidiAndInvisibleCharacters_isShownEscaped() throws IOException {
-        LineClient alice = named("alice");
-        LineClient bob = named("bob");
+        LineClient alice = server.lineClient("alice");
+        LineClient bob = server.lineClient("bob");
 
         alice.send("/msg bob " + SENT);
 
@@ -66,7 +59,7 @@ class SafeDisplayIntegrationTest {
 
     @Test
     void framesPayload_withBidiAndInvisibleCharacters_isShownEscaped() throws IOException {
-        LineClient bob = named("bob");
+        LineClient bob = server.lineClient("bob");
         RawClient program = server.rawClient();
         long id = server.sessionOf(program.socket()).id();
 
@@ -78,7 +71,7 @@ class SafeDisplayIntegrationTest {
 
     @Test
     void noticeQuotingWhatWasTyped_isShownEscaped() throws IOException {
-        LineClient alice = named("alice");
+        LineClient alice = server.lineClient("alice");
 
         alice.send("/msg \u202eecila hi");
 
@@ -87,8 +80,8 @@ class SafeDisplayIntegrationTest {
 
     @Test
     void emojiJoinedByZeroWidthJoiners_isShownAsSent() throws IOException {
-        LineClient alice = named("alice");
-        LineClient bob = named("bob");
+        LineClient alice = server.lineClient("alice");
+        LineClient bob = server.lineClient("bob");
         String family = "\ud83d\udc69\u200d\ud83d\udc69\u200d\ud83d\udc67";
 
         alice.send("our family " + family);

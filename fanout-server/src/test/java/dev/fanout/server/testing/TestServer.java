@@ -79,6 +79,14 @@ public final class TestServer implements AutoCloseable {
         return client;
     }
 
+    /** Connects a lines client, reads its greeting and takes the name {@code name} with {@code /nick}. */
+    public LineClient lineClient(String name) throws IOException {
+        LineClient client = lineClient();
+        client.send("/nick " + name);
+        client.awaitLine("*** you are now known as " + name);
+        return client;
+    }
+
     /** The server's session for a client socket, found by its address (numbers follow activation order). */
     public Session sessionOf(Socket client) {
         return server.sessions().all().stream()
