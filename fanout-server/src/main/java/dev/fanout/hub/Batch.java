@@ -3,6 +3,7 @@ package dev.fanout.hub;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -11,20 +12,22 @@ import java.util.List;
  *
  * <p>For each wire form, the whole batch is encoded once into one buffer that every subscriber on the loop
  * writes (a shared duplicate), so a burst costs each subscriber one write rather than one per message. A
- * subscriber never receives its own messages: where the batch holds some, it gets slices of the shared
- * buffer around them. Loop-confined; the drain task releases the batch when every subscriber has had it.
+ * subscriber does not receive its own messages unless it asks to ({@link #ECHO}): where the batch holds some,
+ * it gets slices of the shared buffer around them. Loop-confined; the drain task releases the batch when every
+ * subscriber has had it.
  */
 public final class Batch {
+
+    /** The subscriber id to pass for a subscriber that also wants its own messages (an echoing subscription). */
+    public static final long ECHO = -1;
 
     private final List<Message> messages;
     private final ByteBufAllocator alloc;
     /** Distinct publishing client ids, sorted, and how many messages each published in this batch. */
     private final long[] origins;
     private final int[] originCounts;
-    private final ByteBuf[] shared = new ByteBuf[Encoding.values().length];
-    private final SharedBytes[] sharedBytes = new SharedBytes[Encoding.values().length];
-    /** Per encoding, where each message's bytes end in the shared buffer; made when first needed. */
-    private final int[][] ends = new int[Encoding.values().length][];
+    /** The forms made so far: few per batch (one per protocol, one per subscription id in use). */
+    private final List<Encoded> forms = new ArrayList<>(2);
 
     Batch(List<Message> messages, ByteBufAllocator alloc) {
         this.messages = messages;
@@ -51,7 +54,7 @@ public final class Batch {
         return messages;
     }
 
-    /** The messages subscriber {@code subscriberId} should get: all but its own. */
+    /** The messages subscriber {@code subscriberId} should get: all but its own ({@link #ECHO}: all). */
     public List<Message> messagesFor(long subscriberId) {
         if (published(subscriberId) == 0) {
             return messages;
@@ -65,20 +68,21 @@ public final class Batch {
     }
 
     /**
-     * The wire bytes of the messages subscriber {@code subscriberId} should get, in {@code encoding}, or null
-     * when there are none. The caller owns the returned buffer (a duplicate or slices of the shared bytes) and
-     * must release it.
+     * The wire bytes of the messages subscriber {@code subscriberId} should get, in {@code form}, or null when
+     * there are none. The caller owns the returned buffer (a duplicate or slices of the shared bytes) and must
+     * release it.
      */
-    public ByteBuf encodedFor(Encoding encoding, long subscriberId) {
+    public ByteBuf encodedFor(MessageForm form, long subscriberId) {
         int own = published(subscriberId);
         if (own == messages.size()) {
             return null;
         }
-        ByteBuf all = shared(encoding);
+        Encoded encoded = encoded(form);
+        ByteBuf all = encoded.bytes;
         if (own == 0) {
             return all.retainedDuplicate();
         }
-        int[] end = ends(encoding);
+        int[] end = encoded.ends();
         CompositeByteBuf parts = alloc.compositeDirectBuffer(messages.size() - own);
         int runStart = -1;
         for (int i = 0; i <= messages.size(); i++) {
@@ -95,64 +99,87 @@ public final class Batch {
     }
 
     /**
-     * The memory behind what {@link #encodedFor} returns in {@code encoding}: every subscriber's bytes are
-     * views of one shared buffer, which a memory bound should count once.
+     * The memory behind what {@link #encodedFor} returns in {@code form}: every subscriber's bytes are views of
+     * one shared buffer, which a memory bound should count once.
      */
-    public SharedBytes sharedBytes(Encoding encoding) {
-        int slot = encoding.ordinal();
-        if (sharedBytes[slot] == null) {
-            sharedBytes[slot] = new SharedBytes(shared(encoding).readableBytes());
+    public SharedBytes sharedBytes(MessageForm form) {
+        Encoded encoded = encoded(form);
+        if (encoded.sharedBytes == null) {
+            encoded.sharedBytes = new SharedBytes(encoded.bytes.readableBytes());
         }
-        return sharedBytes[slot];
+        return encoded.sharedBytes;
     }
 
     private int published(long clientId) {
+        if (clientId == ECHO) {
+            return 0;
+        }
         int at = Arrays.binarySearch(origins, clientId);
         return at < 0 ? 0 : originCounts[at];
     }
 
-    /** The whole batch in one encoding, made on first use; a batch of one is that message's own bytes. */
-    private ByteBuf shared(Encoding encoding) {
-        int slot = encoding.ordinal();
-        if (shared[slot] == null) {
-            if (messages.size() == 1) {
-                shared[slot] = messages.get(0).encoded(encoding).retainedDuplicate();
-            } else {
-                int[] end = ends(encoding);
-                ByteBuf joined = alloc.directBuffer(end[end.length - 1]);
-                for (Message message : messages) {
-                    encoding.writeTo(message, joined);
-                }
-                shared[slot] = joined;
+    /** The whole batch in one form, made on first use; a batch of one is that message's own cached bytes. */
+    private Encoded encoded(MessageForm form) {
+        for (int i = 0; i < forms.size(); i++) {
+            Encoded made = forms.get(i);
+            if (made.form.equals(form)) {
+                return made;
             }
         }
-        return shared[slot];
+        Encoded made;
+        if (messages.size() == 1 && form instanceof Encoding cached) {
+            made = new Encoded(form, messages.get(0).encoded(cached).retainedDuplicate());
+        } else {
+            int[] end = ends(form);
+            ByteBuf joined = alloc.directBuffer(end[end.length - 1]);
+            for (Message message : messages) {
+                form.writeTo(message, joined);
+            }
+            made = new Encoded(form, joined);
+            made.ends = end;
+        }
+        forms.add(made);
+        return made;
     }
 
-    private int[] ends(Encoding encoding) {
-        int slot = encoding.ordinal();
-        if (ends[slot] == null) {
-            int[] end = new int[messages.size()];
-            int at = 0;
-            for (int i = 0; i < end.length; i++) {
-                at += encoding.size(messages.get(i));
-                end[i] = at;
-            }
-            ends[slot] = end;
+    private int[] ends(MessageForm form) {
+        int[] end = new int[messages.size()];
+        int at = 0;
+        for (int i = 0; i < end.length; i++) {
+            at += form.size(messages.get(i));
+            end[i] = at;
         }
-        return ends[slot];
+        return end;
     }
 
     /** Releases the shared bytes and the batch's references to its messages. */
     void release() {
-        for (int i = 0; i < shared.length; i++) {
-            if (shared[i] != null) {
-                shared[i].release();
-                shared[i] = null;
-            }
+        for (Encoded encoded : forms) {
+            encoded.bytes.release();
         }
+        forms.clear();
         for (Message message : messages) {
             message.release();
+        }
+    }
+
+    /** The batch in one form: the shared bytes, where each message ends in them, and their memory. */
+    private final class Encoded {
+        private final MessageForm form;
+        private final ByteBuf bytes;
+        private int[] ends;
+        private SharedBytes sharedBytes;
+
+        Encoded(MessageForm form, ByteBuf bytes) {
+            this.form = form;
+            this.bytes = bytes;
+        }
+
+        int[] ends() {
+            if (ends == null) {
+                ends = Batch.this.ends(form);
+            }
+            return ends;
         }
     }
 }

@@ -7,10 +7,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
 /**
- * The wire forms a message can take. A {@link Message} makes each form at most once, on first use, and
- * every recipient writes a shared duplicate of those bytes.
+ * The wire forms of the raw protocols, which look alike for every recipient. A {@link Message} makes each at
+ * most once, on first use, and every recipient writes a shared duplicate of those bytes.
  */
-public enum Encoding {
+public enum Encoding implements MessageForm {
 
     /** A frames-protocol frame: 4-byte length, then exactly the payload. */
     FRAME {
@@ -20,12 +20,12 @@ public enum Encoding {
         }
 
         @Override
-        int size(Message message) {
+        public int size(Message message) {
             return Frames.LENGTH_BYTES + message.size();
         }
 
         @Override
-        void writeTo(Message message, ByteBuf out) {
+        public void writeTo(Message message, ByteBuf out) {
             Frames.write(out, message.payload());
         }
     },
@@ -49,12 +49,14 @@ public enum Encoding {
      * Bytes this form of {@code message} takes. By default the message's cached form is made and measured;
      * forms that are cheap to write directly (a frame) say so without making it.
      */
-    int size(Message message) {
+    @Override
+    public int size(Message message) {
         return message.encoded(this).readableBytes();
     }
 
     /** Appends this form of {@code message} to {@code out}, by default by copying the cached form. */
-    void writeTo(Message message, ByteBuf out) {
+    @Override
+    public void writeTo(Message message, ByteBuf out) {
         ByteBuf bytes = message.encoded(this);
         out.writeBytes(bytes, bytes.readerIndex(), bytes.readableBytes());
     }

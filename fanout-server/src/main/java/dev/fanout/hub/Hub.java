@@ -4,24 +4,35 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The in-process registry of topics; everything publishes into it.
+ * The in-process registry of topics, and the local way to publish into them.
  *
- * <p>A topic exists while it has subscribers; the default topic always exists. The number of topics is
- * bounded, because clients name them. Thread-safe.
+ * <p>A topic lives while it has subscribers or history: a publish to a topic nobody listens to goes into its
+ * history, and its numbering goes on while it exists. The default topic always exists. The number of topics is
+ * bounded, because clients name them: at the bound, the idle topic (no subscribers) published to longest ago is
+ * forgotten with its history to make place, and if every topic has subscribers the new one is refused. A topic
+ * that was only ever subscribed to is forgotten when its last subscriber leaves. Thread-safe.
  */
 public final class Hub {
 
+    private static final Logger log = LoggerFactory.getLogger(Hub.class);
+
     private final String defaultTopic;
     private final int maxTopics;
+    private final HistoryStore history;
     private final ByteBufAllocator alloc;
     private final Clock clock;
     private final PublishBacklog backlog;
     private final HubStats stats = new HubStats();
     private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
+    private final List<TopicWatcher> watchers = new CopyOnWriteArrayList<>();
     /** Topics in the map, the default one included; kept exact so the limit holds under racing creations. */
     private final AtomicInteger topicCount = new AtomicInteger(1);
 
@@ -30,13 +41,16 @@ public final class Hub {
      *
      * @param defaultTopic the topic that always exists (raw frames clients and new chat clients use it)
      * @param maxTopics    the most topics that may exist at once
+     * @param history      numbers and keeps the topics' messages
      * @param backlog      the bound on bytes waiting for delivery
      * @param alloc        allocates encoded messages
      * @param clock        stamps messages with their publish time
      */
-    public Hub(String defaultTopic, int maxTopics, PublishBacklog backlog, ByteBufAllocator alloc, Clock clock) {
+    public Hub(String defaultTopic, int maxTopics, HistoryStore history, PublishBacklog backlog,
+               ByteBufAllocator alloc, Clock clock) {
         this.defaultTopic = defaultTopic;
         this.maxTopics = maxTopics;
+        this.history = history;
         this.alloc = alloc;
         this.clock = clock;
         this.backlog = backlog;
@@ -49,53 +63,81 @@ public final class Hub {
     }
 
     /**
-     * Publishes {@code payload} to {@code topic} on behalf of {@code origin} and returns its sequence number.
-     * Ownership of the payload passes to the hub. A topic nobody subscribes to is not created: the message is
-     * counted and dropped, and 0 is returned.
+     * Publishes a burst of payloads from one origin to {@code topic}, in order, with one hand-off per event loop,
+     * making the topic if it is new. Ownership of the payloads passes to the hub; the list is not kept.
+     * Completes with the last message's position, or fails with {@link PublishRefusedException}.
      */
-    public long publish(String topic, ByteBuf payload, Origin origin) {
-        return publishAll(topic, List.of(payload), origin);
-    }
-
-    /**
-     * Publishes a burst of payloads from one origin, in order, as {@link #publish} would one by one, but with
-     * one hand-off per event loop. Ownership of the payloads passes to the hub; the list is not kept. Returns
-     * the last message's sequence number, or 0 when the topic does not exist and the payloads were dropped.
-     */
-    public long publishAll(String topic, List<ByteBuf> payloads, Origin origin) {
-        Topic target = topics.get(topic);
-        if (target == null) {
-            for (ByteBuf payload : payloads) {
-                stats.published(payload.readableBytes());
-                payload.release();
+    public CompletableFuture<Position> publishAll(String topic, List<ByteBuf> payloads, Origin origin) {
+        while (true) {
+            Topic target;
+            try {
+                target = topicFor(topic);
+            } catch (TooManyTopicsException e) {
+                payloads.forEach(ByteBuf::release);
+                return CompletableFuture.failedFuture(e);
             }
-            return 0;
+            CompletableFuture<Position> published = target.publishAll(payloads, origin);
+            if (published != null) {
+                return published;
+            }
+            // Forgotten between our lookup and our publish: publish to the topic that replaces it.
+            forget(target);
         }
-        return target.publishAll(payloads, origin);
+    }
+
+    /** Publishes one payload at a position chosen upstream, as a relay does; see {@link HistoryStore#appendAt}. */
+    public CompletableFuture<Position> publishAt(String topic, Position position, ByteBuf payload, Origin origin) {
+        while (true) {
+            Topic target;
+            try {
+                target = topicFor(topic);
+            } catch (TooManyTopicsException e) {
+                payload.release();
+                return CompletableFuture.failedFuture(e);
+            }
+            CompletableFuture<Position> published = target.publishAt(position, payload, origin);
+            if (published != null) {
+                return published;
+            }
+            forget(target);
+        }
     }
 
     /**
-     * Subscribes {@code subscriber} to {@code topic}, creating the topic if needed.
+     * Subscribes {@code subscriber} to {@code topic}, making the topic if needed. The subscriber gets every
+     * message whose append completes from now on.
      *
      * @throws TooManyTopicsException if the topic is new and the hub is at its limit
      */
     public Topic subscribe(String topic, Subscriber subscriber) {
         while (true) {
-            Topic target = topics.computeIfAbsent(topic, this::newCountedTopic);
+            Topic target = topicFor(topic);
             if (target.subscribe(subscriber)) {
                 return target;
             }
-            // Dropped by its last subscriber between our lookup and our subscribe: let it go and retry.
-            drop(target);
+            forget(target);
         }
     }
 
-    /** Unsubscribes {@code subscriber}; a topic left with nobody is dropped, unless it is the default one. */
+    /** Unsubscribes {@code subscriber}; a topic that never had a message and is left with nobody is forgotten. */
     public void unsubscribe(Topic topic, Subscriber subscriber) {
-        boolean mayDrop = !topic.name().equals(defaultTopic);
-        if (topic.unsubscribe(subscriber, mayDrop)) {
-            drop(topic);
+        topic.unsubscribe(subscriber);
+        if (!topic.name().equals(defaultTopic) && topic.subscriberCount() == 0 && topic.removeIfIdle(true)) {
+            forget(topic);
         }
+    }
+
+    /**
+     * Tells {@code watcher} of every topic made from now on, until {@link #unwatch}; existing topics are for the
+     * caller to find with {@link #topics()}, after this call so that none is missed.
+     */
+    public void watch(TopicWatcher watcher) {
+        watchers.add(watcher);
+    }
+
+    /** Stops telling {@code watcher} of new topics. */
+    public void unwatch(TopicWatcher watcher) {
+        watchers.remove(watcher);
     }
 
     /** The topic of that name, or null. */
@@ -118,22 +160,71 @@ public final class Hub {
         return stats;
     }
 
+    /** The topic of that name, made if new; at the limit an idle topic is forgotten first to make place. */
+    private Topic topicFor(String name) {
+        Topic existing = topics.get(name);
+        if (existing != null) {
+            return existing;
+        }
+        if (topicCount.get() >= maxTopics) {
+            forgetLeastRecentIdle();
+        }
+        return topics.computeIfAbsent(name, this::newCountedTopic);
+    }
+
+    /**
+     * Forgets the idle topic published to longest ago, if there is one. A scan of every topic: it runs only at the
+     * bound, once per new topic, which caps how fast a client inventing names can make the server work.
+     */
+    private void forgetLeastRecentIdle() {
+        Topic oldest = null;
+        for (Topic topic : topics.values()) {
+            if (topic.subscriberCount() == 0 && !topic.name().equals(defaultTopic)
+                    && (oldest == null || topic.lastPublishedAtMillis() < oldest.lastPublishedAtMillis())) {
+                oldest = topic;
+            }
+        }
+        if (oldest != null && oldest.removeIfIdle(false)) {
+            forget(oldest);
+            stats.topicForgotten();
+            log.debug("topic '{}' forgotten with its history: the server holds {} topics (--max-topics) and it had "
+                    + "no subscribers and the oldest last message", oldest.name(), maxTopics);
+        }
+    }
+
     /** Makes a topic for a client's request, counted against the limit; runs inside computeIfAbsent. */
     private Topic newCountedTopic(String name) {
         if (topicCount.incrementAndGet() > maxTopics) {
             topicCount.decrementAndGet();
+            stats.topicRefused();
             throw new TooManyTopicsException(name, maxTopics);
         }
         return newTopic(name);
     }
 
-    private void drop(Topic topic) {
-        if (topics.remove(topic.name(), topic)) {
+    /**
+     * Removes a topic marked forgotten, with its history. Atomic with making a topic of the same name, so the
+     * history forgotten is never a newer topic's.
+     */
+    private void forget(Topic topic) {
+        topics.computeIfPresent(topic.name(), (name, mapped) -> {
+            if (mapped != topic) {
+                return mapped;
+            }
             topicCount.decrementAndGet();
-        }
+            history.forget(name);
+            return null;
+        });
     }
 
     private Topic newTopic(String name) {
-        return new Topic(name, alloc, clock, backlog, stats);
+        Topic topic = new Topic(name, history, alloc, clock, backlog, stats);
+        for (TopicWatcher watcher : watchers) {
+            Subscriber subscriber = watcher.topicMade(topic);
+            if (subscriber != null) {
+                topic.subscribe(subscriber);
+            }
+        }
+        return topic;
     }
 }

@@ -8,6 +8,8 @@ public final class HubStats {
     private final LongAdder published = new LongAdder();
     private final LongAdder publishedBytes = new LongAdder();
     private final LongAdder handedOver = new LongAdder();
+    private final LongAdder topicsForgotten = new LongAdder();
+    private final LongAdder topicsRefused = new LongAdder();
 
     void published(int bytes) {
         published.increment();
@@ -18,6 +20,24 @@ public final class HubStats {
         if (count > 0) {
             handedOver.add(count);
         }
+    }
+
+    void topicForgotten() {
+        topicsForgotten.increment();
+    }
+
+    void topicRefused() {
+        topicsRefused.increment();
+    }
+
+    /** Idle topics forgotten, history and all, to make place for new ones at the --max-topics bound. */
+    public long topicsForgotten() {
+        return topicsForgotten.sum();
+    }
+
+    /** New topics refused at the --max-topics bound because every topic had subscribers. */
+    public long topicsRefused() {
+        return topicsRefused.sum();
     }
 
     /** Messages published, all topics. */

@@ -13,14 +13,17 @@ import org.slf4j.LoggerFactory;
 /**
  * One topic's subscribers on one event loop, and the messages waiting to reach them.
  *
- * <p>Publishers (any thread) {@link #enqueue} messages; the loop runs at most one drain task at a time,
+ * <p>Publishers (any thread) {@link #enqueueAll enqueue} messages; the loop runs at most one drain task at a time,
  * which takes the waiting messages in {@link Batch}es, hands each batch to every member (one write each:
  * the batch is encoded once for all of them), and then ends the burst for each member once. A burst costs
  * one task, and per subscriber one write per batch and one flush, not one per message. A turn stops after
  * {@link #MAX_DELIVERIES_PER_TURN} deliveries or {@link #MAX_TURN_BYTES} and leaves the rest to a new task:
  * members get their flush and the loop its I/O in between (a socket that was full is written again only then),
  * so a long burst, or many stuck subscribers, cannot pile up bytes for the ones that read.
- * The member list is touched only on the loop, so it needs no lock.
+ *
+ * <p>Subscribers join and leave through the same queue as the messages, so that a subscriber added under the
+ * topic's lock gets exactly the messages published after that moment: what a resuming client's replay must
+ * join without a gap or a duplicate. The member list is touched only on the loop, so it needs no lock.
  */
 final class LoopFanout implements Runnable {
 
@@ -44,13 +47,11 @@ final class LoopFanout implements Runnable {
     private final ByteBufAllocator alloc;
     private final PublishBacklog backlog;
     private final HubStats stats;
-    private final Queue<Message> pending = PlatformDependent.newMpscQueue();
+    /** Messages and {@link Membership} changes, in the order the topic made them. */
+    private final Queue<Object> pending = PlatformDependent.newMpscQueue();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     /** Loop-confined. */
     private final ArrayList<Subscriber> members = new ArrayList<>();
-    /** Loop-confined: members that left while a drain was walking the list (a delivery can close a session). */
-    private final ArrayList<Subscriber> leftDuringDrain = new ArrayList<>();
-    private boolean draining;
 
     LoopFanout(EventLoop loop, PublishBacklog backlog, HubStats stats, ByteBufAllocator alloc) {
         this.loop = loop;
@@ -73,6 +74,10 @@ final class LoopFanout implements Runnable {
         for (Message message : messages) {
             pending.offer(message);
         }
+        schedule();
+    }
+
+    private void schedule() {
         if (!scheduled.get() && scheduled.compareAndSet(false, true)) {
             loop.execute(this);
         }
@@ -83,40 +88,28 @@ final class LoopFanout implements Runnable {
         return !pending.isEmpty();
     }
 
-    /** Adds a member; on the loop. */
+    /** Adds a member after the messages enqueued so far; any thread, under the topic's lock. */
     void add(Subscriber subscriber) {
-        members.add(subscriber);
+        pending.offer(new Membership(subscriber, true));
+        schedule();
     }
 
-    /** Removes a member; on the loop. During a drain the removal waits until the drain ends. */
+    /** Removes a member after the messages enqueued so far; any thread, under the topic's lock. */
     void remove(Subscriber subscriber) {
-        if (draining) {
-            leftDuringDrain.add(subscriber);
-        } else {
-            members.remove(subscriber);
-        }
+        pending.offer(new Membership(subscriber, false));
+        schedule();
     }
 
     /**
-     * The drain task: on the loop. Removing a member from the list while walking it would shift the rest and
-     * skip the next member, so removals made meanwhile (a session closed by its own delivery) wait until the
-     * walk ends.
+     * The drain task: on the loop. Membership changes take effect between batches, never while the member list
+     * is being walked (a delivery can close a session, which leaves its topics).
      */
     @Override
     public void run() {
         scheduled.set(false);
-        draining = true;
-        try {
-            drain();
-            if (!pending.isEmpty() && scheduled.compareAndSet(false, true)) {
-                loop.execute(this);
-            }
-        } finally {
-            draining = false;
-            if (!leftDuringDrain.isEmpty()) {
-                members.removeAll(leftDuringDrain);
-                leftDuringDrain.clear();
-            }
+        drain();
+        if (!pending.isEmpty() && scheduled.compareAndSet(false, true)) {
+            loop.execute(this);
         }
     }
 
@@ -129,12 +122,7 @@ final class LoopFanout implements Runnable {
             deliveries += Math.max(1, members.size());
             Batch batch = new Batch(taken, alloc);
             for (int i = 0; i < members.size(); i++) {
-                Subscriber member = members.get(i);
-                int count = batch.sizeFor(member.id());
-                if (count > 0) {
-                    deliver(member, batch);
-                    delivered += count;
-                }
+                delivered += deliver(members.get(i), batch);
             }
             long bytes = 0;
             for (Message message : taken) {
@@ -143,6 +131,10 @@ final class LoopFanout implements Runnable {
             turnBytes += bytes;
             backlog.remove(bytes);
             batch.release();
+        }
+        if (deliveries == 0) {
+            // Only membership changes this turn: nothing to flush.
+            return;
         }
         for (int i = 0; i < members.size(); i++) {
             Subscriber member = members.get(i);
@@ -155,26 +147,51 @@ final class LoopFanout implements Runnable {
         stats.handedOver(delivered);
     }
 
-    /** Takes the next waiting messages, up to the batch limits; a message larger than them goes alone. */
+    /**
+     * Takes the next waiting messages, up to the batch limits; a message larger than them goes alone. Membership
+     * changes met before the first message take effect; one met after it ends the batch.
+     */
     private List<Message> takeBatch() {
         List<Message> taken = new ArrayList<>();
         long bytes = 0;
-        for (Message next; taken.size() < MAX_BATCH_MESSAGES && (next = pending.peek()) != null; ) {
-            if (!taken.isEmpty() && bytes + next.size() > MAX_BATCH_BYTES) {
+        for (Object next; taken.size() < MAX_BATCH_MESSAGES && (next = pending.peek()) != null; ) {
+            if (next instanceof Membership change) {
+                if (!taken.isEmpty()) {
+                    break;
+                }
+                pending.poll();
+                change.apply(members);
+                continue;
+            }
+            Message message = (Message) next;
+            if (!taken.isEmpty() && bytes + message.size() > MAX_BATCH_BYTES) {
                 break;
             }
-            taken.add(pending.poll());
-            bytes += next.size();
+            taken.add(message);
+            pending.poll();
+            bytes += message.size();
         }
         return taken;
     }
 
     /** One subscriber's fault must not cost the others their messages, nor leak the batch or the backlog. */
-    private static void deliver(Subscriber member, Batch batch) {
+    private static int deliver(Subscriber member, Batch batch) {
         try {
-            member.deliver(batch);
+            return member.deliver(batch);
         } catch (RuntimeException e) {
             log.warn("delivering {} messages to {} failed", batch.messages().size(), member, e);
+            return 0;
+        }
+    }
+
+    /** A subscriber joining or leaving, in line with the messages. */
+    private record Membership(Subscriber subscriber, boolean joins) {
+        void apply(List<Subscriber> members) {
+            if (joins) {
+                members.add(subscriber);
+            } else {
+                members.remove(subscriber);
+            }
         }
     }
 }

@@ -6,7 +6,7 @@ import io.netty.util.AbstractReferenceCounted;
 import io.netty.util.ReferenceCounted;
 
 /**
- * One published message: topic, sequence number, payload, publish time and origin. Immutable.
+ * One published message: topic, epoch and sequence number, payload, publish time and origin. Immutable.
  *
  * <p>Reference-counted: the hub holds one reference per event loop it hands the message to, and each loop
  * releases its reference once it has written the message to its subscribers. The payload and the encoded
@@ -16,6 +16,8 @@ import io.netty.util.ReferenceCounted;
 public final class Message extends AbstractReferenceCounted {
 
     private final String topic;
+    private final byte[] topicUtf8;
+    private final long epoch;
     private final long sequence;
     private final ByteBuf payload;
     private final long publishedAtMillis;
@@ -23,10 +25,11 @@ public final class Message extends AbstractReferenceCounted {
     private final ByteBufAllocator alloc;
     private final ByteBuf[] encoded = new ByteBuf[Encoding.values().length];
 
-    /** Takes ownership of {@code payload}. */
-    Message(String topic, long sequence, ByteBuf payload, long publishedAtMillis, Origin origin,
-            ByteBufAllocator alloc) {
+    private Message(String topic, byte[] topicUtf8, long epoch, long sequence, ByteBuf payload,
+                    long publishedAtMillis, Origin origin, ByteBufAllocator alloc) {
         this.topic = topic;
+        this.topicUtf8 = topicUtf8;
+        this.epoch = epoch;
         this.sequence = sequence;
         this.payload = payload;
         this.publishedAtMillis = publishedAtMillis;
@@ -34,9 +37,43 @@ public final class Message extends AbstractReferenceCounted {
         this.alloc = alloc;
     }
 
+    /**
+     * A message at {@code position} of {@code topic}; takes ownership of {@code payload}. {@code topicUtf8} is the
+     * topic's name in UTF-8, shared by all its messages.
+     */
+    public static Message of(String topic, byte[] topicUtf8, Position position, ByteBuf payload,
+                             long publishedAtMillis, Origin origin, ByteBufAllocator alloc) {
+        return new Message(topic, topicUtf8, position.epoch(), position.sequence(), payload, publishedAtMillis,
+                origin, alloc);
+    }
+
+    /**
+     * Another message with the same contents, sharing the payload bytes (retained) but none of the encoded
+     * forms: what a history keeps, so that the forms made for one delivery do not stay in memory with it.
+     */
+    public Message retainedCopy() {
+        return new Message(topic, topicUtf8, epoch, sequence, payload.retainedDuplicate(), publishedAtMillis, origin,
+                alloc);
+    }
+
     /** The topic it was published to. */
     public String topic() {
         return topic;
+    }
+
+    /** The topic's name in UTF-8; do not modify. */
+    public byte[] topicUtf8() {
+        return topicUtf8;
+    }
+
+    /** The epoch of its topic it was published in (see {@link Position}). */
+    public long epoch() {
+        return epoch;
+    }
+
+    /** Its position in its topic. */
+    public Position position() {
+        return new Position(epoch, sequence);
     }
 
     /** Its topic's sequence number: 1 for the first message of a topic, then 2, 3, ... */
@@ -112,6 +149,7 @@ public final class Message extends AbstractReferenceCounted {
 
     @Override
     public String toString() {
-        return "Message[" + topic + " #" + sequence + ", " + size() + " bytes from " + origin.name() + "]";
+        return "Message[" + topic + " #" + sequence + "@" + epoch + ", " + size() + " bytes from " + origin.name()
+                + "]";
     }
 }

@@ -1,13 +1,13 @@
 package dev.fanout.hub;
 
-/** A new topic was asked for while the hub already holds its maximum number of topics. */
-public final class TooManyTopicsException extends RuntimeException {
+/** A new topic was asked for while the hub holds its maximum number of topics and none could be forgotten. */
+public final class TooManyTopicsException extends PublishRefusedException {
 
     private static final long serialVersionUID = 1L;
 
     /** Names the refused topic and the limit. */
     public TooManyTopicsException(String topic, int maxTopics) {
-        super("cannot create topic '" + topic + "': the server already has " + maxTopics
-                + " topics (--max-topics)");
+        super(Reason.TOPIC_LIMIT, "cannot create topic '" + topic + "': the server already has " + maxTopics
+                + " topics (--max-topics), each with subscribers");
     }
 }

@@ -4,41 +4,49 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A named stream of messages. Each message gets the topic's next sequence number (1, 2, 3, ...), and is
- * handed to each event loop that has subscribers exactly once, in sequence order.
+ * A named stream of messages. Each message gets the topic's next sequence number from its {@link HistoryStore},
+ * and is handed to each event loop that has subscribers exactly once, in sequence order.
  *
- * <p>Thread-safe: publishing takes a short lock that orders sequence numbers; delivery happens on the
+ * <p>A topic lives while it has subscribers or history; the hub forgets one that has neither when it needs the
+ * place. Thread-safe: publishing and subscribing take a short lock, so that a new subscriber's first live
+ * message is exactly the one after the last that {@link #subscribe} reported; delivery happens on the
  * subscribers' own event loops.
  */
 public final class Topic {
 
     private final String name;
+    private final HistoryStore history;
     private final ByteBufAllocator alloc;
     private final Clock clock;
     private final PublishBacklog backlog;
     private final HubStats stats;
     private final Object lock = new Object();
     private final Set<Subscriber> members = ConcurrentHashMap.newKeySet();
-    /** Guarded by lock. */
-    private long lastSequence;
-    /** Guarded by lock; true once the hub dropped this topic for having no subscribers. */
+    /** Guarded by lock: the position of the last message fanned out, null before the first. */
+    private Position last;
+    /** Guarded by lock; true once the hub forgot this topic. */
     private boolean removed;
+    /** When the last message was published, for choosing which idle topic to forget first. */
+    private volatile long lastPublishedAtMillis;
     /** Copy-on-write under lock, read without it. */
     private volatile LoopFanout[] fanouts = new LoopFanout[0];
 
-    Topic(String name, ByteBufAllocator alloc, Clock clock, PublishBacklog backlog, HubStats stats) {
+    Topic(String name, HistoryStore history, ByteBufAllocator alloc, Clock clock,
+          PublishBacklog backlog, HubStats stats) {
         this.name = name;
+        this.history = history;
         this.alloc = alloc;
         this.clock = clock;
         this.backlog = backlog;
         this.stats = stats;
+        this.lastPublishedAtMillis = clock.millis();
     }
 
     /** The topic's name. */
@@ -46,11 +54,33 @@ public final class Topic {
         return name;
     }
 
-    /** The sequence number of the last message published, 0 before the first. */
-    public long lastSequence() {
+    /**
+     * The position of the last message this server published here since the topic was last made, or null;
+     * {@link #state()} tells what the history holds.
+     */
+    public Position last() {
         synchronized (lock) {
-            return lastSequence;
+            return last;
         }
+    }
+
+    /** The sequence number of {@link #last()}, 0 before it. */
+    public long lastSequence() {
+        Position position = last();
+        return position == null ? 0 : position.sequence();
+    }
+
+    /** What its history holds now. */
+    public CompletableFuture<TopicState> state() {
+        return history.state(name);
+    }
+
+    /**
+     * Reads up to {@code maxMessages} held messages (about {@code maxBytes}) from sequence {@code from} on; the
+     * receiver releases them. See {@link HistoryStore#read}.
+     */
+    public CompletableFuture<List<Message>> read(long from, int maxMessages, long maxBytes) {
+        return history.read(name, from, maxMessages, maxBytes);
     }
 
     /** The current subscribers, a snapshot in no particular order. */
@@ -63,42 +93,62 @@ public final class Topic {
         return members.size();
     }
 
-    /**
-     * Publishes {@code payload} (ownership passes to the hub) and returns its sequence number. Never blocks
-     * on subscribers.
-     */
-    long publish(ByteBuf payload, Origin origin) {
-        return publishAll(List.of(payload), origin);
+    long lastPublishedAtMillis() {
+        return lastPublishedAtMillis;
     }
 
     /**
-     * Publishes several payloads from one origin, in order, under one acquisition of the lock and with one
+     * Appends payloads from one origin to the history, in order, and hands them to the subscribers with one
      * hand-off per event loop: the path of a publisher that sent a burst. Ownership of the payloads passes to
-     * the hub. Returns the last message's sequence number.
+     * the topic. Completes with the last message's position; null if the hub forgot this topic meanwhile (the
+     * payloads are then untouched, for the caller to publish to the topic that replaced it).
      */
-    long publishAll(List<ByteBuf> payloads, Origin origin) {
+    CompletableFuture<Position> publishAll(List<ByteBuf> payloads, Origin origin) {
+        synchronized (lock) {
+            if (removed) {
+                return null;
+            }
+            long now = clock.millis();
+            lastPublishedAtMillis = now;
+            return history.append(name, payloads, origin, now).thenApply(this::fanOut);
+        }
+    }
+
+    /** Appends one payload at a position chosen upstream (a relay's); see {@link HistoryStore#appendAt}. */
+    CompletableFuture<Position> publishAt(Position position, ByteBuf payload, Origin origin) {
+        synchronized (lock) {
+            if (removed) {
+                return null;
+            }
+            long now = clock.millis();
+            lastPublishedAtMillis = now;
+            return history.appendAt(name, position, payload, origin, now).thenApply(m -> fanOut(List.of(m)));
+        }
+    }
+
+    /**
+     * Hands stored messages (one reference each, which passes on) to every loop with subscribers, in order.
+     * Under the lock, so that it is ordered with subscribing; the store completes appends in order.
+     */
+    private Position fanOut(List<Message> messages) {
         synchronized (lock) {
             LoopFanout[] targets = fanouts;
-            List<Message> messages = new ArrayList<>(payloads.size());
-            long now = clock.millis();
-            for (ByteBuf payload : payloads) {
-                Message message = new Message(name, ++lastSequence, payload, now, origin, alloc);
+            for (Message message : messages) {
                 stats.published(message.size());
                 if (targets.length == 0) {
                     message.release();
-                } else {
-                    if (targets.length > 1) {
-                        message.retain(targets.length - 1);
-                    }
-                    messages.add(message);
+                } else if (targets.length > 1) {
+                    message.retain(targets.length - 1);
                 }
             }
-            if (!messages.isEmpty()) {
+            if (targets.length > 0) {
                 for (LoopFanout target : targets) {
                     target.enqueueAll(messages);
                 }
             }
-            return lastSequence;
+            Message newest = messages.get(messages.size() - 1);
+            last = newest.position();
+            return last;
         }
     }
 
@@ -115,40 +165,43 @@ public final class Topic {
         return false;
     }
 
-    /** Adds a subscriber; false if this topic was dropped meanwhile and the hub must make a new one. */
+    /**
+     * Adds a subscriber, which gets every message whose append completes after this call, and none before; false
+     * if the hub forgot this topic meanwhile and must make a new one.
+     */
     boolean subscribe(Subscriber subscriber) {
-        LoopFanout fanout;
         synchronized (lock) {
             if (removed) {
                 return false;
             }
-            if (!members.add(subscriber)) {
-                return true;
+            if (members.add(subscriber)) {
+                fanoutFor(subscriber.eventLoop()).add(subscriber);
             }
-            fanout = fanoutFor(subscriber.eventLoop());
+            return true;
         }
-        onLoop(fanout.loop(), () -> fanout.add(subscriber));
-        return true;
     }
 
-    /** Removes a subscriber; returns true when it was the last one and {@code dropWhenEmpty} dropped the topic. */
-    boolean unsubscribe(Subscriber subscriber, boolean dropWhenEmpty) {
-        LoopFanout fanout = null;
-        boolean dropped = false;
+    /** Removes a subscriber; it gets nothing published after this call. */
+    void unsubscribe(Subscriber subscriber) {
         synchronized (lock) {
             if (members.remove(subscriber)) {
-                fanout = fanoutFor(subscriber.eventLoop());
-            }
-            if (dropWhenEmpty && members.isEmpty()) {
-                removed = true;
-                dropped = true;
+                fanoutFor(subscriber.eventLoop()).remove(subscriber);
             }
         }
-        if (fanout != null) {
-            LoopFanout from = fanout;
-            onLoop(from.loop(), () -> from.remove(subscriber));
+    }
+
+    /**
+     * Marks the topic forgotten if nobody subscribes to it, and with {@code onlyIfUnused} only if nothing was
+     * ever published to it either; returns whether it did.
+     */
+    boolean removeIfIdle(boolean onlyIfUnused) {
+        synchronized (lock) {
+            if (!members.isEmpty() || onlyIfUnused && last != null) {
+                return false;
+            }
+            removed = true;
+            return true;
         }
-        return dropped;
     }
 
     /** Guarded by lock. */
@@ -163,14 +216,6 @@ public final class Topic {
         grown[grown.length - 1] = created;
         fanouts = grown;
         return created;
-    }
-
-    private static void onLoop(EventLoop loop, Runnable task) {
-        if (loop.inEventLoop()) {
-            task.run();
-        } else {
-            loop.execute(task);
-        }
     }
 
     @Override

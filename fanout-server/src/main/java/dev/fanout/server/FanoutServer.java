@@ -1,7 +1,10 @@
 package dev.fanout.server;
 
+import dev.fanout.hub.Broker;
 import dev.fanout.hub.Hub;
+import dev.fanout.hub.LocalBroker;
 import dev.fanout.hub.PublishBacklog;
+import dev.fanout.hub.PublishDedup;
 import dev.fanout.protocol.ByteSize;
 import dev.fanout.server.frames.FramesInitializer;
 import dev.fanout.server.frames.InboundBudget;
@@ -15,6 +18,7 @@ import dev.fanout.server.session.SessionRegistry;
 import dev.fanout.server.session.SessionStats;
 import dev.fanout.server.source.Source;
 import dev.fanout.server.source.SourceRunner;
+import dev.fanout.store.MemoryHistory;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -60,6 +64,8 @@ public final class FanoutServer implements AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private Hub hub;
+    private MemoryHistory history;
+    private LocalBroker broker;
     private ConnectionLimiter limiter;
     private QueueBudget queueBudget;
     private InboundBudget inboundBudget;
@@ -117,18 +123,21 @@ public final class FanoutServer implements AutoCloseable {
         int threads = options.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : options.ioThreads();
         acceptGroup = transport.newGroup(1, new DefaultThreadFactory("fanout-accept"));
         ioGroup = transport.newGroup(threads, new DefaultThreadFactory("fanout-io"));
-        hub = new Hub(options.defaultTopic(), limits.maxTopics(), new PublishBacklog(limits.publishBacklog()),
+        history = new MemoryHistory(options.history(), ByteBufAllocator.DEFAULT);
+        hub = new Hub(options.defaultTopic(), limits.maxTopics(), history, new PublishBacklog(limits.publishBacklog()),
                 ByteBufAllocator.DEFAULT, clock);
+        broker = new LocalBroker(hub, new PublishDedup(options.control().dedupWindow(),
+                options.control().dedupEntries(), clock));
         queueBudget = new QueueBudget(limits.totalQueueBytes(), registry);
         limiter = new ConnectionLimiter(limits.maxClients(), limits.maxClientsPerAddress(), stats);
         inboundBudget = new InboundBudget(limits.totalInboundBytes());
-        SessionContext context = new SessionContext(hub, registry, stats, limits.queue(),
+        SessionContext context = new SessionContext(hub, broker, registry, stats, limits.queue(),
                 queueBudget, SessionContext.DEFAULT_CLOSE_GRACE, this::outOfMemory);
         try {
             // Frames clients may half-close and keep reading: the tutorial client does.
             framesAddress = bind(transport, "frames", options.framesPort(), true,
                     new FramesInitializer(context, limiter, limits.maxFrame(), inboundBudget, limits.frameTimeout(),
-                            limits.keepAlive()),
+                            limits.keepAlive(), options.control(), options.serverName()),
                     "raw frames of topic '" + options.defaultTopic() + "'");
             // A lines client whose input ends has left: telnet and nc close both ways.
             linesAddress = bind(transport, "lines", options.linesPort(), false,
@@ -210,7 +219,7 @@ public final class FanoutServer implements AutoCloseable {
 
     /** Runs {@code source} into the default topic until it ends or the server closes. */
     public void startSource(Source source, String originName) {
-        SourceRunner runner = new SourceRunner(source, hub, options.defaultTopic(), originName);
+        SourceRunner runner = new SourceRunner(source, broker, options.defaultTopic(), originName);
         sources.add(runner);
         runner.start();
     }
@@ -223,6 +232,16 @@ public final class FanoutServer implements AutoCloseable {
     /** Where the lines listener is bound (the first address, if several). */
     public InetSocketAddress linesAddress() {
         return linesAddress;
+    }
+
+    /** The publish path. */
+    public Broker broker() {
+        return broker;
+    }
+
+    /** The topics' history. */
+    public MemoryHistory history() {
+        return history;
     }
 
     /** The hub. */
@@ -286,6 +305,9 @@ public final class FanoutServer implements AutoCloseable {
             drain(drainEnds, graceEnds);
         } finally {
             stopEventLoops(graceEnds);
+            if (history != null) {
+                history.close();
+            }
             log.info("stopped: {} messages published, {} delivered, {} clients served",
                     hub == null ? 0 : hub.stats().published(), stats.delivered(),
                     stats.accepted());

@@ -3,7 +3,10 @@ package dev.fanout.server;
 import dev.fanout.protocol.ByteSize;
 import dev.fanout.protocol.frame.Frames;
 import dev.fanout.protocol.line.Lines;
+import dev.fanout.hub.PublishDedup;
+import dev.fanout.server.control.ControlOptions;
 import dev.fanout.server.session.QueueLimits;
+import dev.fanout.store.HistoryLimits;
 import dev.fanout.server.session.SlowConsumerPolicy;
 import java.time.Duration;
 import java.util.List;
@@ -23,10 +26,13 @@ import java.util.List;
  * @param lineFlush    how long a partial line may idle before it counts as complete; zero turns this off
  * @param drainTimeout how long shutdown may spend delivering what is queued; {@link #SHUTDOWN_GRACE} follows it
  * @param limits       resource limits
+ * @param history      what topics' history holds
+ * @param control      control mode's keepalive, subscription and de-duplication settings
  */
 public record ServerOptions(List<String> hosts, int framesPort, int linesPort, String defaultTopic,
                             String serverName, TransportChoice transport, int ioThreads, Duration lineFlush,
-                            Duration drainTimeout, LimitOptions limits) {
+                            Duration drainTimeout, LimitOptions limits, HistoryLimits history,
+                            ControlOptions control) {
 
     /** Default frames port. */
     public static final int DEFAULT_FRAMES_PORT = 7070;
@@ -85,6 +91,14 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
         private long totalInboundBytes = LimitOptions.defaultTotalInboundBytes();
         private Duration frameTimeout = LimitOptions.DEFAULT_FRAME_TIMEOUT;
         private Duration keepAlive = LimitOptions.DEFAULT_KEEPALIVE;
+        private int history = HistoryLimits.DEFAULT_MAX_MESSAGES;
+        private long historyBytes = HistoryLimits.DEFAULT_MAX_BYTES;
+        private long historyTotalBytes = HistoryLimits.defaultTotalBytes();
+        private Duration pingInterval = ControlOptions.DEFAULT_PING_INTERVAL;
+        private Duration pingTimeout = ControlOptions.DEFAULT_PING_TIMEOUT;
+        private int maxSubscriptions = ControlOptions.DEFAULT_MAX_SUBSCRIPTIONS;
+        private Duration dedupWindow = PublishDedup.DEFAULT_WINDOW;
+        private int dedupEntries = PublishDedup.DEFAULT_MAX_ENTRIES;
 
         private Builder() {
         }
@@ -203,6 +217,46 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
             return this;
         }
 
+        public Builder history(int value) {
+            history = value;
+            return this;
+        }
+
+        public Builder historyBytes(long value) {
+            historyBytes = value;
+            return this;
+        }
+
+        public Builder historyTotalBytes(long value) {
+            historyTotalBytes = value;
+            return this;
+        }
+
+        public Builder pingInterval(Duration value) {
+            pingInterval = value;
+            return this;
+        }
+
+        public Builder pingTimeout(Duration value) {
+            pingTimeout = value;
+            return this;
+        }
+
+        public Builder maxSubscriptions(int value) {
+            maxSubscriptions = value;
+            return this;
+        }
+
+        public Builder dedupWindow(Duration value) {
+            dedupWindow = value;
+            return this;
+        }
+
+        public Builder dedupEntries(int value) {
+            dedupEntries = value;
+            return this;
+        }
+
         /**
          * Checks every value and returns the options.
          *
@@ -245,6 +299,17 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
                     + " ms) must not be negative; 0 turns it off");
             require(keepAlive.toSeconds() >= 1, "--keepalive (" + keepAlive.toMillis()
                     + " ms) must be at least 1 s");
+            require(history >= 0, "--history (" + history + ") must be 0 (no history) or more");
+            require(historyBytes >= 0, "--history-bytes (" + historyBytes + ") must not be negative");
+            require(historyTotalBytes >= 0, "--history-total-bytes (" + historyTotalBytes + ") must not be negative");
+            require(pingInterval.toMillis() >= 1, "--ping-interval (" + pingInterval.toMillis()
+                    + " ms) must be at least 1 ms");
+            require(pingTimeout.toMillis() >= 1, "--ping-timeout (" + pingTimeout.toMillis()
+                    + " ms) must be at least 1 ms");
+            require(maxSubscriptions >= 1, "--max-subscriptions (" + maxSubscriptions + ") must be at least 1");
+            require(!dedupWindow.isNegative(), "--dedup-window (" + dedupWindow.toMillis()
+                    + " ms) must not be negative");
+            require(dedupEntries >= 0, "--dedup-entries (" + dedupEntries + ") must not be negative");
             int perAddress = maxClientsPerAddress == null
                     ? Math.min(LimitOptions.DEFAULT_MAX_CLIENTS_PER_ADDRESS, maxClients)
                     : maxClientsPerAddress == 0 ? maxClients : maxClientsPerAddress;
@@ -254,7 +319,8 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
                     publishBacklog, new QueueLimits(queueBytes, queueMessages, slowConsumer), totalQueueBytes,
                     totalInboundBytes, frameTimeout, keepAlive);
             return new ServerOptions(hosts, framesPort, linesPort, defaultTopic, serverName, transport, ioThreads,
-                    lineFlush, drainTimeout, limits);
+                    lineFlush, drainTimeout, limits, new HistoryLimits(history, historyBytes, historyTotalBytes),
+                    new ControlOptions(pingInterval, pingTimeout, maxSubscriptions, dedupWindow, dedupEntries));
         }
 
         private static void port(String field, int value) {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class BatchTest {
 
     private static Message message(long sequence, long from, String text) {
-        return new Message("t", sequence, Unpooled.copiedBuffer(text, StandardCharsets.UTF_8), 0,
+        return TestMessages.message("t", sequence, Unpooled.copiedBuffer(text, StandardCharsets.UTF_8), 0,
                 new Origin(from, "c" + from), ByteBufAllocator.DEFAULT);
     }
 

@@ -13,7 +13,7 @@ class EncodingTest {
     private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
 
     private String encode(Encoding encoding, ByteBuf payload) {
-        Message message = new Message("lobby", 1, payload, 0, new Origin(3, "alice"), alloc);
+        Message message = TestMessages.message("lobby", 1, payload, 0, new Origin(3, "alice"), alloc);
         try {
             return message.encoded(encoding).toString(StandardCharsets.ISO_8859_1);
         } finally {
@@ -29,7 +29,7 @@ class EncodingTest {
 
     @Test
     void line_keepsUtf8Text() {
-        Message message = new Message("lobby", 1, ByteBufUtil.writeUtf8(alloc, "grüße ✓"), 0,
+        Message message = TestMessages.message("lobby", 1, ByteBufUtil.writeUtf8(alloc, "grüße ✓"), 0,
                 new Origin(3, "alice"), alloc);
         try {
             assertThat(message.encoded(Encoding.LINE).toString(StandardCharsets.UTF_8))

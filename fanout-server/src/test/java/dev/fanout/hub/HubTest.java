@@ -22,6 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
+import dev.fanout.store.HistoryLimits;
+import dev.fanout.store.MemoryHistory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +39,7 @@ class HubTest {
     private EventLoop loopB;
     private Hub hub;
     private final List<CountDownLatch> holds = new ArrayList<>();
+    private final List<MemoryHistory> stores = new ArrayList<>();
 
     @BeforeEach
     void startLoops() {
@@ -55,11 +58,24 @@ class HubTest {
         holds.forEach(CountDownLatch::countDown);
         // Pending drain tasks still run during a graceful shutdown, so every queued message is released.
         group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        stores.forEach(MemoryHistory::close);
     }
 
+    /** A hub without history, so that what nobody receives is let go at once. */
     private Hub newHub(int maxTopics, long backlogBytes) {
-        return new Hub(LOBBY, maxTopics, new PublishBacklog(backlogBytes), alloc,
+        return newHub(maxTopics, backlogBytes, 0);
+    }
+
+    private Hub newHub(int maxTopics, long backlogBytes, int history) {
+        MemoryHistory store = new MemoryHistory(new HistoryLimits(history, 1024 * 1024, 1024 * 1024), alloc);
+        stores.add(store);
+        return new Hub(LOBBY, maxTopics, store, new PublishBacklog(backlogBytes), alloc,
                 Clock.fixed(Instant.ofEpochMilli(PUBLISHED_AT), ZoneOffset.UTC));
+    }
+
+    /** Publishes one payload and returns the sequence number it was given. */
+    private static long publish(Hub hub, String topic, ByteBuf payload, Origin origin) {
+        return hub.publishAll(topic, List.of(payload), origin).join().sequence();
     }
 
     /** Keeps {@code loop} busy until the returned latch opens, so work queues up behind it. */
@@ -89,10 +105,10 @@ class HubTest {
         hub.subscribe("a", reader);
         hub.subscribe("b", reader);
 
-        assertThat(hub.publish("a", text("a1"), Origin.of("src"))).isEqualTo(1);
-        assertThat(hub.publish("a", text("a2"), Origin.of("src"))).isEqualTo(2);
-        assertThat(hub.publish("b", text("b1"), Origin.of("src"))).isEqualTo(1);
-        assertThat(hub.publish("a", text("a3"), Origin.of("src"))).isEqualTo(3);
+        assertThat(publish(hub, "a", text("a1"), Origin.of("src"))).isEqualTo(1);
+        assertThat(publish(hub, "a", text("a2"), Origin.of("src"))).isEqualTo(2);
+        assertThat(publish(hub, "b", text("b1"), Origin.of("src"))).isEqualTo(1);
+        assertThat(publish(hub, "a", text("a3"), Origin.of("src"))).isEqualTo(3);
 
         await().until(() -> reader.received().size() == 4);
         // Order holds within a topic; each topic has its own queue on the loop.
@@ -113,7 +129,7 @@ class HubTest {
         hub.subscribe(LOBBY, onA);
         hub.subscribe(LOBBY, onB);
 
-        hub.publish(LOBBY, text("hello"), Origin.of("src"));
+        publish(hub, LOBBY, text("hello"), Origin.of("src"));
 
         await().until(() -> onA.batches() == 1 && onB.batches() == 1);
         RecordingSubscriber.Received expected = new RecordingSubscriber.Received(LOBBY, 1, "hello", "src", PUBLISHED_AT,
@@ -130,7 +146,7 @@ class HubTest {
         RecordingSubscriber reader = new RecordingSubscriber(1, "reader", loopA);
         hub.subscribe(LOBBY, reader);
 
-        hub.publish(LOBBY, text("now"), Origin.of("src"));
+        publish(hub, LOBBY, text("now"), Origin.of("src"));
 
         await().until(() -> reader.batches() == 1);
         assertThat(reader.received()).extracting(RecordingSubscriber.Received::publishedAtMillis)
@@ -144,8 +160,8 @@ class HubTest {
         hub.subscribe(LOBBY, alice);
         hub.subscribe(LOBBY, bob);
 
-        hub.publish(LOBBY, text("from alice"), new Origin(7, "alice"));
-        hub.publish(LOBBY, text("from src"), Origin.of("src"));
+        publish(hub, LOBBY, text("from alice"), new Origin(7, "alice"));
+        publish(hub, LOBBY, text("from src"), Origin.of("src"));
 
         // Both share a loop, which delivers in sequence order: once alice has the second message, the first
         // has already gone by her.
@@ -178,7 +194,7 @@ class HubTest {
                     return;
                 }
                 for (int i = 0; i < perThread; i++) {
-                    returned.add(hub.publish(LOBBY, text(Thread.currentThread().getName()), Origin.of("src")));
+                    returned.add(publish(hub, LOBBY, text(Thread.currentThread().getName()), Origin.of("src")));
                 }
             }, "publisher-" + t);
             publisher.start();
@@ -209,7 +225,7 @@ class HubTest {
         CountDownLatch release = hold(loopA);
 
         for (int i = 1; i <= 3; i++) {
-            hub.publish(LOBBY, text("m" + i), Origin.of("src"));
+            publish(hub, LOBBY, text("m" + i), Origin.of("src"));
         }
         release.countDown();
 
@@ -224,8 +240,8 @@ class HubTest {
         hub.subscribe(LOBBY, reader);
         CountDownLatch release = hold(loopA);
 
-        hub.publish(LOBBY, text("12345"), Origin.of("src"));
-        hub.publish(LOBBY, text("123"), Origin.of("src"));
+        publish(hub, LOBBY, text("12345"), Origin.of("src"));
+        publish(hub, LOBBY, text("123"), Origin.of("src"));
         assertThat(hub.backlog().bytes()).as("payloads and each message's objects")
                 .isEqualTo(8 + 2 * Message.OVERHEAD);
         release.countDown();
@@ -251,18 +267,57 @@ class HubTest {
     }
 
     @Test
-    void subscribe_afterTheTopicWasDropped_startsANewTopicFromSequenceOne() {
+    void unsubscribe_ofTheLastSubscriber_keepsATopicWithHistory_andItsNumbering() {
+        Hub remembering = newHub(10, 1024 * 1024, 100);
         RecordingSubscriber reader = new RecordingSubscriber(1, "reader", loopA);
-        Topic first = hub.subscribe("room", reader);
-        hub.publish("room", text("old"), Origin.of("src"));
-        hub.unsubscribe(first, reader);
+        Topic first = remembering.subscribe("room", reader);
+        publish(remembering, "room", text("old"), Origin.of("src"));
+        remembering.unsubscribe(first, reader);
 
-        Topic second = hub.subscribe("room", reader);
+        Topic second = remembering.subscribe("room", reader);
 
-        assertThat(second).isNotSameAs(first);
-        assertThat(hub.publish("room", text("new"), Origin.of("src"))).isEqualTo(1);
+        assertThat(second).isSameAs(first);
+        assertThat(publish(remembering, "room", text("new"), Origin.of("src"))).isEqualTo(2);
         await().until(() -> reader.received().size() == 2);
-        assertThat(reader.sequences()).containsExactly(1L, 1L);
+        assertThat(reader.sequences()).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void publish_toATopicNobodySubscribes_makesItAndKeepsTheMessageInHistory() {
+        Hub remembering = newHub(10, 1024 * 1024, 100);
+
+        assertThat(publish(remembering, "quiet", text("one"), Origin.of("src"))).isEqualTo(1);
+        assertThat(publish(remembering, "quiet", text("two"), Origin.of("src"))).isEqualTo(2);
+
+        Topic quiet = remembering.find("quiet");
+        assertThat(quiet).isNotNull();
+        assertThat(quiet.state().join()).extracting(TopicState::first, TopicState::last).containsExactly(1L, 2L);
+        List<Message> held = quiet.read(1, 10, 1024).join();
+        assertThat(held).extracting(m -> m.payload().toString(java.nio.charset.StandardCharsets.UTF_8))
+                .containsExactly("one", "two");
+        held.forEach(Message::release);
+    }
+
+    @Test
+    void newTopic_atTheLimit_forgetsTheIdleTopicPublishedToLongestAgo() {
+        MutableClock clock = new MutableClock();
+        MemoryHistory store = new MemoryHistory(new HistoryLimits(10, 1024, 1024 * 1024), alloc);
+        stores.add(store);
+        Hub small = new Hub(LOBBY, 3, store, new PublishBacklog(1024 * 1024), alloc, clock);
+        publish(small, "old", text("1"), Origin.of("src"));
+        clock.advance(1000);
+        publish(small, "newer", text("2"), Origin.of("src"));
+        long oldEpoch = small.find("old").last().epoch();
+
+        publish(small, "newest", text("3"), Origin.of("src"));
+
+        assertThat(small.topics()).extracting(Topic::name).containsExactlyInAnyOrder(LOBBY, "newer", "newest");
+        assertThat(small.stats().topicsForgotten()).isEqualTo(1);
+        // Back again, it starts afresh: a new epoch, numbered from 1.
+        clock.advance(1000);
+        Position again = small.publishAll("old", List.of(text("4")), Origin.of("src")).join();
+        assertThat(again.sequence()).isEqualTo(1);
+        assertThat(again.epoch()).isNotEqualTo(oldEpoch);
     }
 
     @Test
@@ -283,7 +338,7 @@ class HubTest {
         hub.subscribe(LOBBY, reader);
         Topic lobby = hub.subscribe(LOBBY, reader);
 
-        hub.publish(LOBBY, text("once"), Origin.of("src"));
+        publish(hub, LOBBY, text("once"), Origin.of("src"));
 
         assertThat(lobby.subscriberCount()).isEqualTo(1);
         await().until(() -> reader.batches() == 1);
@@ -298,7 +353,9 @@ class HubTest {
 
         assertThatThrownBy(() -> small.subscribe("b", reader))
                 .isInstanceOf(TooManyTopicsException.class)
-                .hasMessage("cannot create topic 'b': the server already has 2 topics (--max-topics)");
+                .hasMessage("cannot create topic 'b': the server already has 2 topics (--max-topics), each with "
+                        + "subscribers");
+        assertThat(small.stats().topicsRefused()).isEqualTo(1);
         assertThat(small.find("b")).isNull();
         // Existing topics still take subscribers, and a dropped one makes room.
         RecordingSubscriber other = new RecordingSubscriber(2, "other", loopA);
@@ -309,13 +366,12 @@ class HubTest {
     }
 
     @Test
-    void publish_toAMissingTopic_releasesThePayloadAndReturnsZero() {
+    void publish_withHistoryOff_releasesThePayloadOfATopicNobodySubscribes() {
         ByteBuf payload = text("nobody listens");
 
-        assertThat(hub.publish("missing", payload, Origin.of("src"))).isZero();
+        assertThat(publish(hub, "missing", payload, Origin.of("src"))).isEqualTo(1);
 
         assertThat(payload.refCnt()).isZero();
-        assertThat(hub.find("missing")).isNull();
         assertThat(hub.stats().published()).isEqualTo(1);
     }
 
@@ -323,7 +379,7 @@ class HubTest {
     void publish_toTheDefaultTopicWithNobody_releasesThePayload() {
         ByteBuf payload = text("nobody listens");
 
-        assertThat(hub.publish(LOBBY, payload, Origin.of("src"))).isEqualTo(1);
+        assertThat(publish(hub, LOBBY, payload, Origin.of("src"))).isEqualTo(1);
 
         assertThat(payload.refCnt()).isZero();
     }
@@ -335,7 +391,7 @@ class HubTest {
         hub.unsubscribe(lobby, reader);
         ByteBuf payload = text("nobody listens");
 
-        hub.publish(LOBBY, payload, Origin.of("src"));
+        publish(hub, LOBBY, payload, Origin.of("src"));
 
         await().until(() -> payload.refCnt() == 0);
         assertThat(reader.received()).isEmpty();

@@ -13,7 +13,7 @@ class MessageTest {
     private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
 
     private Message message(ByteBuf payload) {
-        return new Message("lobby", 1, payload, 0, new Origin(3, "alice"), alloc);
+        return TestMessages.message("lobby", 1, payload, 0, new Origin(3, "alice"), alloc);
     }
 
     @Test

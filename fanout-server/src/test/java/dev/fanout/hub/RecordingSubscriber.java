@@ -45,12 +45,14 @@ final class RecordingSubscriber implements Subscriber {
     }
 
     @Override
-    public void deliver(Batch batch) {
-        for (Message message : batch.messagesFor(id)) {
+    public int deliver(Batch batch) {
+        List<Message> mine = batch.messagesFor(id);
+        for (Message message : mine) {
             String text = message.payload().toString(StandardCharsets.UTF_8);
             received.add(new Received(message.topic(), message.sequence(), text, message.origin().name(),
                     message.publishedAtMillis(), loop.inEventLoop()));
         }
+        return mine.size();
     }
 
     @Override

@@ -10,6 +10,9 @@ import dev.fanout.server.session.SlowConsumerPolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import dev.fanout.hub.PublishDedup;
+import dev.fanout.server.control.ControlOptions;
+import dev.fanout.store.HistoryLimits;
 import org.junit.jupiter.api.Test;
 
 class ServerOptionsTest {
@@ -97,7 +100,12 @@ class ServerOptionsTest {
                 TransportChoice.NIO, 3, Duration.ZERO, Duration.ofSeconds(1),
                 new LimitOptions(50, 5, 1000, 200, 7, 4000,
                         new QueueLimits(2000, 30, SlowConsumerPolicy.DROP_OLDEST), 5000, 6000,
-                        Duration.ofSeconds(7), Duration.ofSeconds(8))));
+                        Duration.ofSeconds(7), Duration.ofSeconds(8)),
+                new HistoryLimits(HistoryLimits.DEFAULT_MAX_MESSAGES, HistoryLimits.DEFAULT_MAX_BYTES,
+                        HistoryLimits.defaultTotalBytes()),
+                new ControlOptions(ControlOptions.DEFAULT_PING_INTERVAL, ControlOptions.DEFAULT_PING_TIMEOUT,
+                        ControlOptions.DEFAULT_MAX_SUBSCRIPTIONS, PublishDedup.DEFAULT_WINDOW,
+                        PublishDedup.DEFAULT_MAX_ENTRIES)));
     }
 
     @Test

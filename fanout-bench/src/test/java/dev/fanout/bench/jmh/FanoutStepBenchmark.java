@@ -7,6 +7,8 @@ import dev.fanout.hub.Origin;
 import dev.fanout.hub.PublishBacklog;
 import dev.fanout.hub.Subscriber;
 import dev.fanout.server.LimitOptions;
+import dev.fanout.store.HistoryLimits;
+import dev.fanout.store.MemoryHistory;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -74,15 +76,21 @@ public class FanoutStepBenchmark {
     private Deliveries counts;
     private Blackhole blackhole;
     Hub hub;
+    private MemoryHistory history;
 
     /** Makes the hub, subscribes every subscriber to one topic on one loop, and prepares the payloads. */
     @Setup
     public void setUp() {
         channel = new EmbeddedChannel();
-        hub = new Hub(TOPIC, 1, new PublishBacklog(LimitOptions.DEFAULT_PUBLISH_BACKLOG), alloc, Clock.systemUTC());
+        // History at its defaults, as the server runs: every publish is also kept for resuming clients.
+        history = new MemoryHistory(HistoryLimits.defaults(), alloc);
+        hub = new Hub(TOPIC, 1, history, new PublishBacklog(LimitOptions.DEFAULT_PUBLISH_BACKLOG), alloc,
+                Clock.systemUTC());
         for (int i = 0; i < subscribers; i++) {
             hub.subscribe(TOPIC, new Receiver(i + 1));
         }
+        // Subscribers join on the loop, in line with the messages.
+        channel.runPendingTasks();
         read = alloc.directBuffer(BURST * size);
         for (int i = 0; i < BURST; i++) {
             read.writeBytes(Inputs.text(size, i));
@@ -111,6 +119,7 @@ public class FanoutStepBenchmark {
     @TearDown
     public void tearDown() {
         channel.finishAndReleaseAll();
+        history.close();
         read.release();
         long left = hub.backlog().bytes();
         if (left != 0) {
@@ -168,16 +177,17 @@ public class FanoutStepBenchmark {
         }
 
         @Override
-        public void deliver(Batch batch) {
+        public int deliver(Batch batch) {
             ByteBuf bytes = batch.encodedFor(encoding, id);
             if (bytes == null) {
-                return;
+                return 0;
             }
             int length = bytes.readableBytes();
             blackhole.consume(length);
             counts.deliveries += batch.sizeFor(id);
             counts.bytes += length;
             bytes.release();
+            return batch.sizeFor(id);
         }
 
         @Override

@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class AssemblingFrameDecoder extends ByteToMessageDecoder {
 
-    private final int maxFrame;
+    /** Loop-confined; raised once when the connection enters control mode, whose frames carry headers. */
+    private int maxFrame;
     private final InboundBudget budget;
     private final long frameTimeoutNanos;
     /** The length prefix read so far when it came split across reads, and how many of its bytes arrived. */
@@ -43,6 +44,11 @@ final class AssemblingFrameDecoder extends ByteToMessageDecoder {
     private long startedNanos;
     private ScheduledFuture<?> deadline;
     private boolean waitingForBudget;
+
+    /** Allows frames up to {@code bytes} from now on. On the channel's loop. */
+    void maxFrame(int bytes) {
+        this.maxFrame = bytes;
+    }
 
     AssemblingFrameDecoder(int maxFrame, InboundBudget budget, Duration frameTimeout) {
         this.maxFrame = maxFrame;

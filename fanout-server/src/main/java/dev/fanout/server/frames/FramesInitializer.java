@@ -1,5 +1,6 @@
 package dev.fanout.server.frames;
 
+import dev.fanout.server.control.ControlOptions;
 import dev.fanout.server.session.ConnectionLimiter;
 import dev.fanout.server.session.SessionContext;
 import io.netty.channel.Channel;
@@ -15,6 +16,8 @@ public final class FramesInitializer extends ChannelInitializer<Channel> {
     private final InboundBudget inbound;
     private final Duration frameTimeout;
     private final Duration keepAlive;
+    private final ControlOptions control;
+    private final String serverName;
 
     /**
      * Creates the initializer.
@@ -23,15 +26,19 @@ public final class FramesInitializer extends ChannelInitializer<Channel> {
      * @param inbound      bounds what frames still arriving hold, all connections together
      * @param frameTimeout how long a frame that has started may take to finish; zero turns this off
      * @param keepAlive    the keepalive period, after which a half-closed reader is checked for having gone
+     * @param control      control mode's settings, for clients that say HELLO
+     * @param serverName   the name WELCOME gives
      */
     public FramesInitializer(SessionContext context, ConnectionLimiter limiter, int maxFrame, InboundBudget inbound,
-                             Duration frameTimeout, Duration keepAlive) {
+                             Duration frameTimeout, Duration keepAlive, ControlOptions control, String serverName) {
         this.context = context;
         this.limiter = limiter;
         this.maxFrame = maxFrame;
         this.inbound = inbound;
         this.frameTimeout = frameTimeout;
         this.keepAlive = keepAlive;
+        this.control = control;
+        this.serverName = serverName;
     }
 
     @Override

@@ -25,7 +25,8 @@ final class RawFramesHandler extends SessionHandler {
 
     private final SessionContext context;
     private final Duration keepAlive;
-    private FramesSession session;
+
+    private Session session;
     private boolean published;
     /** Frames read since the last read completed; published together. */
     private final List<ByteBuf> burst = new ArrayList<>();
@@ -38,7 +39,7 @@ final class RawFramesHandler extends SessionHandler {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        session = new FramesSession(context.registry().nextId(), ctx.channel(), context);
+        session = new Session(context.registry().nextId(), ctx.channel(), context, RawWire.INSTANCE);
         session.open();
         session.subscribe(context.hub().defaultTopic());
         ctx.fireChannelActive();
@@ -81,9 +82,9 @@ final class RawFramesHandler extends SessionHandler {
         if (burst.isEmpty()) {
             return;
         }
-        context.hub().publishAll(context.hub().defaultTopic(), burst, session.origin());
+        context.broker().publishAll(context.hub().defaultTopic(), burst, session.origin());
         burst.clear();
-        context.hub().backlog().pauseWhileFull(ctx.channel());
+        context.broker().backlog().pauseWhileFull(ctx.channel());
     }
 
     /**

@@ -43,86 +43,86 @@ final class ChatCommands {
     }
 
     /** Runs {@code line}, which starts with '/'. */
-    void execute(LinesSession session, String line) {
+    void execute(ChatMember member, String line) {
         String[] parts = line.trim().split("\\s+", 2);
         String command = parts[0].toLowerCase(Locale.ROOT);
         String argument = parts.length > 1 ? parts[1].trim() : "";
         switch (command) {
-            case "/help" -> help(session);
-            case "/nick" -> nick(session, argument);
-            case "/join" -> join(session, argument);
-            case "/who" -> session.notice(RoomListing.who(session.room(), session));
-            case "/rooms" -> RoomListing.rooms(session.room(), hub.topics()).forEach(session::notice);
-            case "/msg" -> msg(session, argument);
-            case "/quit" -> session.close(CloseReason.CLIENT_QUIT, null);
-            default -> session.notice("error: unknown command " + parts[0] + "; type /help for the list");
+            case "/help" -> help(member);
+            case "/nick" -> nick(member, argument);
+            case "/join" -> join(member, argument);
+            case "/who" -> member.notice(RoomListing.who(member.room(), member.session()));
+            case "/rooms" -> RoomListing.rooms(member.room(), hub.topics()).forEach(member::notice);
+            case "/msg" -> msg(member, argument);
+            case "/quit" -> member.session().close(CloseReason.CLIENT_QUIT, null);
+            default -> member.notice("error: unknown command " + parts[0] + "; type /help for the list");
         }
     }
 
-    private static void help(LinesSession session) {
+    private static void help(ChatMember member) {
         for (String text : HELP.split("\n")) {
-            session.notice(text);
+            member.notice(text);
         }
     }
 
-    private void nick(LinesSession session, String name) {
+    private void nick(ChatMember member, String name) {
         if (!NAME.matcher(name).matches()) {
-            session.notice("error: usage: /nick NAME, where NAME is 1 to 32 letters, digits, _ - or .");
+            member.notice("error: usage: /nick NAME, where NAME is 1 to 32 letters, digits, _ - or .");
             return;
         }
         if (name.equalsIgnoreCase("operator")) {
-            session.notice("error: the name 'operator' is reserved; choose another");
+            member.notice("error: the name 'operator' is reserved; choose another");
             return;
         }
-        if (DEFAULT_NAME.matcher(name).matches() && !name.equalsIgnoreCase("client-" + session.id())) {
-            session.notice("error: names like client-N are kept for new clients; choose another");
+        if (DEFAULT_NAME.matcher(name).matches() && !name.equalsIgnoreCase("client-" + member.session().id())) {
+            member.notice("error: names like client-N are kept for new clients; choose another");
             return;
         }
-        String old = session.name();
-        if (!session.rename(name)) {
-            session.notice("error: the name '" + name + "' is taken; choose another");
+        String old = member.name();
+        if (!member.session().rename(name)) {
+            member.notice("error: the name '" + name + "' is taken; choose another");
             return;
         }
-        session.notice("you are now known as " + name);
-        if (session.room() != null && !old.equals(name)) {
-            session.tellRoom(session.room(), old + " is now known as " + name);
+        member.notice("you are now known as " + name);
+        if (member.room() != null && !old.equals(name)) {
+            member.tellRoom(member.room(), old + " is now known as " + name);
         }
     }
 
-    private static void join(LinesSession session, String room) {
+    private static void join(ChatMember member, String room) {
         if (!ROOM.matcher(room).matches()) {
-            session.notice("error: usage: /join ROOM, where ROOM is 1 to 64 letters, digits, _ - . or :");
+            member.notice("error: usage: /join ROOM, where ROOM is 1 to 64 letters, digits, _ - . or :");
             return;
         }
-        if (session.room() != null && session.room().name().equals(room)) {
-            session.notice("you are already in " + room);
+        if (member.room() != null && member.room().name().equals(room)) {
+            member.notice("you are already in " + room);
             return;
         }
         try {
-            session.join(room);
+            member.join(room);
         } catch (TooManyTopicsException e) {
-            session.notice("error: " + e.getMessage() + "; join an existing room instead");
+            member.notice("error: " + e.getMessage() + "; join an existing room instead");
             return;
         }
-        session.notice("you are now in " + room + " (" + RoomListing.Count.of(session.room()).here() + ")");
+        member.notice("you are now in " + room + " (" + RoomListing.Count.of(member.room()).here() + ")");
     }
 
-    private void msg(LinesSession session, String argument) {
+    private void msg(ChatMember member, String argument) {
         String[] parts = argument.split("\\s+", 2);
         if (parts.length < 2 || parts[0].isEmpty() || parts[1].isBlank()) {
-            session.notice("error: usage: /msg NAME TEXT");
+            member.notice("error: usage: /msg NAME TEXT");
             return;
         }
         Session target = registry.findByName(parts[0]);
         if (target == null || target.isClosed()) {
-            session.notice("error: nobody is named '" + parts[0] + "'; /who lists your room");
+            member.notice("error: nobody is named '" + parts[0] + "'; /who lists your room");
             return;
         }
         if (target.protocol() != Protocol.LINES) {
             // A frames client is a program reading a stream: a chat line in it would be corrupt data.
-            session.notice("error: " + target.name() + " is a program on the frames port, not a chat client");
+            member.notice("error: " + target.name() + " is a program on the frames port, not a chat client");
             return;
         }
-        target.sendText(session.origin(), parts[1]);
+        target.sendText(member.session().origin(), parts[1]);
     }
 }

@@ -20,7 +20,8 @@ final class LinesHandler extends SessionHandler {
     private final ChatCommands commands;
     private final String greeting;
     private final int maxLine;
-    private LinesSession session;
+    private Session session;
+    private ChatMember member;
 
     LinesHandler(SessionContext context, ChatCommands commands, String serverName, int maxLine) {
         this.context = context;
@@ -31,12 +32,13 @@ final class LinesHandler extends SessionHandler {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        session = new LinesSession(context.registry().nextId(), ctx.channel(), context);
+        session = new Session(context.registry().nextId(), ctx.channel(), context, LinesWire.INSTANCE);
+        member = new ChatMember(session);
         session.open();
-        session.join(context.hub().defaultTopic());
+        member.join(context.hub().defaultTopic());
         session.notice("welcome to " + greeting + ": you are client #" + session.id() + ", known as "
-                + session.name() + ", in room " + session.room().name() + " ("
-                + RoomListing.Count.of(session.room()).here() + "). Type /help for commands.");
+                + session.name() + ", in room " + member.room().name() + " ("
+                + RoomListing.Count.of(member.room()).here() + "). Type /help for commands.");
         ctx.fireChannelActive();
     }
 
@@ -54,7 +56,7 @@ final class LinesHandler extends SessionHandler {
             session.notice("yes, " + greeting + " is here");
         } else if (msg instanceof String line) {
             if (line.startsWith("/") && !line.startsWith("//")) {
-                commands.execute(session, line);
+                commands.execute(member, line);
             } else if (!line.isEmpty()) {
                 publish(ctx, line.startsWith("//") ? line.substring(1) : line);
             }
@@ -62,8 +64,9 @@ final class LinesHandler extends SessionHandler {
     }
 
     private void publish(ChannelHandlerContext ctx, String text) {
-        context.hub().publish(session.room().name(), ByteBufUtil.writeUtf8(ctx.alloc(), text), session.origin());
-        context.hub().backlog().pauseWhileFull(ctx.channel());
+        context.broker().publish(member.room().name(), ByteBufUtil.writeUtf8(ctx.alloc(), text), session.origin(),
+                null);
+        context.broker().backlog().pauseWhileFull(ctx.channel());
     }
 
     private String describe(LineProblem problem) {

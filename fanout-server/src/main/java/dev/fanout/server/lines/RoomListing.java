@@ -4,6 +4,7 @@ import dev.fanout.hub.Subscriber;
 import dev.fanout.hub.Topic;
 import dev.fanout.server.session.Protocol;
 import dev.fanout.server.session.Session;
+import dev.fanout.server.session.SessionSubscriber;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -49,7 +50,7 @@ final class RoomListing {
 
     /** A chat client, as opposed to a program on the frames port. */
     static boolean isPerson(Subscriber member) {
-        return member instanceof Session session && session.protocol() == Protocol.LINES;
+        return member instanceof SessionSubscriber subscriber && subscriber.session().protocol() == Protocol.LINES;
     }
 
     /**
@@ -57,7 +58,7 @@ final class RoomListing {
      * {@link #WHO_LIMIT}), then programs counted, e.g.
      * {@code 3 people in lobby: alice (you), bob, carol; and 2 programs (frames clients)}.
      */
-    static String who(Topic room, Subscriber you) {
+    static String who(Topic room, Session you) {
         List<Subscriber> people = new ArrayList<>();
         int programs = 0;
         for (Subscriber member : room.subscribers()) {
@@ -75,7 +76,8 @@ final class RoomListing {
                 break;
             }
             Subscriber person = people.get(i);
-            line.append(i == 0 ? ": " : ", ").append(person.name()).append(person == you ? " (you)" : "");
+            boolean yours = person instanceof SessionSubscriber subscriber && subscriber.session() == you;
+            line.append(i == 0 ? ": " : ", ").append(person.name()).append(yours ? " (you)" : "");
         }
         if (programs > 0) {
             line.append("; and ").append(describePrograms(programs))

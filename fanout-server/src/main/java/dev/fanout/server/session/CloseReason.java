@@ -12,6 +12,10 @@ public enum CloseReason {
     FRAME_TOO_LARGE("frame larger than the limit", true),
     /** The client started a frame and did not finish it within the frame deadline. */
     FRAME_TIMEOUT("frame not finished in time", true),
+    /** The client broke the control protocol so that its stream can no longer be trusted. */
+    PROTOCOL_ERROR("protocol error", true),
+    /** A control client did not answer a PING in time. */
+    IDLE("did not answer a ping in time", true),
     /** The server had no place for another client. */
     SERVER_FULL("server full", true),
     /** The client's address had no place for another connection. */

@@ -82,14 +82,15 @@ final class OutboundQueue {
 
     /** Queues a notice or a private text that this session alone holds: one entry, not a published message. */
     Offer offerText(ByteBuf encoded) {
-        return offer(encoded, 1, null);
+        return offer(encoded, 1, null, null);
     }
 
     /**
      * Queues a duplicate of {@code encoded} (the caller keeps its own reference): a view of {@code shared}
-     * holding {@code messages} published messages, which count as delivered once written to the socket.
+     * holding {@code messages} published messages, which count as delivered once written to the socket. If they
+     * are dropped, {@code delivery} is told (if not null; otherwise they count toward {@link #takeDropped()}).
      */
-    Offer offer(ByteBuf encoded, int messages, SharedBytes shared) {
+    Offer offer(ByteBuf encoded, int messages, SharedBytes shared, Delivery delivery) {
         if (cut) {
             return Offer.BUDGET_FULL;
         }
@@ -106,7 +107,7 @@ final class OutboundQueue {
             }
             if (dropOldest() == 0) {
                 // The connection alone holds the limit: the newest messages are the ones dropped.
-                dropped(messages, published);
+                dropped(messages, published, delivery);
                 return Offer.ACCEPTED;
             }
         }
@@ -123,12 +124,12 @@ final class OutboundQueue {
             }
             if (freed < charge) {
                 undoHold(shared);
-                dropped(messages, published);
+                dropped(messages, published, delivery);
                 return Offer.ACCEPTED;
             }
             budget.charge(charge);
         }
-        Entry entry = new Entry(encoded.retainedDuplicate(), messages, cost, shared);
+        Entry entry = new Entry(encoded.retainedDuplicate(), messages, cost, shared, delivery);
         heldBytes += cost;
         heldMessages += messages;
         if (waiting.isEmpty() && channel.isWritable()) {
@@ -167,17 +168,21 @@ final class OutboundQueue {
             if (oldest.shared != null) {
                 it.remove();
                 oldest.bytes.release();
-                dropped(oldest.messages, true);
+                dropped(oldest.messages, true, oldest.delivery);
                 return forget(oldest);
             }
         }
         return 0;
     }
 
-    private void dropped(int messages, boolean published) {
+    private void dropped(int messages, boolean published, Delivery delivery) {
         if (published) {
-            droppedSinceReport += messages;
             stats.countDropped(messages);
+            if (delivery != null) {
+                delivery.dropped(messages);
+            } else {
+                droppedSinceReport += messages;
+            }
         }
     }
 
@@ -263,12 +268,15 @@ final class OutboundQueue {
         private final long cost;
         /** The shared buffer these bytes are a view of, or null for bytes this session alone holds. */
         private final SharedBytes shared;
+        /** Told if the entry is dropped, or null. */
+        private final Delivery delivery;
 
-        Entry(ByteBuf bytes, int messages, long cost, SharedBytes shared) {
+        Entry(ByteBuf bytes, int messages, long cost, SharedBytes shared, Delivery delivery) {
             this.bytes = bytes;
             this.messages = messages;
             this.cost = cost;
             this.shared = shared;
+            this.delivery = delivery;
         }
 
         @Override

@@ -2,8 +2,10 @@ package dev.fanout.server.session;
 
 /** The wire protocol a session speaks. */
 public enum Protocol {
-    /** Length-prefixed frames (port 7070 by default). */
+    /** Length-prefixed frames in raw mode (port 7070 by default): payloads only. */
     FRAMES,
+    /** Length-prefixed frames in control mode, after the client's HELLO: typed frames, topics, resume. */
+    CONTROL,
     /** UTF-8 lines for people and scripts (port 7071 by default). */
     LINES;
 

@@ -1,9 +1,7 @@
 package dev.fanout.server.session;
 
-import dev.fanout.hub.Encoding;
-import dev.fanout.hub.Batch;
 import dev.fanout.hub.Origin;
-import dev.fanout.hub.Subscriber;
+import dev.fanout.hub.SharedBytes;
 import dev.fanout.hub.Topic;
 import dev.fanout.protocol.ByteSize;
 import io.netty.buffer.ByteBuf;
@@ -12,20 +10,23 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import java.net.SocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection: number, name, address, protocol, subscriptions and a bounded outbound queue.
+ * One client connection: number, name, address, subscriptions and a bounded outbound queue, whatever its
+ * protocol. The protocol is a {@link Wire} chosen per connection, which the session hands typed events (a
+ * notice, messages missed, the goodbye with its {@link CloseReason}); its protocol handler reads the client.
  *
  * <p>Delivery, writes and closing happen on the connection's event loop; the methods meant for other
  * threads ({@link #sendText}, {@link #notice}, {@link #close}, {@link #drainAndClose}) hop onto it.
- * Subclasses supply the protocol's way of showing text, notices and goodbyes.
  */
-public abstract class Session implements Subscriber {
+public final class Session {
 
     private static final Logger log = LoggerFactory.getLogger(Session.class);
 
@@ -33,7 +34,9 @@ public abstract class Session implements Subscriber {
     private final Channel channel;
     private final SessionContext context;
     private final OutboundQueue queue;
-    private final List<Topic> topics = new CopyOnWriteArrayList<>();
+    private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+    /** Loop-confined writes; volatile so listings on other threads see a change of mode. */
+    private volatile Wire wire;
     private volatile String name;
     private volatile Origin origin;
     /** Loop-confined writes; volatile so listings on other threads see it. */
@@ -46,29 +49,39 @@ public abstract class Session implements Subscriber {
      */
     private volatile String abortedBecause;
 
-    protected Session(long id, Channel channel, SessionContext context) {
+    /** A session speaking {@code wire} on {@code channel}; call {@link #open()} once the connection is active. */
+    public Session(long id, Channel channel, SessionContext context, Wire wire) {
         this.id = id;
         this.channel = channel;
         this.context = context;
+        this.wire = wire;
         this.name = "client-" + id;
         this.origin = new Origin(id, name);
         this.queue = new OutboundQueue(channel, context.queue(), context.stats(), context.budget());
     }
 
     /** The wire protocol. */
-    public abstract Protocol protocol();
+    public Protocol protocol() {
+        return wire.protocol();
+    }
 
-    /** The form this session's messages take on the wire. */
-    protected abstract Encoding encoding();
+    /** How the protocol shows events. */
+    public Wire wire() {
+        return wire;
+    }
 
-    /** Encodes text sent to this client alone (by the operator or another client). */
-    protected abstract ByteBuf encodeText(Origin from, String text);
+    /** Changes how events are shown: the client changed mode. On the loop. */
+    public void switchWire(Wire newWire) {
+        this.wire = newWire;
+    }
 
-    /** Encodes a server notice, or returns null where the protocol cannot carry one. */
-    protected abstract ByteBuf encodeNotice(String text);
+    /** Told once when the session starts closing, before it leaves its topics. On the loop. */
+    private Consumer<CloseReason> onClosing = reason -> {
+    };
 
-    /** Called once when the session starts closing, before it leaves its topics. On the loop. */
-    protected void onClosing(CloseReason reason) {
+    /** Sets what to do once when the session starts closing (a chat room says goodbye). On the loop. */
+    public void onClosing(Consumer<CloseReason> action) {
+        this.onClosing = action;
     }
 
     /** Registers the session and claims its default name; call once the connection is active. */
@@ -80,12 +93,12 @@ public abstract class Session implements Subscriber {
         log.debug("{} connected", this);
     }
 
-    @Override
+    /** The client number. */
     public long id() {
         return id;
     }
 
-    @Override
+    /** The name shown to people. */
     public String name() {
         return name;
     }
@@ -109,7 +122,7 @@ public abstract class Session implements Subscriber {
         return false;
     }
 
-    @Override
+    /** The connection's event loop. */
     public EventLoop eventLoop() {
         return channel.eventLoop();
     }
@@ -119,9 +132,21 @@ public abstract class Session implements Subscriber {
         return channel.remoteAddress();
     }
 
-    /** The topics it is subscribed to. */
+    /** The topics it is subscribed to by name (patterns not included). */
     public List<Topic> topics() {
-        return List.copyOf(topics);
+        List<Topic> out = new ArrayList<>();
+        for (Subscription subscription : subscriptions) {
+            Topic topic = subscription.topic();
+            if (topic != null && !out.contains(topic)) {
+                out.add(topic);
+            }
+        }
+        return out;
+    }
+
+    /** Its subscriptions. */
+    public List<Subscription> subscriptions() {
+        return List.copyOf(subscriptions);
     }
 
     /**
@@ -186,47 +211,72 @@ public abstract class Session implements Subscriber {
         return closeReason;
     }
 
-    protected SessionContext context() {
+    /** What the server gives every session. */
+    public SessionContext context() {
         return context;
     }
 
-    protected Channel channel() {
+    /** The connection. */
+    public Channel channel() {
         return channel;
     }
 
     /**
-     * Subscribes to {@code topic}.
+     * Subscribes to {@code topic} in this session's wire form, leaving out its own messages, unless it already
+     * is; returns the topic. On the loop.
      *
      * @throws dev.fanout.hub.TooManyTopicsException if the topic is new and the server is at its limit
      */
     public Topic subscribe(String topic) {
-        Topic subscribed = context.hub().subscribe(topic, this);
-        if (!topics.contains(subscribed)) {
-            topics.add(subscribed);
+        for (Subscription subscription : subscriptions) {
+            if (subscription instanceof PlainSubscription && subscription.topic().name().equals(topic)) {
+                return subscription.topic();
+            }
         }
-        return subscribed;
+        PlainSubscription subscription = new PlainSubscription(this);
+        subscription.subscribe(topic);
+        subscriptions.add(subscription);
+        return subscription.topic();
     }
 
+    /** Ends the plain subscription to {@code topic}, if there is one. On the loop. */
     public void unsubscribe(Topic topic) {
-        if (topics.remove(topic)) {
-            context.hub().unsubscribe(topic, this);
+        for (Subscription subscription : subscriptions) {
+            if (subscription instanceof PlainSubscription && subscription.topic() == topic) {
+                remove(subscription);
+            }
         }
     }
 
-    @Override
-    public void deliver(Batch batch) {
+    /** Adds a subscription made elsewhere (by a protocol handler), which the session ends when it closes. */
+    public void add(Subscription subscription) {
+        subscriptions.add(subscription);
+    }
+
+    /** Cancels and forgets {@code subscription}. On the loop. */
+    public void remove(Subscription subscription) {
+        if (subscriptions.remove(subscription)) {
+            subscription.cancel();
+        }
+    }
+
+    /**
+     * Queues published messages for the client: a view of {@code shared} (the caller keeps its reference to
+     * {@code bytes}) holding {@code messages} messages, told back to {@code delivery} (if not null) if dropped.
+     * Closes the session if its queue refuses them. Returns false when nothing more should be offered (the
+     * session is closed or closing). On the loop.
+     */
+    public boolean offer(ByteBuf bytes, int messages, SharedBytes shared, Delivery delivery) {
         if (closeReason != null) {
-            return;
+            return false;
         }
-        ByteBuf bytes = batch.encodedFor(encoding(), id);
-        if (bytes == null) {
-            return;
-        }
-        try {
-            refused(queue.offer(bytes, batch.sizeFor(id), batch.sharedBytes(encoding())));
-        } finally {
-            bytes.release();
-        }
+        refused(queue.offer(bytes, messages, shared, delivery));
+        return closeReason == null;
+    }
+
+    /** True while the connection takes bytes at once: nothing waits in the queue and the socket is writable. */
+    public boolean isWritable() {
+        return queue.isEmpty() && channel.isWritable();
     }
 
     /** Closes the session if its queue refused an offer; the budget's own cuts say why themselves. */
@@ -242,7 +292,7 @@ public abstract class Session implements Subscriber {
         }
     }
 
-    @Override
+    /** Ends a batch of deliveries: flushes. On the loop. */
     public void endOfBatch() {
         queue.flush();
         if (draining && queue.isEmpty()) {
@@ -250,18 +300,21 @@ public abstract class Session implements Subscriber {
         }
     }
 
-    /** Sends {@code text} to this client alone, through its queue. Any thread. */
+    /** Sends {@code text} to this client alone, through its queue, where its protocol can show it. Any thread. */
     public void sendText(Origin from, String text) {
-        onLoop(() -> offerOwned(encodeText(from, text)));
+        onLoop(() -> send(wire.privateText(channel.alloc(), from, text)));
     }
 
     /** Sends a server notice, where the protocol can show one. Any thread. */
     public void notice(String text) {
-        onLoop(() -> offerOwned(encodeNotice(text)));
+        onLoop(() -> send(wire.notice(channel.alloc(), text)));
     }
 
-    /** Queues a buffer this session owns, then flushes. On the loop. */
-    private void offerOwned(ByteBuf encoded) {
+    /**
+     * Queues a frame or line this session alone holds (ownership passes; null sends nothing), then flushes. Not
+     * a published message: never dropped by drop-oldest. On the loop.
+     */
+    public void send(ByteBuf encoded) {
         if (encoded == null) {
             return;
         }
@@ -284,7 +337,12 @@ public abstract class Session implements Subscriber {
         long missed = queue.takeDropped();
         if (missed > 0 && closeReason == null) {
             log.info("{} caught up after missing {} messages (slow consumer, drop-oldest)", this, missed);
-            offerOwned(encodeNotice("you missed " + missed + " messages because you read too slowly"));
+            send(wire.missed(channel.alloc(), missed));
+        }
+        for (Subscription subscription : subscriptions) {
+            if (closeReason == null) {
+                subscription.caughtUp();
+            }
         }
         if (draining) {
             finishDrainIfDone();
@@ -296,7 +354,7 @@ public abstract class Session implements Subscriber {
      * before the drain: they reach the queue in a later batch, whose end calls this again. On the loop.
      */
     private void finishDrainIfDone() {
-        for (Topic topic : topics) {
+        for (Topic topic : topics()) {
             if (topic.hasPendingOn(channel.eventLoop())) {
                 return;
             }
@@ -337,13 +395,13 @@ public abstract class Session implements Subscriber {
         closeReason = reason;
         queue.clear();
         try {
-            onClosing(reason);
+            onClosing.accept(reason);
         } catch (RuntimeException e) {
             // Telling others (a room) may fail when their event loops are shutting down; this close goes on.
             log.debug("{}: announcing the close failed", this, e);
         }
-        for (Topic topic : topics) {
-            unsubscribe(topic);
+        for (Subscription subscription : subscriptions) {
+            remove(subscription);
         }
         context.stats().countClose(reason);
         String why = detail == null ? reason.description() : reason.description() + ": " + detail;
@@ -356,7 +414,7 @@ public abstract class Session implements Subscriber {
             channel.close();
             return;
         }
-        ByteBuf goodbye = encodeNotice("disconnected: " + why);
+        ByteBuf goodbye = wire.goodbye(channel.alloc(), reason, detail);
         // Closing after an empty write closes once everything before it reached the socket.
         channel.writeAndFlush(goodbye == null ? Unpooled.EMPTY_BUFFER : goodbye)
                 .addListener(ChannelFutureListener.CLOSE);

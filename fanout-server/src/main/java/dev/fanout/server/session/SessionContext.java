@@ -1,5 +1,6 @@
 package dev.fanout.server.session;
 
+import dev.fanout.hub.Broker;
 import dev.fanout.hub.Hub;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -7,7 +8,8 @@ import java.util.function.Consumer;
 /**
  * What every session needs from the server, bundled so that handlers are built with one argument.
  *
- * @param hub        the hub to publish into and subscribe from
+ * @param hub        the hub to subscribe from
+ * @param broker     the publish path: every publish goes through it
  * @param registry   the live sessions
  * @param stats      counters
  * @param queue      outbound queue bounds and policy
@@ -16,7 +18,7 @@ import java.util.function.Consumer;
  * @param outOfMemory told when serving a client ran out of memory (direct memory, which the JVM's
  *                    {@code ExitOnOutOfMemoryError} does not cover): the server decides whether to exit
  */
-public record SessionContext(Hub hub, SessionRegistry registry, SessionStats stats, QueueLimits queue,
+public record SessionContext(Hub hub, Broker broker, SessionRegistry registry, SessionStats stats, QueueLimits queue,
                              QueueBudget budget, Duration closeGrace, Consumer<Throwable> outOfMemory) {
 
     /** Default time a goodbye line may take to reach a client before the connection is cut anyway. */

@@ -1,6 +1,6 @@
 package dev.fanout.server.source;
 
-import dev.fanout.hub.Hub;
+import dev.fanout.hub.Broker;
 import dev.fanout.hub.Origin;
 import dev.fanout.hub.PublishBacklog;
 import io.netty.buffer.Unpooled;
@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one source on a daemon thread of its own, publishing each message to a topic. Pauses while the hub's
+ * Runs one source on a daemon thread of its own, publishing each message to a topic. Pauses while the broker's
  * publish backlog is full, so a fast source cannot outrun delivery without bound.
  */
 public final class SourceRunner {
@@ -19,7 +19,7 @@ public final class SourceRunner {
     private static final Logger log = LoggerFactory.getLogger(SourceRunner.class);
 
     private final Source source;
-    private final Hub hub;
+    private final Broker broker;
     private final String topic;
     private final Origin origin;
     private final AtomicLong published = new AtomicLong();
@@ -27,9 +27,9 @@ public final class SourceRunner {
     private volatile boolean stopped;
 
     /** Prepares to run {@code source} into {@code topic}; messages appear to come from {@code originName}. */
-    public SourceRunner(Source source, Hub hub, String topic, String originName) {
+    public SourceRunner(Source source, Broker broker, String topic, String originName) {
         this.source = source;
-        this.hub = hub;
+        this.broker = broker;
         this.topic = topic;
         this.origin = Origin.of(originName);
         this.thread = new Thread(this::run, "fanout-source-" + originName);
@@ -58,7 +58,7 @@ public final class SourceRunner {
                 if (stopped) {
                     break;
                 }
-                hub.publish(topic, Unpooled.wrappedBuffer(payload), origin);
+                broker.publish(topic, Unpooled.wrappedBuffer(payload), origin, null);
                 published.incrementAndGet();
                 waitWhileBacklogFull();
             }
@@ -78,7 +78,7 @@ public final class SourceRunner {
     }
 
     private void waitWhileBacklogFull() throws InterruptedException {
-        PublishBacklog backlog = hub.backlog();
+        PublishBacklog backlog = broker.backlog();
         if (backlog.isFull()) {
             CountDownLatch drained = new CountDownLatch(1);
             backlog.whenDrained(drained::countDown);

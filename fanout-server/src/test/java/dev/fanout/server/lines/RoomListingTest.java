@@ -12,6 +12,8 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.time.Clock;
 import java.util.List;
+import dev.fanout.store.HistoryLimits;
+import dev.fanout.store.MemoryHistory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,8 +21,8 @@ import org.junit.jupiter.api.Test;
 class RoomListingTest {
 
     private final EmbeddedChannel loopOwner = new EmbeddedChannel();
-    private final Hub hub = new Hub("lobby", 1000, new PublishBacklog(1024 * 1024), ByteBufAllocator.DEFAULT,
-            Clock.systemUTC());
+    private final Hub hub = new Hub("lobby", 1000, new MemoryHistory(new HistoryLimits(0, 0, 0),
+            ByteBufAllocator.DEFAULT), new PublishBacklog(1024 * 1024), ByteBufAllocator.DEFAULT, Clock.systemUTC());
 
     @AfterEach
     void stop() {
@@ -47,7 +49,8 @@ class RoomListingTest {
             }
 
             @Override
-            public void deliver(Batch batch) {
+            public int deliver(Batch batch) {
+                return 0;
             }
 
             @Override

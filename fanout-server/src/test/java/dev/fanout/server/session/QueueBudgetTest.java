@@ -29,7 +29,7 @@ class QueueBudgetTest {
     private final SessionRegistry registry = new SessionRegistry();
     private final SessionStats stats = new SessionStats();
     private final QueueBudget budget = new QueueBudget(LIMIT, registry);
-    private final SessionContext context = new SessionContext(null, registry, stats,
+    private final SessionContext context = new SessionContext(null, null, registry, stats,
             new QueueLimits(1024 * 1024, 1000, SlowConsumerPolicy.DISCONNECT), budget, CLOSE_GRACE, error -> {
             });
     private final List<EmbeddedChannel> channels = new ArrayList<>();
@@ -56,7 +56,7 @@ class QueueBudgetTest {
         socket.stall();
         EmbeddedChannel channel = new EmbeddedChannel(socket);
         channels.add(channel);
-        PlainSession session = new PlainSession(registry.nextId(), channel, context);
+        Session session = new Session(registry.nextId(), channel, context, PlainWire.INSTANCE);
         session.open();
         if (held > 0) {
             session.sendText(Origin.OPERATOR, "x".repeat(held - ENTRY_OVERHEAD - BUFFER_OVERHEAD));

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.fanout.hub.Hub;
+import dev.fanout.hub.LocalBroker;
+import dev.fanout.hub.PublishDedup;
 import dev.fanout.hub.Batch;
 import dev.fanout.hub.Message;
 import dev.fanout.hub.PublishBacklog;
@@ -21,10 +23,13 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import dev.fanout.store.HistoryLimits;
+import dev.fanout.store.MemoryHistory;
 import org.junit.jupiter.api.Test;
 
 class SourceRunnerTest {
@@ -101,7 +106,8 @@ class SourceRunnerTest {
         try {
             EventLoop loop = group.next();
             List<String> received = new CopyOnWriteArrayList<>();
-            Hub hub = new Hub("lobby", 10, new PublishBacklog(4), ByteBufAllocator.DEFAULT, Clock.systemUTC());
+            Hub hub = new Hub("lobby", 10, new MemoryHistory(new HistoryLimits(0, 0, 0), ByteBufAllocator.DEFAULT),
+                    new PublishBacklog(4), ByteBufAllocator.DEFAULT, Clock.systemUTC());
             hub.subscribe("lobby", new Collector(loop, received));
             CountDownLatch held = new CountDownLatch(1);
             loop.execute(() -> {
@@ -113,7 +119,8 @@ class SourceRunnerTest {
                 }
             });
             held.await();
-            SourceRunner runner = new SourceRunner(stdinLines("12345\nb\nc\n", 100), hub, "lobby", "stdin");
+            SourceRunner runner = new SourceRunner(stdinLines("12345\nb\nc\n", 100),
+                    new LocalBroker(hub, new PublishDedup(Duration.ZERO, 0, Clock.systemUTC())), "lobby", "stdin");
 
             runner.start();
 
@@ -142,10 +149,11 @@ class SourceRunnerTest {
         }
 
         @Override
-        public void deliver(Batch batch) {
+        public int deliver(Batch batch) {
             for (Message message : batch.messagesFor(id())) {
                 received.add(message.payload().toString(StandardCharsets.UTF_8));
             }
+            return batch.sizeFor(id());
         }
 
         @Override

@@ -1,20 +1,16 @@
 package dev.fanout.server.lines;
 
-import dev.fanout.hub.Encoding;
-import dev.fanout.hub.Origin;
 import dev.fanout.hub.Subscriber;
 import dev.fanout.hub.Topic;
-import dev.fanout.protocol.line.Lines;
-import dev.fanout.protocol.line.SafeText;
 import dev.fanout.server.session.CloseReason;
-import dev.fanout.server.session.Protocol;
 import dev.fanout.server.session.Session;
-import dev.fanout.server.session.SessionContext;
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
+import dev.fanout.server.session.SessionSubscriber;
 
-/** A lines client: a person or script, in one room at a time. Loop-confined except where Session says. */
-final class LinesSession extends Session {
+/**
+ * A lines client as the chat sees it: a person or script, in one room at a time, whose session is the
+ * connection. Loop-confined.
+ */
+final class ChatMember {
 
     /**
      * Rooms larger than this hear no join, leave or rename notices: with thousands of members, each arrival
@@ -22,34 +18,26 @@ final class LinesSession extends Session {
      */
     static final int ANNOUNCE_LIMIT = 200;
 
-    /** Loop-confined. */
+    private final Session session;
     private Topic room;
 
-    LinesSession(long id, Channel channel, SessionContext context) {
-        super(id, channel, context);
+    /** The member whose connection is {@code session}; it says goodbye to its room when the session closes. */
+    ChatMember(Session session) {
+        this.session = session;
+        session.onClosing(this::leaving);
     }
 
-    @Override
-    public Protocol protocol() {
-        return Protocol.LINES;
+    Session session() {
+        return session;
     }
 
-    @Override
-    protected Encoding encoding() {
-        return Encoding.LINE;
+    String name() {
+        return session.name();
     }
 
-    /** Escaped as published messages are (SafeText): private text must not hide or reorder what the reader sees. */
-    @Override
-    protected ByteBuf encodeText(Origin from, String text) {
-        String line = from.equals(Origin.OPERATOR) ? "[operator] " + text : "[private] " + from.name() + ": " + text;
-        return Lines.encode(channel().alloc(), SafeText.escape(line));
-    }
-
-    /** Escaped too: some notices quote what a client or the operator typed. */
-    @Override
-    protected ByteBuf encodeNotice(String text) {
-        return Lines.encode(channel().alloc(), "*** " + SafeText.escape(text));
+    /** Shows {@code text} to this member as a notice. */
+    void notice(String text) {
+        session.notice(text);
     }
 
     /** The room it is in, or null before it joined one. */
@@ -64,16 +52,15 @@ final class LinesSession extends Session {
      */
     void join(String name) {
         Topic previous = room;
-        room = subscribe(name);
+        room = session.subscribe(name);
         if (previous != null) {
-            unsubscribe(previous);
+            session.unsubscribe(previous);
             tellRoom(previous, name() + " left " + previous.name() + " for " + name);
         }
         tellRoom(room, name() + " joined " + name);
     }
 
-    @Override
-    protected void onClosing(CloseReason reason) {
+    private void leaving(CloseReason reason) {
         if (room != null) {
             boolean ownChoice = reason == CloseReason.CLIENT_CLOSED || reason == CloseReason.CLIENT_QUIT;
             tellRoom(room, name() + " left" + (ownChoice ? "" : " (" + reason.description() + ")"));
@@ -89,8 +76,8 @@ final class LinesSession extends Session {
             return;
         }
         for (Subscriber member : topic.subscribers()) {
-            if (member != this && member instanceof Session other) {
-                other.notice(text);
+            if (member instanceof SessionSubscriber other && other.session() != session) {
+                other.session().notice(text);
             }
         }
     }

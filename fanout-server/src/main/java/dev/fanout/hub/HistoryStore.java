@@ -1,0 +1,50 @@
+package dev.fanout.hub;
+
+import io.netty.buffer.ByteBuf;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where topics keep their recent messages: it numbers what is published and replays it to clients that resume.
+ *
+ * <p>Every result arrives as a future that may complete later, on another thread, or fail: an implementation
+ * may keep messages in memory, on disk or in another server, and nothing above this interface may assume
+ * which. Two rules hold for all of them: the appends to one topic complete in the order they were made, and a
+ * topic's sequence numbers never go back within an epoch. Messages handed out carry one reference that the
+ * receiver releases. Thread-safe.
+ */
+public interface HistoryStore extends AutoCloseable {
+
+    /**
+     * Appends {@code payloads} (ownership passes to the store) as the topic's next messages, numbered on from its
+     * last, and completes with them in order.
+     */
+    CompletableFuture<List<Message>> append(String topic, List<ByteBuf> payloads, Origin origin,
+                                            long publishedAtMillis);
+
+    /**
+     * Appends {@code payload} (ownership passes to the store) at a position chosen elsewhere: a relay keeps its
+     * upstream's numbers. A position of another epoch starts the topic afresh in that epoch; one that is not
+     * after the topic's last fails with {@link IllegalArgumentException}; one past the next leaves the history
+     * starting at it.
+     */
+    CompletableFuture<Message> appendAt(String topic, Position position, ByteBuf payload, Origin origin,
+                                        long publishedAtMillis);
+
+    /**
+     * Reads up to {@code maxMessages} messages (and about {@code maxBytes} of payload, at least one message)
+     * from sequence {@code from} on, in order. What is older than the first held is not there: the result then
+     * starts at the first held, and the caller compares with {@link #state}.
+     */
+    CompletableFuture<List<Message>> read(String topic, long from, int maxMessages, long maxBytes);
+
+    /** The topic's epoch and what it holds; a topic the store does not know gets a new epoch. */
+    CompletableFuture<TopicState> state(String topic);
+
+    /** Forgets the topic and everything held for it: it starts afresh, in a new epoch, if it comes back. */
+    void forget(String topic);
+
+    /** Releases what the store holds. */
+    @Override
+    void close();
+}
