@@ -95,17 +95,19 @@ class TopicNamesTest {
             {">", "a.b.c", true},
             {"*.eur", "prices.eur", true},
             {"*.eur", "prices.usd", false},
+            {"*.eur", "eur", false},
             {"*.*.spot", "prices.eur.spot", true},
             {"*.*.spot", "prices.eur", false},
             {"a.*.>", "a.b.c", true},
             {"a.*.>", "a.b", false},
+            {"a.*.>", "a.b.c.d", true},
             {"a.*.c", "a.b.c", true},
             {"a.*.c", "a.b.d", false},
             {"a.*.c", "a.bb.c.d", false},
             {"a.b", "a.b.c", false},
             {"a.b.c", "a.b", false},
         };
-        assertThat(table.length).isEqualTo(25);
+        assertThat(table.length).isEqualTo(27);
         for (Object[] row : table) {
             assertThat(TopicNames.matches((String) row[0], (String) row[1]))
                     .as("%s matches %s", row[0], row[1]).isEqualTo(row[2]);
