@@ -83,6 +83,7 @@ final class ControlEncoder {
             case SUBSCRIBED -> 1 + 4 + 8 + 8;
             case PUB -> 1 + 8 + str(name, "topic", ((Pub) frame).topic()) + ((Pub) frame).payload().readableBytes();
             case ACK -> 1 + 8 + 8 + 8;
+            // A valid topic is ASCII, one byte per character.
             case MSG -> ControlCodec.msgSize(((Msg) frame).topic().length(), ((Msg) frame).payload().readableBytes())
                     - Frames.LENGTH_BYTES;
             case GAP -> 1 + 4 + 1 + 5 * 8 + str(name, "topic", ((Gap) frame).topic());
