@@ -1,0 +1,80 @@
+package dev.fanout.protocol.control;
+
+import java.util.List;
+
+/**
+ * The HELLO options version 1 defines, and their rules. Unknown keys are allowed and ignored by the server;
+ * the decoder checks the values of the keys below and the number of options. Stateless.
+ */
+public final class HelloOptions {
+
+    /** The most options a HELLO may carry. */
+    public static final int MAX_OPTIONS = 32;
+
+    /** Key of the display name: 1 to {@value #MAX_NAME_CHARS} of {@code A-Za-z0-9_.-}. */
+    public static final String NAME = "name";
+
+    /**
+     * Key of the publisher identity that publish ids are de-duplicated under: 1 to
+     * {@value #MAX_IDENTITY_CHARS} printable ASCII characters. A client library picks a random one per client
+     * instance, so a reconnect keeps it.
+     */
+    public static final String IDENTITY = "identity";
+
+    /** The longest display name. */
+    public static final int MAX_NAME_CHARS = 32;
+
+    /** The longest publisher identity. */
+    public static final int MAX_IDENTITY_CHARS = 64;
+
+    private HelloOptions() {
+    }
+
+    /** Whether {@code name} is a valid display name. */
+    public static boolean isValidName(String name) {
+        if (name.isEmpty() || name.length() > MAX_NAME_CHARS) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    || c == '_' || c == '.' || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code identity} is a valid publisher identity: printable ASCII is 0x20 to 0x7E. */
+    public static boolean isValidIdentity(String identity) {
+        if (identity.isEmpty() || identity.length() > MAX_IDENTITY_CHARS) {
+            return false;
+        }
+        for (int i = 0; i < identity.length(); i++) {
+            char c = identity.charAt(i);
+            if (c < 0x20 || c > 0x7E) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** What is wrong with {@code options} for a HELLO, as a sentence; null if nothing. */
+    static String problem(List<Option> options) {
+        if (options.size() > MAX_OPTIONS) {
+            return "has " + options.size() + " options, the most allowed is " + MAX_OPTIONS;
+        }
+        for (Option option : options) {
+            if (option.key().equals(NAME) && !isValidName(option.value())) {
+                return "option 'name' " + TopicNames.quote(option.value()) + " is not a valid name: 1 to "
+                        + MAX_NAME_CHARS + " of A-Za-z0-9_.-";
+            }
+            if (option.key().equals(IDENTITY) && !isValidIdentity(option.value())) {
+                return "option 'identity' " + TopicNames.quote(option.value()) + " is not a valid identity: 1 to "
+                        + MAX_IDENTITY_CHARS + " printable ASCII characters";
+            }
+        }
+        return null;
+    }
+}
