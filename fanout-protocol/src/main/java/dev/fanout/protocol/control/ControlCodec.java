@@ -18,7 +18,11 @@ public final class ControlCodec {
     /** The protocol version this codec speaks. */
     public static final int VERSION = 1;
 
-    /** The magic that follows HELLO's type byte, in ASCII: {@code 66 61 6E 6F 75 74 0A}. */
+    /**
+     * The magic that follows the type byte of HELLO and WELCOME, in ASCII: {@code 66 61 6E 6F 75 74 0A}. On
+     * WELCOME it lets a client tell the server's first control frame from raw frames of the default topic that
+     * were already on their way before the server read the HELLO.
+     */
     public static final String MAGIC = "fanout\n";
 
     /** The bytes {@link #isHello} looks at: HELLO's type byte and the magic. */
@@ -48,11 +52,23 @@ public final class ControlCodec {
      * passes may still be a malformed HELLO.
      */
     public static boolean isHello(ByteBuf body) {
+        return startsWith(body, FrameType.HELLO);
+    }
+
+    /**
+     * Whether {@code body} starts with WELCOME's type byte and magic; its indices are not moved. A client skips
+     * frames until one does: raw frames may precede it.
+     */
+    public static boolean isWelcome(ByteBuf body) {
+        return startsWith(body, FrameType.WELCOME);
+    }
+
+    private static boolean startsWith(ByteBuf body, FrameType type) {
         if (body.readableBytes() < HELLO_PREFIX_BYTES) {
             return false;
         }
         int start = body.readerIndex();
-        if (body.getUnsignedByte(start) != FrameType.HELLO.code()) {
+        if (body.getUnsignedByte(start) != type.code()) {
             return false;
         }
         for (int i = 0; i < MAGIC_BYTES.length; i++) {

@@ -82,6 +82,7 @@ final class ControlDecoder {
     }
 
     private static Welcome welcome(BodyReader in) {
+        in.expect("magic", ControlCodec.magicBytes(), "66 61 6e 6f 75 74 0a (\"fanout\\n\")");
         int version = in.u16("version");
         long clientId = in.positiveU63("client id");
         String serverName = in.str("server name");

@@ -67,7 +67,7 @@ final class ControlEncoder {
             case HELLO -> 1 + 7 + 2 + 2 + options(name, ((Hello) frame).options());
             case WELCOME -> {
                 Welcome f = (Welcome) frame;
-                yield 1 + 2 + 8 + str(name, "server name", f.serverName()) + str(name, "server version",
+                yield 1 + 7 + 2 + 8 + str(name, "server name", f.serverName()) + str(name, "server version",
                         f.serverVersion()) + 4 + 8 + 4 + 4 + 2 + options(name, f.options());
             }
             case PING, PONG -> 1 + 8;
@@ -121,6 +121,7 @@ final class ControlEncoder {
             }
             case WELCOME -> {
                 Welcome f = (Welcome) frame;
+                out.writeBytes(ControlCodec.magicBytes());
                 out.writeShort(f.version()).writeLong(f.clientId());
                 writeStr(out, f.serverName());
                 writeStr(out, f.serverVersion());

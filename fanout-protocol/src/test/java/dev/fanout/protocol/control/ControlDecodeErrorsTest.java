@@ -136,7 +136,7 @@ class ControlDecodeErrorsTest {
                 .hasMessage("ERROR: field 'reference' is 0 with reference kind SUBSCRIPTION_ID: a subscription id "
                         + "is 1 to 2147483647");
         assertThat(malformed(error(1, 1, 0))).hasMessageStartingWith("ERROR: field 'reference' is 0");
-        byte[] welcome = BodyBuilder.type(FrameType.WELCOME).u16(1).u64(1).str("s").str("v").u32(0x80000000L)
+        byte[] welcome = BodyBuilder.type(FrameType.WELCOME).magic().u16(1).u64(1).str("s").str("v").u32(0x80000000L)
                 .build();
         assertThat(malformed(welcome)).hasMessage("WELCOME: field 'max payload' is 2147483648, over the largest "
                 + "allowed 2147483647");
@@ -153,8 +153,8 @@ class ControlDecodeErrorsTest {
                 .u16(0xFFFF).u8(0).build();
         assertThat(malformed(positions))
                 .hasMessage("SUB: field 'positions' truncated: 65535 entries need at least 1179630 bytes, 1 left");
-        byte[] welcome = BodyBuilder.type(FrameType.WELCOME).u16(1).u64(1).str("s").str("v").u32(1).u64(1).u32(1)
-                .u32(1).u16(0xFFFF).build();
+        byte[] welcome = BodyBuilder.type(FrameType.WELCOME).magic().u16(1).u64(1).str("s").str("v").u32(1).u64(1)
+                .u32(1).u32(1).u16(0xFFFF).build();
         assertThat(malformed(welcome)).hasMessageStartingWith("WELCOME: field 'options' truncated: 65535 entries");
     }
 
@@ -219,6 +219,18 @@ class ControlDecodeErrorsTest {
         assertThat(isHello(Arrays.copyOf(hello, ControlCodec.HELLO_PREFIX_BYTES - 1))).isFalse();
         assertThat(isHello(new byte[0])).isFalse();
         assertThat(isHello("fanout\n".getBytes(StandardCharsets.US_ASCII))).isFalse();
+    }
+
+    @Test
+    void isWelcome_tellsWelcomeFromRawFramesBeforeIt() {
+        byte[] welcome = Samples.body(new ControlFrame.Welcome(1, 4, "fanout", "0.1.0", 1024, 4096, 30_000, 10_000,
+                List.of()));
+        assertThat(ControlCodec.isWelcome(Unpooled.wrappedBuffer(welcome))).isTrue();
+        assertThat(isHello(welcome)).isFalse();
+        byte[] raw = {(byte) 0x8a, 0, 1, 0, 0, 0, 0, 0, 0, 0, 4};
+        assertThat(ControlCodec.isWelcome(Unpooled.wrappedBuffer(raw))).as("a raw payload starting 8a").isFalse();
+        assertThat(ControlCodec.isWelcome(Unpooled.wrappedBuffer(Samples.body(new ControlFrame.Hello(1, List.of())))))
+                .isFalse();
     }
 
     private static boolean isHello(byte[] body) {
