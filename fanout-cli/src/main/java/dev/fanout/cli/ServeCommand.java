@@ -36,6 +36,8 @@ import picocli.CommandLine.Option;
             "  tail -f app.log | ./fanout serve --source stdin",
             "                                         each log line becomes a message",
             "  ./fanout serve --slow-consumer drop-oldest --queue-bytes 1MiB",
+            "  ./fanout serve --history 10000 --history-bytes 16MiB",
+            "                                         more history per topic for resuming clients",
             "  ./fanout serve --port 0 --lines-port 0 free ports, logged at start"
         })
 final class ServeCommand implements Callable<Integer> {
@@ -117,6 +119,41 @@ final class ServeCommand implements Callable<Integer> {
             description = "Topics (chat rooms) at once.")
     private int maxTopics;
 
+    @Option(names = "--history", defaultValue = "1000", paramLabel = "N",
+            description = "Messages each topic keeps for clients that resume or ask for the last few; 0 keeps none.")
+    private int history;
+
+    @Option(names = "--history-bytes", defaultValue = "1MiB", paramLabel = "SIZE", converter = Converters.Size.class,
+            description = "Bytes each topic's history may hold, 192 B counted per message besides its payload.")
+    private long historyBytes;
+
+    @Option(names = "--history-total-bytes", paramLabel = "SIZE", converter = Converters.Size.class,
+            description = "Bytes all topics' history may hold together; past it the oldest messages of the topics "
+                    + "are let go in turn. Default: an eighth of the heap, at most 512 MiB.")
+    private Long historyTotalBytes;
+
+    @Option(names = "--ping-interval", defaultValue = "30s", paramLabel = "TIME", converter = Converters.Time.class,
+            description = "Silence after which a control-mode client is sent a PING.")
+    private Duration pingInterval;
+
+    @Option(names = "--ping-timeout", defaultValue = "10s", paramLabel = "TIME", converter = Converters.Time.class,
+            description = "Time a pinged control-mode client has to answer (with anything) before it is closed.")
+    private Duration pingTimeout;
+
+    @Option(names = "--max-subscriptions", defaultValue = "1000", paramLabel = "N",
+            description = "Subscriptions one control-mode connection may hold; a pattern counts each topic it "
+                    + "covers.")
+    private int maxSubscriptions;
+
+    @Option(names = "--dedup-window", defaultValue = "2m", paramLabel = "TIME", converter = Converters.Time.class,
+            description = "How long a publish id is remembered, so that a publisher re-sending after a lost "
+                    + "connection does not publish twice.")
+    private Duration dedupWindow;
+
+    @Option(names = "--dedup-entries", defaultValue = "100000", paramLabel = "N",
+            description = "Publish ids remembered at once, all clients together; the oldest go first.")
+    private int dedupEntries;
+
     @Option(names = "--publish-backlog", defaultValue = "64MiB", paramLabel = "SIZE",
             converter = Converters.Size.class,
             description = "Bytes published but not yet handed to subscribers; above it publishers pause.")
@@ -186,7 +223,9 @@ final class ServeCommand implements Callable<Integer> {
                 .maxClients(maxClients).maxFrame(maxFrame)
                 .maxLine(maxLine).maxTopics(maxTopics).publishBacklog(publishBacklog).queueBytes(queueBytes)
                 .queueMessages(queueMessages).slowConsumer(slowConsumer).frameTimeout(frameTimeout)
-                .keepAlive(keepAlive);
+                .keepAlive(keepAlive).history(history).historyBytes(historyBytes).pingInterval(pingInterval)
+                .pingTimeout(pingTimeout).maxSubscriptions(maxSubscriptions).dedupWindow(dedupWindow)
+                .dedupEntries(dedupEntries);
         // Unset, these keep the server's defaults, which depend on the heap or on --max-clients.
         if (maxClientsPerAddress != null) {
             builder.maxClientsPerAddress(maxClientsPerAddress);
@@ -196,6 +235,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (totalInboundBytes != null) {
             builder.totalInboundBytes(totalInboundBytes);
+        }
+        if (historyTotalBytes != null) {
+            builder.historyTotalBytes(historyTotalBytes);
         }
         return builder.build();
     }

@@ -10,7 +10,8 @@ public final class SharedBytes {
     private final int size;
     private int holders;
 
-    SharedBytes(int size) {
+    /** Bytes of one buffer of {@code size} bytes, held by nobody yet (a replay's buffer has one holder). */
+    public SharedBytes(int size) {
         this.size = size;
     }
 

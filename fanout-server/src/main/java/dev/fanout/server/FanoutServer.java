@@ -138,7 +138,7 @@ public final class FanoutServer implements AutoCloseable {
             framesAddress = bind(transport, "frames", options.framesPort(), true,
                     new FramesInitializer(context, limiter, limits.maxFrame(), inboundBudget, limits.frameTimeout(),
                             limits.keepAlive(), options.control(), options.serverName()),
-                    "raw frames of topic '" + options.defaultTopic() + "'");
+                    "raw frames of topic '" + options.defaultTopic() + "', or control mode after HELLO");
             // A lines client whose input ends has left: telnet and nc close both ways.
             linesAddress = bind(transport, "lines", options.linesPort(), false,
                     new LinesInitializer(context, limiter, options.serverName() + " " + Version.VERSION,

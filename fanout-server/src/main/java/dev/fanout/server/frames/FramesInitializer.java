@@ -52,7 +52,8 @@ public final class FramesInitializer extends ChannelInitializer<Channel> {
                 // 1. bytes to payloads; the length prefix is checked against maxFrame before anything is buffered,
                 //    a frame spread over reads is charged to the inbound budget and must finish in time
                 .addLast("frameDecoder", new AssemblingFrameDecoder(maxFrame, inbound, frameTimeout))
-                // 2. the session: publish what the client sends, deliver the default topic
-                .addLast("rawFramesHandler", new RawFramesHandler(context, keepAlive));
+                // 2. the session: publish what the client sends, deliver the default topic; a HELLO replaces this
+                //    with the control handler
+                .addLast("rawFramesHandler", new RawFramesHandler(context, keepAlive, control, serverName, maxFrame));
     }
 }

@@ -1,5 +1,8 @@
 package dev.fanout.server.frames;
 
+import dev.fanout.protocol.control.ControlCodec;
+import dev.fanout.server.control.ControlHandler;
+import dev.fanout.server.control.ControlOptions;
 import dev.fanout.server.session.CloseReason;
 import dev.fanout.server.session.Session;
 import dev.fanout.server.session.SessionContext;
@@ -16,7 +19,8 @@ import java.util.List;
 /**
  * Serves one raw frames client: subscribes it to the default topic and publishes each frame it sends there.
  * The listener allows half-closed connections, so a tutorial client that shuts down its sending side and only
- * reads works unchanged. Stateful: one instance per channel.
+ * reads works unchanged. A client whose first frame is a HELLO is handed to a {@link ControlHandler}, which
+ * takes this handler's place. Stateful: one instance per channel.
  */
 final class RawFramesHandler extends SessionHandler {
 
@@ -25,16 +29,26 @@ final class RawFramesHandler extends SessionHandler {
 
     private final SessionContext context;
     private final Duration keepAlive;
-
+    private final ControlOptions control;
+    private final String serverName;
+    private final int maxFrame;
+    private boolean firstFrame = true;
     private Session session;
     private boolean published;
     /** Frames read since the last read completed; published together. */
     private final List<ByteBuf> burst = new ArrayList<>();
 
-    /** {@code keepAlive}: how often a half-closed reader's connection is checked for having gone. */
-    RawFramesHandler(SessionContext context, Duration keepAlive) {
+    /**
+     * {@code keepAlive}: how often a half-closed reader's connection is checked for having gone; {@code control},
+     * {@code serverName} and {@code maxFrame}: what a client that switches to control mode is served with.
+     */
+    RawFramesHandler(SessionContext context, Duration keepAlive, ControlOptions control, String serverName,
+                     int maxFrame) {
         this.context = context;
         this.keepAlive = keepAlive;
+        this.control = control;
+        this.serverName = serverName;
+        this.maxFrame = maxFrame;
     }
 
     @Override
@@ -51,11 +65,31 @@ final class RawFramesHandler extends SessionHandler {
             ReferenceCountUtil.release(msg);
             return;
         }
+        ByteBuf frame = (ByteBuf) msg;
+        if (firstFrame) {
+            firstFrame = false;
+            if (ControlHandler.isHello(frame)) {
+                enterControlMode(ctx, frame);
+                return;
+            }
+        }
         published = true;
-        burst.add((ByteBuf) msg);
+        burst.add(frame);
         if (burst.size() >= MAX_BURST) {
             publishBurst(ctx);
         }
+    }
+
+    /**
+     * The client said HELLO: it leaves the default topic (what was already queued for it still goes out first,
+     * which a control client skips until WELCOME) and a control handler takes this one's place.
+     */
+    private void enterControlMode(ChannelHandlerContext ctx, ByteBuf hello) {
+        session.unsubscribe(context.hub().find(context.hub().defaultTopic()));
+        ctx.pipeline().get(AssemblingFrameDecoder.class).maxFrame(maxFrame + ControlCodec.MAX_HEADER_BYTES);
+        ControlHandler handler = new ControlHandler(session, control, maxFrame);
+        ctx.pipeline().replace(this, "controlHandler", handler);
+        handler.hello(hello, serverName);
     }
 
     @Override

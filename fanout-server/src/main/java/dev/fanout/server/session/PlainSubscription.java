@@ -17,9 +17,9 @@ final class PlainSubscription implements Subscription, SessionSubscriber {
     private final MessageForm form;
     private Topic topic;
 
-    PlainSubscription(Session session) {
+    PlainSubscription(Session session, MessageForm form) {
         this.session = session;
-        this.form = session.wire().form();
+        this.form = form;
     }
 
     void subscribe(String name) {

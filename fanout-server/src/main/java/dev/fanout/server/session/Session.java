@@ -1,5 +1,6 @@
 package dev.fanout.server.session;
 
+import dev.fanout.hub.MessageForm;
 import dev.fanout.hub.Origin;
 import dev.fanout.hub.SharedBytes;
 import dev.fanout.hub.Topic;
@@ -228,12 +229,17 @@ public final class Session {
      * @throws dev.fanout.hub.TooManyTopicsException if the topic is new and the server is at its limit
      */
     public Topic subscribe(String topic) {
+        return subscribe(topic, wire.form());
+    }
+
+    /** As {@link #subscribe(String)}, with messages in {@code form}. */
+    public Topic subscribe(String topic, MessageForm form) {
         for (Subscription subscription : subscriptions) {
             if (subscription instanceof PlainSubscription && subscription.topic().name().equals(topic)) {
                 return subscription.topic();
             }
         }
-        PlainSubscription subscription = new PlainSubscription(this);
+        PlainSubscription subscription = new PlainSubscription(this, form);
         subscription.subscribe(topic);
         subscriptions.add(subscription);
         return subscription.topic();

@@ -1,0 +1,278 @@
+package dev.fanout.server.control;
+
+import dev.fanout.protocol.control.ControlCodec;
+import dev.fanout.protocol.control.ControlFrame;
+import dev.fanout.protocol.control.ControlProtocolException;
+import dev.fanout.protocol.control.ErrorCode;
+import dev.fanout.protocol.control.RefKind;
+import dev.fanout.protocol.control.ResumeMode;
+import dev.fanout.protocol.control.TopicPosition;
+import dev.fanout.server.Version;
+import dev.fanout.server.frames.FrameTimeoutException;
+import dev.fanout.server.session.CloseReason;
+import dev.fanout.server.session.Session;
+import dev.fanout.server.session.SessionHandler;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.TooLongFrameException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves a frames client in control mode, from its HELLO on: decodes each frame and answers it (WELCOME,
+ * SUBSCRIBED, ACK, PONG, ERROR), keeps its subscriptions and pings it when it is silent.
+ *
+ * <p>Bad input is answered with an ERROR naming its code. Where the stream can no longer be trusted (a frame
+ * that does not parse, a type this version does not know, a version it does not speak) the session is also
+ * closed as {@link CloseReason#PROTOCOL_ERROR}, which sends GOODBYE; mistakes the client can recover from (a bad
+ * topic, an unknown subscription id, a payload over the limit, a second HELLO) leave the connection open.
+ * Stateful: one instance per channel, made when the client says HELLO.
+ */
+public final class ControlHandler extends SessionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ControlHandler.class);
+    /** Display names a HELLO may ask for: as chat nicknames. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,32}");
+
+    private final Session session;
+    private final ControlOptions options;
+    private final int maxPayload;
+    private final Map<Integer, ControlSubscription> subscriptions = new HashMap<>();
+    /** Topics the connection's subscriptions cover together; patterns count each topic they join. */
+    private final AtomicInteger feeds = new AtomicInteger();
+    private final Keepalive keepalive;
+    private ControlPublisher publisher;
+
+    /**
+     * A handler for {@code session}, whose client just sent HELLO.
+     *
+     * @param maxPayload the largest payload a PUB may carry (--max-frame)
+     */
+    public ControlHandler(Session session, ControlOptions options, int maxPayload) {
+        this.session = session;
+        this.options = options;
+        this.maxPayload = maxPayload;
+        this.keepalive = new Keepalive(session, this, options.pingInterval(), options.pingTimeout());
+    }
+
+    /** True if a frame body opens control mode: it starts with HELLO's type byte and magic. */
+    public static boolean isHello(ByteBuf body) {
+        return ControlCodec.isHello(body);
+    }
+
+    /**
+     * Answers the HELLO that switched the connection to control mode (the body is released): WELCOME, or an
+     * ERROR and a close if the version is not one this server speaks. On the loop, once this handler is in the
+     * pipeline.
+     */
+    public void hello(ByteBuf body, String serverName) {
+        session.switchWire(ControlWire.INSTANCE);
+        ControlFrame frame;
+        try {
+            frame = ControlCodec.decode(body);
+        } catch (ControlProtocolException e) {
+            refuse(e.code(), e.getMessage());
+            return;
+        } finally {
+            body.release();
+        }
+        ControlFrame.Hello hello = (ControlFrame.Hello) frame;
+        if (hello.version() != ControlCodec.VERSION) {
+            refuse(ErrorCode.UNSUPPORTED_VERSION, "protocol version " + hello.version() + " is not spoken here; this "
+                    + "server speaks version " + ControlCodec.VERSION);
+            return;
+        }
+        String name = hello.option("name");
+        if (name != null && !(NAME.matcher(name).matches() && session.rename(name))) {
+            error(ErrorCode.NOT_ALLOWED, RefKind.NONE, 0, "the name '" + name + "' is taken or not 1 to 32 letters, "
+                    + "digits, _ - or .; you are " + session.name());
+        }
+        String identity = hello.option("identity");
+        publisher = new ControlPublisher(this, session.context().broker(),
+                identity == null ? "connection-" + session.id() : "identity:" + identity, maxPayload);
+        send(new ControlFrame.Welcome(ControlCodec.VERSION, session.id(), serverName, Version.VERSION, maxPayload,
+                session.context().queue().maxBytes(), (int) options.pingInterval().toMillis(),
+                (int) options.pingTimeout().toMillis(), List.of()));
+        keepalive.start();
+        log.debug("{} entered control mode", session);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf body = (ByteBuf) msg;
+        if (session.isClosed()) {
+            body.release();
+            return;
+        }
+        keepalive.heard();
+        ControlFrame frame;
+        try {
+            frame = ControlCodec.decode(body);
+        } catch (ControlProtocolException e) {
+            boolean trusted = e.code() != ErrorCode.MALFORMED && e.code() != ErrorCode.UNKNOWN_TYPE;
+            if (trusted) {
+                error(e.code(), RefKind.NONE, 0, e.getMessage());
+            } else {
+                refuse(e.code(), e.getMessage());
+            }
+            return;
+        } finally {
+            body.release();
+        }
+        if (!(frame instanceof ControlFrame.Pub)) {
+            publisher.flush();
+        }
+        if (frame instanceof ControlFrame.Pub pub) {
+            publisher.publish(pub);
+        } else if (frame instanceof ControlFrame.Sub sub) {
+            subscribe(sub);
+        } else if (frame instanceof ControlFrame.Unsub unsub) {
+            unsubscribe(unsub.subscriptionId());
+        } else if (frame instanceof ControlFrame.Ping ping) {
+            send(new ControlFrame.Pong(ping.token()));
+        } else if (frame instanceof ControlFrame.Goodbye goodbye) {
+            session.close(CloseReason.CLIENT_QUIT, goodbye.text().isEmpty() ? null : goodbye.text());
+        } else if (frame instanceof ControlFrame.Hello) {
+            error(ErrorCode.DUPLICATE_HELLO, RefKind.NONE, 0, "HELLO was already said on this connection; it is "
+                    + "in control mode");
+        } else if (!(frame instanceof ControlFrame.Pong)) {
+            // A PONG only says the client is there, which keepalive.heard() noted.
+            frame.release();
+            error(ErrorCode.UNEXPECTED_TYPE, RefKind.NONE, 0, "a client does not send "
+                    + frame.getClass().getSimpleName().toUpperCase(Locale.ROOT) + " frames");
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (publisher != null) {
+            publisher.flush();
+            session.context().broker().backlog().pauseWhileFull(ctx.channel());
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (publisher != null) {
+            // PUBs that arrived before the connection ended still count.
+            publisher.flush();
+        }
+        super.channelInactive(ctx);
+    }
+
+    /**
+     * The client shut down its sending side. Unlike a raw reader, a control client has nothing to say that
+     * does not go that way (PONGs among it), so it has left: what it sent still counts, and the session closes.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof ChannelInputShutdownEvent) {
+            publisher.flush();
+            session.close(CloseReason.CLIENT_CLOSED, null);
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    private void subscribe(ControlFrame.Sub sub) {
+        int id = sub.subscriptionId();
+        if (subscriptions.containsKey(id)) {
+            error(ErrorCode.DUPLICATE_SUBSCRIPTION, RefKind.SUBSCRIPTION_ID, id, "subscription id " + id
+                    + " is in use on this connection; UNSUB it first or choose another");
+            return;
+        }
+        if (subscriptions.size() >= options.maxSubscriptions()) {
+            error(ErrorCode.TOO_MANY_SUBSCRIPTIONS, RefKind.SUBSCRIPTION_ID, id, "this connection already has "
+                    + subscriptions.size() + " subscriptions, the server's limit (--max-subscriptions)");
+            return;
+        }
+        Map<String, ResumePoint> positions = new LinkedHashMap<>();
+        for (TopicPosition position : sub.positions()) {
+            positions.put(position.topic(), new ResumePoint(ResumeMode.FROM,
+                    position.epoch(), position.nextSequence()));
+        }
+        ControlSubscription subscription = new ControlSubscription(this, sub, positions);
+        subscriptions.put(id, subscription);
+        session.add(subscription);
+        if (!subscription.start()) {
+            subscriptions.remove(id);
+            session.remove(subscription);
+        }
+    }
+
+    private void unsubscribe(int id) {
+        ControlSubscription subscription = subscriptions.remove(id);
+        if (subscription == null) {
+            error(ErrorCode.UNKNOWN_SUBSCRIPTION, RefKind.SUBSCRIPTION_ID, id, "no subscription " + id
+                    + " on this connection");
+            return;
+        }
+        session.remove(subscription);
+    }
+
+    /**
+     * Takes a place for one more topic feed of the connection; false, with the client told, at the limit. Any
+     * thread: a pattern meets new topics on the thread that makes them.
+     */
+    boolean takeFeed(ControlSubscription subscription, String topic) {
+        if (feeds.incrementAndGet() <= options.maxSubscriptions()) {
+            return true;
+        }
+        feeds.decrementAndGet();
+        session.eventLoop().execute(() -> error(ErrorCode.TOO_MANY_SUBSCRIPTIONS, RefKind.SUBSCRIPTION_ID,
+                subscription.id(), "topic '" + topic + "' is not delivered: this connection's subscriptions already "
+                + "cover " + options.maxSubscriptions() + " topics, the server's limit (--max-subscriptions)"));
+        return false;
+    }
+
+    /** Gives back a place {@link #takeFeed} took. Any thread. */
+    void returnFeed() {
+        feeds.decrementAndGet();
+    }
+
+    /** Sends a frame to the client, through its queue. On the loop. */
+    void send(ControlFrame frame) {
+        session.send(ControlCodec.encode(session.channel().alloc(), frame));
+    }
+
+    /** Sends an ERROR; the connection stays open. On the loop. */
+    void error(ErrorCode code, RefKind refKind, long ref, String text) {
+        send(new ControlFrame.Error(code, refKind, ref, text));
+    }
+
+    /** Sends an ERROR, then closes: the stream can no longer be trusted. */
+    private void refuse(ErrorCode code, String text) {
+        error(code, RefKind.NONE, 0, text);
+        session.close(CloseReason.PROTOCOL_ERROR, code.label() + ": " + text);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException || cause.getCause() instanceof TooLongFrameException) {
+            error(ErrorCode.FRAME_TOO_LARGE, RefKind.NONE, 0, cause.getMessage());
+        }
+        super.exceptionCaught(ctx, cause);
+    }
+
+    @Override
+    protected CloseReason reasonFor(Throwable cause) {
+        if (cause instanceof TooLongFrameException || cause.getCause() instanceof TooLongFrameException) {
+            return CloseReason.FRAME_TOO_LARGE;
+        }
+        return cause instanceof FrameTimeoutException ? CloseReason.FRAME_TIMEOUT : null;
+    }
+
+    /** The session this handler serves. */
+    @Override
+    public Session session() {
+        return session;
+    }
+}

@@ -1,0 +1,326 @@
+package dev.fanout.server.control;
+
+import dev.fanout.hub.Batch;
+import dev.fanout.hub.Message;
+import dev.fanout.hub.SharedBytes;
+import dev.fanout.hub.Topic;
+import dev.fanout.hub.TopicState;
+import dev.fanout.protocol.control.ControlFrame;
+import dev.fanout.protocol.control.GapCause;
+import dev.fanout.server.session.Delivery;
+import dev.fanout.server.session.Session;
+import dev.fanout.server.session.SessionSubscriber;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One topic of a control subscription: replays what the client asked for from history, then hands over to
+ * live messages with no gap and no duplicate at the seam, and reports what the client cannot get (GAP, RESET).
+ *
+ * <p>The feed joins the topic before it reads anything, so every message appended from then on reaches it
+ * live. While it replays, it does not keep live messages: it notes the highest it let pass and reads history
+ * again until a read has covered it, then goes live, skipping what the replay already sent. History holds
+ * what it let pass (or the client is told it is gone), so the hand-over needs no buffer, whatever the
+ * replay's length. Replay reads one chunk at a time, and only while the session's queue is empty and its
+ * socket takes more: it is paced by the client like live traffic. Loop-confined, except
+ * {@link #eventLoop()} and {@link #id()}.
+ */
+final class TopicFeed implements SessionSubscriber {
+
+    /** Most messages read from history at once. */
+    static final int CHUNK_MESSAGES = 256;
+    /** About the most payload bytes read from history at once: the connection's high-water mark. */
+    static final long CHUNK_BYTES = 64 * 1024;
+
+    private final ControlSubscription owner;
+    /** Set once, before the first delivery can reach the feed. */
+    private Topic topic;
+    private final MsgForm form;
+    /** Where to start, given once the topic's state is known. */
+    private final ResumePoint resume;
+    private boolean started;
+    private boolean live;
+    private boolean cancelled;
+    private boolean reading;
+    private boolean pumping;
+    /** The epoch of what this feed sends, 0 until known. */
+    private long epoch;
+    /** The sequence number the client should get next. */
+    private long next;
+    /** The highest sequence number let pass live while not live yet. */
+    private long highestPassed;
+    /** {@link #highestPassed} when the last read was made: what that read must have covered if it is held. */
+    private long passedAtRead;
+    /** Messages dropped by the queue (drop-oldest) and not yet reported: first and last sequence, or -1. */
+    private long droppedFirst = -1;
+    private long droppedLast = -1;
+
+    TopicFeed(ControlSubscription owner, ResumePoint resume) {
+        this.owner = owner;
+        this.form = new MsgForm(owner.id());
+        this.resume = resume;
+    }
+
+    /** Names the topic the feed is a member of: set before the loop can deliver to it. */
+    TopicFeed attach(Topic joined) {
+        this.topic = joined;
+        return this;
+    }
+
+    Topic topic() {
+        return topic;
+    }
+
+    @Override
+    public Session session() {
+        return owner.session();
+    }
+
+    @Override
+    public long id() {
+        return owner.session().id();
+    }
+
+    @Override
+    public String name() {
+        return owner.session().name();
+    }
+
+    @Override
+    public EventLoop eventLoop() {
+        return owner.session().eventLoop();
+    }
+
+    /**
+     * Starts the feed once it is a member of its topic: learns the topic's state, tells the client where it
+     * starts (SUBSCRIBED, RESET, GAP) and replays. On the loop.
+     */
+    void start() {
+        topic.state().whenComplete((state, failure) -> onLoop(() -> {
+            if (cancelled) {
+                return;
+            }
+            if (failure != null) {
+                owner.unavailable(topic.name(), failure);
+                return;
+            }
+            begin(state);
+        }));
+    }
+
+    private void begin(TopicState state) {
+        started = true;
+        epoch = state.epoch();
+        owner.started(this, state);
+        next = resume.firstWanted(state, this);
+        pump();
+    }
+
+    /** Tells the client that its epoch is gone: the stream started afresh. */
+    void reset(long clientEpoch, TopicState state) {
+        owner.send(new ControlFrame.Reset(owner.id(), clientEpoch, state.epoch(), state.first(), state.last(),
+                topic.name()));
+    }
+
+    /** Tells the client that what it asked for from {@code from} on is partly gone. */
+    void gap(long from, TopicState state) {
+        owner.send(new ControlFrame.Gap(owner.id(), GapCause.HISTORY, state.epoch(), from, state.first() - 1,
+                state.first(), state.last(), topic.name()));
+    }
+
+    /** Reads history while the client takes more, until the replay has met the live stream. */
+    private void pump() {
+        if (pumping) {
+            return;
+        }
+        pumping = true;
+        try {
+            while (started && !live && !reading && !cancelled && session().isWritable()) {
+                reading = true;
+                passedAtRead = highestPassed;
+                CompletableFuture<List<Message>> read = topic.read(next, CHUNK_MESSAGES, CHUNK_BYTES);
+                if (read.isDone()) {
+                    reading = false;
+                    if (!replayed(read)) {
+                        break;
+                    }
+                } else {
+                    read.whenComplete((messages, failure) -> onLoop(() -> {
+                        reading = false;
+                        if (replayed(read)) {
+                            pump();
+                        }
+                    }));
+                }
+            }
+        } finally {
+            pumping = false;
+        }
+    }
+
+    /** Sends what a read returned; true to read on. */
+    private boolean replayed(CompletableFuture<List<Message>> read) {
+        List<Message> messages;
+        try {
+            messages = read.join();
+        } catch (RuntimeException e) {
+            owner.unavailable(topic.name(), e);
+            return false;
+        }
+        try {
+            if (cancelled || session().isClosed()) {
+                return false;
+            }
+            if (messages.isEmpty()) {
+                // History holds nothing from next on: live, unless something let pass live is still unread.
+                if (highestPassed < next) {
+                    live = true;
+                    return false;
+                }
+                if (passedAtRead >= next) {
+                    // Let pass before this read and not held (history off, or trimmed at once): gone.
+                    owner.send(new ControlFrame.Gap(owner.id(), GapCause.HISTORY, epoch, next, passedAtRead,
+                            passedAtRead + 1, topic.lastSequence(), topic.name()));
+                    next = passedAtRead + 1;
+                }
+                return true;
+            }
+            long first = messages.get(0).sequence();
+            if (first > next) {
+                // Trimmed while we replayed.
+                owner.send(new ControlFrame.Gap(owner.id(), GapCause.HISTORY, epoch, next, first - 1, first,
+                        topic.lastSequence(), topic.name()));
+            }
+            send(messages);
+            next = messages.get(messages.size() - 1).sequence() + 1;
+            return true;
+        } finally {
+            messages.forEach(Message::release);
+        }
+    }
+
+    /** Encodes messages for this client alone (a replay, or the seam) and queues them. */
+    private void send(List<Message> messages) {
+        long self = owner.echo() ? Batch.ECHO : id();
+        int size = 0;
+        int count = 0;
+        for (Message message : messages) {
+            if (message.origin().clientId() != self) {
+                size += form.size(message);
+                count++;
+            }
+        }
+        if (count == 0) {
+            return;
+        }
+        ByteBuf bytes = session().channel().alloc().directBuffer(size);
+        try {
+            for (Message message : messages) {
+                if (message.origin().clientId() != self) {
+                    form.writeTo(message, bytes);
+                }
+            }
+            session().offer(bytes, count, new SharedBytes(size), dropped(messages));
+        } finally {
+            bytes.release();
+        }
+    }
+
+    @Override
+    public int deliver(Batch batch) {
+        List<Message> messages = batch.messages();
+        Message newest = messages.get(messages.size() - 1);
+        if (cancelled) {
+            // Joined a topic as its subscription was cancelled (a pattern meeting a new topic): leave it.
+            session().context().hub().unsubscribe(topic, this);
+            return 0;
+        }
+        if (!live) {
+            highestPassed = Math.max(highestPassed, newest.sequence());
+            return 0;
+        }
+        Message oldest = messages.get(0);
+        if (oldest.epoch() != epoch) {
+            // A relay's upstream started afresh: so does this stream.
+            owner.send(new ControlFrame.Reset(owner.id(), epoch, oldest.epoch(), oldest.sequence(), newest.sequence(),
+                    topic.name()));
+            epoch = oldest.epoch();
+            next = oldest.sequence();
+        }
+        if (oldest.sequence() < next || newest.epoch() != epoch) {
+            // The seam: some of these went out in the replay. Rare; sent one by one.
+            List<Message> fresh = messages.stream().filter(m -> m.epoch() == epoch && m.sequence() >= next).toList();
+            if (!fresh.isEmpty()) {
+                send(fresh);
+                next = fresh.get(fresh.size() - 1).sequence() + 1;
+            }
+            return fresh.size();
+        }
+        long self = owner.echo() ? Batch.ECHO : id();
+        ByteBuf bytes = batch.encodedFor(form, self);
+        next = newest.sequence() + 1;
+        if (bytes == null) {
+            return 0;
+        }
+        try {
+            int count = batch.sizeFor(self);
+            session().offer(bytes, count, batch.sharedBytes(form), dropped(messages));
+            return count;
+        } finally {
+            bytes.release();
+        }
+    }
+
+    /** What to tell this feed if the queue drops these messages. */
+    private Delivery dropped(List<Message> messages) {
+        long first = messages.get(0).sequence();
+        long last = messages.get(messages.size() - 1).sequence();
+        return count -> {
+            droppedFirst = droppedFirst < 0 ? first : Math.min(droppedFirst, first);
+            droppedLast = Math.max(droppedLast, last);
+        };
+    }
+
+    @Override
+    public void endOfBatch() {
+        session().endOfBatch();
+    }
+
+    /** The session's queue emptied: report drops, then go on replaying. */
+    void caughtUp() {
+        if (droppedFirst >= 0 && !cancelled) {
+            long first = droppedFirst;
+            long last = droppedLast;
+            droppedFirst = -1;
+            droppedLast = -1;
+            topic.state().whenComplete((state, failure) -> onLoop(() -> {
+                if (!cancelled && failure == null) {
+                    owner.send(new ControlFrame.Gap(owner.id(), GapCause.DROPPED, epoch, first, last, state.first(),
+                            state.last(), topic.name()));
+                }
+            }));
+        }
+        pump();
+    }
+
+    /** Stops: receives nothing more. */
+    void cancel() {
+        cancelled = true;
+    }
+
+    private void onLoop(Runnable task) {
+        EventLoop loop = eventLoop();
+        if (loop.inEventLoop()) {
+            task.run();
+        } else {
+            loop.execute(task);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return session() + " subscription " + owner.id() + " on " + topic.name();
+    }
+}
