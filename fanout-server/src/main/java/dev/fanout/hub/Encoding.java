@@ -40,6 +40,18 @@ public enum Encoding implements MessageForm {
             String text = SafeText.render(message.payload().nioBuffer());
             return Lines.encode(alloc, message.origin().name() + ": " + text);
         }
+    },
+
+    /**
+     * A lines-protocol line that names its topic, {@code [topic] name: text}: what a chat client sees of a topic
+     * it follows with {@code /sub} besides its room.
+     */
+    LINE_WITH_TOPIC {
+        @Override
+        ByteBuf encode(Message message, ByteBufAllocator alloc) {
+            String text = SafeText.render(message.payload().nioBuffer());
+            return Lines.encode(alloc, "[" + message.topic() + "] " + message.origin().name() + ": " + text);
+        }
     };
 
     /** Makes this form of {@code message}; the caller owns the result. */

@@ -2,6 +2,7 @@ package dev.fanout.server.lines;
 
 import dev.fanout.hub.Hub;
 import dev.fanout.hub.TooManyTopicsException;
+import dev.fanout.protocol.control.TopicNames;
 import dev.fanout.server.session.CloseReason;
 import dev.fanout.server.session.Protocol;
 import dev.fanout.server.session.Session;
@@ -17,8 +18,8 @@ final class ChatCommands {
 
     /** Letters, digits, {@code _ - .}; up to 32: short enough to read, safe to show. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,32}");
-    /** Room (topic) names: letters, digits, {@code _ - . :}; up to 64. */
-    static final Pattern ROOM = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+    /** Most messages /history shows at once. */
+    static final int HISTORY_LIMIT = 100;
     /** The default names new clients get: reserved, so no one can take a future client's name. */
     static final Pattern DEFAULT_NAME = Pattern.compile("(?i)client-\\d+");
 
@@ -28,6 +29,9 @@ final class ChatCommands {
             "  /join ROOM       leave this room and join ROOM (made if new)",
             "  /who             list the people in this room, and count the programs reading it",
             "  /rooms           list the rooms, the largest first, with how many are in each",
+            "  /history [N]     show the last N messages of this room (default 10, at most " + HISTORY_LIMIT + ")",
+            "  /sub TOPIC       also show what is published to TOPIC, each line marked [TOPIC]",
+            "  /unsub TOPIC     stop showing TOPIC",
             "  /msg NAME TEXT   send TEXT to NAME only",
             "  /quit            leave (Ctrl-C in telnet leaves too)",
             "  /help            this list",
@@ -54,6 +58,9 @@ final class ChatCommands {
             case "/who" -> member.notice(RoomListing.who(member.room(), member.session()));
             case "/rooms" -> RoomListing.rooms(member.room(), hub.topics()).forEach(member::notice);
             case "/msg" -> msg(member, argument);
+            case "/history" -> history(member, argument);
+            case "/sub" -> follow(member, argument);
+            case "/unsub" -> unfollow(member, argument);
             case "/quit" -> member.session().close(CloseReason.CLIENT_QUIT, null);
             default -> member.notice("error: unknown command " + parts[0] + "; type /help for the list");
         }
@@ -90,8 +97,8 @@ final class ChatCommands {
     }
 
     private static void join(ChatMember member, String room) {
-        if (!ROOM.matcher(room).matches()) {
-            member.notice("error: usage: /join ROOM, where ROOM is 1 to 64 letters, digits, _ - . or :");
+        if (!TopicNames.isValidTopic(room)) {
+            member.notice("error: usage: /join ROOM, where ROOM is " + TOPIC_RULE);
             return;
         }
         if (member.room() != null && member.room().name().equals(room)) {
@@ -105,6 +112,53 @@ final class ChatCommands {
             return;
         }
         member.notice("you are now in " + room + " (" + RoomListing.Count.of(member.room()).here() + ")");
+    }
+
+    /** How topic names are made, as usage errors say it. */
+    static final String TOPIC_RULE = "up to 255 letters, digits, _ - : @ or ~, in parts joined by dots (news.eu)";
+
+    private static void history(ChatMember member, String argument) {
+        int count = 10;
+        if (!argument.isEmpty()) {
+            try {
+                count = Integer.parseInt(argument);
+            } catch (NumberFormatException e) {
+                count = -1;
+            }
+        }
+        if (count < 1 || count > HISTORY_LIMIT) {
+            member.notice("error: usage: /history [N], where N is 1 to " + HISTORY_LIMIT);
+            return;
+        }
+        member.showHistory(count);
+    }
+
+    private static void follow(ChatMember member, String topic) {
+        if (!TopicNames.isValidTopic(topic)) {
+            member.notice("error: usage: /sub TOPIC, where TOPIC is " + TOPIC_RULE);
+            return;
+        }
+        if (member.room().name().equals(topic)) {
+            member.notice("you are in " + topic + ": its messages already reach you");
+            return;
+        }
+        try {
+            if (member.follow(topic)) {
+                member.notice("you now also see " + topic + ", marked [" + topic + "]; /unsub " + topic + " stops it");
+            } else {
+                member.notice("you already see " + topic);
+            }
+        } catch (TooManyTopicsException e) {
+            member.notice("error: " + e.getMessage());
+        }
+    }
+
+    private static void unfollow(ChatMember member, String topic) {
+        if (member.unfollow(topic)) {
+            member.notice("you no longer see " + topic);
+        } else {
+            member.notice("error: you do not follow '" + topic + "'; /sub TOPIC follows one");
+        }
     }
 
     private void msg(ChatMember member, String argument) {

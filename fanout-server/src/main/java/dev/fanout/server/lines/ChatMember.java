@@ -1,10 +1,14 @@
 package dev.fanout.server.lines;
 
+import dev.fanout.hub.Encoding;
+import dev.fanout.hub.Message;
 import dev.fanout.hub.Subscriber;
 import dev.fanout.hub.Topic;
 import dev.fanout.server.session.CloseReason;
 import dev.fanout.server.session.Session;
 import dev.fanout.server.session.SessionSubscriber;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A lines client as the chat sees it: a person or script, in one room at a time, whose session is the
@@ -20,6 +24,8 @@ final class ChatMember {
 
     private final Session session;
     private Topic room;
+    /** Topics followed with /sub besides the room. */
+    private final List<Topic> followed = new ArrayList<>();
 
     /** The member whose connection is {@code session}; it says goodbye to its room when the session closes. */
     ChatMember(Session session) {
@@ -52,12 +58,61 @@ final class ChatMember {
      */
     void join(String name) {
         Topic previous = room;
+        unfollow(name);
         room = session.subscribe(name);
         if (previous != null) {
             session.unsubscribe(previous);
             tellRoom(previous, name() + " left " + previous.name() + " for " + name);
         }
         tellRoom(room, name() + " joined " + name);
+    }
+
+    /** Follows {@code topic} besides the room, its lines marked with its name; false if it already does. */
+    boolean follow(String topic) {
+        for (Topic known : followed) {
+            if (known.name().equals(topic)) {
+                return false;
+            }
+        }
+        followed.add(session.subscribe(topic, Encoding.LINE_WITH_TOPIC));
+        return true;
+    }
+
+    /** Stops following {@code topic}; false if it did not. */
+    boolean unfollow(String topic) {
+        for (Topic known : followed) {
+            if (known.name().equals(topic)) {
+                followed.remove(known);
+                session.unsubscribe(known);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Shows the last {@code count} messages of the room, oldest first, between two notices. */
+    void showHistory(int count) {
+        Topic shown = room;
+        shown.state().thenCompose(state -> shown.read(Math.max(state.first(), state.last() - count + 1), count,
+                        Long.MAX_VALUE))
+                .whenComplete((messages, failure) -> session.eventLoop().execute(() -> {
+                    if (failure != null) {
+                        notice("error: the history of " + shown.name() + " could not be read: " + failure.getMessage());
+                        return;
+                    }
+                    try {
+                        notice(messages.isEmpty() ? "no messages of " + shown.name() + " are held"
+                                : "the last " + messages.size() + " messages of " + shown.name() + ":");
+                        for (Message message : messages) {
+                            session.send(message.encoded(Encoding.LINE).retainedDuplicate());
+                        }
+                        if (!messages.isEmpty()) {
+                            notice("end of history");
+                        }
+                    } finally {
+                        messages.forEach(Message::release);
+                    }
+                }));
     }
 
     private void leaving(CloseReason reason) {

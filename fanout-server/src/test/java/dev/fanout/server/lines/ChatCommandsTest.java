@@ -146,9 +146,51 @@ class ChatCommandsTest {
 
         alice.send("/join two rooms");
 
-        alice.awaitLine("*** error: usage: /join ROOM, where ROOM is 1 to 64 letters, digits, _ - . or :");
+        alice.awaitLine("*** error: usage: /join ROOM, where ROOM is " + ChatCommands.TOPIC_RULE);
         assertThat(server.server().hub().find("two")).isNull();
         assertThat(who(alice, "lobby", 1)).containsExactly("alice (you)");
+    }
+
+    @Test
+    void history_showsTheLastMessagesOfTheRoom_evenFromBeforeYouCame() throws IOException {
+        LineClient alice = server.lineClient("alice");
+        for (int i = 1; i <= 12; i++) {
+            alice.send("line " + i);
+        }
+        await().until(() -> server.server().hub().find("lobby").lastSequence() == 12);
+        LineClient bob = server.lineClient("bob");
+
+        bob.send("/history 3");
+
+        bob.awaitLine("*** the last 3 messages of lobby:");
+        bob.awaitLine("alice: line 10");
+        bob.awaitLine("alice: line 11");
+        bob.awaitLine("alice: line 12");
+        bob.awaitLine("*** end of history");
+        bob.send("/history 0");
+        bob.awaitLine("*** error: usage: /history [N], where N is 1 to " + ChatCommands.HISTORY_LIMIT);
+    }
+
+    @Test
+    void sub_showsAnotherTopicMarkedWithItsName_untilUnsub() throws IOException {
+        LineClient alice = server.lineClient("alice");
+        LineClient bob = server.lineClient("bob");
+        bob.send("/join news");
+        bob.awaitLine(line -> line.startsWith("*** you are now in news"));
+
+        alice.send("/sub news");
+        alice.awaitLine("*** you now also see news, marked [news]; /unsub news stops it");
+        bob.send("extra extra");
+        alice.awaitLine("[news] bob: extra extra");
+        alice.send("/sub news");
+        alice.awaitLine("*** you already see news");
+
+        alice.send("/unsub news");
+        alice.awaitLine("*** you no longer see news");
+        alice.send("/unsub news");
+        alice.awaitLine("*** error: you do not follow 'news'; /sub TOPIC follows one");
+        alice.send("/sub bad..topic");
+        alice.awaitLine("*** error: usage: /sub TOPIC, where TOPIC is " + ChatCommands.TOPIC_RULE);
     }
 
     @Test
@@ -292,9 +334,9 @@ class ChatCommandsTest {
             return line.contains("start a line with // to send one that begins with /");
         });
         assertThat(first).isEqualTo("*** commands:");
-        assertThat(rest).hasSize(8);
+        assertThat(rest).hasSize(11);
         for (String command : List.of("/nick NAME", "/join ROOM", "/who", "/rooms", "/msg NAME TEXT", "/quit",
-                "/help")) {
+                "/help", "/history [N]", "/sub TOPIC", "/unsub TOPIC")) {
             assertThat(rest).anyMatch(line -> line.startsWith("***   " + command + " "));
         }
     }
