@@ -69,6 +69,35 @@ public final class ControlHandler extends SessionHandler {
     }
 
     /**
+     * True if a connection's first frame, not a HELLO, is a well-formed control frame a client sends (SUB, PUB,
+     * ...): a client that forgot to say HELLO. A raw payload that is one is astronomically unlikely: it would
+     * start with a byte no UTF-8 text starts with, then hold exactly the fields of a frame, lengths and all.
+     */
+    public static boolean isControlWithoutHello(ByteBuf body) {
+        if (!body.isReadable()) {
+            return false;
+        }
+        int type = body.getUnsignedByte(body.readerIndex());
+        if (type < 0x80 || type > 0xBF) {
+            return false;
+        }
+        try {
+            ControlFrame frame = ControlCodec.decode(body);
+            frame.release();
+            return frame.type().fromClient();
+        } catch (ControlProtocolException e) {
+            return false;
+        }
+    }
+
+    /** Answers a control frame sent before HELLO, in raw mode: an ERROR saying so, then a close. */
+    public static void helloRequired(Session session) {
+        session.send(ControlCodec.encode(session.channel().alloc(), new ControlFrame.Error(ErrorCode.HELLO_REQUIRED,
+                RefKind.NONE, 0, "send HELLO first: a connection is in raw mode until its first frame is a HELLO")));
+        session.close(CloseReason.PROTOCOL_ERROR, "a control frame before HELLO");
+    }
+
+    /**
      * Answers the HELLO that switched the connection to control mode (the body is released): WELCOME, or an
      * ERROR and a close if the version is not one this server speaks. On the loop, once this handler is in the
      * pipeline.

@@ -72,6 +72,11 @@ final class RawFramesHandler extends SessionHandler {
                 enterControlMode(ctx, frame);
                 return;
             }
+            if (ControlHandler.isControlWithoutHello(frame)) {
+                frame.release();
+                ControlHandler.helloRequired(session);
+                return;
+            }
         }
         published = true;
         burst.add(frame);
