@@ -223,6 +223,7 @@ final class TopicFeed implements SessionSubscriber {
                 }
             }
             session().offer(bytes, count, new SharedBytes(size), dropped(messages));
+            session().endOfBatch();
         } finally {
             bytes.release();
         }

@@ -29,7 +29,13 @@ public final class ControlClient implements AutoCloseable {
 
     /** Connects and says HELLO with {@code options} (key, value, key, value ...); reads up to the WELCOME. */
     public static ControlClient connect(InetSocketAddress address, String... options) throws IOException {
-        ControlClient client = new ControlClient(RawClient.connect(address));
+        return connect(address, 0, options);
+    }
+
+    /** As {@link #connect(InetSocketAddress, String...)}, with a receive buffer of that many bytes (0: default). */
+    public static ControlClient connect(InetSocketAddress address, int receiveBuffer, String... options)
+            throws IOException {
+        ControlClient client = new ControlClient(RawClient.connect(address, receiveBuffer));
         List<Option> list = new ArrayList<>();
         for (int i = 0; i < options.length; i += 2) {
             list.add(new Option(options[i], options[i + 1]));

@@ -1,0 +1,183 @@
+package dev.fanout.server.control;
+
+import static dev.fanout.server.control.ControlModeIntegrationTest.pub;
+import static dev.fanout.server.control.ControlModeIntegrationTest.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fanout.protocol.control.ControlFrame;
+import dev.fanout.protocol.control.GapCause;
+import dev.fanout.protocol.control.ResumeMode;
+import dev.fanout.protocol.control.TopicPosition;
+import dev.fanout.server.testing.ControlClient;
+import dev.fanout.server.testing.TestServer;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** SUB from a position, the last K, or a pattern's positions: replay, then live, with the gaps told. */
+class ResumeIntegrationTest {
+
+    private static final int HISTORY = 50;
+
+    private final TestServer server = TestServer.start(options -> options.history(HISTORY));
+
+    @AfterEach
+    void tearDown() {
+        server.close();
+    }
+
+    /** Publishes {@code n} acknowledged messages {@code prefix1..prefixN} to {@code topic}; returns the last ACK. */
+    private ControlFrame.Ack publish(String topic, String prefix, int n) throws IOException {
+        return publish(server, topic, prefix, n);
+    }
+
+    private static ControlFrame.Ack publish(TestServer server, String topic, String prefix, int n)
+            throws IOException {
+        try (ControlClient writer = ControlClient.connect(server.frames())) {
+            for (int i = 1; i <= n; i++) {
+                writer.send(pub(i, topic, prefix + i));
+            }
+            ControlFrame.Ack last = null;
+            for (int i = 1; i <= n; i++) {
+                last = writer.read(ControlFrame.Ack.class);
+            }
+            return last;
+        }
+    }
+
+    private static ControlFrame.Sub from(int id, String topic, long epoch, long sequence) {
+        return new ControlFrame.Sub(id, false, ResumeMode.FROM, epoch, sequence, topic, List.of());
+    }
+
+    @Test
+    void from_aHeldSequence_replaysFromIt_thenLive() throws IOException {
+        ControlFrame.Ack last = publish("t", "m", 10);
+        try (ControlClient reader = ControlClient.connect(server.frames())) {
+            reader.send(from(1, "t", last.epoch(), 4));
+            ControlFrame.Subscribed subscribed = reader.read(ControlFrame.Subscribed.class);
+            assertThat(subscribed.epoch()).isEqualTo(last.epoch());
+            assertThat(subscribed.lastSequence()).isEqualTo(10);
+            List<ControlFrame.Msg> replayed = reader.readMessages(7);
+            assertThat(replayed).extracting(ControlFrame.Msg::sequence)
+                    .containsExactly(4L, 5L, 6L, 7L, 8L, 9L, 10L);
+            assertThat(text(replayed.get(0))).isEqualTo("m4");
+            publish("t", "live", 1);
+            ControlFrame.Msg live = reader.read(ControlFrame.Msg.class);
+            assertThat(live.sequence()).isEqualTo(11);
+            assertThat(text(live)).isEqualTo("live1");
+        }
+    }
+
+    @Test
+    void from_olderThanHeld_isToldGap_thenGetsTheOldestHeld() throws IOException {
+        ControlFrame.Ack last = publish("t", "m", HISTORY + 20);
+        try (ControlClient reader = ControlClient.connect(server.frames())) {
+            reader.send(from(1, "t", last.epoch(), 5));
+            reader.read(ControlFrame.Subscribed.class);
+            ControlFrame.Gap gap = reader.read(ControlFrame.Gap.class);
+            assertThat(gap.cause()).isEqualTo(GapCause.HISTORY);
+            assertThat(gap.firstMissing()).isEqualTo(5);
+            assertThat(gap.lastMissing()).isEqualTo(20);
+            assertThat(gap.firstHeld()).isEqualTo(21);
+            assertThat(gap.lastHeld()).isEqualTo(HISTORY + 20);
+            List<ControlFrame.Msg> replayed = reader.readMessages(HISTORY);
+            assertThat(replayed.get(0).sequence()).isEqualTo(21);
+            assertThat(replayed.get(HISTORY - 1).sequence()).isEqualTo(HISTORY + 20);
+        }
+    }
+
+    @Test
+    void from_anotherEpoch_isToldReset_thenGetsEverythingHeld() throws IOException {
+        ControlFrame.Ack last = publish("t", "m", 3);
+        try (ControlClient reader = ControlClient.connect(server.frames())) {
+            reader.send(from(1, "t", last.epoch() + 1, 2));
+            reader.read(ControlFrame.Subscribed.class);
+            ControlFrame.Reset reset = reader.read(ControlFrame.Reset.class);
+            assertThat(reset.clientEpoch()).isEqualTo(last.epoch() + 1);
+            assertThat(reset.epoch()).isEqualTo(last.epoch());
+            assertThat(reset.firstHeld()).isEqualTo(1);
+            assertThat(reset.lastHeld()).isEqualTo(3);
+            assertThat(reader.readMessages(3)).extracting(ControlFrame.Msg::sequence).containsExactly(1L, 2L, 3L);
+        }
+    }
+
+    @Test
+    void last_k_replaysTheNewestK() throws IOException {
+        publish("t", "m", 10);
+        try (ControlClient reader = ControlClient.connect(server.frames())) {
+            reader.send(new ControlFrame.Sub(1, false, ResumeMode.LAST, 0, 3, "t", List.of()));
+            reader.read(ControlFrame.Subscribed.class);
+            assertThat(reader.readMessages(3)).extracting(ControlModeIntegrationTest::text)
+                    .containsExactly("m8", "m9", "m10");
+            reader.send(new ControlFrame.Ping(1));
+            assertThat(reader.read(ControlFrame.Pong.class).token()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void from_atTheSeamUnderConcurrentPublishing_hasNoGapAndNoDuplicate() throws Exception {
+        int before = 30;
+        int during = 3_000;
+        // History that holds everything: a publisher faster than the replay must not push it out (that would be
+        // an honest GAP, which the other tests cover).
+        try (TestServer roomy = TestServer.start(options -> options.history(10_000))) {
+            seam(roomy, before, during);
+        }
+    }
+
+    private static void seam(TestServer server, int before, int during) throws Exception {
+        ControlFrame.Ack last = publish(server, "t", "m", before);
+        AtomicBoolean failed = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread publisher = new Thread(() -> {
+            try (ControlClient writer = ControlClient.connect(server.frames())) {
+                for (int i = 1; i <= during; i++) {
+                    writer.send(pub(0, "t", "d" + i));
+                }
+                writer.send(new ControlFrame.Ping(1));
+                writer.readUntil(ControlFrame.Pong.class);
+            } catch (Throwable e) {
+                failed.set(true);
+                failure.set(e);
+            }
+        }, "publisher");
+        try (ControlClient reader = ControlClient.connect(server.frames())) {
+            publisher.start();
+            // Resume from the first message while the publisher runs: replay and live meet at a moving seam.
+            reader.send(from(1, "t", last.epoch(), 1));
+            reader.read(ControlFrame.Subscribed.class);
+            List<Long> sequences = new ArrayList<>();
+            while (sequences.size() < before + during) {
+                ControlFrame frame = reader.read();
+                assertThat(frame).as("after %d messages", sequences.size()).isInstanceOf(ControlFrame.Msg.class);
+                sequences.add(((ControlFrame.Msg) frame).sequence());
+            }
+            publisher.join();
+            assertThat(failed).as("publisher: %s", failure.get()).isFalse();
+            for (int i = 0; i < sequences.size(); i++) {
+                assertThat(sequences.get(i)).as("message %d", i).isEqualTo(i + 1L);
+            }
+        }
+    }
+
+    @Test
+    void pattern_withPositions_resumesEachTopic_andJoinsNewTopicsFromTheirFirstMessage() throws IOException {
+        ControlFrame.Ack eur = publish("prices.eur", "e", 5);
+        publish("prices.usd", "u", 2);
+        try (ControlClient reader = ControlClient.connect(server.frames())) {
+            reader.send(new ControlFrame.Sub(1, false, ResumeMode.NEW, 0, 0, "prices.*",
+                    List.of(new TopicPosition("prices.eur", eur.epoch(), 4))));
+            reader.read(ControlFrame.Subscribed.class);
+            assertThat(reader.readMessages(2)).extracting(m -> m.topic() + "#" + m.sequence())
+                    .containsExactly("prices.eur#4", "prices.eur#5");
+            publish("prices.gbp", "g", 1);
+            publish("prices.usd", "u", 1);
+            assertThat(reader.readMessages(2)).extracting(m -> m.topic() + "#" + m.sequence())
+                    .containsExactlyInAnyOrder("prices.gbp#1", "prices.usd#3");
+        }
+    }
+}
