@@ -145,6 +145,10 @@ final class ServeCommand implements Callable<Integer> {
                     + "covers.")
     private int maxSubscriptions;
 
+    @Option(names = "--max-total-subscriptions", defaultValue = "1000000", paramLabel = "N",
+            description = "Subscriptions all control-mode connections may hold together, each about 300 bytes.")
+    private int maxTotalSubscriptions;
+
     @Option(names = "--dedup-window", defaultValue = "2m", paramLabel = "TIME", converter = Converters.Time.class,
             description = "How long a publish id is remembered, so that a publisher re-sending after a lost "
                     + "connection does not publish twice.")
@@ -225,7 +229,7 @@ final class ServeCommand implements Callable<Integer> {
                 .queueMessages(queueMessages).slowConsumer(slowConsumer).frameTimeout(frameTimeout)
                 .keepAlive(keepAlive).history(history).historyBytes(historyBytes).pingInterval(pingInterval)
                 .pingTimeout(pingTimeout).maxSubscriptions(maxSubscriptions).dedupWindow(dedupWindow)
-                .dedupEntries(dedupEntries);
+                .dedupEntries(dedupEntries).maxTotalSubscriptions(maxTotalSubscriptions);
         // Unset, these keep the server's defaults, which depend on the heap or on --max-clients.
         if (maxClientsPerAddress != null) {
             builder.maxClientsPerAddress(maxClientsPerAddress);

@@ -5,6 +5,7 @@ import dev.fanout.protocol.frame.Frames;
 import dev.fanout.protocol.line.Lines;
 import dev.fanout.hub.PublishDedup;
 import dev.fanout.server.control.ControlOptions;
+import dev.fanout.server.control.SubscriptionBudget;
 import dev.fanout.server.session.QueueLimits;
 import dev.fanout.store.HistoryLimits;
 import dev.fanout.server.session.SlowConsumerPolicy;
@@ -99,6 +100,7 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
         private int maxSubscriptions = ControlOptions.DEFAULT_MAX_SUBSCRIPTIONS;
         private Duration dedupWindow = PublishDedup.DEFAULT_WINDOW;
         private int dedupEntries = PublishDedup.DEFAULT_MAX_ENTRIES;
+        private int maxTotalSubscriptions = SubscriptionBudget.DEFAULT_MAX;
 
         private Builder() {
         }
@@ -257,6 +259,11 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
             return this;
         }
 
+        public Builder maxTotalSubscriptions(int value) {
+            maxTotalSubscriptions = value;
+            return this;
+        }
+
         /**
          * Checks every value and returns the options.
          *
@@ -309,6 +316,8 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
             require(maxSubscriptions >= 1, "--max-subscriptions (" + maxSubscriptions + ") must be at least 1");
             require(!dedupWindow.isNegative(), "--dedup-window (" + dedupWindow.toMillis()
                     + " ms) must not be negative");
+            require(maxTotalSubscriptions >= maxSubscriptions, "--max-total-subscriptions ("
+                    + maxTotalSubscriptions + ") is smaller than --max-subscriptions (" + maxSubscriptions + ")");
             require(dedupEntries >= 0, "--dedup-entries (" + dedupEntries + ") must not be negative");
             int perAddress = maxClientsPerAddress == null
                     ? Math.min(LimitOptions.DEFAULT_MAX_CLIENTS_PER_ADDRESS, maxClients)
@@ -320,7 +329,8 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
                     totalInboundBytes, frameTimeout, keepAlive);
             return new ServerOptions(hosts, framesPort, linesPort, defaultTopic, serverName, transport, ioThreads,
                     lineFlush, drainTimeout, limits, new HistoryLimits(history, historyBytes, historyTotalBytes),
-                    new ControlOptions(pingInterval, pingTimeout, maxSubscriptions, dedupWindow, dedupEntries));
+                    new ControlOptions(pingInterval, pingTimeout, maxSubscriptions, dedupWindow, dedupEntries,
+                            maxTotalSubscriptions));
         }
 
         private static void port(String field, int value) {

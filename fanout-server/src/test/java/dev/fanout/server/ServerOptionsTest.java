@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import dev.fanout.hub.PublishDedup;
 import dev.fanout.server.control.ControlOptions;
+import dev.fanout.server.control.SubscriptionBudget;
 import dev.fanout.store.HistoryLimits;
 import org.junit.jupiter.api.Test;
 
@@ -105,7 +106,7 @@ class ServerOptionsTest {
                         HistoryLimits.defaultTotalBytes()),
                 new ControlOptions(ControlOptions.DEFAULT_PING_INTERVAL, ControlOptions.DEFAULT_PING_TIMEOUT,
                         ControlOptions.DEFAULT_MAX_SUBSCRIPTIONS, PublishDedup.DEFAULT_WINDOW,
-                        PublishDedup.DEFAULT_MAX_ENTRIES)));
+                        PublishDedup.DEFAULT_MAX_ENTRIES, SubscriptionBudget.DEFAULT_MAX)));
     }
 
     @Test

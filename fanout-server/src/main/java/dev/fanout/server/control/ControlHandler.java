@@ -48,6 +48,7 @@ public final class ControlHandler extends SessionHandler {
     private final Map<Integer, ControlSubscription> subscriptions = new HashMap<>();
     /** Topics the connection's subscriptions cover together; patterns count each topic they join. */
     private final AtomicInteger feeds = new AtomicInteger();
+    private final SubscriptionBudget budget;
     private final Keepalive keepalive;
     private ControlPublisher publisher;
 
@@ -55,11 +56,13 @@ public final class ControlHandler extends SessionHandler {
      * A handler for {@code session}, whose client just sent HELLO.
      *
      * @param maxPayload the largest payload a PUB may carry (--max-frame)
+     * @param budget     the bound on subscriptions of all connections together
      */
-    public ControlHandler(Session session, ControlOptions options, int maxPayload) {
+    public ControlHandler(Session session, ControlOptions options, int maxPayload, SubscriptionBudget budget) {
         this.session = session;
         this.options = options;
         this.maxPayload = maxPayload;
+        this.budget = budget;
         this.keepalive = new Keepalive(session, this, options.pingInterval(), options.pingTimeout());
     }
 
@@ -252,19 +255,32 @@ public final class ControlHandler extends SessionHandler {
      * thread: a pattern meets new topics on the thread that makes them.
      */
     boolean takeFeed(ControlSubscription subscription, String topic) {
-        if (feeds.incrementAndGet() <= options.maxSubscriptions()) {
+        String full;
+        if (feeds.incrementAndGet() > options.maxSubscriptions()) {
+            feeds.decrementAndGet();
+            full = "this connection's subscriptions already cover " + options.maxSubscriptions()
+                    + " topics, the server's limit per connection (--max-subscriptions)";
+        } else if (!budget.take()) {
+            feeds.decrementAndGet();
+            full = "the server holds " + budget.max() + " subscriptions of all clients together, its limit "
+                    + "(--max-total-subscriptions)";
+            if (Long.bitCount(budget.refused()) == 1) {
+                // The 1st, 2nd, 4th, 8th ... refusal: enough to be seen, not a line per refusal.
+                log.warn("{}: subscription to '{}' refused ({} refused so far): {}", session, topic,
+                        budget.refused(), full);
+            }
+        } else {
             return true;
         }
-        feeds.decrementAndGet();
         session.eventLoop().execute(() -> error(ErrorCode.TOO_MANY_SUBSCRIPTIONS, RefKind.SUBSCRIPTION_ID,
-                subscription.id(), "topic '" + topic + "' is not delivered: this connection's subscriptions already "
-                + "cover " + options.maxSubscriptions() + " topics, the server's limit (--max-subscriptions)"));
+                subscription.id(), "topic '" + topic + "' is not delivered: " + full));
         return false;
     }
 
     /** Gives back a place {@link #takeFeed} took. Any thread. */
     void returnFeed() {
         feeds.decrementAndGet();
+        budget.giveBack();
     }
 
     /** Sends a frame to the client, through its queue. On the loop. */

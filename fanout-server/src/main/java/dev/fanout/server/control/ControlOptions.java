@@ -10,9 +10,10 @@ import java.time.Duration;
  * @param maxSubscriptions subscriptions one connection may hold at once
  * @param dedupWindow      how long a publish id is remembered, so that a re-send is not published twice
  * @param dedupEntries     how many publish ids are remembered at once, all clients together
+ * @param maxTotalSubscriptions subscriptions all connections together may hold
  */
 public record ControlOptions(Duration pingInterval, Duration pingTimeout, int maxSubscriptions, Duration dedupWindow,
-                             int dedupEntries) {
+                             int dedupEntries, int maxTotalSubscriptions) {
 
     /** Default silence before a PING: 30 s, well inside the idle timeouts of common proxies and NATs (60 s+). */
     public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(30);

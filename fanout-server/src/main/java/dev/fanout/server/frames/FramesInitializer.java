@@ -1,6 +1,7 @@
 package dev.fanout.server.frames;
 
 import dev.fanout.server.control.ControlOptions;
+import dev.fanout.server.control.SubscriptionBudget;
 import dev.fanout.server.session.ConnectionLimiter;
 import dev.fanout.server.session.SessionContext;
 import io.netty.channel.Channel;
@@ -18,6 +19,7 @@ public final class FramesInitializer extends ChannelInitializer<Channel> {
     private final Duration keepAlive;
     private final ControlOptions control;
     private final String serverName;
+    private final SubscriptionBudget subscriptions;
 
     /**
      * Creates the initializer.
@@ -39,6 +41,7 @@ public final class FramesInitializer extends ChannelInitializer<Channel> {
         this.keepAlive = keepAlive;
         this.control = control;
         this.serverName = serverName;
+        this.subscriptions = new SubscriptionBudget(control.maxTotalSubscriptions());
     }
 
     @Override
@@ -54,6 +57,7 @@ public final class FramesInitializer extends ChannelInitializer<Channel> {
                 .addLast("frameDecoder", new AssemblingFrameDecoder(maxFrame, inbound, frameTimeout))
                 // 2. the session: publish what the client sends, deliver the default topic; a HELLO replaces this
                 //    with the control handler
-                .addLast("rawFramesHandler", new RawFramesHandler(context, keepAlive, control, serverName, maxFrame));
+                .addLast("rawFramesHandler", new RawFramesHandler(context, keepAlive, control, serverName, maxFrame,
+                        subscriptions));
     }
 }

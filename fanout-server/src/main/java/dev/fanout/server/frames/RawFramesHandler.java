@@ -3,6 +3,7 @@ package dev.fanout.server.frames;
 import dev.fanout.protocol.control.ControlCodec;
 import dev.fanout.server.control.ControlHandler;
 import dev.fanout.server.control.ControlOptions;
+import dev.fanout.server.control.SubscriptionBudget;
 import dev.fanout.server.session.CloseReason;
 import dev.fanout.server.session.Session;
 import dev.fanout.server.session.SessionContext;
@@ -32,6 +33,7 @@ final class RawFramesHandler extends SessionHandler {
     private final ControlOptions control;
     private final String serverName;
     private final int maxFrame;
+    private final SubscriptionBudget subscriptions;
     private boolean firstFrame = true;
     private Session session;
     private boolean published;
@@ -43,7 +45,8 @@ final class RawFramesHandler extends SessionHandler {
      * {@code serverName} and {@code maxFrame}: what a client that switches to control mode is served with.
      */
     RawFramesHandler(SessionContext context, Duration keepAlive, ControlOptions control, String serverName,
-                     int maxFrame) {
+                     int maxFrame, SubscriptionBudget subscriptions) {
+        this.subscriptions = subscriptions;
         this.context = context;
         this.keepAlive = keepAlive;
         this.control = control;
@@ -92,7 +95,7 @@ final class RawFramesHandler extends SessionHandler {
     private void enterControlMode(ChannelHandlerContext ctx, ByteBuf hello) {
         session.unsubscribe(context.hub().find(context.hub().defaultTopic()));
         ctx.pipeline().get(AssemblingFrameDecoder.class).maxFrame(maxFrame + ControlCodec.MAX_HEADER_BYTES);
-        ControlHandler handler = new ControlHandler(session, control, maxFrame);
+        ControlHandler handler = new ControlHandler(session, control, maxFrame, subscriptions);
         ctx.pipeline().replace(this, "controlHandler", handler);
         handler.hello(hello, serverName);
     }
