@@ -115,6 +115,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "how soon a client that vanished, or closed while half-closed, is noticed.")
     private Duration keepAlive;
 
+    @Option(names = "--close-grace", defaultValue = "1s", paramLabel = "TIME", converter = Converters.Time.class,
+            description = "Time a client being closed has to take what it was sent and its goodbye before its "
+                    + "connection is cut.")
+    private Duration closeGrace;
+
     @Option(names = "--max-topics", defaultValue = "10000", paramLabel = "N",
             description = "Topics (chat rooms) at once.")
     private int maxTopics;
@@ -229,7 +234,7 @@ final class ServeCommand implements Callable<Integer> {
                 .queueMessages(queueMessages).slowConsumer(slowConsumer).frameTimeout(frameTimeout)
                 .keepAlive(keepAlive).history(history).historyBytes(historyBytes).pingInterval(pingInterval)
                 .pingTimeout(pingTimeout).maxSubscriptions(maxSubscriptions).dedupWindow(dedupWindow)
-                .dedupEntries(dedupEntries).maxTotalSubscriptions(maxTotalSubscriptions);
+                .dedupEntries(dedupEntries).maxTotalSubscriptions(maxTotalSubscriptions).closeGrace(closeGrace);
         // Unset, these keep the server's defaults, which depend on the heap or on --max-clients.
         if (maxClientsPerAddress != null) {
             builder.maxClientsPerAddress(maxClientsPerAddress);

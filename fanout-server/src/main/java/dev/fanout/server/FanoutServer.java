@@ -132,7 +132,7 @@ public final class FanoutServer implements AutoCloseable {
         limiter = new ConnectionLimiter(limits.maxClients(), limits.maxClientsPerAddress(), stats);
         inboundBudget = new InboundBudget(limits.totalInboundBytes());
         SessionContext context = new SessionContext(hub, broker, registry, stats, limits.queue(),
-                queueBudget, SessionContext.DEFAULT_CLOSE_GRACE, this::outOfMemory);
+                queueBudget, limits.closeGrace(), this::outOfMemory);
         try {
             // Frames clients may half-close and keep reading: the tutorial client does.
             framesAddress = bind(transport, "frames", options.framesPort(), true,
@@ -158,6 +158,11 @@ public final class FanoutServer implements AutoCloseable {
                         + "must finish within {} ms (--frame-timeout)",
                 ByteSize.format(limits.totalQueueBytes()), ByteSize.format(limits.totalInboundBytes()),
                 ByteSize.format(limits.publishBacklog()), limits.frameTimeout().toMillis());
+        log.info("history: {} messages and {} per topic (--history, --history-bytes), {} in all "
+                        + "(--history-total-bytes), up to {} topics (--max-topics); kept in memory, so a restart "
+                        + "starts every topic afresh", options.history().maxMessages(),
+                ByteSize.format(options.history().maxBytes()), ByteSize.format(options.history().totalBytes()),
+                limits.maxTopics());
         warnIfOpenFilesTooFew(limits.maxClients());
         return this;
     }

@@ -17,10 +17,11 @@ import java.time.Duration;
  * @param totalInboundBytes    what frames still arriving may hold, all clients together
  * @param frameTimeout         how long a frame that has started may take to finish; zero turns this off
  * @param keepAlive            how long a connection may be silent before TCP keepalive probes it
+ * @param closeGrace           how long a closing client has to take its goodbye before the connection is cut
  */
 public record LimitOptions(int maxClients, int maxClientsPerAddress, int maxFrame, int maxLine, int maxTopics,
                            long publishBacklog, QueueLimits queue, long totalQueueBytes, long totalInboundBytes,
-                           Duration frameTimeout, Duration keepAlive) {
+                           Duration frameTimeout, Duration keepAlive, Duration closeGrace) {
 
     /** Default connections at once: 10,000. Raise it (and the open-file limit) for more. */
     public static final int DEFAULT_MAX_CLIENTS = 10_000;

@@ -7,6 +7,7 @@ import dev.fanout.hub.PublishDedup;
 import dev.fanout.server.control.ControlOptions;
 import dev.fanout.server.control.SubscriptionBudget;
 import dev.fanout.server.session.QueueLimits;
+import dev.fanout.server.session.SessionContext;
 import dev.fanout.store.HistoryLimits;
 import dev.fanout.server.session.SlowConsumerPolicy;
 import java.time.Duration;
@@ -101,6 +102,7 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
         private Duration dedupWindow = PublishDedup.DEFAULT_WINDOW;
         private int dedupEntries = PublishDedup.DEFAULT_MAX_ENTRIES;
         private int maxTotalSubscriptions = SubscriptionBudget.DEFAULT_MAX;
+        private Duration closeGrace = SessionContext.DEFAULT_CLOSE_GRACE;
 
         private Builder() {
         }
@@ -259,6 +261,11 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
             return this;
         }
 
+        public Builder closeGrace(Duration value) {
+            closeGrace = value;
+            return this;
+        }
+
         public Builder maxTotalSubscriptions(int value) {
             maxTotalSubscriptions = value;
             return this;
@@ -306,6 +313,7 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
                     + " ms) must not be negative; 0 turns it off");
             require(keepAlive.toSeconds() >= 1, "--keepalive (" + keepAlive.toMillis()
                     + " ms) must be at least 1 s");
+            require(!closeGrace.isNegative(), "--close-grace (" + closeGrace.toMillis() + " ms) must not be negative");
             require(history >= 0, "--history (" + history + ") must be 0 (no history) or more");
             require(historyBytes >= 0, "--history-bytes (" + historyBytes + ") must not be negative");
             require(historyTotalBytes >= 0, "--history-total-bytes (" + historyTotalBytes + ") must not be negative");
@@ -326,7 +334,7 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
                     + ") is larger than --max-clients (" + maxClients + ")");
             LimitOptions limits = new LimitOptions(maxClients, perAddress, maxFrame, maxLine, maxTopics,
                     publishBacklog, new QueueLimits(queueBytes, queueMessages, slowConsumer), totalQueueBytes,
-                    totalInboundBytes, frameTimeout, keepAlive);
+                    totalInboundBytes, frameTimeout, keepAlive, closeGrace);
             return new ServerOptions(hosts, framesPort, linesPort, defaultTopic, serverName, transport, ioThreads,
                     lineFlush, drainTimeout, limits, new HistoryLimits(history, historyBytes, historyTotalBytes),
                     new ControlOptions(pingInterval, pingTimeout, maxSubscriptions, dedupWindow, dedupEntries,

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.fanout.protocol.frame.Frames;
 import dev.fanout.protocol.line.Lines;
 import dev.fanout.server.session.QueueLimits;
+import dev.fanout.server.session.SessionContext;
 import dev.fanout.server.session.SlowConsumerPolicy;
 import java.time.Duration;
 import java.util.List;
@@ -101,7 +102,7 @@ class ServerOptionsTest {
                 TransportChoice.NIO, 3, Duration.ZERO, Duration.ofSeconds(1),
                 new LimitOptions(50, 5, 1000, 200, 7, 4000,
                         new QueueLimits(2000, 30, SlowConsumerPolicy.DROP_OLDEST), 5000, 6000,
-                        Duration.ofSeconds(7), Duration.ofSeconds(8)),
+                        Duration.ofSeconds(7), Duration.ofSeconds(8), SessionContext.DEFAULT_CLOSE_GRACE),
                 new HistoryLimits(HistoryLimits.DEFAULT_MAX_MESSAGES, HistoryLimits.DEFAULT_MAX_BYTES,
                         HistoryLimits.defaultTotalBytes()),
                 new ControlOptions(ControlOptions.DEFAULT_PING_INTERVAL, ControlOptions.DEFAULT_PING_TIMEOUT,

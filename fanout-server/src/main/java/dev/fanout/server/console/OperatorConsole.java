@@ -115,7 +115,10 @@ public final class OperatorConsole {
             return;
         }
         Session target = find(parts[0]);
-        if (target != null) {
+        if (target != null && target.protocol() == Protocol.CONTROL) {
+            out.println("#" + target.id() + " (" + target.name() + ") is a program in control mode, which has no "
+                    + "frame for text; nothing was sent");
+        } else if (target != null) {
             target.sendText(Origin.OPERATOR, parts[1]);
             out.println("sent to #" + target.id() + " (" + target.name() + ")");
         }
@@ -167,9 +170,16 @@ public final class OperatorConsole {
         HubStats hub = server.hub().stats();
         List<Session> sessions = server.sessions().all();
         long frames = sessions.stream().filter(s -> s.protocol() == Protocol.FRAMES).count();
-        out.printf("clients     %d connected (%d frames, %d lines), %d accepted since start%n",
-                sessions.size(), frames, sessions.size() - frames, server.sessionStats().accepted());
-        out.printf("topics      %d%n", server.hub().topics().size());
+        long control = sessions.stream().filter(s -> s.protocol() == Protocol.CONTROL).count();
+        out.printf("clients     %d connected (%d frames, %d control, %d lines), %d accepted since start%n",
+                sessions.size(), frames, control, sessions.size() - frames - control,
+                server.sessionStats().accepted());
+        out.printf("topics      %d (limit %d, --max-topics), %d forgotten to make place, %d refused%n",
+                server.hub().topics().size(), server.options().limits().maxTopics(), hub.topicsForgotten(),
+                hub.topicsRefused());
+        out.printf("history     %s held (limit %s, --history-total-bytes), %d messages let go to stay within%n",
+                ByteSize.format(server.history().bytes()), ByteSize.format(server.history().limits().totalBytes()),
+                server.history().trimmedForTotal());
         out.printf("messages    %d published (%s), %d delivered (written to clients), %d dropped (drop-oldest)%n",
                 hub.published(), ByteSize.format(hub.publishedBytes()), server.sessionStats().delivered(),
                 server.sessionStats().dropped());

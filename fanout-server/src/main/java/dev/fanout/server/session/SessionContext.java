@@ -21,6 +21,9 @@ import java.util.function.Consumer;
 public record SessionContext(Hub hub, Broker broker, SessionRegistry registry, SessionStats stats, QueueLimits queue,
                              QueueBudget budget, Duration closeGrace, Consumer<Throwable> outOfMemory) {
 
-    /** Default time a goodbye line may take to reach a client before the connection is cut anyway. */
+    /**
+     * Default time a goodbye may take to reach a client before the connection is cut anyway: 1 s, ample for a
+     * client that reads, short enough that one that does not is not held.
+     */
     public static final Duration DEFAULT_CLOSE_GRACE = Duration.ofSeconds(1);
 }

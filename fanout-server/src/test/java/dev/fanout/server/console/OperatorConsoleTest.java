@@ -3,6 +3,7 @@ package dev.fanout.server.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.fanout.hub.Message;
 import dev.fanout.protocol.ByteSize;
 import dev.fanout.server.FanoutServer;
 import dev.fanout.server.session.CloseReason;
@@ -188,8 +189,11 @@ class OperatorConsoleTest {
                 && fanout.queueBudget().chargedBytes() == 0);
 
         assertThat(run("/stats")).containsExactly(
-                "clients     2 connected (0 frames, 2 lines), 3 accepted since start",
-                "topics      1",
+                "clients     2 connected (0 frames, 0 control, 2 lines), 3 accepted since start",
+                "topics      1 (limit 10000, --max-topics), 0 forgotten to make place, 0 refused",
+                "history     " + ByteSize.format(2 + Message.OVERHEAD) + " held (limit "
+                        + ByteSize.format(fanout.history().limits().totalBytes())
+                        + ", --history-total-bytes), 0 messages let go to stay within",
                 "messages    1 published (2 B), 1 delivered (written to clients), 0 dropped (drop-oldest)",
                 "queues      0 B held for clients (limit "
                         + ByteSize.format(fanout.options().limits().totalQueueBytes())

@@ -14,6 +14,7 @@ import dev.fanout.server.testing.ControlClient;
 import dev.fanout.server.testing.TestServer;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -38,7 +39,10 @@ class ControlSlowConsumerIntegrationTest {
 
     @Test
     void disconnectPolicy_slowClientGetsGoodbyeWithTheReason() throws IOException {
-        try (TestServer server = TestServer.start(options -> options.maxFrame(16 * 1024).queueBytes(64 * 1024))) {
+        // The client reads only once it has been cut: a grace long enough for it to drain its socket even on a
+        // loaded machine, so that the GOODBYE at the end is read rather than cut off.
+        try (TestServer server = TestServer.start(options -> options.maxFrame(16 * 1024).queueBytes(64 * 1024)
+                .closeGrace(Duration.ofSeconds(20)))) {
             ControlClient slow = server.track(ControlClient.connect(server.frames(), 4096));
             slow.send(sub(1, "t"));
             slow.read(ControlFrame.Subscribed.class);

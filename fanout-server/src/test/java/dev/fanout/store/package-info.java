@@ -1,0 +1,2 @@
+/** Tests of the history stores. */
+package dev.fanout.store;
