@@ -208,7 +208,9 @@ public final class ControlHandler extends SessionHandler {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof ChannelInputShutdownEvent) {
-            publisher.flush();
+            if (publisher != null) {
+                publisher.flush();
+            }
             session.close(CloseReason.CLIENT_CLOSED, null);
         }
         ctx.fireUserEventTriggered(event);
