@@ -10,6 +10,9 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 JAR = os.path.join(ROOT, "fanout-cli", "target", "fanout.jar")
+# The targets that are fanout's own server: `fanout bench --target` loads it in raw mode ("fanout") or in control
+# mode ("fanout-control": topic, epoch and sequence in every message, history on at its defaults).
+FANOUT_TARGETS = ("fanout", "fanout-control")
 
 
 def free_port():
@@ -81,10 +84,11 @@ def fanout_server_jvm():
 
 
 def start(name, java=None):
-    """Starts a server on a free loopback port. fanout starts through ./fanout with its default JVM flags, or,
+    """Starts a server on a free loopback port; name is a `fanout bench --target`. fanout (for either of
+    FANOUT_TARGETS, with the server's default settings) starts through ./fanout with its default JVM flags, or,
     given java (a command line up to and not including -jar), exactly as that says."""
     port = free_port()
-    if name == "fanout":
+    if name in FANOUT_TARGETS:
         launch = [os.path.join(ROOT, "fanout")] if java is None else [*java, "-jar", JAR]
         cmd = [*launch, "serve", "--host", "127.0.0.1", "--port", str(port),
                "--lines-port", "0", "--no-console", "--max-clients", "19000",
@@ -156,6 +160,9 @@ def settled_rss(pid, quiet_seconds=2.0, timeout=60):
 
 
 def subscribe_bytes(name):
+    if name == "fanout-control":
+        # Idle control clients would be PINGed after --ping-interval and closed for not answering.
+        sys.exit("idle: fanout-control is not supported: idle connections there must answer the server's PINGs")
     if name == "nats":
         return b'CONNECT {"verbose":false,"pedantic":false}\r\nSUB idle 1\r\nPING\r\n', b"PONG"
     if name == "redis":

@@ -54,8 +54,11 @@ public final class BenchRun {
      * Runs and returns what was measured.
      *
      * @throws IllegalStateException if the server cannot be reached or subscribers never become ready
+     * @throws IllegalArgumentException if the target cannot use the topic (a NATS subject with a space, a fanout
+     *         control-mode topic with a wildcard)
      */
     public BenchResult run() throws InterruptedException {
+        options.target().wire().checkTopic(options.topic());
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(options.threads(), io);

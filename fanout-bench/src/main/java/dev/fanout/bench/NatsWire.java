@@ -59,6 +59,11 @@ final class NatsWire implements Wire {
     }
 
     @Override
+    public void checkTopic(String topic) {
+        checkSubject(topic);
+    }
+
+    @Override
     public ByteBuf hello(ByteBufAllocator alloc) {
         return alloc.buffer(CONNECT.length).writeBytes(CONNECT);
     }

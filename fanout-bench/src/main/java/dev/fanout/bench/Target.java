@@ -6,6 +6,8 @@ import java.util.Locale;
 public enum Target {
     /** fanout's frames port, raw mode. */
     FANOUT(7070, new FanoutRawWire()),
+    /** fanout's frames port, control mode: topic, epoch and sequence in every message. */
+    FANOUT_CONTROL(7070, new FanoutControlWire()),
     /** nats-server, its client text protocol, with echo off. */
     NATS(4222, new NatsWire()),
     /** redis-server pub/sub, RESP2. */
@@ -28,8 +30,18 @@ public enum Target {
         return wire;
     }
 
-    /** Lower-case name, as on the command line and in reports. */
+    /** The command-line spelling, also used in reports: {@code fanout}, {@code fanout-control}, {@code nats}, ... */
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** Parses the command-line spelling, in any case. */
+    public static Target parse(String text) {
+        for (Target target : values()) {
+            if (target.label().equalsIgnoreCase(text)) {
+                return target;
+            }
+        }
+        throw new IllegalArgumentException("unknown target '" + text + "': use fanout, fanout-control, nats or redis");
     }
 }

@@ -10,6 +10,14 @@ import io.netty.channel.ChannelHandler;
  */
 interface Wire {
 
+    /**
+     * Checks that {@code topic} is one this wire can subscribe and publish to, before any connection is made.
+     *
+     * @throws IllegalArgumentException if it is not, saying why
+     */
+    default void checkTopic(String topic) {
+    }
+
     /** Bytes a connection sends first, before anything else (a handshake), or null for none. */
     ByteBuf hello(ByteBufAllocator alloc);
 

@@ -9,7 +9,7 @@ enum WireEvent {
     /**
      * The server has taken a subscription into effect. NATS: a {@code PONG}, which answers the {@code PING}
      * sent right after {@code SUB}, so everything sent before it has been processed. Redis: the
-     * {@code subscribe} confirmation.
+     * {@code subscribe} confirmation. fanout's control mode: the SUBSCRIBED frame.
      */
     SUBSCRIBED
 }

@@ -12,7 +12,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
-/** {@code fanout bench}: the load generator, against fanout, NATS or Redis. */
+/** {@code fanout bench}: the load generator, against fanout (raw or control mode), NATS or Redis. */
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
         showDefaultValues = true,
@@ -20,26 +20,28 @@ import picocli.CommandLine.TypeConversionException;
         description = {
             "Load a running server and measure its delivery rate and latency.",
             "Every message is checked (lost, repeated, out of order); exits 1 if any was. The same load",
-            "shapes run against fanout, NATS and Redis pub/sub, so the figures compare."
+            "shapes run against fanout (raw or control mode), NATS and Redis pub/sub, so the figures compare."
         },
         footerHeading = "%nExamples:%n",
         footer = {
             "  ./fanout bench --subscribers 100 --size 16 --count 200000",
             "  ./fanout bench --shape fan-in --publishers 10 --count 100000",
             "  ./fanout bench --rate 10000 --subscribers 100 --size 128 --duration 10s   latency",
+            "  ./fanout bench --target fanout-control --subscribers 100 --duration 3s",
             "  ./fanout bench --target nats --port 4222 --subscribers 10 --json"
         })
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--target", defaultValue = "fanout", converter = TargetConverter.class, paramLabel = "KIND",
-            description = "fanout (frames port, raw mode), nats (nats-server) or redis (redis-server pub/sub).")
+            description = "fanout (frames port, raw mode), fanout-control (frames port, control mode: topic and "
+                    + "sequence in every message), nats (nats-server) or redis (redis-server pub/sub).")
     private Target target;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDRESS", description = "The server's host.")
     private String host;
 
     @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "The server's port; default: the "
-            + "target's usual one (fanout 7070, nats 4222, redis 6379).")
+            + "target's usual one (fanout and fanout-control 7070, nats 4222, redis 6379).")
     private Integer port;
 
     @Option(names = "--shape", defaultValue = "fan-out", converter = ShapeConverter.class, paramLabel = "SHAPE",
@@ -126,16 +128,15 @@ final class BenchCommand implements Callable<Integer> {
         return result.clean() ? 0 : 1;
     }
 
-    /** Parses {@code fanout}, {@code nats}, {@code redis}. */
+    /** Parses {@code fanout}, {@code fanout-control}, {@code nats}, {@code redis}. */
     static final class TargetConverter implements ITypeConverter<Target> {
         @Override
         public Target convert(String value) {
-            for (Target t : Target.values()) {
-                if (t.label().equalsIgnoreCase(value)) {
-                    return t;
-                }
+            try {
+                return Target.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
             }
-            throw new TypeConversionException("unknown target '" + value + "'");
         }
     }
 

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>A frame on the wire is the frames protocol's 4-byte length, then a body that starts with the
  * {@linkplain FrameType type byte}. {@link #decode} takes a body (what {@link dev.fanout.protocol.frame.FrameDecoder}
- * emits); {@link #encode} and {@link #writeMsg} produce whole frames, length included.
+ * emits); {@link #encode}, {@link #writeMsg} and {@link #writePub} produce whole frames, length included.
  */
 public final class ControlCodec {
 
@@ -43,6 +43,8 @@ public final class ControlCodec {
     private static final byte[] MAGIC_BYTES = MAGIC.getBytes(StandardCharsets.US_ASCII);
     /** A MSG frame's bytes apart from its topic and payload: length, type, id, epoch, sequence, time, topic length. */
     private static final int MSG_FIXED_BYTES = Frames.LENGTH_BYTES + 1 + 4 + 8 + 8 + 8 + 2;
+    /** A PUB frame's bytes apart from its topic and payload: length, type, publish id, topic length. */
+    private static final int PUB_FIXED_BYTES = Frames.LENGTH_BYTES + 1 + 8 + 2;
 
     private ControlCodec() {
     }
@@ -142,6 +144,42 @@ public final class ControlCodec {
         out.writeByte(FrameType.MSG.code());
         out.writeInt(subscriptionId);
         out.writeLong(epoch).writeLong(sequence).writeLong(publishedAtMillis);
+        out.writeShort(topicUtf8.length).writeBytes(topicUtf8);
+        out.writeBytes(payload, payload.readerIndex(), payloadLength);
+    }
+
+    /** The bytes a whole PUB frame takes, length prefix included, for a topic and payload of these sizes. */
+    public static int pubSize(int topicUtf8Length, int payloadLength) {
+        if (topicUtf8Length < 0 || payloadLength < 0) {
+            throw new IllegalArgumentException("negative size: topic " + topicUtf8Length + ", payload "
+                    + payloadLength);
+        }
+        return Math.addExact(PUB_FIXED_BYTES + topicUtf8Length, payloadLength);
+    }
+
+    /**
+     * Appends one whole PUB frame, length prefix included, to {@code out}: the same bytes {@link #encode} makes
+     * of the equal {@link ControlFrame.Pub}, without making one. For clients that publish many messages into
+     * one buffer. {@code payload}'s readable bytes are copied; it is neither released nor changed. As with
+     * {@link #writeMsg}, the topic's bytes are checked for length only, not against the topic rules: pass those
+     * of a topic that was checked ({@link TopicNames#checkTopic}), or the server answers with BAD_TOPIC.
+     *
+     * @param publishId 0 for fire-and-forget (no ACK), else the id the ACK or ERROR refers to
+     * @throws IllegalArgumentException if the publish id is negative, or the topic is empty or over
+     *         {@link TopicNames#MAX_TOPIC_BYTES} bytes
+     */
+    public static void writePub(ByteBuf out, long publishId, byte[] topicUtf8, ByteBuf payload) {
+        Checks.notNegative("publishId", publishId);
+        if (topicUtf8.length == 0 || topicUtf8.length > TopicNames.MAX_TOPIC_BYTES) {
+            throw new IllegalArgumentException("topic must be 1 to " + TopicNames.MAX_TOPIC_BYTES + " bytes: "
+                    + topicUtf8.length);
+        }
+        int payloadLength = payload.readableBytes();
+        int size = pubSize(topicUtf8.length, payloadLength);
+        out.ensureWritable(size);
+        out.writeInt(size - Frames.LENGTH_BYTES);
+        out.writeByte(FrameType.PUB.code());
+        out.writeLong(publishId);
         out.writeShort(topicUtf8.length).writeBytes(topicUtf8);
         out.writeBytes(payload, payload.readerIndex(), payloadLength);
     }

@@ -10,11 +10,12 @@ import dev.fanout.protocol.control.ControlFrame.Sub;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Exact bytes, written by hand from the spec's tables, and the MSG fast path. */
+/** Exact bytes, written by hand from the spec's tables, and the MSG and PUB fast paths. */
 class ControlWireBytesTest {
 
     @Test
@@ -116,6 +117,64 @@ class ControlWireBytesTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("topic must be 1 to 255 bytes: 256");
         assertThatThrownBy(() -> ControlCodec.writeMsg(out, 1, 0, 0, 0, new byte[0], payload))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThat(out.readableBytes()).as("nothing written by a refused call").isZero();
+        out.release();
+        payload.release();
+    }
+
+    @Test
+    void writePub_bytes_areTheSpecExamples() {
+        ByteBuf out = ByteBufAllocator.DEFAULT.buffer();
+        ByteBuf payload = Samples.payload("1.09");
+        ControlCodec.writePub(out, 1, "prices.usd".getBytes(StandardCharsets.US_ASCII), payload);
+        assertThat(Samples.hex(ByteBufUtil.getBytes(out))).isEqualTo(Samples.hex(Samples.hex("""
+                00 00 00 19
+                a0
+                00 00 00 00 00 00 00 01
+                00 0a 70 72 69 63 65 73 2e 75 73 64
+                31 2e 30 39
+                """)));
+        out.release();
+        payload.release();
+    }
+
+    @Test
+    void writePub_producesExactlyWhatEncodeMakes() {
+        ByteBuf payload = Samples.payload("shared payload");
+        payload.readerIndex(7);
+        byte[] topic = "news.sport".getBytes(StandardCharsets.US_ASCII);
+        ByteBuf out = ByteBufAllocator.DEFAULT.buffer().writeBytes(Samples.hex("ee ee"));
+        ControlCodec.writePub(out, 0, topic, payload);
+        ControlCodec.writePub(out, Long.MAX_VALUE, topic, payload);
+        ControlCodec.writePub(out, 0, topic, Unpooled.EMPTY_BUFFER);
+        assertThat(payload.readerIndex()).as("payload unchanged").isEqualTo(7);
+        assertThat(payload.refCnt()).isEqualTo(1);
+
+        byte[] first = Samples.wire(new Pub(0, "news.sport", payload.retainedSlice()));
+        byte[] second = Samples.wire(new Pub(Long.MAX_VALUE, "news.sport", payload.retain()));
+        byte[] empty = Samples.wire(new Pub(0, "news.sport", Unpooled.EMPTY_BUFFER));
+        payload.release(2);
+        assertThat(ControlCodec.pubSize(topic.length, 7)).isEqualTo(first.length).isEqualTo(second.length);
+        assertThat(ControlCodec.pubSize(topic.length, 0)).isEqualTo(empty.length);
+        ByteBuf expected = Unpooled.buffer().writeBytes(Samples.hex("ee ee")).writeBytes(first).writeBytes(second)
+                .writeBytes(empty);
+        assertThat(ByteBufUtil.getBytes(out)).isEqualTo(ByteBufUtil.getBytes(expected));
+        out.release();
+        payload.release();
+    }
+
+    @Test
+    void writePub_badArguments_areRefused() {
+        ByteBuf out = ByteBufAllocator.DEFAULT.buffer();
+        ByteBuf payload = Samples.payload("x");
+        byte[] topic = {'t'};
+        assertThatThrownBy(() -> ControlCodec.writePub(out, -1, topic, payload))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("publishId");
+        assertThatThrownBy(() -> ControlCodec.writePub(out, 0, new byte[256], payload))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("topic must be 1 to 255 bytes: 256");
+        assertThatThrownBy(() -> ControlCodec.writePub(out, 0, new byte[0], payload))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ControlCodec.pubSize(-1, 0)).isInstanceOf(IllegalArgumentException.class);
         assertThat(out.readableBytes()).as("nothing written by a refused call").isZero();
         out.release();
         payload.release();
