@@ -23,7 +23,10 @@ public final class Message extends AbstractReferenceCounted {
     private final long publishedAtMillis;
     private final Origin origin;
     private final ByteBufAllocator alloc;
-    private final ByteBuf[] encoded = new ByteBuf[Encoding.values().length];
+    /** How many cached forms a message may hold: one per {@link Encoding}. */
+    private static final int FORMS = Encoding.values().length;
+    /** The cached forms, made on first use (a message kept in history is never encoded); guarded by this. */
+    private ByteBuf[] encoded;
 
     private Message(String topic, byte[] topicUtf8, long epoch, long sequence, ByteBuf payload,
                     long publishedAtMillis, Origin origin, ByteBufAllocator alloc) {
@@ -118,7 +121,10 @@ public final class Message extends AbstractReferenceCounted {
      */
     public ByteBuf encoded(Encoding encoding) {
         int slot = encoding.ordinal();
-        synchronized (encoded) {
+        synchronized (this) {
+            if (encoded == null) {
+                encoded = new ByteBuf[FORMS];
+            }
             ByteBuf bytes = encoded[slot];
             if (bytes == null) {
                 bytes = encoding.encode(this, alloc);
@@ -137,11 +143,13 @@ public final class Message extends AbstractReferenceCounted {
     @Override
     protected void deallocate() {
         payload.release();
-        synchronized (encoded) {
-            for (int i = 0; i < encoded.length; i++) {
-                if (encoded[i] != null) {
-                    encoded[i].release();
-                    encoded[i] = null;
+        synchronized (this) {
+            if (encoded != null) {
+                for (int i = 0; i < encoded.length; i++) {
+                    if (encoded[i] != null) {
+                        encoded[i].release();
+                        encoded[i] = null;
+                    }
                 }
             }
         }

@@ -145,6 +145,10 @@ public final class ControlHandler extends SessionHandler {
             return;
         }
         keepalive.heard();
+        if (publisher.appendSameTopic(body)) {
+            body.release();
+            return;
+        }
         ControlFrame frame;
         try {
             frame = ControlCodec.decode(body);

@@ -9,6 +9,7 @@ import dev.fanout.protocol.control.ErrorCode;
 import dev.fanout.protocol.control.RefKind;
 import dev.fanout.server.session.Session;
 import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -24,6 +25,10 @@ final class ControlPublisher {
 
     /** Most fire-and-forget PUBs published in one go. */
     private static final int MAX_BURST = 1024;
+    /** PUB's type byte. */
+    private static final int PUB_TYPE = 0xA0;
+    /** PUB's bytes before its topic: type, publish id, topic length. */
+    private static final int PUB_HEADER = 1 + 8 + 2;
 
     private final ControlHandler handler;
     private final Broker broker;
@@ -31,6 +36,8 @@ final class ControlPublisher {
     private final int maxPayload;
     private final List<ByteBuf> burst = new ArrayList<>();
     private String burstTopic;
+    /** The burst topic's name in UTF-8, to recognise the next PUB to it without decoding it. */
+    private byte[] burstTopicUtf8;
 
     /**
      * @param identity   who the client is for de-duplication: the same across its reconnects if it said so
@@ -58,6 +65,7 @@ final class ControlPublisher {
             if (!pub.topic().equals(burstTopic)) {
                 flush();
                 burstTopic = pub.topic();
+                burstTopicUtf8 = pub.topic().getBytes(StandardCharsets.UTF_8);
             }
             burst.add(pub.payload());
             if (burst.size() >= MAX_BURST) {
@@ -69,6 +77,39 @@ final class ControlPublisher {
         Session session = handler.session();
         broker.publish(pub.topic(), pub.payload(), session.origin(), new PublishId(identity, pub.topic(), id))
                 .whenComplete((position, failure) -> onLoop(() -> answer(id, position, failure)));
+    }
+
+    /**
+     * Adds {@code body} to the burst without decoding it, if it is a fire-and-forget PUB to the burst's topic with
+     * a payload within the limit: the common case of a publisher streaming to one topic, which then costs a
+     * slice and no objects besides. False for anything else, which the caller decodes as usual. The body's
+     * indices are not moved; the caller keeps its reference.
+     */
+    boolean appendSameTopic(ByteBuf body) {
+        if (burstTopicUtf8 == null) {
+            return false;
+        }
+        int at = body.readerIndex();
+        int length = burstTopicUtf8.length;
+        int payloadAt = at + PUB_HEADER + length;
+        if (body.readableBytes() < PUB_HEADER + length || body.getUnsignedByte(at) != PUB_TYPE
+                || body.getLong(at + 1) != 0 || body.getUnsignedShort(at + 9) != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (body.getByte(at + PUB_HEADER + i) != burstTopicUtf8[i]) {
+                return false;
+            }
+        }
+        int payload = body.writerIndex() - payloadAt;
+        if (payload > maxPayload) {
+            return false;
+        }
+        burst.add(body.retainedSlice(payloadAt, payload));
+        if (burst.size() >= MAX_BURST) {
+            flush();
+        }
+        return true;
     }
 
     /** Publishes the fire-and-forget PUBs waiting: at the end of a read, and before anything else. */

@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * PINGs a control client that has been silent for the ping interval, and closes it as {@link CloseReason#IDLE}
  * if it then stays silent for the ping timeout. Anything the client sends counts as an answer, so a busy
- * client is never pinged. Loop-confined: one check is scheduled at a time, at the next moment that matters.
+ * client is never pinged. Loop-confined: one check is scheduled at a time, at the next moment that matters;
+ * hearing from the client only sets a flag, since it happens on every frame.
  */
 final class Keepalive {
 
@@ -18,6 +19,8 @@ final class Keepalive {
     private final long intervalNanos;
     private final long timeoutNanos;
     private long lastHeardNanos = System.nanoTime();
+    /** Set on every frame; the check turns it into {@link #lastHeardNanos}, so a frame costs no clock reading. */
+    private boolean heard;
     /** When the unanswered PING went out, or 0. */
     private long pingSentNanos;
     private long nextToken = 1;
@@ -36,8 +39,7 @@ final class Keepalive {
 
     /** The client sent something: it is alive. */
     void heard() {
-        lastHeardNanos = System.nanoTime();
-        pingSentNanos = 0;
+        heard = true;
     }
 
     private void schedule(long inNanos) {
@@ -49,6 +51,12 @@ final class Keepalive {
             return;
         }
         long now = System.nanoTime();
+        if (heard) {
+            // Heard some time since the last check: count the silence from now, a little in the client's favour.
+            heard = false;
+            lastHeardNanos = now;
+            pingSentNanos = 0;
+        }
         if (pingSentNanos != 0) {
             long waited = now - pingSentNanos;
             if (waited >= timeoutNanos) {

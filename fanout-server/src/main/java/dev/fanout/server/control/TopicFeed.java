@@ -27,7 +27,7 @@ import java.util.concurrent.CompletableFuture;
  * socket takes more: it is paced by the client like live traffic. Loop-confined, except
  * {@link #eventLoop()} and {@link #id()}.
  */
-final class TopicFeed implements SessionSubscriber {
+final class TopicFeed implements SessionSubscriber, Delivery {
 
     /** Most messages read from history at once. */
     static final int CHUNK_MESSAGES = 256;
@@ -222,7 +222,8 @@ final class TopicFeed implements SessionSubscriber {
                     form.writeTo(message, bytes);
                 }
             }
-            session().offer(bytes, count, new SharedBytes(size), dropped(messages));
+            session().offer(bytes, count, new SharedBytes(size), this, messages.get(0).sequence(),
+                    messages.get(messages.size() - 1).sequence());
             session().endOfBatch();
         } finally {
             bytes.release();
@@ -267,21 +268,18 @@ final class TopicFeed implements SessionSubscriber {
         }
         try {
             int count = batch.sizeFor(self);
-            session().offer(bytes, count, batch.sharedBytes(form), dropped(messages));
+            session().offer(bytes, count, batch.sharedBytes(form), this, oldest.sequence(), newest.sequence());
             return count;
         } finally {
             bytes.release();
         }
     }
 
-    /** What to tell this feed if the queue drops these messages. */
-    private Delivery dropped(List<Message> messages) {
-        long first = messages.get(0).sequence();
-        long last = messages.get(messages.size() - 1).sequence();
-        return count -> {
-            droppedFirst = droppedFirst < 0 ? first : Math.min(droppedFirst, first);
-            droppedLast = Math.max(droppedLast, last);
-        };
+    /** The queue dropped messages of this feed (drop-oldest): remembered for one GAP once the client caught up. */
+    @Override
+    public void dropped(int messages, long first, long last) {
+        droppedFirst = droppedFirst < 0 ? first : Math.min(droppedFirst, first);
+        droppedLast = Math.max(droppedLast, last);
     }
 
     @Override

@@ -43,6 +43,12 @@ final class OutboundQueue {
      */
     static final int BUFFER_OVERHEAD = 160;
 
+    /**
+     * Heap bytes an entry of numbered messages (a control subscription's) costs beyond {@link #ENTRY_OVERHEAD}:
+     * whom to tell if it is dropped, and its sequence range.
+     */
+    static final int DELIVERY_OVERHEAD = 24;
+
     /** Most bytes the connection itself holds before it turns unwritable: Netty's default high-water mark. */
     static final int MAX_HIGH_WATER_MARK = 64 * 1024;
 
@@ -82,20 +88,22 @@ final class OutboundQueue {
 
     /** Queues a notice or a private text that this session alone holds: one entry, not a published message. */
     Offer offerText(ByteBuf encoded) {
-        return offer(encoded, 1, null, null);
+        return offer(encoded, 1, null, null, 0, 0);
     }
 
     /**
      * Queues a duplicate of {@code encoded} (the caller keeps its own reference): a view of {@code shared}
      * holding {@code messages} published messages, which count as delivered once written to the socket. If they
-     * are dropped, {@code delivery} is told (if not null; otherwise they count toward {@link #takeDropped()}).
+     * are dropped, {@code delivery} is told, with their sequence range {@code first} to {@code last} (if not
+     * null; otherwise they count toward {@link #takeDropped()}).
      */
-    Offer offer(ByteBuf encoded, int messages, SharedBytes shared, Delivery delivery) {
+    Offer offer(ByteBuf encoded, int messages, SharedBytes shared, Delivery delivery, long first, long last) {
         if (cut) {
             return Offer.BUDGET_FULL;
         }
         boolean published = shared != null;
-        long cost = encoded.readableBytes() + (long) ENTRY_OVERHEAD + BUFFER_OVERHEAD;
+        long cost = encoded.readableBytes() + (long) ENTRY_OVERHEAD + BUFFER_OVERHEAD
+                + (delivery == null ? 0 : DELIVERY_OVERHEAD);
         if (!fits(cost, messages)) {
             // The socket may take more than the server has handed it yet: let it, before calling anyone slow.
             flush();
@@ -107,7 +115,7 @@ final class OutboundQueue {
             }
             if (dropOldest() == 0) {
                 // The connection alone holds the limit: the newest messages are the ones dropped.
-                dropped(messages, published, delivery);
+                dropped(messages, published, delivery, first, last);
                 return Offer.ACCEPTED;
             }
         }
@@ -124,12 +132,13 @@ final class OutboundQueue {
             }
             if (freed < charge) {
                 undoHold(shared);
-                dropped(messages, published, delivery);
+                dropped(messages, published, delivery, first, last);
                 return Offer.ACCEPTED;
             }
             budget.charge(charge);
         }
-        Entry entry = new Entry(encoded.retainedDuplicate(), messages, cost, shared, delivery);
+        Entry entry = delivery == null ? new Entry(encoded.retainedDuplicate(), messages, cost, shared)
+                : new NumberedEntry(encoded.retainedDuplicate(), messages, cost, shared, delivery, first, last);
         heldBytes += cost;
         heldMessages += messages;
         if (waiting.isEmpty() && channel.isWritable()) {
@@ -168,18 +177,18 @@ final class OutboundQueue {
             if (oldest.shared != null) {
                 it.remove();
                 oldest.bytes.release();
-                dropped(oldest.messages, true, oldest.delivery);
+                oldest.dropped();
                 return forget(oldest);
             }
         }
         return 0;
     }
 
-    private void dropped(int messages, boolean published, Delivery delivery) {
+    private void dropped(int messages, boolean published, Delivery delivery, long first, long last) {
         if (published) {
             stats.countDropped(messages);
             if (delivery != null) {
-                delivery.dropped(messages);
+                delivery.dropped(messages, first, last);
             } else {
                 droppedSinceReport += messages;
             }
@@ -262,21 +271,23 @@ final class OutboundQueue {
     }
 
     /** Bytes handed to the queue, how many messages they hold and what they cost; done when written. */
-    private final class Entry implements ChannelFutureListener {
+    private class Entry implements ChannelFutureListener {
         private final ByteBuf bytes;
         private final int messages;
         private final long cost;
         /** The shared buffer these bytes are a view of, or null for bytes this session alone holds. */
         private final SharedBytes shared;
-        /** Told if the entry is dropped, or null. */
-        private final Delivery delivery;
 
-        Entry(ByteBuf bytes, int messages, long cost, SharedBytes shared, Delivery delivery) {
+        Entry(ByteBuf bytes, int messages, long cost, SharedBytes shared) {
             this.bytes = bytes;
             this.messages = messages;
             this.cost = cost;
             this.shared = shared;
-            this.delivery = delivery;
+        }
+
+        /** Dropped by drop-oldest: counted, or told to whoever numbered it. */
+        void dropped() {
+            OutboundQueue.this.dropped(messages, true, null, 0, 0);
         }
 
         @Override
@@ -290,6 +301,26 @@ final class OutboundQueue {
                 // As a void promise would: the session's handler closes it with the reason the failure gives.
                 channel.pipeline().fireExceptionCaught(future.cause());
             }
+        }
+    }
+
+    /** An entry whose messages are numbered, and whose drop is told to {@link Delivery} with their range. */
+    private final class NumberedEntry extends Entry {
+        private final Delivery delivery;
+        private final long first;
+        private final long last;
+
+        NumberedEntry(ByteBuf bytes, int messages, long cost, SharedBytes shared, Delivery delivery, long first,
+                      long last) {
+            super(bytes, messages, cost, shared);
+            this.delivery = delivery;
+            this.first = first;
+            this.last = last;
+        }
+
+        @Override
+        void dropped() {
+            OutboundQueue.this.dropped(super.messages, true, delivery, first, last);
         }
     }
 }

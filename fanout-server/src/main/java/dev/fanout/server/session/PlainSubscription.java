@@ -59,7 +59,7 @@ final class PlainSubscription implements Subscription, SessionSubscriber {
         }
         try {
             int messages = batch.sizeFor(session.id());
-            session.offer(bytes, messages, batch.sharedBytes(form), null);
+            session.offer(bytes, messages, batch.sharedBytes(form), null, 0, 0);
             return messages;
         } finally {
             bytes.release();

@@ -268,15 +268,15 @@ public final class Session {
 
     /**
      * Queues published messages for the client: a view of {@code shared} (the caller keeps its reference to
-     * {@code bytes}) holding {@code messages} messages, told back to {@code delivery} (if not null) if dropped.
-     * Closes the session if its queue refuses them. Returns false when nothing more should be offered (the
-     * session is closed or closing). On the loop.
+     * {@code bytes}) holding {@code messages} messages numbered within {@code first} to {@code last}, told back to
+     * {@code delivery} (if not null) if dropped. Closes the session if its queue refuses them. Returns false when
+     * nothing more should be offered (the session is closed or closing). On the loop.
      */
-    public boolean offer(ByteBuf bytes, int messages, SharedBytes shared, Delivery delivery) {
+    public boolean offer(ByteBuf bytes, int messages, SharedBytes shared, Delivery delivery, long first, long last) {
         if (closeReason != null) {
             return false;
         }
-        refused(queue.offer(bytes, messages, shared, delivery));
+        refused(queue.offer(bytes, messages, shared, delivery, first, last));
         return closeReason == null;
     }
 

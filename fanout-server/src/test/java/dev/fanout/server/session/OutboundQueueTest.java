@@ -79,7 +79,7 @@ class OutboundQueueTest {
 
     /** Offers one published message: the batch's bytes, in shared bytes of their own. */
     private static Offer publish(OutboundQueue queue, ByteBuf bytes) {
-        return queue.offer(bytes, 1, SharedBytesFixture.of(bytes.readableBytes()), null);
+        return queue.offer(bytes, 1, SharedBytesFixture.of(bytes.readableBytes()), null, 0, 0);
     }
 
     /** What one entry of {@code text} in a buffer of its own costs against the limits and the budget. */
@@ -178,7 +178,7 @@ class OutboundQueueTest {
         ByteBuf twenty = message(TEN + TEN);
 
         publish(queue, message(TEN));
-        queue.offer(twenty, 2, SharedBytesFixture.of(twenty.readableBytes()), null);
+        queue.offer(twenty, 2, SharedBytesFixture.of(twenty.readableBytes()), null, 0, 0);
         queue.flush();
 
         assertThat(queue.isEmpty()).as("both handed to the channel").isTrue();
@@ -238,9 +238,11 @@ class OutboundQueueTest {
         ByteBuf two = message("de");
         ByteBuf one = message("f");
 
-        assertThat(queue.offer(three, 3, SharedBytesFixture.of(3), null)).isEqualTo(Offer.ACCEPTED);
-        assertThat(queue.offer(two, 2, SharedBytesFixture.of(2), null)).as("3 + 2 > 4").isEqualTo(Offer.QUEUE_FULL);
-        assertThat(queue.offer(one, 1, SharedBytesFixture.of(1), null)).as("3 + 1 = 4").isEqualTo(Offer.ACCEPTED);
+        assertThat(queue.offer(three, 3, SharedBytesFixture.of(3), null, 0, 0)).isEqualTo(Offer.ACCEPTED);
+        assertThat(queue.offer(two, 2, SharedBytesFixture.of(2), null, 0, 0)).as("3 + 2 > 4")
+                .isEqualTo(Offer.QUEUE_FULL);
+        assertThat(queue.offer(one, 1, SharedBytesFixture.of(1), null, 0, 0)).as("3 + 1 = 4")
+                .isEqualTo(Offer.ACCEPTED);
 
         assertThat(queue.queuedMessages()).isEqualTo(4);
         assertThat(two.refCnt()).isEqualTo(1);
@@ -252,7 +254,7 @@ class OutboundQueueTest {
         socket.stall();
         ByteBuf large = message("L".repeat(200));
 
-        assertThat(queue.offer(large, 2, SharedBytesFixture.of(200), null)).isEqualTo(Offer.ACCEPTED);
+        assertThat(queue.offer(large, 2, SharedBytesFixture.of(200), null, 0, 0)).isEqualTo(Offer.ACCEPTED);
         assertThat(publish(queue, message("x"))).isEqualTo(Offer.QUEUE_FULL);
 
         assertThat(queue.queuedBytes()).isEqualTo(cost("L".repeat(200)));
@@ -374,7 +376,7 @@ class OutboundQueueTest {
         OutboundQueue queue = queue(PLENTY, 10, SlowConsumerPolicy.DISCONNECT);
         socket.stall();
         ByteBuf two = message("two");
-        queue.offer(two, 2, SharedBytesFixture.of(3), null);
+        queue.offer(two, 2, SharedBytesFixture.of(3), null, 0, 0);
 
         channel.close();
 
@@ -397,8 +399,8 @@ class OutboundQueueTest {
         ByteBuf batch = message(text);
         SharedBytes shared = SharedBytesFixture.of(100);
 
-        one.offer(batch, 4, shared, null);
-        two.offer(batch, 4, shared, null);
+        one.offer(batch, 4, shared, null, 0, 0);
+        two.offer(batch, 4, shared, null, 0, 0);
 
         assertThat(one.queuedBytes()).as("each queue counts what it holds").isEqualTo(cost(text));
         assertThat(two.queuedBytes()).isEqualTo(cost(text));
@@ -537,7 +539,7 @@ class OutboundQueueTest {
                 ByteBuf batch = ByteBufAllocator.DEFAULT.directBuffer(size).writeZero(size);
                 SharedBytes shared = SharedBytesFixture.of(size);
                 for (int h = 0; h < holders; h++) {
-                    queue.offer(batch, 1, shared, null);
+                    queue.offer(batch, 1, shared, null, 0, 0);
                 }
                 batch.release();
             }
