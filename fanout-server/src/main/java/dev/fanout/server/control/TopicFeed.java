@@ -223,6 +223,8 @@ final class TopicFeed implements SessionSubscriber {
                 }
             }
             session().offer(bytes, count, new SharedBytes(size), dropped(messages));
+            // A replay is no hub batch, whose end would flush: without this it waits for the next frame.
+            session().endOfBatch();
         } finally {
             bytes.release();
         }
