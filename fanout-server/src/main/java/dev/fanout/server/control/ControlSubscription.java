@@ -75,7 +75,6 @@ final class ControlSubscription implements Subscription, TopicWatcher {
             }
             return true;
         }
-        send(new ControlFrame.Subscribed(id, 0, 0));
         hub.watch(this);
         for (Map.Entry<String, ResumePoint> known : positions.entrySet()) {
             join(hub, known.getKey(), known.getValue());
@@ -85,6 +84,9 @@ final class ControlSubscription implements Subscription, TopicWatcher {
                 join(hub, topic.name(), resume);
             }
         }
+        // Only now: a client may publish as soon as it reads SUBSCRIBED, and what it publishes must find the
+        // pattern watching new topics and joined to the existing ones.
+        send(new ControlFrame.Subscribed(id, 0, 0));
         return true;
     }
 
