@@ -81,6 +81,7 @@ final class ClientCore {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         options.connectTimeout().toMillis()))
+                .option(ChannelOption.SO_RCVBUF, options.receiveBuffer() > 0 ? options.receiveBuffer() : null)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {

@@ -103,6 +103,11 @@ public final class ClientOptions {
         return values.maxPayload;
     }
 
+    /** The socket's receive buffer in bytes (SO_RCVBUF), or 0 for the system's own, which grows as needed. */
+    public int receiveBuffer() {
+        return values.receiveBuffer;
+    }
+
     /** Who hears about connection events; never null. */
     public ClientListener listener() {
         return values.listener;
@@ -133,6 +138,7 @@ public final class ClientOptions {
         private Duration pingInterval = Duration.ofSeconds(15);
         private Duration pingTimeout = Duration.ofSeconds(10);
         private int maxPayload = 16 * 1024 * 1024;
+        private int receiveBuffer;
         private ClientListener listener = new ClientListener() { };
         private Executor callbackExecutor;
         private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
@@ -155,6 +161,7 @@ public final class ClientOptions {
             b.pingInterval = pingInterval;
             b.pingTimeout = pingTimeout;
             b.maxPayload = maxPayload;
+            b.receiveBuffer = receiveBuffer;
             b.listener = listener;
             b.callbackExecutor = callbackExecutor;
             b.random = random;
@@ -224,6 +231,16 @@ public final class ClientOptions {
             return this;
         }
 
+        /**
+         * The socket's receive buffer (SO_RCVBUF) in bytes; 0, the default, lets the system size it. A small one
+         * bounds what the kernel holds for a slow application on top of the client's own buffers, so the server
+         * notices a slow reader sooner.
+         */
+        public Builder receiveBuffer(int bytes) {
+            this.receiveBuffer = bytes;
+            return this;
+        }
+
         public Builder listener(ClientListener value) {
             this.listener = value;
             return this;
@@ -269,6 +286,7 @@ public final class ClientOptions {
             positive("pingTimeout", pingTimeout);
             require(maxPayload >= 1, "maxPayload (" + maxPayload + ") must be at least 1");
             require(maxPayload <= Integer.MAX_VALUE - 64 * 1024, "maxPayload (" + maxPayload + ") is too large");
+            require(receiveBuffer >= 0, "receiveBuffer (" + receiveBuffer + ") must be 0 (the system's) or more");
             require(listener != null, "listener must not be null");
             Objects.requireNonNull(random, "random");
             return new ClientOptions(this);
