@@ -33,7 +33,7 @@ class StartupLogTest {
         try (TestServer server = TestServer.start()) {
             assertThat(lines(Level.INFO))
                     .contains("frames listener on 127.0.0.1:" + server.frames().getPort()
-                            + ": raw frames of topic 'lobby'")
+                            + ": raw frames of topic 'lobby', or control mode after HELLO")
                     .contains("lines listener on 127.0.0.1:" + server.lines().getPort()
                             + ": chat, starting in room 'lobby'")
                     .anyMatch(line -> line.startsWith("fanout ") && line.contains(" ready: "));
