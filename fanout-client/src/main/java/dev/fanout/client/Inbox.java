@@ -137,9 +137,4 @@ final class Inbox {
     synchronized FanoutException failure() {
         return failure;
     }
-
-    /** Messages waiting. */
-    synchronized int size() {
-        return messages;
-    }
 }

@@ -128,9 +128,4 @@ final class Outbox {
         unsent.clear();
         unacked.clear();
     }
-
-    /** Acknowledged publishes waiting for their ACK or to be sent. */
-    int unacknowledged() {
-        return unacked.size();
-    }
 }

@@ -85,14 +85,4 @@ final class PublishBudget {
             lock.unlock();
         }
     }
-
-    /** Publishes holding a place now. */
-    int pending() {
-        lock.lock();
-        try {
-            return publishes;
-        } finally {
-            lock.unlock();
-        }
-    }
 }

@@ -78,7 +78,7 @@ abstract class SubscriptionCore implements Subscription {
     final void end(FanoutException failure) {
         closed.set(true);
         inbox.end(failure);
-        subscribed.completeExceptionally(failure);
+        client.events().run(() -> subscribed.completeExceptionally(failure));
         added();
     }
 
@@ -86,7 +86,7 @@ abstract class SubscriptionCore implements Subscription {
     final void drop() {
         closed.set(true);
         inbox.clear();
-        subscribed.completeExceptionally(new FanoutException("the client was closed"));
+        client.events().run(() -> subscribed.completeExceptionally(new FanoutException("the client was closed")));
         added();
     }
 
@@ -94,7 +94,8 @@ abstract class SubscriptionCore implements Subscription {
     public final void close() {
         if (closed.compareAndSet(false, true)) {
             boolean wasFull = inbox.clear();
-            subscribed.completeExceptionally(new FanoutException("the subscription was closed"));
+            client.events().run(() -> subscribed.completeExceptionally(
+                    new FanoutException("the subscription was closed")));
             client.unsubscribe(this, wasFull);
             added();
         }
