@@ -123,16 +123,18 @@ public final class ControlHandler extends SessionHandler {
             return;
         }
         String name = hello.option("name");
-        if (name != null && !(NAME.matcher(name).matches() && session.rename(name))) {
-            error(ErrorCode.NOT_ALLOWED, RefKind.NONE, 0, "the name '" + name + "' is taken or not 1 to 32 letters, "
-                    + "digits, _ - or .; you are " + session.name());
-        }
+        boolean named = name == null || NAME.matcher(name).matches() && session.rename(name);
         String identity = hello.option("identity");
         publisher = new ControlPublisher(this, session.context().broker(),
                 identity == null ? "connection-" + session.id() : "identity:" + identity, maxPayload);
         send(new ControlFrame.Welcome(ControlCodec.VERSION, session.id(), serverName, Version.VERSION, maxPayload,
                 session.context().queue().maxBytes(), (int) options.pingInterval().toMillis(),
                 (int) options.pingTimeout().toMillis(), List.of()));
+        if (!named) {
+            // After WELCOME: a client skips every frame before it, as raw frames of the default topic may precede it.
+            error(ErrorCode.NOT_ALLOWED, RefKind.NONE, 0, "the name '" + name + "' is taken or not 1 to 32 letters, "
+                    + "digits, _ - or .; you are " + session.name());
+        }
         keepalive.start();
         log.debug("{} entered control mode", session);
     }

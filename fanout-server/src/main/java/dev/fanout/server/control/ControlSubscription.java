@@ -12,6 +12,8 @@ import dev.fanout.protocol.control.RefKind;
 import dev.fanout.protocol.control.TopicNames;
 import dev.fanout.server.session.Session;
 import dev.fanout.server.session.Subscription;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -70,33 +72,47 @@ final class ControlSubscription implements Subscription, TopicWatcher {
     boolean start() {
         Hub hub = session().context().hub();
         if (!pattern) {
-            if (!join(hub, filter, resume)) {
+            TopicFeed feed = join(hub, filter, resume);
+            if (feed == null) {
                 return false;
             }
+            // The feed says SUBSCRIBED itself, once it knows the topic's state.
+            feed.start();
             return true;
         }
-        send(new ControlFrame.Subscribed(id, 0, 0));
         hub.watch(this);
+        List<TopicFeed> joined = new ArrayList<>();
         for (Map.Entry<String, ResumePoint> known : positions.entrySet()) {
-            join(hub, known.getKey(), known.getValue());
+            joined.add(join(hub, known.getKey(), known.getValue()));
         }
         for (Topic topic : hub.topics()) {
             if (TopicNames.matches(filter, topic.name()) && !feeds.containsKey(topic.name())) {
-                join(hub, topic.name(), resume);
+                joined.add(join(hub, topic.name(), resume));
+            }
+        }
+        // Only now, and before any replay: a client may publish as soon as it reads SUBSCRIBED, and what it
+        // publishes must find the pattern watching new topics and joined to the existing ones.
+        send(new ControlFrame.Subscribed(id, 0, 0));
+        for (TopicFeed feed : joined) {
+            if (feed != null) {
+                feed.start();
             }
         }
         return true;
     }
 
-    /** Joins one topic with a new feed; false if the topic could not be made or the feed limit is reached. */
-    private boolean join(Hub hub, String name, ResumePoint from) {
+    /**
+     * Joins one topic with a new feed, not yet started; null if the topic could not be made, the feed limit is
+     * reached (the client was told) or the topic already has a feed here.
+     */
+    private TopicFeed join(Hub hub, String name, ResumePoint from) {
         if (!handler.takeFeed(this, name)) {
-            return false;
+            return null;
         }
         TopicFeed feed = new TopicFeed(this, from);
         if (feeds.putIfAbsent(name, feed) != null) {
             handler.returnFeed();
-            return true;
+            return null;
         }
         try {
             feed.attach(hub.subscribe(name, feed));
@@ -104,10 +120,9 @@ final class ControlSubscription implements Subscription, TopicWatcher {
             feeds.remove(name);
             handler.returnFeed();
             handler.error(ErrorCode.TOPIC_LIMIT, RefKind.SUBSCRIPTION_ID, id, e.getMessage());
-            return false;
+            return null;
         }
-        feed.start();
-        return true;
+        return feed;
     }
 
     /** A topic appeared: a pattern that matches it joins it from its first message. */

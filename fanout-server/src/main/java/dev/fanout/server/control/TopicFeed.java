@@ -224,6 +224,7 @@ final class TopicFeed implements SessionSubscriber, Delivery {
             }
             session().offer(bytes, count, new SharedBytes(size), this, messages.get(0).sequence(),
                     messages.get(messages.size() - 1).sequence());
+            // A replay is no hub batch, whose end would flush: without this it waits for the next frame.
             session().endOfBatch();
         } finally {
             bytes.release();
