@@ -2,6 +2,7 @@ package dev.fanout.cli;
 
 import dev.fanout.protocol.frame.FrameReader;
 import dev.fanout.protocol.frame.FrameWriter;
+import dev.fanout.protocol.control.TopicNames;
 import dev.fanout.protocol.line.LineReader;
 import dev.fanout.protocol.line.LineTooLongException;
 import java.io.IOException;
@@ -29,7 +30,9 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         showDefaultValues = true,
         description = {
-            "Publish each line of standard input as one message to the default topic of a frames port.",
+            "Publish each line of standard input as one message to the default topic of a frames port, or with",
+            "--topic to a named topic in control mode, each message acknowledged (exit 0 once all are; across a",
+            "dropped connection it reconnects and re-sends what was not acknowledged, so each is published once).",
             "Exits 0 once the server has taken everything; non-zero, with the reason, if it refuses or goes away,",
             "or if the port speaks the lines (chat) protocol: pub waits 0.5 s for a chat greeting before sending."
         },
@@ -37,7 +40,8 @@ import picocli.CommandLine.Parameters;
         footer = {
             "  echo hello | ./fanout pub                     to 127.0.0.1:7070",
             "  tail -f app.log | ./fanout pub 9000           a line per message, as they come",
-            "  ./fanout pub --frames [::1]:7070 < frames.bin  length-prefixed input"
+            "  ./fanout pub --frames [::1]:7070 < frames.bin  length-prefixed input",
+            "  seq 1 1000 | ./fanout pub --topic prices.eur   to a topic, every message acknowledged"
         })
 final class PubCommand implements Callable<Integer> {
 
@@ -60,8 +64,18 @@ final class PubCommand implements Callable<Integer> {
             converter = Endpoint.Converter.class, description = "The server's frames port.")
     private Endpoint endpoint;
 
-    @Option(names = "--frames", description = "Read length-prefixed frames from stdin instead of lines.")
+    @Option(names = "--frames", description = "Read length-prefixed frames from stdin instead of lines "
+            + "(the same as --format frames).")
     private boolean frames;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "lines",
+            description = "How standard input is cut into messages: lines, or frames (4-byte length, then bytes).")
+    private String format;
+
+    @Option(names = "--topic", paramLabel = "TOPIC",
+            description = "Publish to this topic in control mode, each message acknowledged, instead of raw frames "
+                    + "to the default topic.")
+    private String topic;
 
     @Option(names = "--max-frame", defaultValue = "1MiB", paramLabel = "SIZE", converter = Converters.IntSize.class,
             description = "Largest message to send; longer lines are skipped with a warning. Match the server's.")
@@ -71,6 +85,13 @@ final class PubCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (maxFrame < 1) {
             throw new ParameterException(spec.commandLine(), "--max-frame must be at least 1 byte, not " + maxFrame);
+        }
+        if (!format.equals("lines") && !format.equals("frames")) {
+            throw new ParameterException(spec.commandLine(), "--format is lines or frames, not '" + format + "'");
+        }
+        frames |= format.equals("frames");
+        if (topic != null) {
+            return publishToTopic();
         }
         long connecting = System.nanoTime();
         try (Socket socket = ClientConnection.open(endpoint, "./fanout serve")) {
@@ -159,6 +180,38 @@ final class PubCommand implements Callable<Integer> {
                     + e.getMessage() + REFUSAL_HINT);
         }
         return sent;
+    }
+
+    /** Control mode: every message acknowledged before the exit. */
+    private int publishToTopic() throws IOException {
+        if (!TopicNames.isValidTopic(topic)) {
+            throw new ParameterException(spec.commandLine(), "--topic '" + topic + "' is not a topic name: up to "
+                    + "255 letters, digits, _ - : @ or ~, in parts joined by dots (prices.eur), no wildcards");
+        }
+        InputStream stdin = System.in;
+        LineReader lines = frames ? null : new LineReader(stdin, maxFrame);
+        FrameReader frameIn = frames ? new FrameReader(stdin, maxFrame) : null;
+        try (TopicWriter writer = new TopicWriter(endpoint, topic, maxFrame, System.err)) {
+            while (true) {
+                byte[] payload;
+                try {
+                    payload = frames ? frameIn.read() : lines.read();
+                } catch (LineTooLongException e) {
+                    System.err.println("fanout pub: " + e.getMessage());
+                    continue;
+                } catch (java.io.EOFException e) {
+                    writer.finish();
+                    throw new CommandFailure("standard input ended inside a frame; the frames before it were "
+                            + "published");
+                }
+                if (payload == null) {
+                    break;
+                }
+                writer.publish(payload);
+            }
+            writer.finish();
+        }
+        return 0;
     }
 
     private static String describeEnd(CompletableFuture<String> serverEnd) {

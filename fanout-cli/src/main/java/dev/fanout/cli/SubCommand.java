@@ -1,5 +1,7 @@
 package dev.fanout.cli;
 
+import dev.fanout.client.SubscribeOptions;
+import dev.fanout.protocol.control.TopicNames;
 import dev.fanout.protocol.frame.FrameReader;
 import dev.fanout.protocol.frame.FrameTooLargeException;
 import dev.fanout.protocol.line.SafeText;
@@ -12,6 +14,8 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,14 +29,17 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         showDefaultValues = true,
         description = {
-            "Subscribe to a fanout frames port and print each message of the default topic on its own line.",
+            "Subscribe to a fanout frames port and print each message of the default topic on its own line, or with",
+            "--topic the messages of named topics and patterns in control mode, resuming after a lost connection.",
             "Text is printed as it is; control characters and binary payloads are shown in a safe escaped form."
         },
         footerHeading = "%nExamples:%n",
         footer = {
             "  ./fanout sub                     from 127.0.0.1:7070",
             "  ./fanout sub 9000 --count 10     exit after ten messages",
-            "  ./fanout sub [::1]:7070 --raw > out.bin   payloads only, nothing between"
+            "  ./fanout sub [::1]:7070 --raw > out.bin   payloads only, nothing between",
+            "  ./fanout sub --topic 'prices.>' --last 10 --json   the last 10 of each, then live, as JSON",
+            "  ./fanout sub --topic orders --from 1 --count 100   from the oldest held, exit after 100"
         })
 final class SubCommand implements Callable<Integer> {
 
@@ -50,6 +57,22 @@ final class SubCommand implements Callable<Integer> {
             description = "Exit after N messages; 0 means never.")
     private long count;
 
+    @Option(names = "--topic", paramLabel = "TOPIC",
+            description = "A topic or pattern (prices.*, prices.>) to read in control mode; repeat for several. "
+                    + "Without it, the default topic in raw mode.")
+    private List<String> topics = new ArrayList<>();
+
+    @Option(names = "--from", paramLabel = "SEQ",
+            description = "With --topic: start at sequence SEQ of what the server holds (1: the oldest held).")
+    private Long from;
+
+    @Option(names = "--last", paramLabel = "N", description = "With --topic: start with the last N messages held.")
+    private Long last;
+
+    @Option(names = "--json", description = "With --topic: one JSON object per line: topic, seq, epoch, time, "
+            + "payload (text, or base64 with \"encoding\":\"base64\"); gaps and resets as \"type\" objects.")
+    private boolean json;
+
     @Option(names = "--max-frame", defaultValue = "16MiB", paramLabel = "SIZE", converter = Converters.IntSize.class,
             description = "Largest frame accepted from the server.")
     private int maxFrame;
@@ -58,6 +81,13 @@ final class SubCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (count < 0) {
             throw new ParameterException(spec.commandLine(), "--count must be 0 (never stop) or more, not " + count);
+        }
+        if (!topics.isEmpty()) {
+            return readTopics();
+        }
+        if (from != null || last != null || json) {
+            throw new ParameterException(spec.commandLine(), "--from, --last and --json need --topic: the default "
+                    + "topic in raw mode has no numbering to start from");
         }
         try (Socket socket = ClientConnection.open(endpoint, "./fanout serve")) {
             PushbackInputStream socketIn = new PushbackInputStream(socket.getInputStream(), PortProtocol.SNIFF_BYTES);
@@ -81,6 +111,29 @@ final class SubCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    /** Control mode, through the client library. */
+    private int readTopics() {
+        for (String topic : topics) {
+            if (!TopicNames.isValidFilter(topic)) {
+                throw new ParameterException(spec.commandLine(), "--topic '" + topic + "' is not a topic or pattern: "
+                        + "up to 255 letters, digits, _ - : @ or ~, in parts joined by dots; * for one part, > at the "
+                        + "end for the rest");
+            }
+        }
+        if (from != null && last != null) {
+            throw new ParameterException(spec.commandLine(), "--from and --last both say where to start; give one");
+        }
+        if (json && raw) {
+            throw new ParameterException(spec.commandLine(), "--json and --raw are two output formats; give one");
+        }
+        if (from != null && from < 1 || last != null && last < 0) {
+            throw new ParameterException(spec.commandLine(), "--from must be 1 or more and --last 0 or more");
+        }
+        SubscribeOptions start = from != null ? SubscribeOptions.fromSequence(from)
+                : last != null ? SubscribeOptions.last(last) : SubscribeOptions.newOnly();
+        return new TopicReader(endpoint, topics, start, count, json, raw, System.out, System.err).run();
     }
 
     /** A lines port greets at once: its {@code *** } would be read as a 707406368-byte frame length. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.fanout.hub.LocalBroker;
+import dev.fanout.server.testing.CuttingProxy;
 import dev.fanout.server.testing.TestServer;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.fanout.client;
+package dev.fanout.server.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Bounded: two pump threads per connection, an 8 KiB buffer each, and at most {@link #MAX_CONNECTIONS}
  * connections over its life. Every socket has a read timeout, so no thread outlives a broken test for long.
  */
-final class CuttingProxy implements AutoCloseable {
+public final class CuttingProxy implements AutoCloseable {
 
     private static final int MAX_CONNECTIONS = 64;
 
@@ -31,7 +31,7 @@ final class CuttingProxy implements AutoCloseable {
     private volatile boolean holding;
     private volatile boolean closed;
 
-    CuttingProxy(InetSocketAddress upstream) {
+    public CuttingProxy(InetSocketAddress upstream) {
         this.upstream = upstream;
         try {
             listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -44,22 +44,22 @@ final class CuttingProxy implements AutoCloseable {
     }
 
     /** Where clients connect. */
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return new InetSocketAddress(listener.getInetAddress(), listener.getLocalPort());
     }
 
     /** Connections accepted so far. */
-    int accepted() {
+    public int accepted() {
         return accepted.get();
     }
 
     /** Connections open now. */
-    int open() {
+    public int open() {
         return sockets.size() / 2;
     }
 
     /** Stops (true) or resumes (false) forwarding what the server sends; the client's bytes still go through. */
-    void holdDownstream(boolean hold) {
+    public void holdDownstream(boolean hold) {
         synchronized (gate) {
             holding = hold;
             gate.notifyAll();
@@ -67,7 +67,7 @@ final class CuttingProxy implements AutoCloseable {
     }
 
     /** Cuts every connection it carries, both ways, at once. */
-    void cutAll() {
+    public void cutAll() {
         for (Socket socket : sockets) {
             closeQuietly(socket);
         }
@@ -83,7 +83,7 @@ final class CuttingProxy implements AutoCloseable {
                 server.connect(upstream, 5_000);
                 for (Socket s : List.of(client, server)) {
                     s.setTcpNoDelay(true);
-                    s.setSoTimeout((int) Patience.WAIT.toMillis() * 2);
+                    s.setSoTimeout((int) TestServer.PATIENCE.toMillis() * 2);
                     sockets.add(s);
                 }
                 pump(client, server, false);
@@ -123,7 +123,7 @@ final class CuttingProxy implements AutoCloseable {
 
     private void awaitGate() throws InterruptedException, SocketException {
         synchronized (gate) {
-            long deadline = System.nanoTime() + Patience.WAIT.toNanos();
+            long deadline = System.nanoTime() + TestServer.PATIENCE.toNanos();
             while (holding && !closed) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {

@@ -1,0 +1,82 @@
+package dev.fanout.cli;
+
+import dev.fanout.client.ClientListener;
+import dev.fanout.client.ClientOptions;
+import dev.fanout.client.Disconnect;
+import dev.fanout.client.FanoutClient;
+import dev.fanout.client.FanoutException;
+import dev.fanout.client.Position;
+import java.io.PrintStream;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * {@code fanout pub --topic}: publishes each message through the client library with an acknowledgement, and
+ * finishes only once the server has acknowledged every one. Across a dropped connection the library reconnects
+ * and re-sends what was not acknowledged, with the same publish ids, so each message is published once. A
+ * refusal ends the run with the server's reason.
+ */
+final class TopicWriter implements AutoCloseable {
+
+    /** Acknowledgements not yet checked, oldest first; the library bounds how many are outstanding. */
+    private final Deque<CompletableFuture<Position>> pending = new ArrayDeque<>();
+    private final FanoutClient client;
+    private final String topic;
+    private long published;
+
+    TopicWriter(Endpoint endpoint, String topic, int maxPayload, PrintStream err) {
+        this.topic = topic;
+        ClientOptions options = ClientOptions.builder().address(endpoint.host(), endpoint.port()).name("fanout-pub")
+                .maxPayload(maxPayload).listener(new ClientListener() {
+                    @Override
+                    public void onDisconnected(Disconnect disconnect) {
+                        err.println("fanout pub: disconnected (" + disconnect + "); reconnecting to re-send what "
+                                + "was not acknowledged");
+                    }
+                }).build();
+        try {
+            this.client = FanoutClient.connect(options);
+        } catch (FanoutException e) {
+            throw new CommandFailure(e.getMessage());
+        }
+    }
+
+    /** Publishes one message; fails at once if an earlier one was refused. */
+    void publish(byte[] payload) {
+        while (!pending.isEmpty() && pending.peekFirst().isDone()) {
+            check(pending.pollFirst());
+        }
+        try {
+            pending.addLast(client.publishAcked(topic, payload));
+        } catch (FanoutException e) {
+            throw new CommandFailure("message " + (published + 1) + " was not published: " + e.getMessage());
+        }
+        published++;
+    }
+
+    /** Waits until every message is acknowledged; returns how many were published. */
+    long finish() {
+        while (!pending.isEmpty()) {
+            check(pending.pollFirst());
+        }
+        return published;
+    }
+
+    private void check(CompletableFuture<Position> ack) {
+        try {
+            ack.get();
+        } catch (ExecutionException e) {
+            throw new CommandFailure("the server refused a message: " + e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CommandFailure("interrupted before every message was acknowledged");
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}
