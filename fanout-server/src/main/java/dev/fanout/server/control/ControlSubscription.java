@@ -12,8 +12,6 @@ import dev.fanout.protocol.control.RefKind;
 import dev.fanout.protocol.control.TopicNames;
 import dev.fanout.server.session.Session;
 import dev.fanout.server.session.Subscription;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -72,47 +70,35 @@ final class ControlSubscription implements Subscription, TopicWatcher {
     boolean start() {
         Hub hub = session().context().hub();
         if (!pattern) {
-            TopicFeed feed = join(hub, filter, resume);
-            if (feed == null) {
+            if (!join(hub, filter, resume)) {
                 return false;
             }
-            // The feed says SUBSCRIBED itself, once it knows the topic's state.
-            feed.start();
             return true;
         }
         hub.watch(this);
-        List<TopicFeed> joined = new ArrayList<>();
         for (Map.Entry<String, ResumePoint> known : positions.entrySet()) {
-            joined.add(join(hub, known.getKey(), known.getValue()));
+            join(hub, known.getKey(), known.getValue());
         }
         for (Topic topic : hub.topics()) {
             if (TopicNames.matches(filter, topic.name()) && !feeds.containsKey(topic.name())) {
-                joined.add(join(hub, topic.name(), resume));
+                join(hub, topic.name(), resume);
             }
         }
-        // Only now, and before any replay: a client may publish as soon as it reads SUBSCRIBED, and what it
-        // publishes must find the pattern watching new topics and joined to the existing ones.
+        // Only now: a client may publish as soon as it reads SUBSCRIBED, and what it publishes must find the
+        // pattern watching new topics and joined to the existing ones.
         send(new ControlFrame.Subscribed(id, 0, 0));
-        for (TopicFeed feed : joined) {
-            if (feed != null) {
-                feed.start();
-            }
-        }
         return true;
     }
 
-    /**
-     * Joins one topic with a new feed, not yet started; null if the topic could not be made, the feed limit is
-     * reached (the client was told) or the topic already has a feed here.
-     */
-    private TopicFeed join(Hub hub, String name, ResumePoint from) {
+    /** Joins one topic with a new feed; false if the topic could not be made or the feed limit is reached. */
+    private boolean join(Hub hub, String name, ResumePoint from) {
         if (!handler.takeFeed(this, name)) {
-            return null;
+            return false;
         }
         TopicFeed feed = new TopicFeed(this, from);
         if (feeds.putIfAbsent(name, feed) != null) {
             handler.returnFeed();
-            return null;
+            return true;
         }
         try {
             feed.attach(hub.subscribe(name, feed));
@@ -120,9 +106,10 @@ final class ControlSubscription implements Subscription, TopicWatcher {
             feeds.remove(name);
             handler.returnFeed();
             handler.error(ErrorCode.TOPIC_LIMIT, RefKind.SUBSCRIPTION_ID, id, e.getMessage());
-            return null;
+            return false;
         }
-        return feed;
+        feed.start();
+        return true;
     }
 
     /** A topic appeared: a pattern that matches it joins it from its first message. */
