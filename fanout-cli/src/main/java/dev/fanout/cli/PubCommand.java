@@ -1,12 +1,8 @@
 package dev.fanout.cli;
 
-import dev.fanout.protocol.frame.FrameReader;
 import dev.fanout.protocol.frame.FrameWriter;
 import dev.fanout.protocol.control.TopicNames;
-import dev.fanout.protocol.line.LineReader;
-import dev.fanout.protocol.line.LineTooLongException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -137,31 +133,11 @@ final class PubCommand implements Callable<Integer> {
 
     private long publish(Socket socket, ServerWatch server) throws IOException {
         CompletableFuture<String> serverEnd = server.end();
-        InputStream stdin = System.in;
-        LineReader lines = frames ? null : new LineReader(stdin, maxFrame);
-        FrameReader frameIn = frames ? new FrameReader(stdin, maxFrame) : null;
+        StdinMessages input = new StdinMessages(System.in, frames, maxFrame);
         FrameWriter out = new FrameWriter(socket.getOutputStream());
         long sent = 0;
         try {
-            while (true) {
-                byte[] payload;
-                try {
-                    payload = frames ? frameIn.read() : lines.read();
-                } catch (LineTooLongException e) {
-                    System.err.println("fanout pub: " + e.getMessage());
-                    continue;
-                } catch (java.io.EOFException e) {
-                    out.flush();
-                    throw new CommandFailure("standard input ended inside a frame after " + sent
-                            + " messages; the frames before it were sent");
-                } catch (dev.fanout.protocol.frame.FrameTooLargeException e) {
-                    out.flush();
-                    throw new CommandFailure("standard input holds a " + e.getMessage() + " after " + sent
-                            + " messages; raise --max-frame (and the server's) or fix the input");
-                }
-                if (payload == null) {
-                    break;
-                }
+            for (byte[] payload; (payload = input.next(sent, () -> flushQuietly(out))) != null; ) {
                 if (serverEnd.isDone()) {
                     refuseLinesPort(server, sent);
                     throw new CommandFailure("the server closed the connection after " + sent + " messages: "
@@ -169,7 +145,7 @@ final class PubCommand implements Callable<Integer> {
                 }
                 out.write(payload);
                 sent++;
-                if (stdin.available() == 0) {
+                if (input.drained()) {
                     out.flush();
                 }
             }
@@ -182,31 +158,23 @@ final class PubCommand implements Callable<Integer> {
         return sent;
     }
 
+    private static void flushQuietly(FrameWriter out) {
+        try {
+            out.flush();
+        } catch (IOException e) {
+            // The failure being reported says what matters; a failed flush only means fewer were sent.
+        }
+    }
+
     /** Control mode: every message acknowledged before the exit. */
     private int publishToTopic() throws IOException {
         if (!TopicNames.isValidTopic(topic)) {
             throw new ParameterException(spec.commandLine(), "--topic '" + topic + "' is not a topic name: up to "
                     + "255 letters, digits, _ - : @ or ~, in parts joined by dots (prices.eur), no wildcards");
         }
-        InputStream stdin = System.in;
-        LineReader lines = frames ? null : new LineReader(stdin, maxFrame);
-        FrameReader frameIn = frames ? new FrameReader(stdin, maxFrame) : null;
+        StdinMessages input = new StdinMessages(System.in, frames, maxFrame);
         try (TopicWriter writer = new TopicWriter(endpoint, topic, maxFrame, System.err)) {
-            while (true) {
-                byte[] payload;
-                try {
-                    payload = frames ? frameIn.read() : lines.read();
-                } catch (LineTooLongException e) {
-                    System.err.println("fanout pub: " + e.getMessage());
-                    continue;
-                } catch (java.io.EOFException e) {
-                    writer.finish();
-                    throw new CommandFailure("standard input ended inside a frame; the frames before it were "
-                            + "published");
-                }
-                if (payload == null) {
-                    break;
-                }
+            for (byte[] payload; (payload = input.next(writer.published(), writer::finish)) != null; ) {
                 writer.publish(payload);
             }
             writer.finish();

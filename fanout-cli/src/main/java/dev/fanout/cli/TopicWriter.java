@@ -56,6 +56,11 @@ final class TopicWriter implements AutoCloseable {
         published++;
     }
 
+    /** Messages handed to the library so far. */
+    long published() {
+        return published;
+    }
+
     /** Waits until every message is acknowledged; returns how many were published. */
     long finish() {
         while (!pending.isEmpty()) {
