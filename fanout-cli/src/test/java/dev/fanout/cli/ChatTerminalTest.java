@@ -34,6 +34,9 @@ class ChatTerminalTest {
                 "--nick", "bob"));
         alice.awaitLine("*** client-2 is now known as bob");
         bob.awaitScreen(screen -> screen.contains("*** you are now known as bob"));
+        // The line editor shows its prompt once it reads the terminal raw: a key pressed before that (Ctrl-D
+        // above all) would reach a terminal still in cooked mode.
+        bob.awaitScreen(screen -> TmuxPane.lastRow(screen).startsWith(">"));
     }
 
     @AfterEach
