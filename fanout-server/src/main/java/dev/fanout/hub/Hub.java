@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,37 +69,35 @@ public final class Hub {
      * Completes with the last message's position, or fails with {@link PublishRefusedException}.
      */
     public CompletableFuture<Position> publishAll(String topic, List<ByteBuf> payloads, Origin origin) {
-        while (true) {
-            Topic target;
-            try {
-                target = topicFor(topic);
-            } catch (TooManyTopicsException e) {
-                payloads.forEach(ByteBuf::release);
-                return CompletableFuture.failedFuture(e);
-            }
-            CompletableFuture<Position> published = target.publishAll(payloads, origin);
-            if (published != null) {
-                return published;
-            }
-            // Forgotten between our lookup and our publish: publish to the topic that replaces it.
-            forget(target);
-        }
+        return publishTo(topic, target -> target.publishAll(payloads, origin),
+                () -> payloads.forEach(ByteBuf::release));
     }
 
     /** Publishes one payload at a position chosen upstream, as a relay does; see {@link HistoryStore#appendAt}. */
     public CompletableFuture<Position> publishAt(String topic, Position position, ByteBuf payload, Origin origin) {
+        return publishTo(topic, target -> target.publishAt(position, payload, origin), payload::release);
+    }
+
+    /**
+     * Runs {@code publish} on the topic of that name, made if new; again on the topic that replaces it if it was
+     * forgotten meanwhile. A topic refused at the limit fails the result, after {@code release} let go of the
+     * payloads.
+     */
+    private CompletableFuture<Position> publishTo(String topic, Function<Topic, CompletableFuture<Position>> publish,
+                                                  Runnable release) {
         while (true) {
             Topic target;
             try {
                 target = topicFor(topic);
             } catch (TooManyTopicsException e) {
-                payload.release();
+                release.run();
                 return CompletableFuture.failedFuture(e);
             }
-            CompletableFuture<Position> published = target.publishAt(position, payload, origin);
+            CompletableFuture<Position> published = publish.apply(target);
             if (published != null) {
                 return published;
             }
+            // Forgotten between our lookup and our publish: publish to the topic that replaces it.
             forget(target);
         }
     }

@@ -8,14 +8,13 @@ import dev.fanout.protocol.control.RefKind;
 import dev.fanout.protocol.control.ResumeMode;
 import dev.fanout.protocol.control.TopicPosition;
 import dev.fanout.server.Version;
-import dev.fanout.server.frames.FrameTimeoutException;
+import dev.fanout.server.frames.FrameFailures;
 import dev.fanout.server.session.CloseReason;
 import dev.fanout.server.session.Session;
 import dev.fanout.server.session.SessionHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.codec.TooLongFrameException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,11 +63,6 @@ public final class ControlHandler extends SessionHandler {
         this.maxPayload = maxPayload;
         this.budget = budget;
         this.keepalive = new Keepalive(session, this, options.pingInterval(), options.pingTimeout());
-    }
-
-    /** True if a frame body opens control mode: it starts with HELLO's type byte and magic. */
-    public static boolean isHello(ByteBuf body) {
-        return ControlCodec.isHello(body);
     }
 
     /**
@@ -309,7 +303,7 @@ public final class ControlHandler extends SessionHandler {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException || cause.getCause() instanceof TooLongFrameException) {
+        if (FrameFailures.closeReason(cause) == CloseReason.FRAME_TOO_LARGE) {
             error(ErrorCode.FRAME_TOO_LARGE, RefKind.NONE, 0, cause.getMessage());
         }
         super.exceptionCaught(ctx, cause);
@@ -317,10 +311,7 @@ public final class ControlHandler extends SessionHandler {
 
     @Override
     protected CloseReason reasonFor(Throwable cause) {
-        if (cause instanceof TooLongFrameException || cause.getCause() instanceof TooLongFrameException) {
-            return CloseReason.FRAME_TOO_LARGE;
-        }
-        return cause instanceof FrameTimeoutException ? CloseReason.FRAME_TIMEOUT : null;
+        return FrameFailures.closeReason(cause);
     }
 
     /** The session this handler serves. */

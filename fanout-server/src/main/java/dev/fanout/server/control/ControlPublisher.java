@@ -76,7 +76,7 @@ final class ControlPublisher {
         flush();
         Session session = handler.session();
         broker.publish(pub.topic(), pub.payload(), session.origin(), new PublishId(identity, pub.topic(), id))
-                .whenComplete((position, failure) -> onLoop(() -> answer(id, position, failure)));
+                .whenComplete((position, failure) -> session.onLoop(() -> answer(id, position, failure)));
     }
 
     /**
@@ -119,7 +119,7 @@ final class ControlPublisher {
         }
         broker.publishAll(burstTopic, burst, handler.session().origin()).whenComplete((position, failure) -> {
             if (failure != null) {
-                onLoop(() -> answer(0, null, failure));
+                handler.session().onLoop(() -> answer(0, null, failure));
             }
         });
         burst.clear();
@@ -141,13 +141,5 @@ final class ControlPublisher {
             };
         }
         handler.error(code, id == 0 ? RefKind.NONE : RefKind.PUBLISH_ID, id, cause.getMessage());
-    }
-
-    private void onLoop(Runnable task) {
-        if (handler.session().eventLoop().inEventLoop()) {
-            task.run();
-        } else {
-            handler.session().eventLoop().execute(task);
-        }
     }
 }

@@ -98,7 +98,7 @@ final class TopicFeed implements SessionSubscriber, Delivery {
      * starts (SUBSCRIBED, RESET, GAP) and replays. On the loop.
      */
     void start() {
-        topic.state().whenComplete((state, failure) -> onLoop(() -> {
+        topic.state().whenComplete((state, failure) -> session().onLoop(() -> {
             if (cancelled) {
                 return;
             }
@@ -147,7 +147,7 @@ final class TopicFeed implements SessionSubscriber, Delivery {
                         break;
                     }
                 } else {
-                    read.whenComplete((messages, failure) -> onLoop(() -> {
+                    read.whenComplete((messages, failure) -> session().onLoop(() -> {
                         reading = false;
                         if (replayed(read)) {
                             pump();
@@ -295,7 +295,7 @@ final class TopicFeed implements SessionSubscriber, Delivery {
             long last = droppedLast;
             droppedFirst = -1;
             droppedLast = -1;
-            topic.state().whenComplete((state, failure) -> onLoop(() -> {
+            topic.state().whenComplete((state, failure) -> session().onLoop(() -> {
                 if (!cancelled && failure == null) {
                     owner.send(new ControlFrame.Gap(owner.id(), GapCause.DROPPED, epoch, first, last, state.first(),
                             state.last(), topic.name()));
@@ -308,15 +308,6 @@ final class TopicFeed implements SessionSubscriber, Delivery {
     /** Stops: receives nothing more. */
     void cancel() {
         cancelled = true;
-    }
-
-    private void onLoop(Runnable task) {
-        EventLoop loop = eventLoop();
-        if (loop.inEventLoop()) {
-            task.run();
-        } else {
-            loop.execute(task);
-        }
     }
 
     @Override

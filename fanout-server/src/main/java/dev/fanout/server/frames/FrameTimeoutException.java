@@ -4,7 +4,7 @@ import io.netty.handler.codec.DecoderException;
 import java.util.concurrent.TimeUnit;
 
 /** A frame that had started did not finish within the frame deadline ({@code --frame-timeout}). */
-public final class FrameTimeoutException extends DecoderException {
+final class FrameTimeoutException extends DecoderException {
 
     private static final long serialVersionUID = 1L;
 

@@ -11,7 +11,6 @@ import dev.fanout.server.session.SessionHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,7 +70,7 @@ final class RawFramesHandler extends SessionHandler {
         ByteBuf frame = (ByteBuf) msg;
         if (firstFrame) {
             firstFrame = false;
-            if (ControlHandler.isHello(frame)) {
+            if (ControlCodec.isHello(frame)) {
                 enterControlMode(ctx, frame);
                 return;
             }
@@ -154,10 +153,6 @@ final class RawFramesHandler extends SessionHandler {
 
     @Override
     protected CloseReason reasonFor(Throwable cause) {
-        if (cause instanceof FrameTimeoutException) {
-            return CloseReason.FRAME_TIMEOUT;
-        }
-        boolean tooLong = cause instanceof TooLongFrameException || cause.getCause() instanceof TooLongFrameException;
-        return tooLong ? CloseReason.FRAME_TOO_LARGE : null;
+        return FrameFailures.closeReason(cause);
     }
 }

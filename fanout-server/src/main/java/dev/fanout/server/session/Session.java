@@ -446,7 +446,8 @@ public final class Session {
         }
     }
 
-    private void onLoop(Runnable task) {
+    /** Runs {@code task} on the session's event loop: at once if called there, else as a task. Any thread. */
+    public void onLoop(Runnable task) {
         if (channel.eventLoop().inEventLoop()) {
             task.run();
         } else {
