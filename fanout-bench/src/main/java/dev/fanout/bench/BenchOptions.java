@@ -24,10 +24,27 @@ import java.time.Duration;
  * @param stuck       extra subscribers that never read, not counted in the deliveries
  * @param warmup      messages sent this soon after the start are checked but left out of the latency figures,
  *                    so that the JIT compiling the hot paths does not show as latency
+ * @param receiveBuffer each subscriber's socket receive buffer (SO_RCVBUF) in bytes; 0 picks one by
+ *                    {@link #AUTOMATIC_RECEIVE_BUFFERS}
  */
 public record BenchOptions(Target target, String host, int port, Shape shape, int publishers, int subscribers,
                            int size, long count, Duration duration, long rate, String topic, int threads,
-                           Duration idleTimeout, long serverPid, long window, int stuck, Duration warmup) {
+                           Duration idleTimeout, long serverPid, long window, int stuck, Duration warmup,
+                           int receiveBuffer) {
+
+    /**
+     * With {@code receiveBuffer} 0, what all subscribers' receive buffers may hold together once there are more
+     * than {@link #KERNEL_TUNED_UP_TO} of them: this divided among them, at least {@link #MIN_RECEIVE_BUFFER}
+     * each. Left to the kernel, each socket's buffer grows to {@code tcp_rmem}'s maximum (32 MiB on this
+     * machine's Linux), and a thousand subscribers in one process push the host past {@code tcp_mem}: the kernel
+     * then prunes, drops and retransmits on loopback, and the run measures that instead of the server.
+     */
+    public static final long AUTOMATIC_RECEIVE_BUFFERS = 128L * 1024 * 1024;
+    /** With {@code receiveBuffer} 0 and at most this many subscribers, the kernel sizes their buffers itself. */
+    public static final int KERNEL_TUNED_UP_TO = 10;
+    /** The smallest receive buffer {@code receiveBuffer} 0 picks. */
+    public static final int MIN_RECEIVE_BUFFER = 64 * 1024;
+
 
     /** Checks the values that the run relies on, naming the first that is wrong. */
     public BenchOptions {
@@ -42,6 +59,21 @@ public record BenchOptions(Target target, String host, int port, Shape shape, in
         require(window >= 0, "window (" + window + ") must be 0 (automatic) or more");
         require(stuck >= 0, "stuck (" + stuck + ") must be 0 or more");
         require(!warmup.isNegative(), "warmup (" + warmup.toMillis() + " ms) must not be negative");
+        require(receiveBuffer >= 0, "receiveBuffer (" + receiveBuffer + ") must be 0 (automatic) or more");
+    }
+
+    /**
+     * The SO_RCVBUF each subscriber asks for, in bytes; 0 to leave it to the kernel's autotuning (see
+     * {@link #AUTOMATIC_RECEIVE_BUFFERS}).
+     */
+    public int subscriberReceiveBuffer() {
+        if (receiveBuffer > 0) {
+            return receiveBuffer;
+        }
+        if (subscribers + stuck <= KERNEL_TUNED_UP_TO) {
+            return 0;
+        }
+        return (int) Math.max(MIN_RECEIVE_BUFFER, AUTOMATIC_RECEIVE_BUFFERS / (subscribers + stuck));
     }
 
     private static void require(boolean rule, String message) {

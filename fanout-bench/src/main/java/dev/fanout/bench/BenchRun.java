@@ -82,11 +82,12 @@ public final class BenchRun {
 
     private void connectSubscribers(Bootstrap bootstrap) throws InterruptedException {
         Wire wire = options.target().wire();
+        Bootstrap subscribers = withReceiveBuffer(bootstrap);
         List<ChannelFuture> pending = new ArrayList<>();
         for (int i = 0; i < options.subscribers(); i++) {
             Tally tally = new Tally(options.publishers());
             tallies.add(tally);
-            ChannelFuture connecting = connect(bootstrap, new ChannelInitializer<SocketChannel>() {
+            ChannelFuture connecting = connect(subscribers, new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel channel) {
                     channel.pipeline().addLast(new ReceiptClock(tally), wire.subscriberHandler(tally));
@@ -99,6 +100,12 @@ public final class BenchRun {
             }
         }
         awaitConnected(pending);
+    }
+
+    /** The bootstrap for subscribers: with their receive buffer set, unless the kernel is to size it. */
+    private Bootstrap withReceiveBuffer(Bootstrap bootstrap) {
+        int receiveBuffer = options.subscriberReceiveBuffer();
+        return receiveBuffer == 0 ? bootstrap : bootstrap.clone().option(ChannelOption.SO_RCVBUF, receiveBuffer);
     }
 
     /**

@@ -19,7 +19,7 @@ class BenchRunTest {
     private BenchOptions options(Shape shape, int publishers, int subscribers, int size, long count, long rate) {
         return new BenchOptions(Target.FANOUT, "127.0.0.1", server.frames().getPort(), shape, publishers,
                 subscribers, size, count, Duration.ZERO, rate, "bench", 1, Duration.ofSeconds(2), 0, 0, 0,
-                Duration.ZERO);
+                Duration.ZERO, 0);
     }
 
     @Test
@@ -33,6 +33,16 @@ class BenchRunTest {
         assertThat(result.latency()[4]).isGreaterThanOrEqualTo(result.latency()[0]);
         // One probe publisher's probes and all 5,000 messages went through the server.
         assertThat(server.server().hub().stats().published()).isGreaterThanOrEqualTo(5_000);
+    }
+
+    @Test
+    void manySubscribers_withASmallReceiveBuffer_stillGetEverything() throws Exception {
+        BenchOptions small = new BenchOptions(Target.FANOUT, "127.0.0.1", server.frames().getPort(), Shape.FAN_OUT,
+                1, 50, 256, 2_000, Duration.ZERO, 0, "bench", 2, Duration.ofSeconds(2), 0, 0, 0, Duration.ZERO,
+                BenchOptions.MIN_RECEIVE_BUFFER);
+        BenchResult result = new BenchRun(small, null).run();
+        assertThat(result.received()).isEqualTo(100_000);
+        assertThat(result.clean()).isTrue();
     }
 
     @Test
@@ -64,7 +74,7 @@ class BenchRunTest {
     void warmup_leavesTheFirstMessagesOutOfTheLatencyFigures() throws Exception {
         BenchOptions warm = new BenchOptions(Target.FANOUT, "127.0.0.1", server.frames().getPort(), Shape.FAN_OUT,
                 1, 2, 16, 0, Duration.ofMillis(600), 1_000, "bench", 1, Duration.ofSeconds(2), 0, 0, 0,
-                Duration.ofMillis(300));
+                Duration.ofMillis(300), 0);
         BenchResult result = new BenchRun(warm, null).run();
         assertThat(result.clean()).isTrue();
         assertThat(result.timed()).isPositive().isLessThan(result.received());
@@ -74,7 +84,7 @@ class BenchRunTest {
     void duration_publishesUntilItEnds() throws Exception {
         BenchOptions timed = new BenchOptions(Target.FANOUT, "127.0.0.1", server.frames().getPort(),
                 Shape.FAN_OUT, 1, 3, 16, 0, Duration.ofMillis(300), 1_000, "bench", 1, Duration.ofSeconds(2), 0, 0,
-                0, Duration.ZERO);
+                0, Duration.ZERO, 0);
         BenchResult result = new BenchRun(timed, null).run();
         assertThat(result.sent()).isPositive();
         assertThat(result.received()).isEqualTo(result.sent() * 3);
@@ -87,7 +97,7 @@ class BenchRunTest {
         // A window far above the server's queue: the server must cut the subscriber off, and the bench say so.
         BenchOptions reckless = new BenchOptions(Target.FANOUT, "127.0.0.1", server.frames().getPort(),
                 Shape.FAN_OUT, 1, 1, 512, 200_000, Duration.ZERO, 0, "bench", 1, Duration.ofMillis(500), 0,
-                10_000_000, 0, Duration.ZERO);
+                10_000_000, 0, Duration.ZERO, 0);
         BenchResult result = new BenchRun(reckless, null).run();
         assertThat(result.clean()).isFalse();
         assertThat(result.lost()).isPositive();
@@ -101,7 +111,7 @@ class BenchRunTest {
         server = TestServer.start(o -> o.maxFrame(1024).queueBytes(64 * 1024));
         BenchOptions withStuck = new BenchOptions(Target.FANOUT, "127.0.0.1", server.frames().getPort(),
                 Shape.FAN_OUT, 1, 5, 512, 40_000, Duration.ZERO, 0, "bench", 1, Duration.ofSeconds(2), 0, 64, 1,
-                Duration.ZERO);
+                Duration.ZERO, 0);
         BenchResult result = new BenchRun(withStuck, null).run();
         assertThat(result.clean()).isTrue();
         assertThat(result.received()).isEqualTo(200_000);
@@ -117,7 +127,7 @@ class BenchRunTest {
         // publisher waits for them, and the run must still end, reporting the loss.
         BenchOptions windowTooBig = new BenchOptions(Target.FANOUT, "127.0.0.1", server.frames().getPort(),
                 Shape.FAN_OUT, 1, 2, 512, 50_000, Duration.ZERO, 0, "bench", 1, Duration.ofMillis(500), 0, 0, 0,
-                Duration.ZERO);
+                Duration.ZERO, 0);
         BenchResult result = new BenchRun(windowTooBig, null).run();
         assertThat(result.sent()).isEqualTo(50_000);
         assertThat(result.received() + result.lost()).isEqualTo(result.expected());
@@ -128,7 +138,7 @@ class BenchRunTest {
         int port = server.frames().getPort();
         server.close();
         BenchOptions nowhere = new BenchOptions(Target.FANOUT, "127.0.0.1", port, Shape.FAN_OUT, 1, 1, 16, 10,
-                Duration.ZERO, 0, "bench", 1, Duration.ofSeconds(1), 0, 0, 0, Duration.ZERO);
+                Duration.ZERO, 0, "bench", 1, Duration.ofSeconds(1), 0, 0, 0, Duration.ZERO, 0);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BenchRun(nowhere, null).run())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("cannot connect to fanout at 127.0.0.1:" + port)

@@ -57,7 +57,7 @@ class FanoutControlWireIntegrationTest {
     private BenchOptions options(Shape shape, int publishers, int subscribers, int size, long count, long rate) {
         return new BenchOptions(Target.FANOUT_CONTROL, "127.0.0.1", server.frames().getPort(), shape, publishers,
                 subscribers, size, count, Duration.ZERO, rate, "bench.control", 1, Duration.ofSeconds(2), 0, 0, 0,
-                Duration.ZERO);
+                Duration.ZERO, 0);
     }
 
     @Test
@@ -104,7 +104,7 @@ class FanoutControlWireIntegrationTest {
     void topicWithAWildcard_failsBeforeConnecting() {
         BenchOptions wildcard = new BenchOptions(Target.FANOUT_CONTROL, "127.0.0.1", server.frames().getPort(),
                 Shape.FAN_OUT, 1, 1, 16, 10, Duration.ZERO, 0, "bench.*", 1, Duration.ofSeconds(1), 0, 0, 0,
-                Duration.ZERO);
+                Duration.ZERO, 0);
         assertThatThrownBy(() -> new BenchRun(wildcard, null).run())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("not a fanout topic: ");

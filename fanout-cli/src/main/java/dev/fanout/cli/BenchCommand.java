@@ -103,6 +103,12 @@ final class BenchCommand implements Callable<Integer> {
                     + "does not show as latency.")
     private Duration warmup;
 
+    @Option(names = "--receive-buffer", defaultValue = "0", converter = Converters.Size.class, paramLabel = "SIZE",
+            description = "Each subscriber's socket receive buffer (SO_RCVBUF), e.g. 256KiB; 0 leaves it to the "
+                    + "kernel for up to 10 subscribers and shares 128 MiB among more (at least 64 KiB each), so "
+                    + "that a thousand subscribers in one process do not run the host out of TCP memory.")
+    private long receiveBuffer;
+
     @Option(names = "--json", description = "Print the result as one JSON object instead of a table.")
     private boolean json;
 
@@ -122,10 +128,17 @@ final class BenchCommand implements Callable<Integer> {
         int subs = shape == Shape.FAN_IN ? 1 : subscribers;
         BenchOptions options = new BenchOptions(target, host, port == null ? target.defaultPort() : port, shape,
                 pubs, subs, size, duration.isZero() ? count : 0, duration, rate, topic, threads, idleTimeout,
-                serverPid, window, stuck, warmup);
+                serverPid, window, stuck, warmup, receiveBuffer(receiveBuffer));
         BenchResult result = new BenchRun(options, quiet || json ? null : System.err).run();
         System.out.print(json ? result.json() + System.lineSeparator() : result.table());
         return result.clean() ? 0 : 1;
+    }
+
+    private static int receiveBuffer(long bytes) {
+        if (bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("--receive-buffer (" + bytes + " bytes) must be below 2 GiB");
+        }
+        return (int) bytes;
     }
 
     /** Parses {@code fanout}, {@code fanout-control}, {@code nats}, {@code redis}. */
