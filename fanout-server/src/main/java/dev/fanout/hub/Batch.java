@@ -20,6 +20,8 @@ public final class Batch {
 
     /** The subscriber id to pass for a subscriber that also wants its own messages (an echoing subscription). */
     public static final long ECHO = -1;
+    /** Bytes {@link #sizeHint} allows per message besides payload and topic. */
+    private static final int HEADER_ROOM = 48;
 
     private final List<Message> messages;
     private final ByteBufAllocator alloc;
@@ -82,7 +84,7 @@ public final class Batch {
         if (own == 0) {
             return all.retainedDuplicate();
         }
-        int[] end = encoded.ends();
+        int[] end = encoded.ends;
         CompositeByteBuf parts = alloc.compositeDirectBuffer(messages.size() - own);
         int runStart = -1;
         for (int i = 0; i <= messages.size(); i++) {
@@ -118,7 +120,7 @@ public final class Batch {
         return at < 0 ? 0 : originCounts[at];
     }
 
-    /** The whole batch in one form, made on first use; a batch of one is that message's own cached bytes. */
+    /** The whole batch in one form, made on first use. */
     private Encoded encoded(MessageForm form) {
         for (int i = 0; i < forms.size(); i++) {
             Encoded made = forms.get(i);
@@ -126,30 +128,27 @@ public final class Batch {
                 return made;
             }
         }
-        Encoded made;
-        if (messages.size() == 1 && form instanceof Encoding cached) {
-            made = new Encoded(form, messages.get(0).encoded(cached).retainedDuplicate());
-        } else {
-            int[] end = ends(form);
-            ByteBuf joined = alloc.directBuffer(end[end.length - 1]);
-            for (Message message : messages) {
-                form.writeTo(message, joined);
-            }
-            made = new Encoded(form, joined);
-            made.ends = end;
+        int[] end = new int[messages.size()];
+        ByteBuf joined = alloc.directBuffer(sizeHint());
+        for (int i = 0; i < end.length; i++) {
+            form.writeTo(messages.get(i), joined);
+            end[i] = joined.writerIndex();
         }
+        Encoded made = new Encoded(form, joined, end);
         forms.add(made);
         return made;
     }
 
-    private int[] ends(MessageForm form) {
-        int[] end = new int[messages.size()];
-        int at = 0;
-        for (int i = 0; i < end.length; i++) {
-            at += form.size(messages.get(i));
-            end[i] = at;
+    /**
+     * About what the batch takes in any form, so that writing it seldom grows the buffer: payload and topic, and
+     * room for a header the size of a MSG's or a chat line's name.
+     */
+    private int sizeHint() {
+        long hint = 0;
+        for (Message message : messages) {
+            hint += message.size() + message.topicUtf8().length + HEADER_ROOM;
         }
-        return end;
+        return (int) Math.min(hint, Integer.MAX_VALUE - 8);
     }
 
     /** Releases the shared bytes and the batch's references to its messages. */
@@ -167,19 +166,13 @@ public final class Batch {
     private final class Encoded {
         private final MessageForm form;
         private final ByteBuf bytes;
-        private int[] ends;
+        private final int[] ends;
         private SharedBytes sharedBytes;
 
-        Encoded(MessageForm form, ByteBuf bytes) {
+        Encoded(MessageForm form, ByteBuf bytes, int[] ends) {
             this.form = form;
             this.bytes = bytes;
-        }
-
-        int[] ends() {
-            if (ends == null) {
-                ends = Batch.this.ends(form);
-            }
-            return ends;
+            this.ends = ends;
         }
     }
 }

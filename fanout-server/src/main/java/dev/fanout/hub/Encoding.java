@@ -4,21 +4,15 @@ import dev.fanout.protocol.frame.Frames;
 import dev.fanout.protocol.line.Lines;
 import dev.fanout.protocol.line.SafeText;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 
 /**
- * The wire forms of the raw protocols, which look alike for every recipient. A {@link Message} makes each at
- * most once, on first use, and every recipient writes a shared duplicate of those bytes.
+ * The wire forms of the raw protocols, which look alike for every recipient. A {@link Batch} writes each form of
+ * its messages once, and every recipient of that form writes a shared view of those bytes.
  */
 public enum Encoding implements MessageForm {
 
     /** A frames-protocol frame: 4-byte length, then exactly the payload. */
     FRAME {
-        @Override
-        ByteBuf encode(Message message, ByteBufAllocator alloc) {
-            return Frames.encode(alloc, message.payload());
-        }
-
         @Override
         public int size(Message message) {
             return Frames.LENGTH_BYTES + message.size();
@@ -36,9 +30,13 @@ public enum Encoding implements MessageForm {
      */
     LINE {
         @Override
-        ByteBuf encode(Message message, ByteBufAllocator alloc) {
-            String text = SafeText.render(message.payload().nioBuffer());
-            return Lines.encode(alloc, message.origin().name() + ": " + text);
+        public int size(Message message) {
+            return Lines.size(chatLine(message));
+        }
+
+        @Override
+        public void writeTo(Message message, ByteBuf out) {
+            Lines.write(out, chatLine(message));
         }
     },
 
@@ -48,28 +46,21 @@ public enum Encoding implements MessageForm {
      */
     LINE_WITH_TOPIC {
         @Override
-        ByteBuf encode(Message message, ByteBufAllocator alloc) {
-            String text = SafeText.render(message.payload().nioBuffer());
-            return Lines.encode(alloc, "[" + message.topic() + "] " + message.origin().name() + ": " + text);
+        public int size(Message message) {
+            return Lines.size(topicLine(message));
+        }
+
+        @Override
+        public void writeTo(Message message, ByteBuf out) {
+            Lines.write(out, topicLine(message));
         }
     };
 
-    /** Makes this form of {@code message}; the caller owns the result. */
-    abstract ByteBuf encode(Message message, ByteBufAllocator alloc);
-
-    /**
-     * Bytes this form of {@code message} takes. By default the message's cached form is made and measured;
-     * forms that are cheap to write directly (a frame) say so without making it.
-     */
-    @Override
-    public int size(Message message) {
-        return message.encoded(this).readableBytes();
+    private static String chatLine(Message message) {
+        return message.origin().name() + ": " + SafeText.render(message.payload().nioBuffer());
     }
 
-    /** Appends this form of {@code message} to {@code out}, by default by copying the cached form. */
-    @Override
-    public void writeTo(Message message, ByteBuf out) {
-        ByteBuf bytes = message.encoded(this);
-        out.writeBytes(bytes, bytes.readerIndex(), bytes.readableBytes());
+    private static String topicLine(Message message) {
+        return "[" + message.topic() + "] " + chatLine(message);
     }
 }

@@ -1,17 +1,17 @@
 package dev.fanout.hub;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.AbstractReferenceCounted;
 import io.netty.util.ReferenceCounted;
 
 /**
  * One published message: topic, epoch and sequence number, payload, publish time and origin. Immutable.
  *
- * <p>Reference-counted: the hub holds one reference per event loop it hands the message to, and each loop
- * releases its reference once it has written the message to its subscribers. The payload and the encoded
- * forms are released when the last reference goes. Encoded forms are made once and shared: recipients
- * write {@link #encoded(Encoding)}{@code .retainedDuplicate()}, never a copy.
+ * <p>Reference-counted: a history holds one reference while it keeps the message, the hub one per event loop it
+ * hands the message to, and each loop releases its reference once it has written the message to its subscribers.
+ * The payload is released when the last reference goes. Every holder reads the payload in place, never moving its
+ * indexes, so one message serves them all. Wire forms are not kept here: a {@link Batch} makes them per delivery,
+ * so that a message kept in history costs its payload and {@link #OVERHEAD}, nothing more.
  */
 public final class Message extends AbstractReferenceCounted {
 
@@ -22,14 +22,9 @@ public final class Message extends AbstractReferenceCounted {
     private final ByteBuf payload;
     private final long publishedAtMillis;
     private final Origin origin;
-    private final ByteBufAllocator alloc;
-    /** How many cached forms a message may hold: one per {@link Encoding}. */
-    private static final int FORMS = Encoding.values().length;
-    /** The cached forms, made on first use (a message kept in history is never encoded); guarded by this. */
-    private ByteBuf[] encoded;
 
     private Message(String topic, byte[] topicUtf8, long epoch, long sequence, ByteBuf payload,
-                    long publishedAtMillis, Origin origin, ByteBufAllocator alloc) {
+                    long publishedAtMillis, Origin origin) {
         this.topic = topic;
         this.topicUtf8 = topicUtf8;
         this.epoch = epoch;
@@ -37,7 +32,6 @@ public final class Message extends AbstractReferenceCounted {
         this.payload = payload;
         this.publishedAtMillis = publishedAtMillis;
         this.origin = origin;
-        this.alloc = alloc;
     }
 
     /**
@@ -45,18 +39,16 @@ public final class Message extends AbstractReferenceCounted {
      * topic's name in UTF-8, shared by all its messages.
      */
     public static Message of(String topic, byte[] topicUtf8, Position position, ByteBuf payload,
-                             long publishedAtMillis, Origin origin, ByteBufAllocator alloc) {
+                             long publishedAtMillis, Origin origin) {
         return new Message(topic, topicUtf8, position.epoch(), position.sequence(), payload, publishedAtMillis,
-                origin, alloc);
+                origin);
     }
 
-    /**
-     * Another message with the same contents, sharing the payload bytes (retained) but none of the encoded
-     * forms: what a history keeps, so that the forms made for one delivery do not stay in memory with it.
-     */
-    public Message retainedCopy() {
-        return new Message(topic, topicUtf8, epoch, sequence, payload.retainedDuplicate(), publishedAtMillis, origin,
-                alloc);
+    /** One more reference; returns this message. */
+    @Override
+    public Message retain() {
+        super.retain();
+        return this;
     }
 
     /** The topic it was published to. */
@@ -115,25 +107,6 @@ public final class Message extends AbstractReferenceCounted {
         return size() + (long) OVERHEAD;
     }
 
-    /**
-     * The message in the given wire form, made on first call and cached. The returned buffer belongs to the
-     * message: write a {@code retainedDuplicate()} of it, never the buffer itself. Safe from any thread.
-     */
-    public ByteBuf encoded(Encoding encoding) {
-        int slot = encoding.ordinal();
-        synchronized (this) {
-            if (encoded == null) {
-                encoded = new ByteBuf[FORMS];
-            }
-            ByteBuf bytes = encoded[slot];
-            if (bytes == null) {
-                bytes = encoding.encode(this, alloc);
-                encoded[slot] = bytes;
-            }
-            return bytes;
-        }
-    }
-
     @Override
     public ReferenceCounted touch(Object hint) {
         payload.touch(hint);
@@ -143,16 +116,6 @@ public final class Message extends AbstractReferenceCounted {
     @Override
     protected void deallocate() {
         payload.release();
-        synchronized (this) {
-            if (encoded != null) {
-                for (int i = 0; i < encoded.length; i++) {
-                    if (encoded[i] != null) {
-                        encoded[i].release();
-                        encoded[i] = null;
-                    }
-                }
-            }
-        }
     }
 
     @Override

@@ -123,7 +123,7 @@ public final class FanoutServer implements AutoCloseable {
         int threads = options.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : options.ioThreads();
         acceptGroup = transport.newGroup(1, new DefaultThreadFactory("fanout-accept"));
         ioGroup = transport.newGroup(threads, new DefaultThreadFactory("fanout-io"));
-        history = new MemoryHistory(options.history(), ByteBufAllocator.DEFAULT);
+        history = new MemoryHistory(options.history());
         hub = new Hub(options.defaultTopic(), limits.maxTopics(), history, new PublishBacklog(limits.publishBacklog()),
                 ByteBufAllocator.DEFAULT, clock);
         broker = new LocalBroker(hub, new PublishDedup(options.control().dedupWindow(),

@@ -7,7 +7,6 @@ import dev.fanout.hub.Position;
 import dev.fanout.hub.PublishRefusedException;
 import dev.fanout.hub.TopicState;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -36,7 +35,6 @@ public final class MemoryHistory implements HistoryStore {
     private static final Logger log = LoggerFactory.getLogger(MemoryHistory.class);
 
     private final HistoryLimits limits;
-    private final ByteBufAllocator alloc;
     private final LongSupplier epochs;
     private final ConcurrentHashMap<String, TopicRing> rings = new ConcurrentHashMap<>();
     private final AtomicLong totalBytes = new AtomicLong();
@@ -46,14 +44,13 @@ public final class MemoryHistory implements HistoryStore {
     private Iterator<TopicRing> trimCursor;
 
     /** A store with these limits and random epochs. */
-    public MemoryHistory(HistoryLimits limits, ByteBufAllocator alloc) {
-        this(limits, alloc, () -> ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
+    public MemoryHistory(HistoryLimits limits) {
+        this(limits, () -> ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
     }
 
     /** A store with these limits whose epochs come from {@code epochs} (positive numbers). */
-    public MemoryHistory(HistoryLimits limits, ByteBufAllocator alloc, LongSupplier epochs) {
+    public MemoryHistory(HistoryLimits limits, LongSupplier epochs) {
         this.limits = limits;
-        this.alloc = alloc;
         this.epochs = epochs;
     }
 
@@ -66,7 +63,7 @@ public final class MemoryHistory implements HistoryStore {
         synchronized (ring) {
             for (ByteBuf payload : payloads) {
                 Message message = Message.of(topic, ring.topicUtf8, new Position(ring.epoch(), ring.next()), payload,
-                        publishedAtMillis, origin, alloc);
+                        publishedAtMillis, origin);
                 added += keep(ring, message);
                 stored.add(message);
             }
@@ -95,7 +92,7 @@ public final class MemoryHistory implements HistoryStore {
             } else {
                 change = 0;
             }
-            message = Message.of(topic, ring.topicUtf8, position, payload, publishedAtMillis, origin, alloc);
+            message = Message.of(topic, ring.topicUtf8, position, payload, publishedAtMillis, origin);
             change += keep(ring, message);
         }
         totalBytes.addAndGet(change);
@@ -104,8 +101,8 @@ public final class MemoryHistory implements HistoryStore {
     }
 
     /**
-     * Keeps a copy of {@code message} in its ring within the per-topic bounds, or only numbers it when history is
-     * off; returns the change in bytes held. Under the ring's lock.
+     * Keeps {@code message} (a reference of its own) in its ring within the per-topic bounds, or only numbers it
+     * when history is off; returns the change in bytes held. Under the ring's lock.
      */
     private long keep(TopicRing ring, Message message) {
         if (limits.maxMessages() == 0) {
@@ -116,7 +113,7 @@ public final class MemoryHistory implements HistoryStore {
         while (ring.count() >= limits.maxMessages()) {
             change -= ring.trimOldest();
         }
-        change += ring.add(message.retainedCopy(), limits.maxMessages());
+        change += ring.add(message.retain(), limits.maxMessages());
         while (ring.bytes() > limits.maxBytes()) {
             change -= ring.trimOldest();
         }

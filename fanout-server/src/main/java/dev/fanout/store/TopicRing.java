@@ -103,14 +103,17 @@ final class TopicRing {
         return size;
     }
 
-    /** Copies of up to {@code maxMessages} held messages from {@code from} on, and about {@code maxBytes}. */
+    /**
+     * Up to {@code maxMessages} held messages from {@code from} on, and about {@code maxBytes}: a reference each,
+     * which the caller releases.
+     */
     List<Message> read(long from, int maxMessages, long maxBytes) {
         long start = Math.max(from, first);
         List<Message> out = new ArrayList<>();
         long taken = 0;
         for (long seq = start; seq <= last && out.size() < maxMessages && (out.isEmpty() || taken < maxBytes); seq++) {
             Message held = slots[(int) ((head + (seq - first)) % slots.length)];
-            out.add(held.retainedCopy());
+            out.add(held.retain());
             taken += held.size();
         }
         return out;

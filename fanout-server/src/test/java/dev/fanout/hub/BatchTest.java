@@ -17,7 +17,7 @@ class BatchTest {
 
     private static Message message(long sequence, long from, String text) {
         return TestMessages.message("t", sequence, Unpooled.copiedBuffer(text, StandardCharsets.UTF_8), 0,
-                new Origin(from, "c" + from), ByteBufAllocator.DEFAULT);
+                new Origin(from, "c" + from));
     }
 
     private static List<String> frames(ByteBuf bytes) throws IOException {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -13,9 +14,17 @@ class EncodingTest {
     private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
 
     private String encode(Encoding encoding, ByteBuf payload) {
-        Message message = TestMessages.message("lobby", 1, payload, 0, new Origin(3, "alice"), alloc);
+        return written(encoding, payload).toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** What {@code encoding} writes for a message of {@code payload} from alice to lobby, checked against size. */
+    private ByteBuf written(Encoding encoding, ByteBuf payload) {
+        Message message = TestMessages.message("lobby", 1, payload, 0, new Origin(3, "alice"));
         try {
-            return message.encoded(encoding).toString(StandardCharsets.ISO_8859_1);
+            ByteBuf out = Unpooled.buffer();
+            encoding.writeTo(message, out);
+            assertThat(out.readableBytes()).as("size of " + encoding).isEqualTo(encoding.size(message));
+            return out;
         } finally {
             message.release();
         }
@@ -29,11 +38,25 @@ class EncodingTest {
 
     @Test
     void line_keepsUtf8Text() {
-        Message message = TestMessages.message("lobby", 1, ByteBufUtil.writeUtf8(alloc, "grüße ✓"), 0,
-                new Origin(3, "alice"), alloc);
+        assertThat(written(Encoding.LINE, ByteBufUtil.writeUtf8(alloc, "grüße ✓")).toString(StandardCharsets.UTF_8))
+                .isEqualTo("alice: grüße ✓\r\n");
+    }
+
+    @Test
+    void lineWithTopic_namesTheTopicFirst() {
+        assertThat(encode(Encoding.LINE_WITH_TOPIC, ByteBufUtil.writeUtf8(alloc, "hi")))
+                .isEqualTo("[lobby] alice: hi\r\n");
+    }
+
+    @Test
+    void writing_leavesThePayloadUnread() {
+        Message message = TestMessages.message("lobby", 1, ByteBufUtil.writeUtf8(alloc, "hello"), 0,
+                new Origin(3, "alice"));
         try {
-            assertThat(message.encoded(Encoding.LINE).toString(StandardCharsets.UTF_8))
-                    .isEqualTo("alice: grüße ✓\r\n");
+            for (Encoding encoding : Encoding.values()) {
+                encoding.writeTo(message, Unpooled.buffer());
+            }
+            assertThat(message.payload().toString(StandardCharsets.UTF_8)).isEqualTo("hello");
         } finally {
             message.release();
         }

@@ -67,7 +67,7 @@ class HubTest {
     }
 
     private Hub newHub(int maxTopics, long backlogBytes, int history) {
-        MemoryHistory store = new MemoryHistory(new HistoryLimits(history, 1024 * 1024, 1024 * 1024), alloc);
+        MemoryHistory store = new MemoryHistory(new HistoryLimits(history, 1024 * 1024, 1024 * 1024));
         stores.add(store);
         return new Hub(LOBBY, maxTopics, store, new PublishBacklog(backlogBytes), alloc,
                 Clock.fixed(Instant.ofEpochMilli(PUBLISHED_AT), ZoneOffset.UTC));
@@ -301,7 +301,7 @@ class HubTest {
     @Test
     void newTopic_atTheLimit_forgetsTheIdleTopicPublishedToLongestAgo() {
         MutableClock clock = new MutableClock();
-        MemoryHistory store = new MemoryHistory(new HistoryLimits(10, 1024, 1024 * 1024), alloc);
+        MemoryHistory store = new MemoryHistory(new HistoryLimits(10, 1024, 1024 * 1024));
         stores.add(store);
         Hub small = new Hub(LOBBY, 3, store, new PublishBacklog(1024 * 1024), alloc, clock);
         publish(small, "old", text("1"), Origin.of("src"));

@@ -1,7 +1,6 @@
 package dev.fanout.hub;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 
 /** Messages for tests, as a history store would make them (epoch 1). */
@@ -11,9 +10,8 @@ final class TestMessages {
     }
 
     /** A message of {@code topic} at sequence {@code sequence} of epoch 1; takes ownership of {@code payload}. */
-    static Message message(String topic, long sequence, ByteBuf payload, long publishedAtMillis, Origin origin,
-                           ByteBufAllocator alloc) {
+    static Message message(String topic, long sequence, ByteBuf payload, long publishedAtMillis, Origin origin) {
         return Message.of(topic, topic.getBytes(StandardCharsets.UTF_8), new Position(1, sequence), payload,
-                publishedAtMillis, origin, alloc);
+                publishedAtMillis, origin);
     }
 }

@@ -32,8 +32,7 @@ class MemoryHistoryTest {
     }
 
     private MemoryHistory store(int messages, long bytes, long total) {
-        MemoryHistory store = new MemoryHistory(new HistoryLimits(messages, bytes, total), alloc,
-                epochs::incrementAndGet);
+        MemoryHistory store = new MemoryHistory(new HistoryLimits(messages, bytes, total), epochs::incrementAndGet);
         stores.add(store);
         return store;
     }

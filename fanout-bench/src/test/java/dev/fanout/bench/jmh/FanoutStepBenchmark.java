@@ -83,7 +83,7 @@ public class FanoutStepBenchmark {
     public void setUp() {
         channel = new EmbeddedChannel();
         // History at its defaults, as the server runs: every publish is also kept for resuming clients.
-        history = new MemoryHistory(HistoryLimits.defaults(), alloc);
+        history = new MemoryHistory(HistoryLimits.defaults());
         hub = new Hub(TOPIC, 1, history, new PublishBacklog(LimitOptions.DEFAULT_PUBLISH_BACKLOG), alloc,
                 Clock.systemUTC());
         for (int i = 0; i < subscribers; i++) {

@@ -27,8 +27,18 @@ public final class Lines {
     /** Encodes {@code text} as one UTF-8 line ended by {@link #LINE_END}; the caller owns the buffer. */
     public static ByteBuf encode(ByteBufAllocator alloc, String text) {
         ByteBuf out = alloc.directBuffer(ByteBufUtil.utf8MaxBytes(text) + LINE_END.length());
+        write(out, text);
+        return out;
+    }
+
+    /** Appends {@code text} to {@code out} as one UTF-8 line ended by {@link #LINE_END}. */
+    public static void write(ByteBuf out, CharSequence text) {
         ByteBufUtil.writeUtf8(out, text);
         ByteBufUtil.writeAscii(out, LINE_END);
-        return out;
+    }
+
+    /** Bytes {@link #write} appends for {@code text}. */
+    public static int size(CharSequence text) {
+        return ByteBufUtil.utf8Bytes(text) + LINE_END.length();
     }
 }

@@ -7,6 +7,7 @@ import dev.fanout.hub.Topic;
 import dev.fanout.server.session.CloseReason;
 import dev.fanout.server.session.Session;
 import dev.fanout.server.session.SessionSubscriber;
+import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -104,7 +105,9 @@ final class ChatMember {
                         notice(messages.isEmpty() ? "no messages of " + shown.name() + " are held"
                                 : "the last " + messages.size() + " messages of " + shown.name() + ":");
                         for (Message message : messages) {
-                            session.send(message.encoded(Encoding.LINE).retainedDuplicate());
+                            ByteBuf line = session.channel().alloc().directBuffer();
+                            Encoding.LINE.writeTo(message, line);
+                            session.send(line);
                         }
                         if (!messages.isEmpty()) {
                             notice("end of history");

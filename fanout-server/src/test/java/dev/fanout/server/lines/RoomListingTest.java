@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 class RoomListingTest {
 
     private final EmbeddedChannel loopOwner = new EmbeddedChannel();
-    private final Hub hub = new Hub("lobby", 1000, new MemoryHistory(new HistoryLimits(0, 0, 0),
-            ByteBufAllocator.DEFAULT), new PublishBacklog(1024 * 1024), ByteBufAllocator.DEFAULT, Clock.systemUTC());
+    private final Hub hub = new Hub("lobby", 1000, new MemoryHistory(new HistoryLimits(0, 0, 0)),
+            new PublishBacklog(1024 * 1024), ByteBufAllocator.DEFAULT, Clock.systemUTC());
 
     @AfterEach
     void stop() {

@@ -106,7 +106,7 @@ class SourceRunnerTest {
         try {
             EventLoop loop = group.next();
             List<String> received = new CopyOnWriteArrayList<>();
-            Hub hub = new Hub("lobby", 10, new MemoryHistory(new HistoryLimits(0, 0, 0), ByteBufAllocator.DEFAULT),
+            Hub hub = new Hub("lobby", 10, new MemoryHistory(new HistoryLimits(0, 0, 0)),
                     new PublishBacklog(4), ByteBufAllocator.DEFAULT, Clock.systemUTC());
             hub.subscribe("lobby", new Collector(loop, received));
             CountDownLatch held = new CountDownLatch(1);
