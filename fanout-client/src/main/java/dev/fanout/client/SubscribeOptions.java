@@ -1,6 +1,7 @@
 package dev.fanout.client;
 
 import dev.fanout.protocol.control.ResumeMode;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -73,6 +74,20 @@ public final class SubscribeOptions {
         return from(position.epoch(), position.sequence());
     }
 
+    /**
+     * What each topic published at or after {@code moment} (by the server's clock, as {@link Message#publishedAt}
+     * shows it), then new ones. If the server no longer holds some of it, a {@link GapEvent} first.
+     *
+     * @throws IllegalArgumentException if {@code moment} is before 1970
+     */
+    public static SubscribeOptions since(Instant moment) {
+        long millis = moment.toEpochMilli();
+        if (millis < 0) {
+            throw new IllegalArgumentException("moment (" + moment + ") must not be before 1970");
+        }
+        return new SubscribeOptions(ResumeMode.SINCE, 0, millis, Map.of(), 0, 0);
+    }
+
     /** From {@code sequence} on, in whatever epoch the topic has ({@code fanout sub --from SEQ}). */
     public static SubscribeOptions fromSequence(long sequence) {
         return from(0, sequence);
@@ -141,6 +156,7 @@ public final class SubscribeOptions {
             case NEW -> "new only";
             case LAST -> "last " + value;
             case FROM -> "from " + (epoch == 0 ? "any epoch" : "epoch " + epoch) + ", sequence " + value;
+            case SINCE -> "since " + Instant.ofEpochMilli(value);
         };
     }
 }

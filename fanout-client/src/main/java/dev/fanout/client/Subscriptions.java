@@ -104,7 +104,7 @@ final class Subscriptions {
             return;
         }
         subscription.confirmed = true;
-        subscription.cursors.subscribed(frame.epoch(), frame.lastSequence());
+        subscription.cursors.subscribed(frame);
         if (!subscription.everConfirmed) {
             subscription.everConfirmed = true;
             events.run(() -> subscription.subscribed.complete(null));

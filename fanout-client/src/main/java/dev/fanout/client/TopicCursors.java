@@ -35,6 +35,11 @@ final class TopicCursors {
     private final boolean pattern;
     private final SubscribeOptions start;
     private final Map<String, Cursor> cursors = new HashMap<>();
+    /**
+     * A pattern's moment on the server's clock when it first took effect, 0 until its first SUBSCRIBED: what it
+     * resumes the topics it never heard from with, since none of their messages from then on reached it.
+     */
+    private long since;
 
     TopicCursors(String filter, SubscribeOptions start) {
         this.filter = filter;
@@ -49,8 +54,9 @@ final class TopicCursors {
 
     /**
      * The SUB that (re)starts the subscription under {@code id}: from the start options for what it has not
-     * seen, from the last accepted + 1 for what it has. Always with ECHO: without it the server leaves this
-     * client's own messages out, and the numbering would have holes that could not be told from losses.
+     * seen (a pattern that was in effect once: since that moment), from the last accepted + 1 for what it has.
+     * Always with ECHO: without it the server leaves this client's own messages out, and the numbering would have
+     * holes that could not be told from losses.
      */
     ControlFrame.Sub sub(int id) {
         if (!pattern) {
@@ -63,18 +69,33 @@ final class TopicCursors {
         }
         List<TopicPosition> positions = new ArrayList<>(cursors.size());
         cursors.forEach((topic, cursor) -> positions.add(new TopicPosition(topic, cursor.epoch, cursor.last + 1)));
+        if (since > 0) {
+            return new ControlFrame.Sub(id, true, ResumeMode.SINCE, 0, since, filter, positions);
+        }
         return new ControlFrame.Sub(id, true, start.mode(), start.epoch(), start.value(), filter, positions);
     }
 
-    /** The server confirmed an exact subscription: its topic's epoch and last sequence then. */
-    void subscribed(long epoch, long last) {
+    /**
+     * The server confirmed the subscription: for a topic, its epoch and last sequence then; for a pattern, the
+     * moment it took effect, of which the first is kept ({@link ControlFrame.Subscribed#since()}).
+     */
+    void subscribed(ControlFrame.Subscribed frame) {
         if (pattern) {
+            if (since == 0) {
+                // A pattern asked since an earlier moment keeps that one: its unheard topics owe it from then on.
+                since = start.mode() == ResumeMode.SINCE ? Math.min(start.value(), frame.since()) : frame.since();
+            }
             return;
         }
+        long epoch = frame.epoch();
+        long last = frame.lastSequence();
         Cursor cursor = cursors.get(filter);
         if (cursor == null) {
             if (start.mode() == ResumeMode.NEW) {
                 cursors.put(filter, new Cursor(epoch, last, true));
+            } else if (start.mode() == ResumeMode.SINCE) {
+                // Where the moment falls is the server's to find: take the first message as it comes.
+                cursors.put(filter, new Cursor(epoch, 0, false));
             } else if (start.mode() == ResumeMode.LAST) {
                 // The replay starts at the oldest held of the last K, which may be later: take the first as it is.
                 cursors.put(filter, new Cursor(epoch, Math.max(0, last - start.value()), false));

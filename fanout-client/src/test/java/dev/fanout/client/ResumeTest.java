@@ -81,6 +81,36 @@ class ResumeTest {
     }
 
     @Test
+    void patternAfterACut_getsWhatItsUnheardTopicsPublishedMeanwhile_andNothingFromBeforeIt() {
+        FanoutClient writer = clients.connect(server.frames());
+        writer.publishAcked("feed.old", utf8("before")).join();
+        Recorder recorder = new Recorder();
+        FanoutClient reader = clients.connect(Clients.options(proxy.address()).listener(recorder));
+        List<Message> got = new CopyOnWriteArrayList<>();
+        reader.subscribe("feed.>", got::add).subscribed().join();
+        writer.publishAcked("feed.a", utf8("a1")).join();
+        await().until(() -> got.size() == 1);
+
+        // Away: what the server sends now dies in the proxy. feed.old existed but never sent this client
+        // anything; feed.new did not exist.
+        proxy.holdDownstream(true);
+        writer.publishAcked("feed.old", utf8("old while away")).join();
+        writer.publishAcked("feed.new", utf8("new while away")).join();
+        writer.publishAcked("feed.a", utf8("a2")).join();
+        proxy.cutAll();
+        proxy.holdDownstream(false);
+        await().until(() -> recorder.count("RESUBSCRIBED feed.>") == 1);
+        writer.publishAcked("feed.a", utf8("a3")).join();
+
+        await().until(() -> got.size() == 5);
+        assertThat(got).extracting(m -> m.topic() + ":" + m.text()).containsExactlyInAnyOrder("feed.a:a1",
+                "feed.old:old while away", "feed.new:new while away", "feed.a:a2", "feed.a:a3");
+        assertThat(got.stream().filter(m -> m.topic().equals("feed.a")).map(Message::text).toList())
+                .containsExactly("a1", "a2", "a3");
+        assertThat(recorder.gaps).isEmpty();
+    }
+
+    @Test
     void unacknowledgedPublishes_reSentAfterACut_arePublishedOnce() {
         FanoutClient writer = clients.connect(Clients.options(proxy.address()));
         proxy.holdDownstream(true);

@@ -9,6 +9,7 @@ import dev.fanout.protocol.control.ControlFrame;
 import dev.fanout.protocol.control.GapCause;
 import dev.fanout.protocol.control.ResumeMode;
 import dev.fanout.protocol.control.TopicPosition;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,7 @@ class TopicCursorsTest {
         TopicCursors cursors = new TopicCursors("t", SubscribeOptions.newOnly());
         assertThat(cursors.sub(1).mode()).isEqualTo(ResumeMode.NEW);
         assertThat(cursors.sub(1).echo()).isTrue();
-        cursors.subscribed(7, 10);
+        cursors.subscribed(new ControlFrame.Subscribed(1, 7, 10));
         assertThat(cursors.message("t", 7, 11)).isEqualTo(DELIVER);
         assertThat(cursors.message("t", 7, 11)).isEqualTo(DUPLICATE);
         assertThat(cursors.message("t", 7, 13)).isEqualTo(HOLE);
@@ -35,7 +36,7 @@ class TopicCursorsTest {
     @Test
     void historyGap_isReportedOnlyForWhatWasNotSeen_andMovesThePlace() {
         TopicCursors cursors = new TopicCursors("t", SubscribeOptions.from(7, 3));
-        cursors.subscribed(7, 20);
+        cursors.subscribed(new ControlFrame.Subscribed(1, 7, 20));
         Object verdict = cursors.gap(new ControlFrame.Gap(1, GapCause.HISTORY, 7, 3, 9, 10, 20, "t"));
         assertThat(verdict).isEqualTo(new GapEvent("t", 7, 3, 9, GapCause.HISTORY));
         assertThat(cursors.message("t", 7, 10)).isEqualTo(DELIVER);
@@ -45,7 +46,7 @@ class TopicCursorsTest {
     @Test
     void droppedGap_asksForARefill_fromHistory() {
         TopicCursors cursors = new TopicCursors("t", SubscribeOptions.newOnly());
-        cursors.subscribed(7, 0);
+        cursors.subscribed(new ControlFrame.Subscribed(1, 7, 0));
         assertThat(cursors.message("t", 7, 1)).isEqualTo(DELIVER);
         assertThat(cursors.gap(new ControlFrame.Gap(1, GapCause.DROPPED, 7, 2, 5, 1, 9, "t")))
                 .isSameAs(TopicCursors.REFILL);
@@ -55,7 +56,7 @@ class TopicCursorsTest {
     @Test
     void reset_startsTheNewEpochFromItsFirstHeld() {
         TopicCursors cursors = new TopicCursors("t", SubscribeOptions.from(7, 5));
-        cursors.subscribed(8, 3);
+        cursors.subscribed(new ControlFrame.Subscribed(1, 8, 3));
         ResetEvent reset = cursors.reset(new ControlFrame.Reset(1, 7, 8, 1, 3, "t"));
         assertThat(reset).isEqualTo(new ResetEvent("t", 7, 8, 1, 3));
         assertThat(cursors.message("t", 8, 1)).isEqualTo(DELIVER);
@@ -65,7 +66,7 @@ class TopicCursorsTest {
     @Test
     void last_takesItsFirstMessageAsItComes() {
         TopicCursors cursors = new TopicCursors("t", SubscribeOptions.last(3));
-        cursors.subscribed(7, 100);
+        cursors.subscribed(new ControlFrame.Subscribed(1, 7, 100));
         assertThat(cursors.message("t", 7, 99)).isEqualTo(DELIVER);
         assertThat(cursors.message("t", 7, 101)).isEqualTo(HOLE);
     }
@@ -80,5 +81,48 @@ class TopicCursorsTest {
         assertThat(sub.mode()).isEqualTo(ResumeMode.NEW);
         assertThat(sub.positions()).containsExactlyInAnyOrder(new TopicPosition("p.a", 5, 4),
                 new TopicPosition("p.b", 9, 41));
+    }
+
+    @Test
+    void pattern_onceInEffect_resumesTheTopicsItNeverHeardFrom_sinceItFirstTookEffect() {
+        TopicCursors cursors = new TopicCursors("p.>", SubscribeOptions.last(5));
+        cursors.subscribed(new ControlFrame.Subscribed(1, 0, 1_700_000_000_000L));
+        assertThat(cursors.message("p.a", 5, 3)).isEqualTo(DELIVER);
+        // A later SUBSCRIBED (after a reconnect) carries a later moment: the first one still counts.
+        cursors.subscribed(new ControlFrame.Subscribed(2, 0, 1_700_000_090_000L));
+
+        ControlFrame.Sub sub = cursors.sub(3);
+        assertThat(sub.mode()).isEqualTo(ResumeMode.SINCE);
+        assertThat(sub.epoch()).isZero();
+        assertThat(sub.value()).isEqualTo(1_700_000_000_000L);
+        assertThat(sub.positions()).containsExactly(new TopicPosition("p.a", 5, 4));
+    }
+
+    @Test
+    void since_asksTheServerForTheMoment_thenTakesTheFirstMessageAsItComes() {
+        TopicCursors cursors = new TopicCursors("t", SubscribeOptions.since(Instant.ofEpochMilli(5_000)));
+        ControlFrame.Sub sub = cursors.sub(1);
+        assertThat(sub.mode()).isEqualTo(ResumeMode.SINCE);
+        assertThat(sub.value()).isEqualTo(5_000);
+        cursors.subscribed(new ControlFrame.Subscribed(1, 7, 100));
+        assertThat(cursors.message("t", 7, 42)).isEqualTo(DELIVER);
+        assertThat(cursors.message("t", 7, 43)).isEqualTo(DELIVER);
+        assertThat(cursors.sub(2).mode()).isEqualTo(ResumeMode.FROM);
+        assertThat(cursors.sub(2).value()).isEqualTo(44);
+    }
+
+    @Test
+    void patternSince_keepsItsOwnMomentWhenEarlier() {
+        TopicCursors cursors = new TopicCursors("p.>", SubscribeOptions.since(Instant.ofEpochMilli(5_000)));
+        cursors.subscribed(new ControlFrame.Subscribed(1, 0, 9_000));
+        assertThat(cursors.sub(2).value()).isEqualTo(5_000);
+    }
+
+    @Test
+    void pattern_neverInEffect_startsAgainAsItsOptionsSay() {
+        TopicCursors cursors = new TopicCursors("p.>", SubscribeOptions.last(5));
+        ControlFrame.Sub sub = cursors.sub(1);
+        assertThat(sub.mode()).isEqualTo(ResumeMode.LAST);
+        assertThat(sub.value()).isEqualTo(5);
     }
 }

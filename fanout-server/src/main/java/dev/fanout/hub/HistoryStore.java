@@ -38,6 +38,14 @@ public interface HistoryStore extends AutoCloseable {
      */
     CompletableFuture<List<Message>> read(String topic, long from, int maxMessages, long maxBytes);
 
+    /**
+     * The sequence number of the first message held that was published at or after {@code millis} (milliseconds
+     * since 1970), or the last + 1 if none was. If messages published at or after that moment may already be
+     * gone, the first sequence of the topic's epoch instead, which is older than the first held: a caller that
+     * replays from it is told what is gone, as when resuming from a sequence no longer held.
+     */
+    CompletableFuture<Long> firstSince(String topic, long millis);
+
     /** The topic's epoch and what it holds; a topic the store does not know gets a new epoch. */
     CompletableFuture<TopicState> state(String topic);
 

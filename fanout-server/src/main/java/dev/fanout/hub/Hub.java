@@ -149,6 +149,11 @@ public final class Hub {
         return List.copyOf(topics.values());
     }
 
+    /** The clock that stamps each message's publish time. */
+    public Clock clock() {
+        return clock;
+    }
+
     /** The bound on bytes waiting for delivery. */
     public PublishBacklog backlog() {
         return backlog;

@@ -83,6 +83,11 @@ public final class Topic {
         return history.read(name, from, maxMessages, maxBytes);
     }
 
+    /** The first sequence held that was published at or after {@code millis}; see {@link HistoryStore#firstSince}. */
+    public CompletableFuture<Long> firstSince(long millis) {
+        return history.firstSince(name, millis);
+    }
+
     /** The current subscribers, a snapshot in no particular order. */
     public List<Subscriber> subscribers() {
         return List.copyOf(members);
@@ -108,8 +113,7 @@ public final class Topic {
             if (removed) {
                 return null;
             }
-            long now = clock.millis();
-            lastPublishedAtMillis = now;
+            long now = publishTime();
             return history.append(name, payloads, origin, now).thenApply(this::fanOut);
         }
     }
@@ -120,10 +124,19 @@ public final class Topic {
             if (removed) {
                 return null;
             }
-            long now = clock.millis();
-            lastPublishedAtMillis = now;
+            long now = publishTime();
             return history.appendAt(name, position, payload, origin, now).thenApply(m -> fanOut(List.of(m)));
         }
+    }
+
+    /**
+     * The publish time of the next message, which never goes back within a topic even if the clock does, so that
+     * history can look a moment up ({@link HistoryStore#firstSince}). Under the lock.
+     */
+    private long publishTime() {
+        long now = Math.max(clock.millis(), lastPublishedAtMillis);
+        lastPublishedAtMillis = now;
+        return now;
     }
 
     /**

@@ -88,7 +88,7 @@ public final class MemoryHistory implements HistoryStore {
                         PublishRefusedException.Reason.OUT_OF_ORDER, "sequence " + position.sequence()
                         + " of topic '" + topic + "' is not after its last, " + ring.last()));
             } else if (position.sequence() > ring.next()) {
-                change = -ring.skipTo(position.sequence());
+                change = -ring.skipTo(position.sequence(), publishedAtMillis);
             } else {
                 change = 0;
             }
@@ -106,7 +106,7 @@ public final class MemoryHistory implements HistoryStore {
      */
     private long keep(TopicRing ring, Message message) {
         if (limits.maxMessages() == 0) {
-            ring.skipOne();
+            ring.skipOne(message.publishedAtMillis());
             return 0;
         }
         long change = 0;
@@ -163,6 +163,14 @@ public final class MemoryHistory implements HistoryStore {
         TopicRing ring = ring(topic);
         synchronized (ring) {
             return CompletableFuture.completedFuture(ring.read(from, maxMessages, maxBytes));
+        }
+    }
+
+    @Override
+    public CompletableFuture<Long> firstSince(String topic, long millis) {
+        TopicRing ring = ring(topic);
+        synchronized (ring) {
+            return CompletableFuture.completedFuture(ring.firstSince(millis));
         }
     }
 

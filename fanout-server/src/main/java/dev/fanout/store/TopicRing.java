@@ -16,6 +16,13 @@ final class TopicRing {
     /** Sequence number of the oldest message held; last + 1 when none is. */
     private long first = 1;
     private long last;
+    /** The first sequence number of this epoch here: what was before it was never held. */
+    private long epochFirst = 1;
+    /**
+     * The publish time of the newest message of this epoch let go (trimmed, or never kept with history off), or
+     * {@link Long#MIN_VALUE} while none was: a {@link #firstSince} before it cannot be answered from what is held.
+     */
+    private long newestGoneAtMillis = Long.MIN_VALUE;
     private Message[] slots = new Message[0];
     /** Index of the oldest message held. */
     private int head;
@@ -53,12 +60,21 @@ final class TopicRing {
         epoch = newEpoch;
         first = next;
         last = next - 1;
+        epochFirst = next;
+        newestGoneAtMillis = Long.MIN_VALUE;
         return freed;
     }
 
-    /** Skips ahead so that the next message is {@code next}, letting go of what is held; returns the bytes. */
-    long skipTo(long next) {
-        return restart(epoch, next);
+    /**
+     * Skips ahead so that the next message is {@code next}, published at {@code atMillis}, letting go of what is
+     * held; the numbers skipped count as gone at that moment. Returns the bytes let go.
+     */
+    long skipTo(long next, long atMillis) {
+        long freed = clear();
+        first = next;
+        last = next - 1;
+        newestGoneAtMillis = Math.max(newestGoneAtMillis, atMillis);
+        return freed;
     }
 
     /** The sequence number the next message gets. */
@@ -66,8 +82,9 @@ final class TopicRing {
         return last + 1;
     }
 
-    /** Numbers a message that is not kept (history off): the numbering goes on all the same. */
-    void skipOne() {
+    /** Numbers a message published at {@code atMillis} that is not kept (history off): it is gone at once. */
+    void skipOne(long atMillis) {
+        newestGoneAtMillis = Math.max(newestGoneAtMillis, atMillis);
         last++;
         if (count == 0) {
             first = last + 1;
@@ -99,6 +116,7 @@ final class TopicRing {
         first++;
         long size = oldest.memorySize();
         bytes -= size;
+        newestGoneAtMillis = Math.max(newestGoneAtMillis, oldest.publishedAtMillis());
         oldest.release();
         return size;
     }
@@ -117,6 +135,28 @@ final class TopicRing {
             taken += held.size();
         }
         return out;
+    }
+
+    /**
+     * The first sequence held that was published at or after {@code millis}, last + 1 if none; the epoch's first
+     * if messages published since then are gone. Publish times only grow within a topic (the hub stamps them in
+     * order), so a binary search finds it.
+     */
+    long firstSince(long millis) {
+        if (newestGoneAtMillis >= millis) {
+            return epochFirst;
+        }
+        int low = 0;
+        int high = count;
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (slots[(head + middle) % slots.length].publishedAtMillis() < millis) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        return first + low;
     }
 
     /** Lets go of everything held; returns the bytes. */

@@ -63,6 +63,44 @@ class MemoryHistoryTest {
         return out;
     }
 
+    /** Appends one text per moment: text i+1 published at {@code moments[i]}. */
+    private void appendAt(MemoryHistory store, String topic, long... moments) {
+        for (int i = 0; i < moments.length; i++) {
+            store.append(topic, List.of(text("m" + (i + 1))), SOURCE, moments[i]).join().forEach(Message::release);
+        }
+    }
+
+    @Test
+    void firstSince_findsTheFirstHeldPublishedAtOrAfterTheMoment() {
+        MemoryHistory store = store(10, 1 << 20, 1 << 20);
+        appendAt(store, "t", 100, 200, 200, 300);
+        assertThat(store.firstSince("t", 50).join()).isEqualTo(1);
+        assertThat(store.firstSince("t", 100).join()).isEqualTo(1);
+        assertThat(store.firstSince("t", 150).join()).isEqualTo(2);
+        assertThat(store.firstSince("t", 200).join()).isEqualTo(2);
+        assertThat(store.firstSince("t", 300).join()).isEqualTo(4);
+        assertThat(store.firstSince("t", 301).join()).as("none yet: the next").isEqualTo(5);
+        assertThat(store.firstSince("never", 0).join()).isEqualTo(1);
+    }
+
+    @Test
+    void firstSince_aMomentWhoseMessagesWereTrimmed_isTheEpochsFirst_olderThanWhatIsHeld() {
+        MemoryHistory store = store(2, 1 << 20, 1 << 20);
+        appendAt(store, "t", 100, 200, 300, 400);
+        assertThat(store.state("t").join().first()).isEqualTo(3);
+        assertThat(store.firstSince("t", 200).join()).as("message 2 (200) is gone").isEqualTo(1);
+        assertThat(store.firstSince("t", 201).join()).isEqualTo(3);
+        assertThat(store.firstSince("t", 400).join()).isEqualTo(4);
+    }
+
+    @Test
+    void firstSince_withHistoryOff_isTheEpochsFirst_forAnyMomentAMessageWasPublishedAtOrAfter() {
+        MemoryHistory store = store(0, 1 << 20, 1 << 20);
+        appendAt(store, "t", 100, 200);
+        assertThat(store.firstSince("t", 150).join()).isEqualTo(1);
+        assertThat(store.firstSince("t", 201).join()).isEqualTo(3);
+    }
+
     @Test
     void append_numbersFromOnePerTopic_inOneEpoch() {
         MemoryHistory store = store(10, 1 << 20, 1 << 20);

@@ -99,8 +99,8 @@ public sealed interface ControlFrame {
 
     /**
      * C->S: subscribe to a topic or pattern. {@code epoch} is FROM's epoch (0 = any); {@code value} is FROM's
-     * first sequence, LAST's count, and 0 for NEW. Positions are only allowed with a pattern, and each topic
-     * must be one the pattern matches.
+     * first sequence, LAST's count, SINCE's moment (the server's clock, milliseconds since 1970), and 0 for NEW.
+     * Positions are only allowed with a pattern, and each topic must be one the pattern matches.
      */
     record Sub(int subscriptionId, boolean echo, ResumeMode mode, long epoch, long value, String filter,
                List<TopicPosition> positions) implements ControlFrame {
@@ -145,13 +145,25 @@ public sealed interface ControlFrame {
         }
     }
 
-    /** S->C: a subscription was made; the topic's epoch and last sequence then (both 0 for a pattern). */
+    /**
+     * S->C: a subscription was made; the topic's epoch and last sequence then. For a pattern: epoch 0, and the
+     * server's clock in the last sequence's place ({@link #since()}).
+     */
     record Subscribed(int subscriptionId, long epoch, long lastSequence) implements ControlFrame {
         /** Checks the values. */
         public Subscribed {
             Checks.id("subscriptionId", subscriptionId);
             Checks.notNegative("epoch", epoch);
             Checks.notNegative("lastSequence", lastSequence);
+        }
+
+        /**
+         * For a pattern: the server's clock, in milliseconds since 1970, when the pattern took effect (carried in
+         * the last sequence's place). A client resubscribing the pattern asks {@link ResumeMode#SINCE} this
+         * moment for the topics it never heard from, so that nothing published to them while it was away is lost.
+         */
+        public long since() {
+            return lastSequence;
         }
 
         @Override

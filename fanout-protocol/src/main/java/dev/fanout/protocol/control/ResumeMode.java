@@ -7,7 +7,13 @@ public enum ResumeMode {
     /** From a sequence number: the SUB's epoch and value name the first message wanted. */
     FROM(1),
     /** The last messages held: the SUB's value says how many. */
-    LAST(2);
+    LAST(2),
+    /**
+     * What was published at or after a moment: the SUB's value is the server's clock then, in milliseconds since
+     * 1970. What a client resuming a pattern asks of the topics it never heard from, with the moment the
+     * pattern's SUBSCRIBED told it.
+     */
+    SINCE(3);
 
     private static final ResumeMode[] VALUES = values();
 

@@ -106,7 +106,7 @@ class ControlDecodeErrorsTest {
         assertThat(malformed(gap(0))).hasMessage("GAP: field 'cause': unknown gap cause 0 (known: 1 HISTORY, "
                 + "2 DROPPED)");
         assertThat(malformed(gap(3))).hasMessageStartingWith("GAP: field 'cause': unknown gap cause 3");
-        assertThat(malformed(sub(0, 3, 0))).hasMessageStartingWith("SUB: field 'mode': unknown resume mode 3");
+        assertThat(malformed(sub(0, 4, 0))).hasMessageStartingWith("SUB: field 'mode': unknown resume mode 4");
         assertThat(malformed(sub(2, 0, 0)))
                 .hasMessage("SUB: field 'flags' is 0x02: only bit 0 (ECHO) is defined, the others must be 0");
         assertThat(malformed(sub(0x81, 0, 0))).hasMessageStartingWith("SUB: field 'flags' is 0x81");

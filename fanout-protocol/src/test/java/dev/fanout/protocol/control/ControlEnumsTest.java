@@ -72,10 +72,10 @@ class ControlEnumsTest {
     @Test
     void smallEnums_codes_areTheSpecs() {
         assertCodes(GapCause.values(), GapCause::code, GapCause::of, "HISTORY=1 DROPPED=2");
-        assertCodes(ResumeMode.values(), ResumeMode::code, ResumeMode::of, "NEW=0 FROM=1 LAST=2");
+        assertCodes(ResumeMode.values(), ResumeMode::code, ResumeMode::of, "NEW=0 FROM=1 LAST=2 SINCE=3");
         assertCodes(RefKind.values(), RefKind::code, RefKind::of, "NONE=0 PUBLISH_ID=1 SUBSCRIPTION_ID=2");
         assertUnknown(GapCause::of, 0, "unknown gap cause 0 (known: 1 HISTORY, 2 DROPPED)");
-        assertUnknown(ResumeMode::of, 3, "unknown resume mode 3 (known: 0 NEW, 1 FROM, 2 LAST)");
+        assertUnknown(ResumeMode::of, 4, "unknown resume mode 4 (known: 0 NEW, 1 FROM, 2 LAST, 3 SINCE)");
         assertUnknown(RefKind::of, 255, "unknown reference kind 255");
     }
 

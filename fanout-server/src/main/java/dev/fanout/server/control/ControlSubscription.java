@@ -75,6 +75,9 @@ final class ControlSubscription implements Subscription, TopicWatcher {
             }
             return true;
         }
+        // Before joining anything: a topic the client never hears from is resumed from this moment (SINCE), and
+        // what its topics publish from now on is either delivered or found again from it.
+        long since = hub.clock().millis();
         hub.watch(this);
         for (Map.Entry<String, ResumePoint> known : positions.entrySet()) {
             join(hub, known.getKey(), known.getValue());
@@ -86,7 +89,7 @@ final class ControlSubscription implements Subscription, TopicWatcher {
         }
         // Only now: a client may publish as soon as it reads SUBSCRIBED, and what it publishes must find the
         // pattern watching new topics and joined to the existing ones.
-        send(new ControlFrame.Subscribed(id, 0, 0));
+        send(new ControlFrame.Subscribed(id, 0, since));
         return true;
     }
 

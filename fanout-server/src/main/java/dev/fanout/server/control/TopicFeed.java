@@ -111,10 +111,28 @@ final class TopicFeed implements SessionSubscriber, Delivery {
     }
 
     private void begin(TopicState state) {
-        started = true;
         epoch = state.epoch();
         owner.started(this, state);
-        next = resume.firstWanted(state, this);
+        if (!resume.isMoment()) {
+            replayFrom(resume.firstWanted(state, this));
+            return;
+        }
+        topic.firstSince(resume.value()).whenComplete((sequence, failure) -> session().onLoop(() -> {
+            if (cancelled) {
+                return;
+            }
+            if (failure != null) {
+                owner.unavailable(topic.name(), failure);
+                return;
+            }
+            replayFrom(ResumePoint.fromSequence(sequence).firstWanted(state, this));
+        }));
+    }
+
+    /** Replays from {@code first} on, then goes live. */
+    private void replayFrom(long first) {
+        next = first;
+        started = true;
         pump();
     }
 

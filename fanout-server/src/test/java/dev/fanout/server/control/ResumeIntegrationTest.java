@@ -3,6 +3,7 @@ package dev.fanout.server.control;
 import static dev.fanout.server.control.ControlModeIntegrationTest.pub;
 import static dev.fanout.server.control.ControlModeIntegrationTest.text;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.fanout.protocol.control.ControlFrame;
 import dev.fanout.protocol.control.GapCause;
@@ -187,6 +188,81 @@ class ResumeIntegrationTest {
             publish("prices.usd", "u", 1);
             assertThat(reader.readMessages(2)).extracting(m -> m.topic() + "#" + m.sequence())
                     .containsExactlyInAnyOrder("prices.gbp#1", "prices.usd#3");
+        }
+    }
+
+    /** The server's clock (the system's) once it has moved past now: a moment no earlier message shares. */
+    private static long nextMillis() {
+        long now = System.currentTimeMillis();
+        await().until(() -> System.currentTimeMillis() > now);
+        return System.currentTimeMillis();
+    }
+
+    private static ControlFrame.Sub since(int id, String filter, long moment) {
+        return new ControlFrame.Sub(id, false, ResumeMode.SINCE, 0, moment, filter, List.of());
+    }
+
+    @Test
+    void since_aMoment_replaysWhatWasPublishedFromThenOn_thenLive() throws IOException {
+        publish("t", "old", 3);
+        long moment = nextMillis();
+        publish("t", "new", 2);
+        try (ControlClient reader = ControlClient.connect(server.frames())) {
+            reader.send(since(1, "t", moment));
+            reader.read(ControlFrame.Subscribed.class);
+            assertThat(reader.readMessages(2)).extracting(ControlModeIntegrationTest::text)
+                    .containsExactly("new1", "new2");
+            publish("t", "live", 1);
+            assertThat(text(reader.read(ControlFrame.Msg.class))).isEqualTo("live1");
+        }
+    }
+
+    @Test
+    void since_aMomentWhoseMessagesWereTrimmed_isToldGap_thenGetsWhatIsHeld() throws IOException {
+        long moment = System.currentTimeMillis();
+        ControlFrame.Ack last = publish("t", "m", HISTORY + 5);
+        try (ControlClient reader = ControlClient.connect(server.frames())) {
+            reader.send(since(1, "t", moment));
+            reader.read(ControlFrame.Subscribed.class);
+            ControlFrame.Gap gap = reader.read(ControlFrame.Gap.class);
+            assertThat(gap.cause()).isEqualTo(GapCause.HISTORY);
+            assertThat(gap.epoch()).isEqualTo(last.epoch());
+            assertThat(gap.firstMissing()).isEqualTo(1);
+            assertThat(gap.lastMissing()).isEqualTo(5);
+            List<ControlFrame.Msg> held = reader.readMessages(HISTORY);
+            assertThat(held.get(0).sequence()).isEqualTo(6);
+            assertThat(held.get(HISTORY - 1).sequence()).isEqualTo(HISTORY + 5);
+        }
+    }
+
+    @Test
+    void pattern_subscribedCarriesTheMomentItTookEffect_andSinceThenResumesTopicsNeverHeardFrom()
+            throws IOException {
+        publish("feed.old", "before", 1);
+        long before = nextMillis();
+        long moment;
+        try (ControlClient first = ControlClient.connect(server.frames())) {
+            first.send(new ControlFrame.Sub(1, false, ResumeMode.NEW, 0, 0, "feed.>", List.of()));
+            ControlFrame.Subscribed subscribed = first.read(ControlFrame.Subscribed.class);
+            assertThat(subscribed.epoch()).isZero();
+            assertThat(subscribed.since()).isBetween(before, System.currentTimeMillis());
+            moment = subscribed.since();
+        }
+        // While the client is away: a topic it matched but never heard from, and a new one.
+        publish("feed.old", "away", 1);
+        publish("feed.new", "away", 1);
+        try (ControlClient again = ControlClient.connect(server.frames())) {
+            again.send(since(1, "feed.>", moment));
+            List<String> got = new ArrayList<>();
+            while (got.size() < 2) {
+                ControlFrame frame = again.read();
+                if (frame instanceof ControlFrame.Msg msg) {
+                    got.add(msg.topic() + "#" + msg.sequence() + ":" + text(msg));
+                } else {
+                    assertThat(frame).isInstanceOf(ControlFrame.Subscribed.class);
+                }
+            }
+            assertThat(got).containsExactlyInAnyOrder("feed.old#2:away1", "feed.new#1:away1");
         }
     }
 }
