@@ -20,8 +20,6 @@ public final class Batch {
 
     /** The subscriber id to pass for a subscriber that also wants its own messages (an echoing subscription). */
     public static final long ECHO = -1;
-    /** Bytes {@link #sizeHint} allows per message besides payload and topic. */
-    private static final int HEADER_ROOM = 48;
 
     private final List<Message> messages;
     private final ByteBufAllocator alloc;
@@ -128,27 +126,27 @@ public final class Batch {
                 return made;
             }
         }
-        int[] end = new int[messages.size()];
-        ByteBuf joined = alloc.directBuffer(sizeHint());
-        for (int i = 0; i < end.length; i++) {
-            form.writeTo(messages.get(i), joined);
-            end[i] = joined.writerIndex();
+        // Sized exactly: memory bounds count the bytes written, so the buffer must hold no more than that. A chat
+        // line is rendered twice for it (once to measure); frames and MSGs know their size without writing.
+        int[] end = ends(form);
+        ByteBuf joined = alloc.directBuffer(end[end.length - 1]);
+        for (Message message : messages) {
+            form.writeTo(message, joined);
         }
         Encoded made = new Encoded(form, joined, end);
         forms.add(made);
         return made;
     }
 
-    /**
-     * About what the batch takes in any form, so that writing it seldom grows the buffer: payload and topic, and
-     * room for a header the size of a MSG's or a chat line's name.
-     */
-    private int sizeHint() {
-        long hint = 0;
-        for (Message message : messages) {
-            hint += message.size() + message.topicUtf8().length + HEADER_ROOM;
+    /** Where each message ends in the batch's bytes in {@code form}. */
+    private int[] ends(MessageForm form) {
+        int[] end = new int[messages.size()];
+        int at = 0;
+        for (int i = 0; i < end.length; i++) {
+            at += form.size(messages.get(i));
+            end[i] = at;
         }
-        return (int) Math.min(hint, Integer.MAX_VALUE - 8);
+        return end;
     }
 
     /** Releases the shared bytes and the batch's references to its messages. */
