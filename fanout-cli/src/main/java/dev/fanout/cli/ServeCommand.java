@@ -5,19 +5,27 @@ import dev.fanout.server.ServerOptions;
 import dev.fanout.server.TransportChoice;
 import dev.fanout.server.console.OperatorConsole;
 import dev.fanout.server.session.SlowConsumerPolicy;
-import dev.fanout.server.source.StdinSource;
+import dev.fanout.client.ReconnectOptions;
+import dev.fanout.server.source.Source;
+import dev.fanout.source.SourceSettings;
+import dev.fanout.source.SourceSpec;
+import dev.fanout.source.Sources;
+import dev.fanout.source.StreamFormat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Help;
 import picocli.CommandLine.Option;
 
 /** {@code fanout serve}: runs the server until a signal or {@code /shutdown}. */
@@ -35,6 +43,14 @@ import picocli.CommandLine.Option;
             "  ./fanout serve --host :: --port 9000   all interfaces, IPv4 and IPv6",
             "  tail -f app.log | ./fanout serve --source stdin",
             "                                         each log line becomes a message",
+            "  ./fanout serve --source prices=tcp://feed.example:9000?format=frames",
+            "                                         hold one upstream connection, feed topic prices",
+            "  ./fanout serve --source 'http://127.0.0.1:8080/events'",
+            "                                         server-sent events (or NDJSON) into the default topic",
+            "  ./fanout serve --source 'exec:tail -F /var/log/app.log'",
+            "                                         a command's output lines, restarted when it exits",
+            "  ./fanout serve --port 7170 --lines-port 7171 --source 'fanout://127.0.0.1:7070/>'",
+            "                                         relay every topic of another fanout server",
             "  ./fanout serve --slow-consumer drop-oldest --queue-bytes 1MiB",
             "  ./fanout serve --history 10000 --history-bytes 16MiB",
             "                                         more history per topic for resuming clients",
@@ -181,13 +197,59 @@ final class ServeCommand implements Callable<Integer> {
             description = "auto (epoll on Linux, else NIO), epoll or nio.")
     private TransportChoice transport = TransportChoice.AUTO;
 
-    @Option(names = "--source", paramLabel = "SOURCE",
-            description = "Feed the default topic from outside: 'stdin' (one message per line).")
-    private String source;
+    @Option(names = "--source", paramLabel = "[TOPIC=]SOURCE",
+            description = "Feed a topic from outside; repeat for several. SOURCE: stdin, tcp://HOST:PORT, "
+                    + "http(s)://URL (server-sent events, NDJSON or text), exec:COMMAND, or fanout://HOST:PORT/TOPIC "
+                    + "(a relay; patterns allowed). Add ?format=lines|frames|sse|ndjson to choose the cutting. "
+                    + "Without TOPIC= it feeds the default topic. See docs/sources.md.")
+    private List<String> sources = List.of();
 
     @Option(names = "--source-format", paramLabel = "FORMAT",
-            description = "How --source stdin is cut into messages: lines or frames (4-byte length prefix).")
-    private StdinSource.Format sourceFormat = StdinSource.Format.LINES;
+            description = "How stdin, tcp:// and exec: sources cut their bytes when ?format= does not say: lines, or "
+                    + "frames (4-byte length prefix).")
+    private String sourceFormat = "lines";
+
+    @Option(names = "--allow-publish",
+            description = "Let clients publish to topics that sources feed (read-only for clients otherwise).")
+    private boolean allowPublish;
+
+    @Option(names = "--source-backoff-initial", defaultValue = "500ms", paramLabel = "TIME",
+            converter = Converters.Time.class,
+            description = "Wait before reconnecting a source the first time after a loss.")
+    private Duration backoffInitial;
+
+    @Option(names = "--source-backoff-max", defaultValue = "30s", paramLabel = "TIME",
+            converter = Converters.Time.class, description = "Longest wait between a source's reconnects.")
+    private Duration backoffMax;
+
+    @Option(names = "--source-backoff-multiplier", defaultValue = "2", paramLabel = "X",
+            description = "How much each wait grows after a failed attempt.")
+    private double backoffMultiplier;
+
+    @Option(names = "--source-backoff-jitter", defaultValue = "0.2", paramLabel = "SHARE",
+            description = "Random share (0 to 1) each wait moves by, either way, so that sources do not retry in step.")
+    private double backoffJitter;
+
+    @Option(names = "--source-idle-timeout", defaultValue = "0", paramLabel = "TIME",
+            converter = Converters.Time.class,
+            description = "Reconnect a source whose upstream sent nothing for this long; 0 never does (TCP "
+                    + "keepalive still notices an upstream that vanished).")
+    private Duration sourceIdleTimeout;
+
+    @Option(names = "--source-connect-timeout", defaultValue = "10s", paramLabel = "TIME",
+            converter = Converters.Time.class, description = "Most time a source's connection attempt may take.")
+    private Duration sourceConnectTimeout;
+
+    @Option(names = "--source-header", paramLabel = "NAME:VALUE",
+            description = "Header sent to http(s) sources; repeat for several. Also read from FANOUT_SOURCE_HEADERS "
+                    + "(one NAME:VALUE per line). Never logged.")
+    private List<String> sourceHeaders = List.of();
+
+    @Option(names = "--source-bearer-token", paramLabel = "TOKEN", showDefaultValue = Help.Visibility.NEVER,
+            defaultValue = "${env:FANOUT_SOURCE_BEARER_TOKEN}",
+            description = "Sent to http(s) sources as 'Authorization: Bearer TOKEN'. Default: the environment "
+                    + "variable FANOUT_SOURCE_BEARER_TOKEN, which keeps it out of ps listings. Never logged.")
+    private String sourceBearerToken;
 
     @Option(names = "--console", negatable = true,
             description = "Operator console on stdin (/list, /to, /all, /kick, /stats, /shutdown). "
@@ -200,20 +262,17 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ServerOptions options = options();
-        if (source != null && !source.equals("stdin")) {
-            throw new IllegalArgumentException("unknown --source '" + source + "': this version reads 'stdin'");
-        }
-        boolean useConsole = console != null ? console : System.console() != null && source == null;
-        if (useConsole && source != null) {
+        List<Source> feeds = sources(options.defaultTopic());
+        boolean readsStdin = sources.stream().map(SourceSpec::parse).anyMatch(s -> s.kind() == SourceSpec.Kind.STDIN);
+        boolean useConsole = console != null ? console : System.console() != null && !readsStdin;
+        if (useConsole && readsStdin) {
             throw new IllegalArgumentException("--console and --source stdin both need standard input; "
                     + "choose one");
         }
         FanoutServer server = new FanoutServer(options).start();
         ShutdownWatchdog watchdog = new ShutdownWatchdog(options);
         trapSignals(server, watchdog);
-        if (source != null) {
-            server.startSource(new StdinSource(System.in, sourceFormat, maxFrame), "stdin");
-        }
+        feeds.forEach(server::startSource);
         if (useConsole) {
             startConsole(server, () -> {
                 watchdog.arm();
@@ -222,6 +281,54 @@ final class ServeCommand implements Callable<Integer> {
         }
         server.closeFuture().join();
         return 0;
+    }
+
+    /**
+     * The sources the arguments name, not started; checked before the server starts, so a mistyped one stops it
+     * with a clear error. Package-private for tests.
+     */
+    List<Source> sources(String defaultTopic) {
+        if (sources.stream().map(SourceSpec::parse).filter(s -> s.kind() == SourceSpec.Kind.STDIN).count() > 1) {
+            throw new IllegalArgumentException("--source stdin is given twice; standard input can feed one source");
+        }
+        SourceSettings settings = sourceSettings();
+        return sources.stream()
+                .map(argument -> Sources.create(SourceSpec.parse(argument), settings, defaultTopic, System.in))
+                .toList();
+    }
+
+    /** The --source-* flags. */
+    SourceSettings sourceSettings() {
+        ReconnectOptions backoff;
+        try {
+            backoff = new ReconnectOptions(0, backoffInitial, backoffMax, backoffMultiplier, backoffJitter);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage()
+                    .replace("reconnect initialWait", "--source-backoff-initial")
+                    .replace("reconnect maxWait", "--source-backoff-max")
+                    .replace("reconnect multiplier", "--source-backoff-multiplier")
+                    .replace("reconnect jitter", "--source-backoff-jitter"));
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        String fromEnvironment = System.getenv("FANOUT_SOURCE_HEADERS");
+        if (fromEnvironment != null) {
+            fromEnvironment.lines().filter(line -> !line.isBlank())
+                    .forEach(line -> addHeader(headers, line, "FANOUT_SOURCE_HEADERS"));
+        }
+        sourceHeaders.forEach(header -> addHeader(headers, header, "--source-header"));
+        String token = sourceBearerToken == null || sourceBearerToken.isBlank() ? null : sourceBearerToken.strip();
+        return new SourceSettings(backoff, sourceIdleTimeout, sourceConnectTimeout, StreamFormat.of(sourceFormat),
+                headers, token);
+    }
+
+    private static void addHeader(Map<String, String> headers, String header, String where) {
+        int colon = header.indexOf(':');
+        if (colon <= 0 || !header.substring(0, colon).strip().matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+            // The value may be a secret: the error names the header's shape, never its text.
+            throw new IllegalArgumentException(where + " needs NAME:VALUE with a header name before the ':' ("
+                    + "e.g. X-Api-Key:...); one of its values does not have that shape");
+        }
+        headers.put(header.substring(0, colon).strip(), header.substring(colon + 1).strip());
     }
 
     /** The server options the parsed arguments describe; package-private for tests. */
@@ -234,7 +341,8 @@ final class ServeCommand implements Callable<Integer> {
                 .queueMessages(queueMessages).slowConsumer(slowConsumer).frameTimeout(frameTimeout)
                 .keepAlive(keepAlive).history(history).historyBytes(historyBytes).pingInterval(pingInterval)
                 .pingTimeout(pingTimeout).maxSubscriptions(maxSubscriptions).dedupWindow(dedupWindow)
-                .dedupEntries(dedupEntries).maxTotalSubscriptions(maxTotalSubscriptions).closeGrace(closeGrace);
+                .dedupEntries(dedupEntries).maxTotalSubscriptions(maxTotalSubscriptions).closeGrace(closeGrace)
+                .allowPublish(allowPublish);
         // Unset, these keep the server's defaults, which depend on the heap or on --max-clients.
         if (maxClientsPerAddress != null) {
             builder.maxClientsPerAddress(maxClientsPerAddress);

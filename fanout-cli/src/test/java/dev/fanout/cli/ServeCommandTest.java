@@ -3,10 +3,14 @@ package dev.fanout.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fanout.client.ReconnectOptions;
 import dev.fanout.server.ServerOptions;
 import dev.fanout.server.TransportChoice;
 import dev.fanout.server.session.QueueLimits;
 import dev.fanout.server.session.SlowConsumerPolicy;
+import dev.fanout.server.source.Source;
+import dev.fanout.source.SourceSettings;
+import dev.fanout.source.StreamFormat;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,12 +21,59 @@ class ServeCommandTest {
 
     /** Parses {@code fanout serve ARGS} as the real command line does, and returns the options serve would use. */
     private static ServerOptions serve(String... args) {
+        return command(args).options();
+    }
+
+    private static ServeCommand command(String... args) {
         String[] full = new String[args.length + 1];
         full[0] = "serve";
         System.arraycopy(args, 0, full, 1, args.length);
         ParseResult parsed = Main.commandLine().parseArgs(full);
-        ServeCommand serve = parsed.subcommand().commandSpec().commandLine().getCommand();
-        return serve.options();
+        return parsed.subcommand().commandSpec().commandLine().getCommand();
+    }
+
+    @Test
+    void sources_areRepeatable_eachFeedingItsTopic_andReadOnlyUnlessAllowed() {
+        ServeCommand serve = command("--source", "prices=tcp://127.0.0.1:9000?format=frames", "--source",
+                "exec:tail -F app.log");
+
+        List<Source> sources = serve.sources("lobby");
+
+        assertThat(sources).extracting(Source::describe)
+                .containsExactly("prices=tcp://127.0.0.1:9000 (frames)", "exec:tail -F app.log (lines)");
+        assertThat(sources).extracting(Source::feeds).containsExactly("prices", "lobby");
+        assertThat(serve.options().allowPublish()).isFalse();
+        assertThat(serve("--allow-publish").allowPublish()).isTrue();
+    }
+
+    @Test
+    void sourceSettings_takeTheBackoffIdleTimeoutHeadersAndToken() {
+        SourceSettings settings = command("--source-backoff-initial", "1s", "--source-backoff-max", "1m",
+                "--source-backoff-multiplier", "3", "--source-backoff-jitter", "0.5", "--source-idle-timeout", "45s",
+                "--source-header", "X-Api-Key: k1", "--source-bearer-token", "t0ken", "--source-format", "frames")
+                .sourceSettings();
+
+        assertThat(settings.backoff()).isEqualTo(new ReconnectOptions(0, Duration.ofSeconds(1),
+                Duration.ofMinutes(1), 3.0, 0.5));
+        assertThat(settings.idleTimeout()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(settings.headers()).containsEntry("X-Api-Key", "k1");
+        assertThat(settings.bearerToken()).isEqualTo("t0ken");
+        assertThat(settings.lineFormat()).isEqualTo(StreamFormat.FRAMES);
+        assertThat(settings.toString()).doesNotContain("k1").doesNotContain("t0ken");
+    }
+
+    @Test
+    void sourceMistakes_nameTheFlag_andNeverShowAHeadersValue() {
+        assertThatThrownBy(() -> command("--source-header", "secret-value-without-a-name").sourceSettings())
+                .hasMessageContaining("--source-header needs NAME:VALUE").hasMessageNotContaining("secret-value");
+        assertThatThrownBy(() -> command("--source-backoff-max", "10ms").sourceSettings())
+                .hasMessageContaining("--source-backoff-max");
+        assertThatThrownBy(() -> command("--source", "udp://h:1").sources("lobby"))
+                .hasMessageContaining("unknown source");
+        assertThatThrownBy(() -> command("--source", "tcp://h:1?format=sse").sources("lobby"))
+                .hasMessageContaining("frames or lines");
+        assertThatThrownBy(() -> command("--source", "stdin", "--source", "a=stdin").sources("lobby"))
+                .hasMessageContaining("standard input can feed one source");
     }
 
     @Test

@@ -4,22 +4,23 @@ import java.time.Duration;
 import java.util.function.DoubleSupplier;
 
 /**
- * The wait before each reconnect attempt, as {@link ReconnectOptions} describes it. The randomness is
- * injected, so tests can pin it. Stateless apart from that source; thread-safe if the source is.
+ * The wait before each reconnect attempt, as {@link ReconnectOptions} describes it; the server's sources wait
+ * the same way. The randomness is injected, so tests can pin it. Stateless apart from that source; thread-safe
+ * if the source is.
  */
-final class Backoff {
+public final class Backoff {
 
     private final ReconnectOptions options;
     private final DoubleSupplier random;
 
     /** {@code random} gives numbers in [0, 1). */
-    Backoff(ReconnectOptions options, DoubleSupplier random) {
+    public Backoff(ReconnectOptions options, DoubleSupplier random) {
         this.options = options;
         this.random = random;
     }
 
     /** The wait before attempt {@code attempt} (1 for the first after a loss). */
-    Duration delay(int attempt) {
+    public Duration delay(int attempt) {
         if (attempt < 1) {
             throw new IllegalArgumentException("attempt (" + attempt + ") must be at least 1");
         }

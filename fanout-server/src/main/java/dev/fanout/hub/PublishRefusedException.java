@@ -1,5 +1,7 @@
 package dev.fanout.hub;
 
+import java.util.concurrent.CompletionException;
+
 /**
  * The publish path refused a message: the future of a publish fails with this, and the reason says why in a
  * form protocols map to their own error codes. Nothing of the message was kept.
@@ -15,7 +17,9 @@ public class PublishRefusedException extends RuntimeException {
         /** The position asked for does not follow the topic's last (a relay's publish). */
         OUT_OF_ORDER,
         /** The history store failed; the publisher may try again later. */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /** The topic is fed by a source and clients may not publish to it. */
+        READ_ONLY
     }
 
     private final Reason reason;
@@ -24,6 +28,16 @@ public class PublishRefusedException extends RuntimeException {
     public PublishRefusedException(Reason reason, String message) {
         super(message);
         this.reason = reason;
+    }
+
+    /** The failure a publish's future reports, unwrapped from the {@link CompletionException} a stage adds. */
+    public static Throwable cause(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    /** True if {@code failure} is a refusal for {@code reason}. */
+    public static boolean is(Throwable failure, Reason reason) {
+        return cause(failure) instanceof PublishRefusedException refused && refused.reason == reason;
     }
 
     /** Why it was refused. */

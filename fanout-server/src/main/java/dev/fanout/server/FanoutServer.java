@@ -16,8 +16,10 @@ import dev.fanout.server.session.Session;
 import dev.fanout.server.session.SessionContext;
 import dev.fanout.server.session.SessionRegistry;
 import dev.fanout.server.session.SessionStats;
+import dev.fanout.server.source.ReadOnlyGuard;
+import dev.fanout.server.source.ReadOnlyTopics;
 import dev.fanout.server.source.Source;
-import dev.fanout.server.source.SourceRunner;
+import dev.fanout.server.source.SourceContext;
 import dev.fanout.store.MemoryHistory;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
@@ -60,7 +62,9 @@ public final class FanoutServer implements AutoCloseable {
     private final SessionRegistry registry = new SessionRegistry();
     private final SessionStats stats = new SessionStats();
     private final List<Channel> serverChannels = new ArrayList<>();
-    private final List<SourceRunner> sources = new CopyOnWriteArrayList<>();
+    private final List<Source> sources = new CopyOnWriteArrayList<>();
+    private ReadOnlyTopics readOnly;
+    private SourceContext sourceContext;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private Hub hub;
@@ -131,7 +135,11 @@ public final class FanoutServer implements AutoCloseable {
         queueBudget = new QueueBudget(limits.totalQueueBytes(), registry);
         limiter = new ConnectionLimiter(limits.maxClients(), limits.maxClientsPerAddress(), stats);
         inboundBudget = new InboundBudget(limits.totalInboundBytes());
-        SessionContext context = new SessionContext(hub, broker, registry, stats, limits.queue(),
+        readOnly = new ReadOnlyTopics(options.allowPublish());
+        sourceContext = new SourceContext(broker, hub, ioGroup,
+                () -> transport.connections(ioGroup, limits.keepAlive()), limits.maxFrame(), clock);
+        SessionContext context = new SessionContext(hub, new ReadOnlyGuard(broker, readOnly), registry, stats,
+                limits.queue(),
                 queueBudget, limits.closeGrace(), this::outOfMemory);
         try {
             // Frames clients may half-close and keep reading: the tutorial client does.
@@ -222,11 +230,24 @@ public final class FanoutServer implements AutoCloseable {
         });
     }
 
-    /** Runs {@code source} into the default topic until it ends or the server closes. */
-    public void startSource(Source source, String originName) {
-        SourceRunner runner = new SourceRunner(source, broker, options.defaultTopic(), originName);
-        sources.add(runner);
-        runner.start();
+    /**
+     * Starts {@code source}, which runs until the server closes; the topics it feeds become read-only for clients
+     * unless the options allow publishing there. Call after {@link #start()}.
+     */
+    public void startSource(Source source) {
+        if (sourceContext == null) {
+            throw new IllegalStateException("start the server before its sources");
+        }
+        readOnly.add(source.feeds(), source.describe());
+        sources.add(source);
+        log.info("source {} feeds {} ({})", source.describe(), source.feeds(), options.allowPublish()
+                ? "clients may publish there too (--allow-publish)" : "read-only for clients");
+        source.start(sourceContext);
+    }
+
+    /** The sources started, in order. */
+    public List<Source> sources() {
+        return List.copyOf(sources);
     }
 
     /** Where the frames listener is bound (the first address, if several). */
@@ -336,9 +357,10 @@ public final class FanoutServer implements AutoCloseable {
         for (Channel channel : serverChannels) {
             listeners.add(channel.close());
         }
-        sources.forEach(SourceRunner::stop);
+        List<CompletableFuture<Void>> stopped = sources.stream().map(Source::stop).toList();
         sessions.forEach(Session::drainAndClose);
         awaitAll(listeners, drainEnds);
+        awaitSources(stopped, drainEnds);
         awaitAll(sessions.stream().map(Session::closeFuture).toList(), drainEnds);
         List<Session> stuck = registry.all().stream().filter(s -> !s.closeFuture().isDone()).toList();
         if (stuck.isEmpty()) {
@@ -367,6 +389,20 @@ public final class FanoutServer implements AutoCloseable {
         if (!awaitAll(terminations, deadline)) {
             log.warn("event loops still busy at the shutdown deadline ({} ms after the drain timeout); not waiting "
                     + "for them: they stop in the background", ServerOptions.SHUTDOWN_GRACE.toMillis());
+        }
+    }
+
+    /** Waits for the sources to close their upstreams, until {@code deadline}; one that does not is left behind. */
+    private static void awaitSources(List<CompletableFuture<Void>> stopped, long deadline) {
+        try {
+            CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new))
+                    .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            log.warn("a source did not close its upstream connection before the drain timeout; not waiting for it");
+        } catch (java.util.concurrent.ExecutionException e) {
+            log.warn("a source failed while stopping: {}", e.getCause().toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -30,11 +30,12 @@ import java.util.List;
  * @param limits       resource limits
  * @param history      what topics' history holds
  * @param control      control mode's keepalive, subscription and de-duplication settings
+ * @param allowPublish whether clients may publish to topics that sources feed
  */
 public record ServerOptions(List<String> hosts, int framesPort, int linesPort, String defaultTopic,
                             String serverName, TransportChoice transport, int ioThreads, Duration lineFlush,
                             Duration drainTimeout, LimitOptions limits, HistoryLimits history,
-                            ControlOptions control) {
+                            ControlOptions control, boolean allowPublish) {
 
     /** Default frames port. */
     public static final int DEFAULT_FRAMES_PORT = 7070;
@@ -103,6 +104,7 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
         private int dedupEntries = PublishDedup.DEFAULT_MAX_ENTRIES;
         private int maxTotalSubscriptions = SubscriptionBudget.DEFAULT_MAX;
         private Duration closeGrace = SessionContext.DEFAULT_CLOSE_GRACE;
+        private boolean allowPublish;
 
         private Builder() {
         }
@@ -266,6 +268,11 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
             return this;
         }
 
+        public Builder allowPublish(boolean value) {
+            allowPublish = value;
+            return this;
+        }
+
         public Builder maxTotalSubscriptions(int value) {
             maxTotalSubscriptions = value;
             return this;
@@ -338,7 +345,7 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
             return new ServerOptions(hosts, framesPort, linesPort, defaultTopic, serverName, transport, ioThreads,
                     lineFlush, drainTimeout, limits, new HistoryLimits(history, historyBytes, historyTotalBytes),
                     new ControlOptions(pingInterval, pingTimeout, maxSubscriptions, dedupWindow, dedupEntries,
-                            maxTotalSubscriptions));
+                            maxTotalSubscriptions), allowPublish);
         }
 
         private static void port(String field, int value) {

@@ -1,6 +1,8 @@
 package dev.fanout.server;
 
+import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -9,15 +11,20 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ThreadFactory;
 import jdk.net.ExtendedSocketOptions;
 
-/** The chosen I/O transport: how to make event loops and server channels. */
-record Transport(String name, IoHandlerFactory ioHandlers, Class<? extends ServerChannel> serverChannel) {
+/** The chosen I/O transport: how to make event loops, server channels and outgoing connections. */
+record Transport(String name, IoHandlerFactory ioHandlers, Class<? extends ServerChannel> serverChannel,
+                 Class<? extends Channel> socketChannel) {
 
     /**
      * Resolves a choice.
@@ -37,8 +44,10 @@ record Transport(String name, IoHandlerFactory ioHandlers, Class<? extends Serve
             case NIO -> false;
         };
         return epoll
-                ? new Transport("epoll", ReAddingEpollIoHandler.newFactory(), EpollServerSocketChannel.class)
-                : new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class);
+                ? new Transport("epoll", ReAddingEpollIoHandler.newFactory(), EpollServerSocketChannel.class,
+                        EpollSocketChannel.class)
+                : new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class,
+                        NioSocketChannel.class);
     }
 
     EventLoopGroup newGroup(int threads, ThreadFactory threadFactory) {
@@ -55,17 +64,41 @@ record Transport(String name, IoHandlerFactory ioHandlers, Class<? extends Serve
      * client that closed without the server noticing are told apart by this alone.
      */
     void keepAlive(ServerBootstrap bootstrap, Duration idle) {
+        keepAliveOptions(idle).forEach((option, value) -> set(bootstrap, option, value));
+    }
+
+    /** An outgoing connection's bootstrap on {@code loops}, with TCP keepalive as {@link #keepAlive} sets it. */
+    Bootstrap connections(EventLoopGroup loops, Duration idle) {
+        Bootstrap bootstrap = new Bootstrap().group(loops).channel(socketChannel)
+                .option(ChannelOption.TCP_NODELAY, true);
+        keepAliveOptions(idle).forEach((option, value) -> set(bootstrap, option, value));
+        return bootstrap;
+    }
+
+    private Map<ChannelOption<?>, Object> keepAliveOptions(Duration idle) {
         int idleSeconds = (int) Math.max(1, idle.toSeconds());
         int intervalSeconds = Math.max(1, idleSeconds / 2);
-        bootstrap.childOption(ChannelOption.SO_KEEPALIVE, true);
+        Map<ChannelOption<?>, Object> options = new LinkedHashMap<>();
+        options.put(ChannelOption.SO_KEEPALIVE, true);
         if (serverChannel == EpollServerSocketChannel.class) {
-            bootstrap.childOption(EpollChannelOption.TCP_KEEPIDLE, idleSeconds)
-                    .childOption(EpollChannelOption.TCP_KEEPINTVL, intervalSeconds)
-                    .childOption(EpollChannelOption.TCP_KEEPCNT, KEEPALIVE_PROBES);
+            options.put(EpollChannelOption.TCP_KEEPIDLE, idleSeconds);
+            options.put(EpollChannelOption.TCP_KEEPINTVL, intervalSeconds);
+            options.put(EpollChannelOption.TCP_KEEPCNT, KEEPALIVE_PROBES);
         } else {
-            bootstrap.childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), idleSeconds)
-                    .childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), intervalSeconds)
-                    .childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), KEEPALIVE_PROBES);
+            options.put(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), idleSeconds);
+            options.put(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), intervalSeconds);
+            options.put(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), KEEPALIVE_PROBES);
         }
+        return options;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void set(ServerBootstrap bootstrap, ChannelOption<T> option, Object value) {
+        bootstrap.childOption(option, (T) value);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void set(Bootstrap bootstrap, ChannelOption<T> option, Object value) {
+        bootstrap.option(option, (T) value);
     }
 }

@@ -95,7 +95,7 @@ class ServerOptionsTest {
                 .drainTimeout(Duration.ofSeconds(1)).maxClients(50).maxClientsPerAddress(5).maxFrame(1000)
                 .maxLine(200).maxTopics(7).publishBacklog(4000).queueBytes(2000).queueMessages(30)
                 .slowConsumer(SlowConsumerPolicy.DROP_OLDEST).totalQueueBytes(5000).totalInboundBytes(6000)
-                .frameTimeout(Duration.ofSeconds(7)).keepAlive(Duration.ofSeconds(8))
+                .frameTimeout(Duration.ofSeconds(7)).keepAlive(Duration.ofSeconds(8)).allowPublish(true)
                 .build();
 
         assertThat(options).isEqualTo(new ServerOptions(List.of("0.0.0.0"), 9000, 9001, "news", "hub",
@@ -107,7 +107,7 @@ class ServerOptionsTest {
                         HistoryLimits.defaultTotalBytes()),
                 new ControlOptions(ControlOptions.DEFAULT_PING_INTERVAL, ControlOptions.DEFAULT_PING_TIMEOUT,
                         ControlOptions.DEFAULT_MAX_SUBSCRIPTIONS, PublishDedup.DEFAULT_WINDOW,
-                        PublishDedup.DEFAULT_MAX_ENTRIES, SubscriptionBudget.DEFAULT_MAX)));
+                        PublishDedup.DEFAULT_MAX_ENTRIES, SubscriptionBudget.DEFAULT_MAX), true));
     }
 
     @Test

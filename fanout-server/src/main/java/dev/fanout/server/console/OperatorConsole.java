@@ -4,15 +4,20 @@ import dev.fanout.hub.HubStats;
 import dev.fanout.hub.Origin;
 import dev.fanout.hub.Topic;
 import dev.fanout.protocol.ByteSize;
+import dev.fanout.protocol.Durations;
 import dev.fanout.server.FanoutServer;
 import dev.fanout.server.session.Addresses;
 import dev.fanout.server.session.CloseReason;
 import dev.fanout.server.session.Protocol;
 import dev.fanout.server.session.QueueBudget;
 import dev.fanout.server.session.Session;
+import dev.fanout.server.source.Source;
+import dev.fanout.server.source.SourceStatus;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -31,6 +36,7 @@ public final class OperatorConsole {
             "  /all TEXT             send TEXT to every chat (lines) client",
             "  /kick ID [REASON]     disconnect client ID, telling it why",
             "  /stats                counters since start",
+            "  /sources              each source: state, since when, messages, connections, last heard",
             "  /shutdown             stop the server gracefully",
             "  /help                 this list");
 
@@ -83,6 +89,7 @@ public final class OperatorConsole {
             case "/all" -> all(argument);
             case "/kick" -> kick(argument);
             case "/stats" -> stats();
+            case "/sources" -> sources();
             case "/help" -> out.println(HELP);
             case "/shutdown" -> {
                 out.println("shutting down");
@@ -193,5 +200,30 @@ public final class OperatorConsole {
                 .map(e -> e.getKey().name().toLowerCase(Locale.ROOT) + "=" + e.getValue())
                 .collect(Collectors.joining(" "));
         out.printf("closes      %s%n", closes.isEmpty() ? "none" : closes);
+        List<SourceStatus> sources = server.sources().stream().map(Source::status).toList();
+        if (!sources.isEmpty()) {
+            String states = sources.stream().collect(Collectors.groupingBy(s -> s.state().label(),
+                    java.util.TreeMap::new, Collectors.counting())).entrySet().stream()
+                    .map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", "));
+            out.printf("sources     %d (%s), %d messages, %d connections made; /sources lists them%n",
+                    sources.size(), states, sources.stream().mapToLong(SourceStatus::messages).sum(),
+                    sources.stream().mapToLong(SourceStatus::connects).sum());
+        }
+    }
+
+    private void sources() {
+        List<SourceStatus> sources = server.sources().stream().map(Source::status).toList();
+        if (sources.isEmpty()) {
+            out.println("no sources: serve --source adds one (see docs/sources.md)");
+            return;
+        }
+        Instant now = server.hub().clock().instant();
+        for (SourceStatus status : sources) {
+            String heard = status.lastHeard() == null ? "never"
+                    : Durations.format(Duration.between(status.lastHeard(), now)) + " ago";
+            out.printf("%s%n  %s for %s, %d messages, %d connections, last heard %s%n  %s%n", status.describe(),
+                    status.state().label(), Durations.format(Duration.between(status.since(), now)),
+                    status.messages(), status.connects(), heard, status.detail());
+        }
     }
 }

@@ -12,7 +12,6 @@ import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 
 /**
  * A control client's PUBs. One with a publish id is published on its own and answered with ACK (the position
@@ -130,13 +129,12 @@ final class ControlPublisher {
             handler.send(new ControlFrame.Ack(id, position.epoch(), position.sequence()));
             return;
         }
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+        Throwable cause = PublishRefusedException.cause(failure);
         ErrorCode code = ErrorCode.UNAVAILABLE;
         if (cause instanceof PublishRefusedException refused) {
             code = switch (refused.reason()) {
                 case TOPIC_LIMIT -> ErrorCode.TOPIC_LIMIT;
-                case OUT_OF_ORDER -> ErrorCode.NOT_ALLOWED;
+                case OUT_OF_ORDER, READ_ONLY -> ErrorCode.NOT_ALLOWED;
                 case UNAVAILABLE -> ErrorCode.UNAVAILABLE;
             };
         }

@@ -70,6 +70,7 @@ final class ControlWire implements Wire {
             case KICKED -> GoodbyeReason.KICKED;
             case SHUTDOWN -> GoodbyeReason.SHUTDOWN;
             case IO_ERROR, SERVER_ERROR -> GoodbyeReason.SERVER_ERROR;
+            case READ_ONLY -> GoodbyeReason.PROTOCOL_ERROR;
         };
     }
 }

@@ -1,5 +1,6 @@
 package dev.fanout.server.frames;
 
+import dev.fanout.hub.PublishRefusedException;
 import dev.fanout.protocol.control.ControlCodec;
 import dev.fanout.server.control.ControlHandler;
 import dev.fanout.server.control.ControlOptions;
@@ -123,7 +124,13 @@ final class RawFramesHandler extends SessionHandler {
         if (burst.isEmpty()) {
             return;
         }
-        context.broker().publishAll(context.hub().defaultTopic(), burst, session.origin());
+        context.broker().publishAll(context.hub().defaultTopic(), burst, session.origin())
+                .whenComplete((position, failure) -> {
+                    if (PublishRefusedException.is(failure, PublishRefusedException.Reason.READ_ONLY)) {
+                        String why = PublishRefusedException.cause(failure).getMessage();
+                        session.onLoop(() -> session.close(CloseReason.READ_ONLY, why));
+                    }
+                });
         burst.clear();
         context.broker().backlog().pauseWhileFull(ctx.channel());
     }

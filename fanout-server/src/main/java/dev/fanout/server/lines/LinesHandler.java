@@ -1,5 +1,6 @@
 package dev.fanout.server.lines;
 
+import dev.fanout.hub.PublishRefusedException;
 import dev.fanout.protocol.line.LineProblem;
 import dev.fanout.protocol.line.TelnetSignal;
 import dev.fanout.server.session.CloseReason;
@@ -65,7 +66,12 @@ final class LinesHandler extends SessionHandler {
 
     private void publish(ChannelHandlerContext ctx, String text) {
         context.broker().publish(member.room().name(), ByteBufUtil.writeUtf8(ctx.alloc(), text), session.origin(),
-                null);
+                null).whenComplete((position, failure) -> {
+                    if (failure != null) {
+                        String why = PublishRefusedException.cause(failure).getMessage();
+                        session.onLoop(() -> member.notice("error: not sent: " + why));
+                    }
+                });
         context.broker().backlog().pauseWhileFull(ctx.channel());
     }
 

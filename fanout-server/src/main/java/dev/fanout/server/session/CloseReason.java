@@ -20,6 +20,8 @@ public enum CloseReason {
     SERVER_FULL("server full", true),
     /** The client's address had no place for another connection. */
     ADDRESS_FULL("too many connections from this address", true),
+    /** A raw frames client published to a topic that a source feeds; raw mode has no way to tell it. */
+    READ_ONLY("published to a read-only topic", true),
     /** The operator removed the client. */
     KICKED("removed by the operator", true),
     /** The server is shutting down. */

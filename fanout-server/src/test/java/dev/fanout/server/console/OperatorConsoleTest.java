@@ -99,6 +99,11 @@ class OperatorConsoleTest {
     }
 
     @Test
+    void sources_withNone_saysHowToAddOne() {
+        assertThat(run("/sources")).containsExactly("no sources: serve --source adds one (see docs/sources.md)");
+    }
+
+    @Test
     void list_withNobody_saysNoClients() {
         assertThat(run("/list")).hasSize(2).endsWith("0 clients");
     }

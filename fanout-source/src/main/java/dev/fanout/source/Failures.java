@@ -1,0 +1,33 @@
+package dev.fanout.source;
+
+import io.netty.handler.codec.DecoderException;
+import java.net.ConnectException;
+import java.nio.channels.ClosedChannelException;
+
+/** A failure as a log line's reason: what went wrong, without a stack trace or a wrapper's name. */
+final class Failures {
+
+    private Failures() {
+    }
+
+    static String describe(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof DecoderException || cause.getMessage() == null) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof ConnectException) {
+            return "connection refused" + detail(cause);
+        }
+        if (cause instanceof ClosedChannelException) {
+            return "the connection closed";
+        }
+        String message = cause.getMessage();
+        return message == null ? cause.getClass().getSimpleName() : message;
+    }
+
+    private static String detail(Throwable cause) {
+        String message = cause.getMessage();
+        return message == null || message.toLowerCase(java.util.Locale.ROOT).contains("refused") ? "" : " (" + message
+                + ")";
+    }
+}

@@ -1,0 +1,129 @@
+package dev.fanout.source;
+
+import dev.fanout.server.session.Addresses;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A link that is one Netty connection: connected when the connect succeeds, ended once, when the connect fails
+ * or the channel closes, with the reason the pipeline gave ({@link #fail}) or the upstream's close. Also the
+ * pipeline's last handler's helpers: what a handler reads is heard, and reading pauses while the publisher
+ * says so.
+ */
+final class NettyLink implements Link {
+
+    private final LinkEvents events;
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile ChannelFuture connect;
+    private volatile boolean closed;
+    private volatile String reason;
+
+    /** A link that reports to {@code events}; {@link #watch} gives it its connection. */
+    NettyLink(LinkEvents events) {
+        this.events = events;
+    }
+
+    /** Watches {@code connecting}, whose channel's pipeline the caller has set up, and returns this link. */
+    NettyLink watch(ChannelFuture connecting) {
+        this.connect = connecting;
+        if (closed) {
+            close();
+        }
+        connecting.addListener(done -> {
+            if (!done.isSuccess()) {
+                end(done.cause() == null ? "connect cancelled" : Failures.describe(done.cause()));
+                return;
+            }
+            Channel channel = connect.channel();
+            events.connected(Addresses.format(channel.remoteAddress()));
+            channel.closeFuture().addListener(closed -> end(reason != null ? reason
+                    : "the upstream closed the connection"));
+        });
+        return this;
+    }
+
+    /** Closes {@code channel} because of {@code why}, which the source logs as the reason it was lost. */
+    void fail(Channel channel, String why) {
+        if (reason == null) {
+            reason = why;
+        }
+        channel.close();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        ChannelFuture connecting = connect;
+        if (connecting != null && !connecting.cancel(false)) {
+            connecting.channel().close();
+        }
+    }
+
+    private void end(String why) {
+        if (ended.compareAndSet(false, true)) {
+            events.ended(why);
+        }
+    }
+
+    /** Counts every read as heard, before any decoding: an upstream sending a long message slowly is not idle. */
+    static final class Activity extends ChannelInboundHandlerAdapter {
+        private final LinkEvents events;
+
+        Activity(LinkEvents events) {
+            this.events = events;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            events.heard();
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    /**
+     * The last handler of a message stream: publishes each message, pauses reading when the publisher says so,
+     * and turns a failure anywhere in the pipeline into the link's reason.
+     */
+    static class Publishing extends ChannelInboundHandlerAdapter {
+        private final SourcePublisher publisher;
+        private final NettyLink link;
+
+        Publishing(SourcePublisher publisher, NettyLink link) {
+            this.publisher = publisher;
+            this.link = link;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof ByteBuf payload) {
+                publisher.publish(payload);
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            pauseIfAsked(ctx.channel(), publisher);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            link.fail(ctx.channel(), Failures.describe(cause));
+        }
+
+        /** Stops reading {@code channel} while {@code publisher} must pause, and reads on once it may. */
+        static void pauseIfAsked(Channel channel, SourcePublisher publisher) {
+            if (channel.config().isAutoRead() && publisher.mustPause()) {
+                channel.config().setAutoRead(false);
+                publisher.whenWritable(() -> channel.eventLoop().execute(() -> channel.config().setAutoRead(true)));
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.fanout.source;
+
+import dev.fanout.server.source.Source;
+import java.io.InputStream;
+import java.util.Locale;
+
+/** Makes the source a {@link SourceSpec} names. */
+public final class Sources {
+
+    private Sources() {
+    }
+
+    /**
+     * The source {@code spec} names, not started: hand it to the server's {@code startSource}.
+     *
+     * @param defaultTopic what a source without a topic of its own feeds
+     * @param stdin        what {@code stdin} reads
+     * @throws IllegalArgumentException if the spec's format does not fit its kind
+     */
+    public static Source create(SourceSpec spec, SourceSettings settings, String defaultTopic, InputStream stdin) {
+        String topic = spec.topic() != null ? spec.topic() : defaultTopic;
+        Upstream upstream = upstream(spec, settings, stdin);
+        String describe = spec.topic() == null ? upstream.describe() : spec.topic() + "=" + upstream.describe();
+        return new SupervisedSource(upstream, describe, topic, spec.kind().name().toLowerCase(Locale.ROOT),
+                settings);
+    }
+
+    private static Upstream upstream(SourceSpec spec, SourceSettings settings, InputStream stdin) {
+        StreamFormat format = spec.format() == null ? settings.lineFormat() : StreamFormat.of(spec.format());
+        return switch (spec.kind()) {
+            case STDIN -> new StdinUpstream(stdin, format);
+            case TCP -> new TcpUpstream(spec.uri(), format, settings);
+            case EXEC -> new ExecUpstream(spec.target(), format);
+            case HTTP, FANOUT -> throw new IllegalArgumentException(spec.kind().name().toLowerCase(Locale.ROOT)
+                    + " sources are not built yet");
+        };
+    }
+}
