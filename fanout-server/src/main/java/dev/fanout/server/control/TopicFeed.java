@@ -12,6 +12,7 @@ import dev.fanout.server.session.Session;
 import dev.fanout.server.session.SessionSubscriber;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -53,9 +54,11 @@ final class TopicFeed implements SessionSubscriber, Delivery {
     private long highestPassed;
     /** {@link #highestPassed} when the last read was made: what that read must have covered if it is held. */
     private long passedAtRead;
-    /** Messages dropped by the queue (drop-oldest) and not yet reported: first and last sequence, or -1. */
-    private long droppedFirst = -1;
-    private long droppedLast = -1;
+    /**
+     * Runs of messages the queue dropped (drop-oldest) and not yet reported, as first and last sequence, oldest
+     * first. Kept apart, not merged: what was written between two drops reached the client and is no gap.
+     */
+    private final ArrayList<long[]> dropped = new ArrayList<>();
 
     TopicFeed(ControlSubscription owner, ResumePoint resume) {
         this.owner = owner;
@@ -294,12 +297,26 @@ final class TopicFeed implements SessionSubscriber, Delivery {
         }
     }
 
-    /** The queue dropped messages of this feed (drop-oldest): remembered for one GAP once the client caught up. */
+    /**
+     * The queue dropped messages of this feed (drop-oldest): remembered for a GAP once the client caught up, or at
+     * once when {@link #MAX_DROPPED_RUNS} runs wait, so that what is remembered stays small however long the
+     * client lags.
+     */
     @Override
     public void dropped(int messages, long first, long last) {
-        droppedFirst = droppedFirst < 0 ? first : Math.min(droppedFirst, first);
-        droppedLast = Math.max(droppedLast, last);
+        long[] previous = dropped.isEmpty() ? null : dropped.get(dropped.size() - 1);
+        if (previous != null && first <= previous[1] + 1) {
+            previous[1] = Math.max(previous[1], last);
+        } else {
+            dropped.add(new long[] {first, last});
+        }
+        if (dropped.size() >= MAX_DROPPED_RUNS) {
+            reportDropped();
+        }
     }
+
+    /** Runs of dropped messages remembered at most before they are reported, whether or not the client caught up. */
+    static final int MAX_DROPPED_RUNS = 64;
 
     @Override
     public void endOfBatch() {
@@ -308,19 +325,25 @@ final class TopicFeed implements SessionSubscriber, Delivery {
 
     /** The session's queue emptied: report drops, then go on replaying. */
     void caughtUp() {
-        if (droppedFirst >= 0 && !cancelled) {
-            long first = droppedFirst;
-            long last = droppedLast;
-            droppedFirst = -1;
-            droppedLast = -1;
-            topic.state().whenComplete((state, failure) -> session().onLoop(() -> {
-                if (!cancelled && failure == null) {
-                    owner.send(new ControlFrame.Gap(owner.id(), GapCause.DROPPED, epoch, first, last, state.first(),
-                            state.last(), topic.name()));
-                }
-            }));
-        }
+        reportDropped();
         pump();
+    }
+
+    /** One GAP for each run of dropped messages, in order. */
+    private void reportDropped() {
+        if (dropped.isEmpty() || cancelled) {
+            return;
+        }
+        List<long[]> runs = List.copyOf(dropped);
+        dropped.clear();
+        topic.state().whenComplete((state, failure) -> session().onLoop(() -> {
+            if (!cancelled && failure == null) {
+                for (long[] run : runs) {
+                    owner.send(new ControlFrame.Gap(owner.id(), GapCause.DROPPED, epoch, run[0], run[1],
+                            state.first(), state.last(), topic.name()));
+                }
+            }
+        }));
     }
 
     /** Stops: receives nothing more. */
