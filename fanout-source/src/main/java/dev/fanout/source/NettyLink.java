@@ -20,13 +20,24 @@ final class NettyLink implements Link {
 
     private final LinkEvents events;
     private final AtomicBoolean ended = new AtomicBoolean();
+    private final boolean connectedOnConnect;
     private volatile ChannelFuture connect;
     private volatile boolean closed;
     private volatile String reason;
 
-    /** A link that reports to {@code events}; {@link #watch} gives it its connection. */
+    /** A link that reports to {@code events}, connected once the connection is made. */
     NettyLink(LinkEvents events) {
+        this(events, true);
+    }
+
+    /**
+     * A link that reports to {@code events}; {@link #watch} gives it its connection. Unless
+     * {@code connectedOnConnect}, the pipeline reports it connected itself, when what it asked for has come (an
+     * HTTP stream's 200).
+     */
+    NettyLink(LinkEvents events, boolean connectedOnConnect) {
         this.events = events;
+        this.connectedOnConnect = connectedOnConnect;
     }
 
     /** Watches {@code connecting}, whose channel's pipeline the caller has set up, and returns this link. */
@@ -41,7 +52,9 @@ final class NettyLink implements Link {
                 return;
             }
             Channel channel = connect.channel();
-            events.connected(Addresses.format(channel.remoteAddress()));
+            if (connectedOnConnect) {
+                events.connected(Addresses.format(channel.remoteAddress()));
+            }
             channel.closeFuture().addListener(closed -> end(reason != null ? reason
                     : "the upstream closed the connection"));
         });
@@ -102,7 +115,7 @@ final class NettyLink implements Link {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof ByteBuf payload) {
-                publisher.publish(payload);
+                publisher.publish(ownCopy(ctx, payload));
             } else {
                 ReferenceCountUtil.release(msg);
             }
@@ -116,6 +129,19 @@ final class NettyLink implements Link {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             link.fail(ctx.channel(), Failures.describe(cause));
+        }
+
+        /**
+         * The message in a buffer of its own size, {@code payload} released: a decoder's slice would keep the
+         * whole read buffer alive for as long as history keeps the message, which history does not count.
+         */
+        static ByteBuf ownCopy(ChannelHandlerContext ctx, ByteBuf payload) {
+            try {
+                int size = payload.readableBytes();
+                return ctx.alloc().buffer(size, size).writeBytes(payload);
+            } finally {
+                payload.release();
+            }
         }
 
         /** Stops reading {@code channel} while {@code publisher} must pause, and reads on once it may. */

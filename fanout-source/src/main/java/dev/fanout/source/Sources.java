@@ -2,7 +2,10 @@ package dev.fanout.source;
 
 import dev.fanout.server.source.Source;
 import java.io.InputStream;
+import java.net.URI;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /** Makes the source a {@link SourceSpec} names. */
 public final class Sources {
@@ -25,14 +28,29 @@ public final class Sources {
                 settings);
     }
 
+    /** The address without fanout's own {@code format} parameter: the upstream never sees it. */
+    static URI withoutFormat(URI uri) {
+        String query = uri.getRawQuery();
+        if (query == null) {
+            return uri;
+        }
+        String kept = Arrays.stream(query.split("&")).filter(p -> !p.startsWith("format="))
+                .collect(Collectors.joining("&"));
+        String text = uri.toString();
+        String base = text.substring(0, text.indexOf('?'));
+        String fragment = uri.getRawFragment() == null ? "" : "#" + uri.getRawFragment();
+        return URI.create(kept.isEmpty() ? base + fragment : base + "?" + kept + fragment);
+    }
+
     private static Upstream upstream(SourceSpec spec, SourceSettings settings, InputStream stdin) {
         StreamFormat format = spec.format() == null ? settings.lineFormat() : StreamFormat.of(spec.format());
         return switch (spec.kind()) {
             case STDIN -> new StdinUpstream(stdin, format);
             case TCP -> new TcpUpstream(spec.uri(), format, settings);
             case EXEC -> new ExecUpstream(spec.target(), format);
-            case HTTP, FANOUT -> throw new IllegalArgumentException(spec.kind().name().toLowerCase(Locale.ROOT)
-                    + " sources are not built yet");
+            case HTTP -> new HttpUpstream(withoutFormat(spec.uri()), spec.format() == null ? null : format,
+                    settings);
+            case FANOUT -> throw new IllegalArgumentException("fanout:// relays are not built yet");
         };
     }
 }
