@@ -269,10 +269,11 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--console and --source stdin both need standard input; "
                     + "choose one");
         }
-        FanoutServer server = new FanoutServer(options).start();
+        FanoutServer server = new FanoutServer(options);
+        feeds.forEach(server::addSource);
+        server.start();
         ShutdownWatchdog watchdog = new ShutdownWatchdog(options);
         trapSignals(server, watchdog);
-        feeds.forEach(server::startSource);
         if (useConsole) {
             startConsole(server, () -> {
                 watchdog.arm();

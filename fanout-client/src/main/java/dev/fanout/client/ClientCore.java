@@ -18,7 +18,9 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
@@ -152,6 +154,7 @@ final class ClientCore {
             hello.add(new Option(HelloOptions.NAME, options.name()));
         }
         hello.add(new Option(HelloOptions.IDENTITY, identity));
+        options.helloOptions().forEach((key, value) -> hello.add(new Option(key, value)));
         ch.writeAndFlush(new ControlFrame.Hello(ControlCodec.VERSION, hello), ch.voidPromise());
     }
 
@@ -166,8 +169,10 @@ final class ClientCore {
         handshakeTimer.cancel(false);
         ready = true;
         serverMaxPayload = welcome.maxPayload();
+        Map<String, String> welcomeOptions = new LinkedHashMap<>();
+        welcome.options().forEach(option -> welcomeOptions.putIfAbsent(option.key(), option.value()));
         ConnectionInfo info = new ConnectionInfo(welcome.clientId(), welcome.serverName(), welcome.serverVersion(),
-                welcome.maxPayload(), ch.remoteAddress());
+                welcome.maxPayload(), ch.remoteAddress(), Map.copyOf(welcomeOptions));
         connected = info;
         reconnector.connected();
         keepalive.start(ch, welcome.pingIntervalMillis());

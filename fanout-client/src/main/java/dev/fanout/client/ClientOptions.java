@@ -3,6 +3,8 @@ package dev.fanout.client;
 import dev.fanout.protocol.control.HelloOptions;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
@@ -51,6 +53,11 @@ public final class ClientOptions {
     /** The publisher identity publishes are de-duplicated under, or null for a random one per client. */
     public String identity() {
         return values.identity;
+    }
+
+    /** HELLO options besides the name and identity. */
+    public Map<String, String> helloOptions() {
+        return values.helloOptions;
     }
 
     /** How long a connection may take, up to the server's WELCOME. */
@@ -128,6 +135,7 @@ public final class ClientOptions {
         private InetSocketAddress address = DEFAULT_ADDRESS;
         private String name;
         private String identity;
+        private Map<String, String> helloOptions = Map.of();
         private Duration connectTimeout = Duration.ofSeconds(10);
         private ReconnectOptions reconnect = ReconnectOptions.DEFAULTS;
         private int maxPendingPublishes = 1024;
@@ -151,6 +159,7 @@ public final class ClientOptions {
             b.address = address;
             b.name = name;
             b.identity = identity;
+            b.helloOptions = helloOptions;
             b.connectTimeout = connectTimeout;
             b.reconnect = reconnect;
             b.maxPendingPublishes = maxPendingPublishes;
@@ -191,6 +200,17 @@ public final class ClientOptions {
         /** A publisher identity (1 to 64 printable ASCII characters); null, the default, picks a random one. */
         public Builder identity(String value) {
             this.identity = value;
+            return this;
+        }
+
+        /**
+         * Another HELLO option, for what the protocol defines beyond the name and identity (a relay says
+         * {@code relay}); the server ignores keys it does not know. Replaces a value set before for the key.
+         */
+        public Builder helloOption(String key, String value) {
+            Map<String, String> more = new LinkedHashMap<>(helloOptions);
+            more.put(key, value);
+            this.helloOptions = Map.copyOf(more);
             return this;
         }
 
@@ -273,6 +293,10 @@ public final class ClientOptions {
                     + HelloOptions.MAX_NAME_CHARS + " of A-Z a-z 0-9 _ . -");
             require(identity == null || HelloOptions.isValidIdentity(identity), "identity ('" + identity
                     + "') must be 1 to " + HelloOptions.MAX_IDENTITY_CHARS + " printable ASCII characters");
+            require(!helloOptions.containsKey(HelloOptions.NAME) && !helloOptions.containsKey(HelloOptions.IDENTITY),
+                    "helloOption: set the name and identity with name() and identity()");
+            require(helloOptions.size() <= HelloOptions.MAX_OPTIONS - 2, "helloOption: at most "
+                    + (HelloOptions.MAX_OPTIONS - 2) + " besides the name and identity");
             positive("connectTimeout", connectTimeout);
             require(reconnect != null, "reconnect must be set");
             require(maxPendingPublishes >= 1, "maxPendingPublishes (" + maxPendingPublishes

@@ -1,6 +1,7 @@
 package dev.fanout.client;
 
 import java.net.SocketAddress;
+import java.util.Map;
 
 /**
  * What the server said about itself and the client when a connection was made (its WELCOME). Immutable.
@@ -10,7 +11,8 @@ import java.net.SocketAddress;
  * @param serverVersion the server's version
  * @param maxPayload    the largest payload the server accepts in a publish, in bytes
  * @param remoteAddress the address connected to
+ * @param options       the WELCOME's options (see {@code WelcomeOptions}), the first value of each key
  */
 public record ConnectionInfo(long clientId, String serverName, String serverVersion, int maxPayload,
-                             SocketAddress remoteAddress) {
+                             SocketAddress remoteAddress, Map<String, String> options) {
 }

@@ -1,5 +1,6 @@
 package dev.fanout.hub;
 
+import dev.fanout.protocol.control.TopicNames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.time.Clock;
@@ -34,6 +35,8 @@ public final class Hub {
     private final HubStats stats = new HubStats();
     private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
     private final List<TopicWatcher> watchers = new CopyOnWriteArrayList<>();
+    /** Topics and patterns that relays feed: bounded by the sources on the command line. */
+    private final List<String> mirrors = new CopyOnWriteArrayList<>();
     /** Topics in the map, the default one included; kept exact so the limit holds under racing creations. */
     private final AtomicInteger topicCount = new AtomicInteger(1);
 
@@ -139,6 +142,23 @@ public final class Hub {
         watchers.remove(watcher);
     }
 
+    /**
+     * Marks the topics {@code filter} (a topic or a pattern) covers as mirrors of a relay's upstream: they keep its
+     * epochs and sequence numbers (see {@link Topic#isMirrored()}).
+     */
+    public void mirror(String filter) {
+        mirrors.add(filter);
+    }
+
+    private boolean isMirrored(String topic) {
+        for (String filter : mirrors) {
+            if (filter.equals(topic) || TopicNames.isPattern(filter) && TopicNames.matches(filter, topic)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The topic of that name, or null. */
     public Topic find(String topic) {
         return topics.get(topic);
@@ -222,7 +242,7 @@ public final class Hub {
     }
 
     private Topic newTopic(String name) {
-        Topic topic = new Topic(name, history, alloc, clock, backlog, stats);
+        Topic topic = new Topic(name, history, alloc, clock, backlog, stats, this::isMirrored);
         for (TopicWatcher watcher : watchers) {
             Subscriber subscriber = watcher.topicMade(topic);
             if (subscriber != null) {

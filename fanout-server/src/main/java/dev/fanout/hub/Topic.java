@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * A named stream of messages. Each message gets the topic's next sequence number from its {@link HistoryStore},
@@ -27,6 +28,10 @@ public final class Topic {
     private final Clock clock;
     private final PublishBacklog backlog;
     private final HubStats stats;
+    /** Whether a topic of this name is fed by a relay: asked each time, as relays start after topics exist. */
+    private final Predicate<String> mirrored;
+    /** Whether a relay has published here since the topic was made: its numbering is its upstream's now. */
+    private volatile boolean relayed;
     private final Object lock = new Object();
     private final Set<Subscriber> members = ConcurrentHashMap.newKeySet();
     /** Guarded by lock: the position of the last message fanned out, null before the first. */
@@ -39,8 +44,9 @@ public final class Topic {
     private volatile LoopFanout[] fanouts = new LoopFanout[0];
 
     Topic(String name, HistoryStore history, ByteBufAllocator alloc, Clock clock,
-          PublishBacklog backlog, HubStats stats) {
+          PublishBacklog backlog, HubStats stats, Predicate<String> mirrored) {
         this.name = name;
+        this.mirrored = mirrored;
         this.history = history;
         this.alloc = alloc;
         this.clock = clock;
@@ -62,6 +68,23 @@ public final class Topic {
         synchronized (lock) {
             return last;
         }
+    }
+
+    /**
+     * Whether this topic mirrors a relay's upstream, whose epoch and sequence numbers it keeps: a client may ask
+     * for positions it has not reached yet, which the relay will bring.
+     */
+    public boolean isMirrored() {
+        return mirrored.test(name);
+    }
+
+    /**
+     * Whether this topic mirrors a relay's upstream and has not heard from it since it was made: after a restart,
+     * its history is still being refilled, and a client resuming from the upstream's epoch should wait for it
+     * rather than be told RESET.
+     */
+    public boolean awaitsMirror() {
+        return !relayed && isMirrored();
     }
 
     /** The sequence number of {@link #last()}, 0 before it. */
@@ -124,6 +147,7 @@ public final class Topic {
             if (removed) {
                 return null;
             }
+            relayed = true;
             long now = publishTime();
             return history.appendAt(name, position, payload, origin, now).thenApply(m -> fanOut(List.of(m)));
         }

@@ -18,6 +18,7 @@ import dev.fanout.server.session.SessionRegistry;
 import dev.fanout.server.session.SessionStats;
 import dev.fanout.server.source.ReadOnlyGuard;
 import dev.fanout.server.source.ReadOnlyTopics;
+import dev.fanout.server.source.RelayPath;
 import dev.fanout.server.source.Source;
 import dev.fanout.server.source.SourceContext;
 import dev.fanout.store.MemoryHistory;
@@ -63,7 +64,9 @@ public final class FanoutServer implements AutoCloseable {
     private final SessionStats stats = new SessionStats();
     private final List<Channel> serverChannels = new ArrayList<>();
     private final List<Source> sources = new CopyOnWriteArrayList<>();
+    private final List<Source> pendingSources = new ArrayList<>();
     private ReadOnlyTopics readOnly;
+    private final RelayPath relays = new RelayPath();
     private SourceContext sourceContext;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -137,7 +140,9 @@ public final class FanoutServer implements AutoCloseable {
         inboundBudget = new InboundBudget(limits.totalInboundBytes());
         readOnly = new ReadOnlyTopics(options.allowPublish());
         sourceContext = new SourceContext(broker, hub, ioGroup,
-                () -> transport.connections(ioGroup, limits.keepAlive()), limits.maxFrame(), clock);
+                () -> transport.connections(ioGroup, limits.keepAlive()), limits.maxFrame(), clock, relays);
+        // Before any listener is bound, so that no client meets a source-fed topic before its rules apply.
+        pendingSources.forEach(this::register);
         SessionContext context = new SessionContext(hub, new ReadOnlyGuard(broker, readOnly), registry, stats,
                 limits.queue(),
                 queueBudget, limits.closeGrace(), this::outOfMemory);
@@ -145,7 +150,7 @@ public final class FanoutServer implements AutoCloseable {
             // Frames clients may half-close and keep reading: the tutorial client does.
             framesAddress = bind(transport, "frames", options.framesPort(), true,
                     new FramesInitializer(context, limiter, limits.maxFrame(), inboundBudget, limits.frameTimeout(),
-                            limits.keepAlive(), options.control(), options.serverName()),
+                            limits.keepAlive(), options.control(), options.serverName(), relays),
                     "raw frames of topic '" + options.defaultTopic() + "', or control mode after HELLO");
             // A lines client whose input ends has left: telnet and nc close both ways.
             linesAddress = bind(transport, "lines", options.linesPort(), false,
@@ -156,10 +161,10 @@ public final class FanoutServer implements AutoCloseable {
             stopEventLoops(System.nanoTime() + ServerOptions.SHUTDOWN_GRACE.toNanos());
             throw e;
         }
-        log.info("fanout {} ready: {} transport, {} I/O threads, up to {} clients ({} per address), "
-                        + "{} and {} messages queued per client, then {}",
-                Version.VERSION, transport.name(), threads, limits.maxClients(), limits.maxClientsPerAddress(),
-                ByteSize.format(limits.queue().maxBytes()), limits.queue().maxMessages(),
+        log.info("fanout {} ready (server id {}): {} transport, {} I/O threads, up to {} clients ({} per "
+                        + "address), {} and {} messages queued per client, then {}",
+                Version.VERSION, relays.id(), transport.name(), threads, limits.maxClients(),
+                limits.maxClientsPerAddress(), ByteSize.format(limits.queue().maxBytes()), limits.queue().maxMessages(),
                 limits.queue().policy().label());
         log.info("memory bounds: {} queued for clients in all (--total-queue-bytes), {} of frames still arriving "
                         + "(--total-inbound-bytes), {} published and not yet handed out (--publish-backlog); a frame "
@@ -172,6 +177,7 @@ public final class FanoutServer implements AutoCloseable {
                 ByteSize.format(options.history().maxBytes()), ByteSize.format(options.history().totalBytes()),
                 limits.maxTopics());
         warnIfOpenFilesTooFew(limits.maxClients());
+        pendingSources.forEach(source -> source.start(sourceContext));
         return this;
     }
 
@@ -231,18 +237,43 @@ public final class FanoutServer implements AutoCloseable {
     }
 
     /**
+     * Adds a source that {@link #start()} starts once the listeners are bound; the topics it feeds are read-only
+     * for clients (unless the options allow publishing there) from the first client on. Call before start.
+     */
+    public FanoutServer addSource(Source source) {
+        if (sourceContext != null) {
+            throw new IllegalStateException("the server has started: use startSource");
+        }
+        pendingSources.add(source);
+        return this;
+    }
+
+    /**
      * Starts {@code source}, which runs until the server closes; the topics it feeds become read-only for clients
      * unless the options allow publishing there. Call after {@link #start()}.
      */
     public void startSource(Source source) {
         if (sourceContext == null) {
-            throw new IllegalStateException("start the server before its sources");
+            throw new IllegalStateException("start the server before its sources, or add them with addSource");
         }
+        register(source);
+        source.start(sourceContext);
+    }
+
+    /** Marks what {@code source} feeds read-only (and mirrored, for a relay) and lists it. */
+    private void register(Source source) {
         readOnly.add(source.feeds(), source.describe());
+        if (source.mirrors()) {
+            hub.mirror(source.feeds());
+        }
         sources.add(source);
         log.info("source {} feeds {} ({})", source.describe(), source.feeds(), options.allowPublish()
                 ? "clients may publish there too (--allow-publish)" : "read-only for clients");
-        source.start(sourceContext);
+    }
+
+    /** Which servers feed this one through relays, and this server's id among them. */
+    public RelayPath relays() {
+        return relays;
     }
 
     /** The sources started, in order. */

@@ -36,7 +36,7 @@ class StartupLogTest {
                             + ": raw frames of topic 'lobby', or control mode after HELLO")
                     .contains("lines listener on 127.0.0.1:" + server.lines().getPort()
                             + ": chat, starting in room 'lobby'")
-                    .anyMatch(line -> line.startsWith("fanout ") && line.contains(" ready: "))
+                    .anyMatch(line -> line.startsWith("fanout ") && line.contains(" ready (server id "))
                     .anyMatch(line -> line.startsWith("history: 1000 messages and 1 MiB per topic (--history, "
                             + "--history-bytes), ") && line.contains("(--history-total-bytes), up to 10000 topics"));
         }

@@ -21,8 +21,12 @@ public final class Sources {
      * @throws IllegalArgumentException if the spec's format does not fit its kind
      */
     public static Source create(SourceSpec spec, SourceSettings settings, String defaultTopic, InputStream stdin) {
-        String topic = spec.topic() != null ? spec.topic() : defaultTopic;
         Upstream upstream = upstream(spec, settings, stdin);
+        if (spec.kind() == SourceSpec.Kind.FANOUT) {
+            // A relay keeps its upstream's topic names: it feeds what its filter covers.
+            return new SupervisedSource(upstream, upstream.describe(), spec.relayFilter(), "relay", settings, true);
+        }
+        String topic = spec.topic() != null ? spec.topic() : defaultTopic;
         String describe = spec.topic() == null ? upstream.describe() : spec.topic() + "=" + upstream.describe();
         return new SupervisedSource(upstream, describe, topic, spec.kind().name().toLowerCase(Locale.ROOT),
                 settings);
@@ -50,7 +54,7 @@ public final class Sources {
             case EXEC -> new ExecUpstream(spec.target(), format);
             case HTTP -> new HttpUpstream(withoutFormat(spec.uri()), spec.format() == null ? null : format,
                     settings);
-            case FANOUT -> throw new IllegalArgumentException("fanout:// relays are not built yet");
+            case FANOUT -> new RelayUpstream(spec.uri(), spec.relayFilter(), settings);
         };
     }
 }

@@ -41,6 +41,7 @@ final class SupervisedSource implements Source {
     private final String feeds;
     private final String originName;
     private final SourceSettings settings;
+    private final boolean mirrors;
     private final Backoff backoff;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final AtomicLong lastHeardMillis = new AtomicLong(-1);
@@ -71,6 +72,13 @@ final class SupervisedSource implements Source {
      * @param originName the name its messages carry, as chat clients see it
      */
     SupervisedSource(Upstream upstream, String describe, String feeds, String originName, SourceSettings settings) {
+        this(upstream, describe, feeds, originName, settings, false);
+    }
+
+    /** As above; {@code mirrors} for a relay, whose topics keep their upstream's numbers. */
+    SupervisedSource(Upstream upstream, String describe, String feeds, String originName, SourceSettings settings,
+                     boolean mirrors) {
+        this.mirrors = mirrors;
         this.upstream = upstream;
         this.describe = describe;
         this.feeds = feeds;
@@ -88,6 +96,11 @@ final class SupervisedSource implements Source {
     @Override
     public String feeds() {
         return feeds;
+    }
+
+    @Override
+    public boolean mirrors() {
+        return mirrors;
     }
 
     @Override

@@ -27,7 +27,11 @@ public enum GoodbyeReason {
     /** A fault in the server. */
     SERVER_ERROR(11),
     /** Reserved for a later version. */
-    AUTH_FAILED(12);
+    AUTH_FAILED(12),
+    /** A relay would be fed by a server it feeds, directly or through others: a loop, refused. */
+    RELAY_LOOP(13),
+    /** The server asks the client to connect again: a relay's view of the servers feeding this one is stale. */
+    RECONNECT(14);
 
     private static final GoodbyeReason[] VALUES = values();
 

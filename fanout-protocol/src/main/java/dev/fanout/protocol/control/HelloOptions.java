@@ -21,6 +21,13 @@ public final class HelloOptions {
      */
     public static final String IDENTITY = "identity";
 
+    /**
+     * Key of a relay's server id: the client is a fanout server relaying this one's topics. Same rule as the
+     * identity. The server refuses it if that server already feeds this one (a loop) and otherwise answers with
+     * {@link WelcomeOptions#FEEDS_FROM}.
+     */
+    public static final String RELAY = "relay";
+
     /** The longest display name. */
     public static final int MAX_NAME_CHARS = 32;
 
@@ -70,9 +77,9 @@ public final class HelloOptions {
                 return "option 'name' " + TopicNames.quote(option.value()) + " is not a valid name: 1 to "
                         + MAX_NAME_CHARS + " of A-Za-z0-9_.-";
             }
-            if (option.key().equals(IDENTITY) && !isValidIdentity(option.value())) {
-                return "option 'identity' " + TopicNames.quote(option.value()) + " is not a valid identity: 1 to "
-                        + MAX_IDENTITY_CHARS + " printable ASCII characters";
+            if ((option.key().equals(IDENTITY) || option.key().equals(RELAY)) && !isValidIdentity(option.value())) {
+                return "option '" + option.key() + "' " + TopicNames.quote(option.value()) + " is not a valid "
+                        + option.key() + ": 1 to " + MAX_IDENTITY_CHARS + " printable ASCII characters";
             }
         }
         return null;

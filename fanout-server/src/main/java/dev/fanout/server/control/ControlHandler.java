@@ -4,17 +4,22 @@ import dev.fanout.protocol.control.ControlCodec;
 import dev.fanout.protocol.control.ControlFrame;
 import dev.fanout.protocol.control.ControlProtocolException;
 import dev.fanout.protocol.control.ErrorCode;
+import dev.fanout.protocol.control.HelloOptions;
+import dev.fanout.protocol.control.Option;
 import dev.fanout.protocol.control.RefKind;
 import dev.fanout.protocol.control.ResumeMode;
 import dev.fanout.protocol.control.TopicPosition;
+import dev.fanout.protocol.control.WelcomeOptions;
 import dev.fanout.server.Version;
 import dev.fanout.server.frames.FrameFailures;
 import dev.fanout.server.session.CloseReason;
 import dev.fanout.server.session.Session;
 import dev.fanout.server.session.SessionHandler;
+import dev.fanout.server.source.RelayPath;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,6 +53,7 @@ public final class ControlHandler extends SessionHandler {
     /** Topics the connection's subscriptions cover together; patterns count each topic they join. */
     private final AtomicInteger feeds = new AtomicInteger();
     private final SubscriptionBudget budget;
+    private final RelayPath relays;
     private final Keepalive keepalive;
     private ControlPublisher publisher;
 
@@ -57,7 +63,9 @@ public final class ControlHandler extends SessionHandler {
      * @param maxPayload the largest payload a PUB may carry (--max-frame)
      * @param budget     the bound on subscriptions of all connections together
      */
-    public ControlHandler(Session session, ControlOptions options, int maxPayload, SubscriptionBudget budget) {
+    public ControlHandler(Session session, ControlOptions options, int maxPayload, SubscriptionBudget budget,
+                          RelayPath relays) {
+        this.relays = relays;
         this.session = session;
         this.options = options;
         this.maxPayload = maxPayload;
@@ -121,9 +129,26 @@ public final class ControlHandler extends SessionHandler {
         String identity = hello.option("identity");
         publisher = new ControlPublisher(this, session.context().broker(),
                 identity == null ? "connection-" + session.id() : "identity:" + identity, maxPayload);
+        String relay = hello.option(HelloOptions.RELAY);
+        List<Option> welcomeOptions = new ArrayList<>();
+        welcomeOptions.add(new Option(WelcomeOptions.SERVER_ID, relays.id()));
+        if (relay != null) {
+            welcomeOptions.add(new Option(WelcomeOptions.FEEDS_FROM, String.join(",", relays.feeders())));
+        }
         send(new ControlFrame.Welcome(ControlCodec.VERSION, session.id(), serverName, Version.VERSION, maxPayload,
                 session.context().queue().maxBytes(), (int) options.pingInterval().toMillis(),
-                (int) options.pingTimeout().toMillis(), List.of()));
+                (int) options.pingTimeout().toMillis(), welcomeOptions));
+        if (relay != null) {
+            // After WELCOME, whose feeders let the relay see the loop too and say so on its side.
+            String loop = relays.loop(relay);
+            if (loop != null) {
+                error(ErrorCode.NOT_ALLOWED, RefKind.NONE, 0, loop);
+                session.close(CloseReason.RELAY_LOOP, loop);
+                return;
+            }
+            relays.serve(session, relay);
+            log.info("{} relays this server's topics to server {}", session, relay);
+        }
         if (!named) {
             // After WELCOME: a client skips every frame before it, as raw frames of the default topic may precede it.
             error(ErrorCode.NOT_ALLOWED, RefKind.NONE, 0, "the name '" + name + "' is taken or not 1 to 32 letters, "

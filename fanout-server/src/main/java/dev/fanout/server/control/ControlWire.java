@@ -71,6 +71,8 @@ final class ControlWire implements Wire {
             case SHUTDOWN -> GoodbyeReason.SHUTDOWN;
             case IO_ERROR, SERVER_ERROR -> GoodbyeReason.SERVER_ERROR;
             case READ_ONLY -> GoodbyeReason.PROTOCOL_ERROR;
+            case RELAY_LOOP -> GoodbyeReason.RELAY_LOOP;
+            case RECONNECT -> GoodbyeReason.RECONNECT;
         };
     }
 }

@@ -1,5 +1,6 @@
 package dev.fanout.server.control;
 
+import dev.fanout.hub.Topic;
 import dev.fanout.hub.TopicState;
 import dev.fanout.protocol.control.ResumeMode;
 
@@ -57,5 +58,21 @@ record ResumePoint(ResumeMode mode, long epoch, long value) {
         }
         // A position past the last (the history lost its newest messages): new messages only.
         return Math.min(value, state.last() + 1);
+    }
+
+    /**
+     * Whether the client, resuming a topic that mirrors a relay's upstream, should wait for the relay rather than
+     * be answered now: from another epoch than the topic has while it has heard nothing from its relay since it
+     * was made (after a restart, its history is still to come: see {@link Topic#awaitsMirror}), or from past the
+     * last the topic holds (the relay is behind the server the client came from).
+     */
+    boolean awaitsMirror(TopicState state, Topic topic) {
+        if (mode != ResumeMode.FROM || !topic.isMirrored()) {
+            return false;
+        }
+        if (epoch != 0 && epoch != state.epoch()) {
+            return topic.awaitsMirror();
+        }
+        return value > state.last() + 1;
     }
 }

@@ -12,9 +12,14 @@ import dev.fanout.server.session.Session;
 import dev.fanout.server.session.SessionSubscriber;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One topic of a control subscription: replays what the client asked for from history, then hands over to
@@ -29,6 +34,15 @@ import java.util.concurrent.CompletableFuture;
  * {@link #eventLoop()} and {@link #id()}.
  */
 final class TopicFeed implements SessionSubscriber, Delivery {
+
+    private static final Logger log = LoggerFactory.getLogger(TopicFeed.class);
+
+    /**
+     * How long a client resuming a mirrored topic from its upstream's epoch waits for a relay that has not yet
+     * brought anything of it since this server started (its history is being refilled), before it is answered
+     * with what this server holds.
+     */
+    static final Duration MIRROR_WAIT = Duration.ofSeconds(30);
 
     /** Most messages read from history at once. */
     static final int CHUNK_MESSAGES = 256;
@@ -46,6 +60,10 @@ final class TopicFeed implements SessionSubscriber, Delivery {
     private boolean cancelled;
     private boolean reading;
     private boolean pumping;
+    /** Waiting for a relay to bring what the client resumes from; see {@link #MIRROR_WAIT}. */
+    private ScheduledFuture<?> mirrorWait;
+    /** When the wait for the relay ends whatever it brought ({@link System#nanoTime()}); 0 before any wait. */
+    private long mirrorDeadline;
     /** The epoch of what this feed sends, 0 until known. */
     private long epoch;
     /** The sequence number the client should get next. */
@@ -114,6 +132,19 @@ final class TopicFeed implements SessionSubscriber, Delivery {
     }
 
     private void begin(TopicState state) {
+        if (resume.awaitsMirror(state, topic)) {
+            long now = System.nanoTime();
+            if (mirrorDeadline == 0) {
+                mirrorDeadline = now + MIRROR_WAIT.toNanos();
+            }
+            if (now - mirrorDeadline < 0) {
+                mirrorWait = session().eventLoop().schedule(this::mirrorArrived, mirrorDeadline - now,
+                        TimeUnit.NANOSECONDS);
+                return;
+            }
+            log.info("{}: its relay has not brought what the client resumes from within {} s; answering with what "
+                    + "this server holds", this, MIRROR_WAIT.toSeconds());
+        }
         epoch = state.epoch();
         owner.started(this, state);
         if (!resume.isMoment()) {
@@ -130,6 +161,15 @@ final class TopicFeed implements SessionSubscriber, Delivery {
             }
             replayFrom(ResumePoint.fromSequence(sequence).firstWanted(state, this));
         }));
+    }
+
+    /** The relay brought something of the topic, or the wait is over: look at the topic's state again. */
+    private void mirrorArrived() {
+        if (mirrorWait != null) {
+            mirrorWait.cancel(false);
+            mirrorWait = null;
+            start();
+        }
     }
 
     /** Replays from {@code first} on, then goes live. */
@@ -263,6 +303,7 @@ final class TopicFeed implements SessionSubscriber, Delivery {
         }
         if (!live) {
             highestPassed = Math.max(highestPassed, newest.sequence());
+            mirrorArrived();
             return 0;
         }
         Message oldest = messages.get(0);
@@ -349,6 +390,9 @@ final class TopicFeed implements SessionSubscriber, Delivery {
     /** Stops: receives nothing more. */
     void cancel() {
         cancelled = true;
+        if (mirrorWait != null) {
+            mirrorWait.cancel(false);
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.fanout.server.frames;
 
 import dev.fanout.server.control.ControlOptions;
 import dev.fanout.server.control.SubscriptionBudget;
+import dev.fanout.server.source.RelayPath;
 import dev.fanout.server.session.ConnectionLimiter;
 import dev.fanout.server.session.SessionContext;
 import io.netty.channel.Channel;
@@ -20,6 +21,7 @@ public final class FramesInitializer extends ChannelInitializer<Channel> {
     private final ControlOptions control;
     private final String serverName;
     private final SubscriptionBudget subscriptions;
+    private final RelayPath relays;
 
     /**
      * Creates the initializer.
@@ -30,9 +32,11 @@ public final class FramesInitializer extends ChannelInitializer<Channel> {
      * @param keepAlive    the keepalive period, after which a half-closed reader is checked for having gone
      * @param control      control mode's settings, for clients that say HELLO
      * @param serverName   the name WELCOME gives
+     * @param relays       which servers feed this one, for relays that say HELLO
      */
     public FramesInitializer(SessionContext context, ConnectionLimiter limiter, int maxFrame, InboundBudget inbound,
-                             Duration frameTimeout, Duration keepAlive, ControlOptions control, String serverName) {
+                             Duration frameTimeout, Duration keepAlive, ControlOptions control, String serverName,
+                             RelayPath relays) {
         this.context = context;
         this.limiter = limiter;
         this.maxFrame = maxFrame;
@@ -41,6 +45,7 @@ public final class FramesInitializer extends ChannelInitializer<Channel> {
         this.keepAlive = keepAlive;
         this.control = control;
         this.serverName = serverName;
+        this.relays = relays;
         this.subscriptions = new SubscriptionBudget(control.maxTotalSubscriptions());
     }
 
@@ -58,6 +63,6 @@ public final class FramesInitializer extends ChannelInitializer<Channel> {
                 // 2. the session: publish what the client sends, deliver the default topic; a HELLO replaces this
                 //    with the control handler
                 .addLast("rawFramesHandler", new RawFramesHandler(context, keepAlive, control, serverName, maxFrame,
-                        subscriptions));
+                        subscriptions, relays));
     }
 }

@@ -9,6 +9,7 @@ import dev.fanout.server.session.CloseReason;
 import dev.fanout.server.session.Session;
 import dev.fanout.server.session.SessionContext;
 import dev.fanout.server.session.SessionHandler;
+import dev.fanout.server.source.RelayPath;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -34,6 +35,7 @@ final class RawFramesHandler extends SessionHandler {
     private final String serverName;
     private final int maxFrame;
     private final SubscriptionBudget subscriptions;
+    private final RelayPath relays;
     private boolean firstFrame = true;
     private Session session;
     private boolean published;
@@ -45,8 +47,9 @@ final class RawFramesHandler extends SessionHandler {
      * {@code serverName} and {@code maxFrame}: what a client that switches to control mode is served with.
      */
     RawFramesHandler(SessionContext context, Duration keepAlive, ControlOptions control, String serverName,
-                     int maxFrame, SubscriptionBudget subscriptions) {
+                     int maxFrame, SubscriptionBudget subscriptions, RelayPath relays) {
         this.subscriptions = subscriptions;
+        this.relays = relays;
         this.context = context;
         this.keepAlive = keepAlive;
         this.control = control;
@@ -95,7 +98,7 @@ final class RawFramesHandler extends SessionHandler {
     private void enterControlMode(ChannelHandlerContext ctx, ByteBuf hello) {
         session.unsubscribe(context.hub().find(context.hub().defaultTopic()));
         ctx.pipeline().get(AssemblingFrameDecoder.class).maxFrame(maxFrame + ControlCodec.MAX_HEADER_BYTES);
-        ControlHandler handler = new ControlHandler(session, control, maxFrame, subscriptions);
+        ControlHandler handler = new ControlHandler(session, control, maxFrame, subscriptions, relays);
         ctx.pipeline().replace(this, "controlHandler", handler);
         handler.hello(hello, serverName);
     }

@@ -22,6 +22,10 @@ public enum CloseReason {
     ADDRESS_FULL("too many connections from this address", true),
     /** A raw frames client published to a topic that a source feeds; raw mode has no way to tell it. */
     READ_ONLY("published to a read-only topic", true),
+    /** A relay that would close a loop of relays: it feeds this server already. */
+    RELAY_LOOP("relay loop", true),
+    /** A relay asked to connect again, to learn which servers feed this one now. */
+    RECONNECT("asked to reconnect", true),
     /** The operator removed the client. */
     KICKED("removed by the operator", true),
     /** The server is shutting down. */

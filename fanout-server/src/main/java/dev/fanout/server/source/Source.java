@@ -19,6 +19,14 @@ public interface Source {
     /** The topic it publishes to, or the pattern of those it may publish to; clients may not publish there. */
     String feeds();
 
+    /**
+     * Whether it is a relay: the topics it feeds mirror another fanout server's, keeping their epochs and sequence
+     * numbers (see {@link dev.fanout.hub.Topic#isMirrored()}).
+     */
+    default boolean mirrors() {
+        return false;
+    }
+
     /** Starts reading; called once. */
     void start(SourceContext context);
 

@@ -17,7 +17,8 @@ import java.util.function.Supplier;
  *                    and its TCP keepalive (so an upstream that vanished is noticed as clients are)
  * @param maxMessage  the largest message a source may publish: the server's {@code --max-frame}
  * @param clock       the server's clock
+ * @param relays      which servers feed this one, for a relay to check for loops and add its upstream's
  */
 public record SourceContext(Broker broker, Hub hub, EventLoopGroup loops, Supplier<Bootstrap> connections,
-                            int maxMessage, Clock clock) {
+                            int maxMessage, Clock clock, RelayPath relays) {
 }
