@@ -16,6 +16,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -251,6 +253,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "variable FANOUT_SOURCE_BEARER_TOKEN, which keeps it out of ps listings. Never logged.")
     private String sourceBearerToken;
 
+    @Option(names = "--source-ca", paramLabel = "FILE",
+            description = "PEM certificates that https:// sources are checked against, instead of the JVM's trust "
+                    + "store: for an upstream with a private CA or a self-signed certificate.")
+    private Path sourceCa;
+
     @Option(names = "--console", negatable = true,
             description = "Operator console on stdin (/list, /to, /all, /kick, /stats, /shutdown). "
                     + "Default: on when stdin is a terminal and not a source.")
@@ -318,8 +325,12 @@ final class ServeCommand implements Callable<Integer> {
         }
         sourceHeaders.forEach(header -> addHeader(headers, header, "--source-header"));
         String token = sourceBearerToken == null || sourceBearerToken.isBlank() ? null : sourceBearerToken.strip();
+        if (sourceCa != null && !Files.isReadable(sourceCa)) {
+            throw new IllegalArgumentException("--source-ca " + sourceCa + " cannot be read; give a PEM file of the "
+                    + "certificates to trust for https:// sources");
+        }
         return new SourceSettings(backoff, sourceIdleTimeout, sourceConnectTimeout, StreamFormat.of(sourceFormat),
-                headers, token);
+                headers, token, sourceCa);
     }
 
     private static void addHeader(Map<String, String> headers, String header, String where) {

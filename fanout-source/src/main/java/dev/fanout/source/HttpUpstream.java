@@ -46,9 +46,9 @@ import tools.jackson.core.json.JsonFactory;
  * (each line one message); blank lines are keepalives, not messages. {@code ?format=} chooses the format, or else
  * the response's content type. The id of the last event is kept and sent back as {@code Last-Event-ID} on every
  * reconnect, so the upstream can resume; its {@code retry:} sets the next wait. Redirects are followed, five in a
- * row at most. HTTPS checks the server's certificate against the JVM's trust store, and its host name. Headers and
- * the bearer token are sent, never logged. Each connection carries one request: a response that ends is a lost
- * connection, reconnected.
+ * row at most. HTTPS (TLS 1.2 or 1.3) checks the server's certificate against the JVM's trust store (or the
+ * certificates of {@code --source-ca}), and its host name. Headers and the bearer token are sent, never logged.
+ * Each connection carries one request: a response that ends is a lost connection, reconnected.
  */
 final class HttpUpstream implements Upstream {
 
@@ -80,10 +80,19 @@ final class HttpUpstream implements Upstream {
         this.format = format;
         this.settings = settings;
         try {
-            this.tls = "https".equalsIgnoreCase(uri.getScheme()) ? SslContextBuilder.forClient().build() : null;
-        } catch (SSLException e) {
+            this.tls = "https".equalsIgnoreCase(uri.getScheme()) ? tlsContext(settings) : null;
+        } catch (SSLException | IllegalArgumentException e) {
             throw new IllegalStateException("TLS is not available for " + describe() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** TLS for HTTPS upstreams: the JVM's trust store, or the certificates {@code --source-ca} names. */
+    private static SslContext tlsContext(SourceSettings settings) throws SSLException {
+        SslContextBuilder builder = SslContextBuilder.forClient().protocols("TLSv1.3", "TLSv1.2");
+        if (settings.trustedCerts() != null) {
+            builder.trustManager(settings.trustedCerts().toFile());
+        }
+        return builder.build();
     }
 
     @Override
@@ -120,7 +129,7 @@ final class HttpUpstream implements Upstream {
                     protected void initChannel(Channel channel) {
                         channel.pipeline().addLast(new NettyLink.Activity(events));
                         if (secure) {
-                            channel.pipeline().addLast(tlsHandler(channel, host, port));
+                            channel.pipeline().addLast(tlsHandler(channel, host, port, link));
                         }
                         channel.pipeline().addLast(new HttpClientCodec(), new HttpContentDecompressor(0), stream);
                     }
@@ -128,12 +137,21 @@ final class HttpUpstream implements Upstream {
         return link.watch(bootstrap.connect(host, port));
     }
 
-    private SslHandler tlsHandler(Channel channel, String host, int port) {
+    private SslHandler tlsHandler(Channel channel, String host, int port, NettyLink link) {
         SslHandler handler = tls.newHandler(channel.alloc(), host, port);
         SSLEngine engine = handler.engine();
         SSLParameters parameters = engine.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
         engine.setSSLParameters(parameters);
+        // The handler closes the connection itself when the handshake fails: keep why, for the log.
+        handler.handshakeFuture().addListener(done -> {
+            if (!done.isSuccess()) {
+                String why = Failures.describe(done.cause());
+                link.fail(channel, "TLS handshake failed: " + (why.contains("PKIX")
+                        ? "the upstream's certificate is not trusted (for a private CA or a self-signed certificate, "
+                        + "give it with --source-ca FILE)" : why));
+            }
+        });
         return handler;
     }
 

@@ -16,13 +16,18 @@ import dev.fanout.server.testing.LogCapture;
 import dev.fanout.server.testing.RawClient;
 import dev.fanout.server.testing.TestServer;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class HttpSourceTest {
+
+    @TempDir
+    Path dir;
 
     private static List<RawClient> readers(TestServer server, int n) {
         List<RawClient> readers = new ArrayList<>();
@@ -223,6 +228,74 @@ class HttpSourceTest {
             startSource(server, http.url("/old"), QUICK);
 
             assertThat(reader.readText()).isEqualTo("from /new");
+        }
+    }
+
+    @Test
+    void https_withTheUpstreamsCertificateTrusted_streams() throws Exception {
+        TestCertificate certificate = TestCertificate.make(dir, "dns:localhost,ip:127.0.0.1");
+        try (StreamingHttpServer https = StreamingHttpServer.startTls((exchange, n) -> {
+                OutputStream out = stream(exchange, "text/event-stream");
+                send(out, "data: over tls\n\n");
+                holdOpen(out);
+            }, certificate.serverContext());
+             TestServer server = TestServer.start()) {
+            RawClient reader = readers(server, 1).get(0);
+            startSource(server, https.url("/events"), QUICK.withTrustedCerts(certificate.pem()));
+
+            assertThat(reader.readText()).isEqualTo("over tls");
+        }
+    }
+
+    @Test
+    void https_anUntrustedCertificate_orAnotherHostsName_isRefusedWithTheReason() throws Exception {
+        TestCertificate otherName = TestCertificate.make(dir, "dns:elsewhere.example");
+        try (StreamingHttpServer https = StreamingHttpServer.startTls((exchange, n) -> {
+                OutputStream out = stream(exchange, "text/event-stream");
+                send(out, "data: must not arrive\n\n");
+                holdOpen(out);
+            }, otherName.serverContext());
+             TestServer server = TestServer.start();
+             LogCapture logs = LogCapture.of(SupervisedSource.class)) {
+            Source untrusted = startSource(server, https.url("/a"), QUICK);
+            Source wrongName = startSource(server, https.url("/b"), QUICK.withTrustedCerts(otherName.pem()));
+
+            await().until(() -> logs.messages(Level.WARN).stream().filter(m -> m.contains("could not connect"))
+                    .count() >= 2);
+            assertThat(logs.messages(Level.WARN)).anyMatch(m -> m.contains("/a") && m.contains("could not connect")
+                    && m.contains("certificate is not trusted") && m.contains("--source-ca"));
+            assertThat(logs.messages(Level.WARN)).anyMatch(m -> m.contains("/b") && m.contains("could not connect")
+                    && m.contains("127.0.0.1"));
+            assertThat(untrusted.status().messages()).isZero();
+            assertThat(wrongName.status().messages()).isZero();
+        }
+    }
+
+    @Test
+    void upstreamStoppedAndStartedAgain_theSourceReconnects() throws Exception {
+        StreamingHttpServer.Responder responder = (exchange, n) -> {
+            OutputStream out = stream(exchange, "text/event-stream");
+            send(out, "data: hello " + n + "\n\n");
+            holdOpen(out);
+        };
+        StreamingHttpServer http = StreamingHttpServer.start(responder);
+        try (TestServer server = TestServer.start();
+             LogCapture logs = LogCapture.of(SupervisedSource.class)) {
+            RawClient reader = readers(server, 1).get(0);
+            Source source = startSource(server, http.url("/events"), QUICK);
+            assertThat(reader.readText()).isEqualTo("hello 1");
+
+            int port = http.port();
+            http.close();
+            await().until(() -> logs.messages(Level.WARN).stream().filter(m -> m.contains("could not connect"))
+                    .count() >= 2);
+            http = StreamingHttpServer.start(responder, port);
+
+            assertThat(reader.readText()).isEqualTo("hello 1");
+            await().until(() -> source.status().state() == SourceState.CONNECTED);
+            assertThat(source.status().connects()).isEqualTo(2);
+        } finally {
+            http.close();
         }
     }
 }

@@ -2,6 +2,8 @@ package dev.fanout.source;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -13,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 
 /**
  * The JDK's HTTP server on a free port of 127.0.0.1, streaming as public endpoints do (chunked, one response that
@@ -33,12 +36,22 @@ final class StreamingHttpServer implements AutoCloseable {
     private final AtomicInteger mostOpen = new AtomicInteger();
     private final List<com.sun.net.httpserver.Headers> requestHeaders = new CopyOnWriteArrayList<>();
 
-    private StreamingHttpServer(Responder responder) {
+    private final String scheme;
+
+    private StreamingHttpServer(Responder responder, SSLContext tls, int port) {
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+            InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+            if (tls == null) {
+                server = HttpServer.create(address, 50);
+            } else {
+                HttpsServer https = HttpsServer.create(address, 50);
+                https.setHttpsConfigurator(new HttpsConfigurator(tls));
+                server = https;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        scheme = tls == null ? "http" : "https";
         server.setExecutor(threads);
         server.createContext("/", exchange -> {
             int number = requests.incrementAndGet();
@@ -56,12 +69,26 @@ final class StreamingHttpServer implements AutoCloseable {
     }
 
     static StreamingHttpServer start(Responder responder) {
-        return new StreamingHttpServer(responder);
+        return new StreamingHttpServer(responder, null, 0);
+    }
+
+    /** An HTTP server on {@code port}, as one restarted where it was. */
+    static StreamingHttpServer start(Responder responder, int port) {
+        return new StreamingHttpServer(responder, null, port);
+    }
+
+    /** An HTTPS server with the key and certificate of {@code tls}. */
+    static StreamingHttpServer startTls(Responder responder, SSLContext tls) {
+        return new StreamingHttpServer(responder, tls, 0);
     }
 
     /** The address of {@code path} on this server. */
     String url(String path) {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+        return scheme + "://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    int port() {
+        return server.getAddress().getPort();
     }
 
     int requests() {

@@ -114,8 +114,8 @@ class ControlDecodeErrorsTest {
         assertThat(malformed(error(16, 0, 0))).hasMessageStartingWith("ERROR: field 'code': unknown error code 16");
         assertThat(malformed(error(1, 3, 0)))
                 .hasMessageStartingWith("ERROR: field 'reference kind': unknown reference kind 3");
-        assertThat(malformed(BodyBuilder.type(FrameType.GOODBYE).u8(13).str("").build()))
-                .hasMessageStartingWith("GOODBYE: field 'reason': unknown goodbye reason 13");
+        assertThat(malformed(BodyBuilder.type(FrameType.GOODBYE).u8(15).str("").build()))
+                .hasMessageStartingWith("GOODBYE: field 'reason': unknown goodbye reason 15");
     }
 
     @Test

@@ -66,7 +66,7 @@ class ControlEnumsTest {
         assertCodes(GoodbyeReason.values(), GoodbyeReason::code, GoodbyeReason::of, "UNSPECIFIED=0 CLIENT_QUIT=1 "
                 + "SHUTDOWN=2 SLOW_CONSUMER=3 KICKED=4 PROTOCOL_ERROR=5 FRAME_TOO_LARGE=6 FRAME_TIMEOUT=7 IDLE=8 "
                 + "SERVER_FULL=9 ADDRESS_FULL=10 SERVER_ERROR=11 AUTH_FAILED=12 RELAY_LOOP=13 RECONNECT=14");
-        assertUnknown(GoodbyeReason::of, 13, "unknown goodbye reason 13");
+        assertUnknown(GoodbyeReason::of, 15, "unknown goodbye reason 15");
     }
 
     @Test
