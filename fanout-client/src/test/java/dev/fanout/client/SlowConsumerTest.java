@@ -8,6 +8,7 @@ import dev.fanout.server.session.CloseReason;
 import dev.fanout.server.session.SlowConsumerPolicy;
 import dev.fanout.server.testing.TestServer;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -44,7 +45,10 @@ class SlowConsumerTest {
     }
 
     private void start(SlowConsumerPolicy policy) {
+        // A close grace long enough for the stalled reader to drain its socket even on a loaded machine, so that
+        // the GOODBYE at the end is read rather than cut off.
         server = TestServer.start(options -> options.slowConsumer(policy)
+                .closeGrace(Duration.ofSeconds(20))
                 .maxFrame(4096)
                 .queueBytes(16 * 1024)
                 .queueMessages(16)

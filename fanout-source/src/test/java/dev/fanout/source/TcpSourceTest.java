@@ -123,6 +123,12 @@ class TcpSourceTest {
             assertThat(logs.messages(Level.WARN)).anyMatch(m -> m.contains("lost: the upstream closed the connection; "
                     + "retrying in"));
             assertThat(logs.messages(Level.INFO)).filteredOn(m -> m.contains("connected to 127.0.0.1:")).hasSize(2);
+            // The waits grew while the upstream was down: from 20 ms towards the 200 ms cap, give or take 20 %.
+            List<Long> waits = logs.messages(Level.WARN).stream().filter(m -> m.contains("retrying in"))
+                    .map(m -> Long.parseLong(m.replaceAll(".*retrying in (\\d+) ms$", "$1"))).toList();
+            assertThat(waits.get(0)).isLessThanOrEqualTo(24);
+            assertThat(waits.get(2)).isGreaterThanOrEqualTo(64);
+            assertThat(waits).allMatch(wait -> wait <= 200);
         }
     }
 

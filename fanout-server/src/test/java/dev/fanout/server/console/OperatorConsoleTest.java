@@ -213,7 +213,7 @@ class OperatorConsoleTest {
 
         assertThat(lines.get(0)).isEqualTo("operator commands:");
         for (String command : List.of("/list", "/to ID TEXT", "/all TEXT", "/kick ID [REASON]", "/stats",
-                "/shutdown", "/help")) {
+                "/sources", "/shutdown", "/help")) {
             assertThat(lines).anyMatch(line -> line.startsWith("  " + command + " "));
         }
     }
