@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * time; other fields are ignored; a blank line dispatches the event (none if its data is empty); an event not
  * finished when the stream ends is dropped. Text is UTF-8, with malformed bytes replaced.
  *
- * <p>Bounded: a line or an event's data longer than the limit is garbage ({@link TooLong}); the stream cannot
+ * <p>Bounded: a line or an event's data longer than the limit is garbage ({@link Garbage}); the stream cannot
  * be trusted after it. Stateful, one per connection; not thread-safe.
  */
 final class EventStreamParser {
@@ -24,15 +24,6 @@ final class EventStreamParser {
 
         /** The stream asked for this reconnection time. */
         void retry(long millis);
-    }
-
-    /** A line or an event over the limit. */
-    static final class TooLong extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        TooLong(String message) {
-            super(message);
-        }
     }
 
     private final Listener listener;
@@ -69,7 +60,7 @@ final class EventStreamParser {
             } else {
                 // A field name and its colon take few bytes; the value is bounded as the data it becomes.
                 if (line.size() > maxData + 64) {
-                    throw new TooLong("an event-stream line is over " + maxData + " bytes (--max-frame)");
+                    throw new Garbage("an event-stream line is over " + maxData + " bytes (--max-frame)");
                 }
                 line.write(b);
             }
@@ -103,7 +94,7 @@ final class EventStreamParser {
             case "data" -> {
                 dataBytes += value.getBytes(StandardCharsets.UTF_8).length + 1;
                 if (dataBytes > maxData + 1) {
-                    throw new TooLong("an event's data is over " + maxData + " bytes (--max-frame)");
+                    throw new Garbage("an event's data is over " + maxData + " bytes (--max-frame)");
                 }
                 data.append(value).append('\n');
             }

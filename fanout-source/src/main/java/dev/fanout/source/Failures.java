@@ -3,6 +3,7 @@ package dev.fanout.source;
 import io.netty.handler.codec.DecoderException;
 import java.net.ConnectException;
 import java.nio.channels.ClosedChannelException;
+import java.util.Locale;
 
 /** A failure as a log line's reason: what went wrong, without a stack trace or a wrapper's name. */
 final class Failures {
@@ -27,7 +28,6 @@ final class Failures {
 
     private static String detail(Throwable cause) {
         String message = cause.getMessage();
-        return message == null || message.toLowerCase(java.util.Locale.ROOT).contains("refused") ? "" : " (" + message
-                + ")";
+        return message == null || message.toLowerCase(Locale.ROOT).contains("refused") ? "" : " (" + message + ")";
     }
 }

@@ -33,8 +33,6 @@ import java.util.Locale;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.ObjectReadContext;
@@ -51,8 +49,6 @@ import tools.jackson.core.json.JsonFactory;
  * Each connection carries one request: a response that ends is a lost connection, reconnected.
  */
 final class HttpUpstream implements Upstream {
-
-    private static final Logger log = LoggerFactory.getLogger(HttpUpstream.class);
 
     /** Redirects followed in a row before the source counts it a failure. */
     static final int MAX_REDIRECTS = 5;
@@ -242,7 +238,7 @@ final class HttpUpstream implements Upstream {
                         link.fail(ctx.channel(), "the upstream ended the response");
                     }
                 }
-            } catch (EventStreamParser.TooLong | LineSplitter.TooLong | NotJson e) {
+            } catch (Garbage e) {
                 link.fail(ctx.channel(), e.getMessage());
             } finally {
                 ReferenceCountUtil.release(msg);
@@ -317,12 +313,12 @@ final class HttpUpstream implements Upstream {
                 parser.nextToken();
                 parser.skipChildren();
                 if (parser.nextToken() != null) {
-                    throw new NotJson("line " + lineNumber + " holds more than one JSON value");
+                    throw new Garbage("line " + lineNumber + " holds more than one JSON value");
                 }
             } catch (JacksonException e) {
                 line.release();
-                throw new NotJson("line " + lineNumber + " is not JSON: " + e.getOriginalMessage());
-            } catch (NotJson e) {
+                throw new Garbage("line " + lineNumber + " is not JSON: " + e.getOriginalMessage());
+            } catch (Garbage e) {
                 line.release();
                 throw e;
             }
@@ -366,13 +362,5 @@ final class HttpUpstream implements Upstream {
         }
     }
 
-    /** A line of an NDJSON stream that is not one JSON value. */
-    private static final class NotJson extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        NotJson(String message) {
-            super(message);
-        }
-    }
 
 }

@@ -6,19 +6,10 @@ import java.util.function.Consumer;
 
 /**
  * Cuts a body that arrives in chunks into lines, each in a buffer of its own size (a {@code \r} before the
- * {@code \n} dropped). A line longer than the limit is garbage ({@link TooLong}); a last line without its end
+ * {@code \n} dropped). A line longer than the limit is garbage ({@link Garbage}); a last line without its end
  * is dropped when the body ends, since it may be a torn one. Stateful, one per connection; not thread-safe.
  */
 final class LineSplitter {
-
-    /** A line over the limit. */
-    static final class TooLong extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        TooLong(String message) {
-            super(message);
-        }
-    }
 
     private final int maxLine;
     private final ByteBufAllocator alloc;
@@ -38,7 +29,7 @@ final class LineSplitter {
             int held = partial == null ? 0 : partial.readableBytes();
             // One byte of slack for the '\r' before the '\n'.
             if (held + length > maxLine + 1) {
-                throw new TooLong("a line is over " + maxLine + " bytes (--max-frame)");
+                throw new Garbage("a line is over " + maxLine + " bytes (--max-frame)");
             }
             if (end < 0) {
                 if (partial == null) {

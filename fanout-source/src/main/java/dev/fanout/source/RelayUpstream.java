@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -171,7 +172,14 @@ final class RelayUpstream implements Upstream {
             }
             events.connected(host + ":" + port + ", server " + info.serverName() + " (id " + upstreamId + ")");
             try {
-                connected.subscribe(filter, resumeFrom(context.hub(), filter), this::relay);
+                connected.subscribe(filter, resumeFrom(context.hub(), filter), this::relay).subscribed()
+                        .whenComplete((ok, refused) -> {
+                            if (refused != null && !closing) {
+                                // Connected but relaying nothing would be silent: drop the link and try again.
+                                onControl(() -> shut("the upstream refused the subscription: "
+                                        + refused.getMessage()));
+                            }
+                        });
             } catch (FanoutException e) {
                 shut("subscribing failed: " + e.getMessage());
             }
@@ -198,7 +206,7 @@ final class RelayUpstream implements Upstream {
             if (disconnect.reason() == GoodbyeReason.RELAY_LOOP) {
                 log.error("source {}: refused by the upstream: {}", describe(), disconnect.text());
             }
-            control.execute(() -> shut(why));
+            onControl(() -> shut(why));
         }
 
         @Override
@@ -210,7 +218,16 @@ final class RelayUpstream implements Upstream {
         public void close() {
             closing = true;
             callbacks.shutdownNow();
-            control.execute(() -> shut("stopped"));
+            onControl(() -> shut("stopped"));
+        }
+
+        /** Runs {@code task} on the link's control thread, unless the link has ended already. */
+        private void onControl(Runnable task) {
+            try {
+                control.execute(task);
+            } catch (RejectedExecutionException ended) {
+                // The link is over: nothing is left to close.
+            }
         }
 
         /** Closes the client (which waits for its connection to close), then ends the link. */

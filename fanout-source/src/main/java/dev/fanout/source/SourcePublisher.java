@@ -1,6 +1,7 @@
 package dev.fanout.source;
 
 import dev.fanout.client.Backoff;
+import dev.fanout.client.ReconnectOptions;
 import dev.fanout.hub.Broker;
 import dev.fanout.hub.Origin;
 import dev.fanout.hub.Position;
@@ -205,7 +206,7 @@ final class SourcePublisher {
 
     /** Waits for the first retry in [0.5, 1) s, doubling up to 30 s. */
     static Backoff defaultRetryWaits() {
-        return new Backoff(new dev.fanout.client.ReconnectOptions(0, Duration.ofSeconds(1), Duration.ofSeconds(30),
+        return new Backoff(new ReconnectOptions(0, Duration.ofSeconds(1), Duration.ofSeconds(30),
                 2.0, 0.25), () -> ThreadLocalRandom.current().nextDouble());
     }
 

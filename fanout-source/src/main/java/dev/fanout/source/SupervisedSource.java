@@ -45,10 +45,13 @@ final class SupervisedSource implements Source {
     private final Backoff backoff;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final AtomicLong lastHeardMillis = new AtomicLong(-1);
-    private SourceContext context;
-    private EventLoop loop;
-    private Clock clock;
-    private SourcePublisher publisher;
+    private final AtomicLong connects = new AtomicLong();
+    private volatile Snapshot snapshot;
+    // Set once, at start.
+    private volatile SourceContext context;
+    private volatile EventLoop loop;
+    private volatile Clock clock;
+    private volatile SourcePublisher publisher;
 
     // Loop-confined state.
     private Link link;
@@ -62,8 +65,6 @@ final class SupervisedSource implements Source {
     private boolean stopping;
     private Duration askedWait;
     private ScheduledFuture<?> timer;
-    private final AtomicLong connects = new AtomicLong();
-    private volatile Snapshot snapshot;
 
     /**
      * @param upstream   where it reads

@@ -1,12 +1,12 @@
 package dev.fanout.source;
 
 import static dev.fanout.source.SourceTesting.QUICK;
+import static dev.fanout.source.SourceTesting.reader;
 import static dev.fanout.source.SourceTesting.startSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
-import dev.fanout.server.FanoutServer;
 import dev.fanout.server.source.Source;
 import dev.fanout.server.source.SourceState;
 import dev.fanout.server.testing.LogCapture;
@@ -23,12 +23,6 @@ class ExecSourceTest {
     @TempDir
     Path dir;
 
-    private static RawClient reader(TestServer server) {
-        RawClient reader = server.rawClient();
-        FanoutServer fanout = server.server();
-        await().until(() -> fanout.hub().find(fanout.hub().defaultTopic()).subscriberCount() == 1);
-        return reader;
-    }
 
     @Test
     void lines_ofACommand_arriveInOrder_andItRunsAgainAfterItExits() throws Exception {

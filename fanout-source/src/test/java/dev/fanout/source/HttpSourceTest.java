@@ -1,6 +1,7 @@
 package dev.fanout.source;
 
 import static dev.fanout.source.SourceTesting.QUICK;
+import static dev.fanout.source.SourceTesting.readers;
 import static dev.fanout.source.SourceTesting.startSource;
 import static dev.fanout.source.StreamingHttpServer.holdOpen;
 import static dev.fanout.source.StreamingHttpServer.send;
@@ -9,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
-import dev.fanout.server.FanoutServer;
 import dev.fanout.server.source.Source;
 import dev.fanout.server.source.SourceState;
 import dev.fanout.server.testing.LogCapture;
@@ -17,7 +17,6 @@ import dev.fanout.server.testing.RawClient;
 import dev.fanout.server.testing.TestServer;
 import java.io.OutputStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -29,15 +28,6 @@ class HttpSourceTest {
     @TempDir
     Path dir;
 
-    private static List<RawClient> readers(TestServer server, int n) {
-        List<RawClient> readers = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            readers.add(server.rawClient());
-        }
-        FanoutServer fanout = server.server();
-        await().until(() -> fanout.hub().find(fanout.hub().defaultTopic()).subscriberCount() == n);
-        return readers;
-    }
 
     @Test
     void serverSentEvents_eachEventIsOneMessage_inOrder_atManyClients() throws Exception {

@@ -1,13 +1,19 @@
 package dev.fanout.source;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.fanout.client.ReconnectOptions;
+import dev.fanout.server.FanoutServer;
 import dev.fanout.server.source.Source;
+import dev.fanout.server.testing.RawClient;
 import dev.fanout.server.testing.TestServer;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** What the source tests share: quick reconnects, starting a source on a test server, the tutorial's framing. */
 final class SourceTesting {
@@ -30,6 +36,22 @@ final class SourceTesting {
                 server.server().hub().defaultTopic(), stdin);
         server.server().startSource(source);
         return source;
+    }
+
+    /** {@code n} raw readers of the server's default topic, each subscribed before this returns. */
+    static List<RawClient> readers(TestServer server, int n) {
+        List<RawClient> readers = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            readers.add(server.rawClient());
+        }
+        FanoutServer fanout = server.server();
+        await().until(() -> fanout.hub().find(fanout.hub().defaultTopic()).subscriberCount() == n);
+        return readers;
+    }
+
+    /** One raw reader of the server's default topic, subscribed before this returns. */
+    static RawClient reader(TestServer server) {
+        return readers(server, 1).get(0);
     }
 
     /** Writes one frame as the tutorial does: a 4-byte big-endian length, then the UTF-8 body. */

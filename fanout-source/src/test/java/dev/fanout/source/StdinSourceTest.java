@@ -1,12 +1,12 @@
 package dev.fanout.source;
 
 import static dev.fanout.source.SourceTesting.QUICK;
+import static dev.fanout.source.SourceTesting.reader;
 import static dev.fanout.source.SourceTesting.startSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
-import dev.fanout.server.FanoutServer;
 import dev.fanout.server.source.Source;
 import dev.fanout.server.source.SourceState;
 import dev.fanout.server.testing.LineClient;
@@ -22,12 +22,6 @@ import org.junit.jupiter.api.Test;
 
 class StdinSourceTest {
 
-    private static RawClient reader(TestServer server) {
-        RawClient reader = server.rawClient();
-        FanoutServer fanout = server.server();
-        await().until(() -> fanout.hub().find(fanout.hub().defaultTopic()).subscriberCount() == 1);
-        return reader;
-    }
 
     private static ByteArrayInputStream input(String text) {
         return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));

@@ -1,6 +1,7 @@
 package dev.fanout.source;
 
 import static dev.fanout.source.SourceTesting.QUICK;
+import static dev.fanout.source.SourceTesting.readers;
 import static dev.fanout.source.SourceTesting.startSource;
 import static dev.fanout.source.SourceTesting.writeFrame;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,7 +20,6 @@ import java.io.DataOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -28,16 +28,6 @@ import org.junit.jupiter.api.Test;
 
 class TcpSourceTest {
 
-    /** Raw readers of the default topic, each subscribed before this returns. */
-    private static List<RawClient> readers(TestServer server, int n) {
-        List<RawClient> readers = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            readers.add(server.rawClient());
-        }
-        FanoutServer fanout = server.server();
-        await().until(() -> fanout.hub().find(fanout.hub().defaultTopic()).subscriberCount() == n);
-        return readers;
-    }
 
     @Test
     void frames_fromATutorialUpstream_reachManyClientsInOrder() throws Exception {

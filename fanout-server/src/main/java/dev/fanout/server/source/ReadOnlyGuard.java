@@ -9,6 +9,7 @@ import dev.fanout.hub.PublishRefusedException;
 import io.netty.buffer.ByteBuf;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * The publish path as clients see it: the server's broker, refusing publishes to topics that sources feed
@@ -27,41 +28,34 @@ public final class ReadOnlyGuard implements Broker {
 
     @Override
     public CompletableFuture<Position> publish(String topic, ByteBuf payload, Origin origin, PublishId publishId) {
-        String refusal = readOnly.refusal(topic);
-        if (refusal != null) {
-            payload.release();
-            return refused(refusal);
-        }
-        return broker.publish(topic, payload, origin, publishId);
+        return guarded(topic, payload::release, () -> broker.publish(topic, payload, origin, publishId));
     }
 
     @Override
     public CompletableFuture<Position> publishAll(String topic, List<ByteBuf> payloads, Origin origin) {
-        String refusal = readOnly.refusal(topic);
-        if (refusal != null) {
-            payloads.forEach(ByteBuf::release);
-            return refused(refusal);
-        }
-        return broker.publishAll(topic, payloads, origin);
+        return guarded(topic, () -> payloads.forEach(ByteBuf::release), () -> broker.publishAll(topic, payloads,
+                origin));
     }
 
     @Override
     public CompletableFuture<Position> publishAt(String topic, Position position, ByteBuf payload, Origin origin) {
+        return guarded(topic, payload::release, () -> broker.publishAt(topic, position, payload, origin));
+    }
+
+    /** Runs {@code publish} unless {@code topic} is read-only; then lets go of the payloads and fails. */
+    private CompletableFuture<Position> guarded(String topic, Runnable release,
+                                                Supplier<CompletableFuture<Position>> publish) {
         String refusal = readOnly.refusal(topic);
-        if (refusal != null) {
-            payload.release();
-            return refused(refusal);
+        if (refusal == null) {
+            return publish.get();
         }
-        return broker.publishAt(topic, position, payload, origin);
+        release.run();
+        return CompletableFuture.failedFuture(new PublishRefusedException(PublishRefusedException.Reason.READ_ONLY,
+                refusal));
     }
 
     @Override
     public PublishBacklog backlog() {
         return broker.backlog();
-    }
-
-    private static CompletableFuture<Position> refused(String why) {
-        return CompletableFuture.failedFuture(new PublishRefusedException(PublishRefusedException.Reason.READ_ONLY,
-                why));
     }
 }

@@ -40,7 +40,8 @@ public final class LogCapture implements AutoCloseable {
     }
 
     private List<String> matching(Predicate<ILoggingEvent> which) {
-        synchronized (appender.list) {
+        // The appender adds under its own lock (AppenderBase.doAppend is synchronized): read under the same.
+        synchronized (appender) {
             return appender.list.stream().filter(which).map(ILoggingEvent::getFormattedMessage).toList();
         }
     }
