@@ -262,7 +262,7 @@ public final class FanoutServer implements AutoCloseable {
 
     /** Marks what {@code source} feeds read-only (and mirrored, for a relay) and lists it. */
     private void register(Source source) {
-        readOnly.add(source.feeds(), source.describe());
+        readOnly.add(source.feeds());
         if (source.mirrors()) {
             hub.mirror(source.feeds());
         }

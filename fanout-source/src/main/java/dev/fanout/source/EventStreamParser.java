@@ -8,9 +8,10 @@ import java.nio.charset.StandardCharsets;
  * Reads a {@code text/event-stream} as the WHATWG HTML standard's "interpreting an event stream" says: lines
  * end at CR, LF or CRLF; a leading BOM is dropped; a line starting with a colon is a comment; {@code data}
  * lines of one event are joined with LF; {@code event} names its type; {@code id} sets the last event id
- * (unless it contains NUL), which stays for later events; {@code retry} with only digits sets the reconnection
- * time; other fields are ignored; a blank line dispatches the event (none if its data is empty); an event not
- * finished when the stream ends is dropped. Text is UTF-8, with malformed bytes replaced.
+ * (unless it contains NUL, or is over {@link #MAX_ID_CHARS}), which stays for later events; {@code retry} with
+ * only digits sets the reconnection time; other fields are ignored; a blank line dispatches the event (none if
+ * its data is empty, but its id still counts); an event not finished when the stream ends is dropped. Text is
+ * UTF-8, with malformed bytes replaced.
  *
  * <p>Bounded: a line or an event's data longer than the limit is garbage ({@link Garbage}); the stream cannot
  * be trusted after it. Stateful, one per connection; not thread-safe.
@@ -22,9 +23,15 @@ final class EventStreamParser {
         /** One event: its type ({@code message} unless named), its data, and the last event id then. */
         void event(String type, String data, String lastEventId);
 
+        /** The last event id after a blank line that dispatched no event (an id with no data still counts). */
+        void lastEventId(String lastEventId);
+
         /** The stream asked for this reconnection time. */
         void retry(long millis);
     }
+
+    /** The longest event id kept; a longer one is ignored. */
+    static final int MAX_ID_CHARS = 1024;
 
     private final Listener listener;
     private final int maxData;
@@ -99,7 +106,8 @@ final class EventStreamParser {
                 data.append(value).append('\n');
             }
             case "id" -> {
-                if (value.indexOf('\0') < 0) {
+                // An id is sent back as a header on every reconnect: a huge one is ignored, not echoed.
+                if (value.indexOf('\0') < 0 && value.length() <= MAX_ID_CHARS) {
                     lastEventId = value;
                 }
             }
@@ -117,6 +125,7 @@ final class EventStreamParser {
     private void dispatch() {
         if (data.length() == 0) {
             type = "";
+            listener.lastEventId(lastEventId);
             return;
         }
         data.setLength(data.length() - 1);

@@ -9,8 +9,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -34,6 +37,13 @@ final class ExecUpstream implements Upstream {
     static final Duration KILL_AFTER = Duration.ofSeconds(2);
     /** Longest standard error line logged; the rest of a longer one is cut. */
     private static final int STDERR_LINE = 4096;
+
+    /** Sends SIGKILL to commands that outlived SIGTERM; a daemon thread of its own, alive while the server is. */
+    private static final ScheduledExecutorService KILLER = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "fanout-source-exec-kill");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final String command;
     private final StreamFormat format;
@@ -146,11 +156,16 @@ final class ExecUpstream implements Upstream {
             List<ProcessHandle> family = running.descendants().toList();
             running.destroy();
             family.forEach(ProcessHandle::destroy);
-            CompletableFuture.delayedExecutor(KILL_AFTER.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            KILLER.schedule(() -> {
                 running.destroyForcibly();
                 family.forEach(ProcessHandle::destroyForcibly);
-            });
-            running.onExit().thenRun(() -> end(reason));
+            }, KILL_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+            // Once the shell and everything it started are gone: a child that takes its time with SIGTERM still
+            // holds its upstream, and the next run must not start beside it.
+            List<CompletableFuture<?>> exits = new ArrayList<>();
+            exits.add(running.onExit());
+            family.forEach(member -> exits.add(member.onExit()));
+            CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new)).thenRun(() -> end(reason));
         }
 
         private void end(String reason) {

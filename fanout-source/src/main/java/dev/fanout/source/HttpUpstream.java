@@ -44,9 +44,10 @@ import tools.jackson.core.json.JsonFactory;
  * (each line one message); blank lines are keepalives, not messages. {@code ?format=} chooses the format, or else
  * the response's content type. The id of the last event is kept and sent back as {@code Last-Event-ID} on every
  * reconnect, so the upstream can resume; its {@code retry:} sets the next wait. Redirects are followed, five in a
- * row at most. HTTPS (TLS 1.2 or 1.3) checks the server's certificate against the JVM's trust store (or the
- * certificates of {@code --source-ca}), and its host name. Headers and the bearer token are sent, never logged.
- * Each connection carries one request: a response that ends is a lost connection, reconnected.
+ * row at most, never from https to http. HTTPS (TLS 1.2 or 1.3) checks the server's certificate against the
+ * JVM's trust store (or the certificates of {@code --source-ca}), and its host name. Headers and the bearer token
+ * are sent to the configured origin only (not where a redirect points elsewhere), and never logged. Each
+ * connection carries one request: a response that ends is a lost connection, reconnected.
  */
 final class HttpUpstream implements Upstream {
 
@@ -76,7 +77,8 @@ final class HttpUpstream implements Upstream {
         this.format = format;
         this.settings = settings;
         try {
-            this.tls = "https".equalsIgnoreCase(uri.getScheme()) ? tlsContext(settings) : null;
+            // Built whatever the scheme: an http:// upstream may redirect to https://.
+            this.tls = tlsContext(settings);
         } catch (SSLException | IllegalArgumentException e) {
             throw new IllegalStateException("TLS is not available for " + describe() + ": " + e.getMessage(), e);
         }
@@ -114,7 +116,7 @@ final class HttpUpstream implements Upstream {
         redirectedTo = null;
         boolean secure = "https".equalsIgnoreCase(target.getScheme());
         String host = target.getHost();
-        int port = target.getPort() >= 0 ? target.getPort() : secure ? 443 : 80;
+        int port = port(target);
         NettyLink link = new NettyLink(events, false);
         Stream stream = new Stream(context, publisher, events, link, target);
         Bootstrap bootstrap = context.connections().get()
@@ -127,10 +129,13 @@ final class HttpUpstream implements Upstream {
                         if (secure) {
                             channel.pipeline().addLast(tlsHandler(channel, host, port, link));
                         }
-                        channel.pipeline().addLast(new HttpClientCodec(), new HttpContentDecompressor(0), stream);
+                        // A compressed chunk may not inflate past this: a decompression bomb is garbage.
+                        int inflated = Math.max(context.maxMessage(), 1 << 20) + (64 << 10);
+                        channel.pipeline().addLast(new HttpClientCodec(), new HttpContentDecompressor(inflated),
+                                stream);
                     }
                 });
-        return link.watch(bootstrap.connect(host, port));
+        return link.connect(bootstrap, host, port);
     }
 
     private SslHandler tlsHandler(Channel channel, String host, int port, NettyLink link) {
@@ -164,14 +169,26 @@ final class HttpUpstream implements Upstream {
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
                 .set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.GZIP + ", " + HttpHeaderValues.DEFLATE)
                 .set(HttpHeaderNames.USER_AGENT, "fanout/" + Version.VERSION);
-        settings.headers().forEach((name, value) -> request.headers().set(name, value));
-        if (settings.bearerToken() != null) {
-            request.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + settings.bearerToken());
+        // Credentials go to the configured origin only, never to where a redirect points elsewhere (as curl).
+        if (sameOrigin(target, configured)) {
+            settings.headers().forEach((name, value) -> request.headers().set(name, value));
+            if (settings.bearerToken() != null) {
+                request.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + settings.bearerToken());
+            }
         }
         if (!lastEventId.isEmpty() && format != StreamFormat.NDJSON && format != StreamFormat.LINES) {
             request.headers().set("Last-Event-ID", lastEventId);
         }
         return request;
+    }
+
+    private static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
+                && port(a) == port(b);
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
     private String accept() {
@@ -280,7 +297,24 @@ final class HttpUpstream implements Upstream {
                 link.fail(ctx.channel(), "more than " + MAX_REDIRECTS + " redirects in a row");
                 return;
             }
-            URI to = target.resolve(location);
+            URI to;
+            try {
+                to = target.resolve(location);
+            } catch (IllegalArgumentException e) {
+                link.fail(ctx.channel(), "redirected (HTTP " + status + ") to an address that is not valid");
+                return;
+            }
+            String scheme = to.getScheme() == null ? "" : to.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https") || to.getHost() == null) {
+                link.fail(ctx.channel(), "redirected (HTTP " + status + ") to " + scheme + ": not an http(s) address "
+                        + "with a host");
+                return;
+            }
+            if (scheme.equals("http") && "https".equalsIgnoreCase(target.getScheme())) {
+                link.fail(ctx.channel(), "redirected (HTTP " + status + ") from https to http " + withoutSecrets(to)
+                        + ": refused, it would drop TLS");
+                return;
+            }
             redirectedTo = to;
             // The upstream said where to go: the next attempt follows at once.
             events.retryAfter(Duration.ZERO);
@@ -353,6 +387,11 @@ final class HttpUpstream implements Upstream {
             public void event(String type, String data, String id) {
                 lastEventId = id;
                 publisher.publish(Unpooled.wrappedBuffer(data.getBytes(StandardCharsets.UTF_8)));
+            }
+
+            @Override
+            public void lastEventId(String id) {
+                lastEventId = id;
             }
 
             @Override

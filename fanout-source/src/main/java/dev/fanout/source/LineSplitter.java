@@ -33,7 +33,7 @@ final class LineSplitter {
             }
             if (end < 0) {
                 if (partial == null) {
-                    partial = alloc.heapBuffer(Math.max(64, length), maxLine + 1);
+                    partial = alloc.heapBuffer(Math.min(Math.max(64, length), maxLine + 1), maxLine + 1);
                 }
                 partial.writeBytes(chunk, length);
                 return;

@@ -1,13 +1,19 @@
 package dev.fanout.source;
 
 import dev.fanout.server.session.Addresses;
-
+import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -17,6 +23,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * says so.
  */
 final class NettyLink implements Link {
+
+    /**
+     * Looks host names up: a lookup blocks, so never on an event loop, which serves clients. Two threads, as
+     * sources look up once per connection attempt.
+     */
+    private static final ExecutorService LOOKUPS = Executors.newFixedThreadPool(2, runnable -> {
+        Thread thread = new Thread(runnable, "fanout-source-lookup");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final LinkEvents events;
     private final AtomicBoolean ended = new AtomicBoolean();
@@ -38,6 +54,31 @@ final class NettyLink implements Link {
     NettyLink(LinkEvents events, boolean connectedOnConnect) {
         this.events = events;
         this.connectedOnConnect = connectedOnConnect;
+    }
+
+    /**
+     * Looks {@code host} up off the event loops, then connects with {@code bootstrap} (whose pipeline the caller has
+     * set up) and watches the connection; returns this link at once. A host that cannot be found ends the link.
+     */
+    NettyLink connect(Bootstrap bootstrap, String host, int port) {
+        CompletableFuture.supplyAsync(() -> lookUp(host, port), LOOKUPS).whenComplete((address, failure) -> {
+            if (failure != null) {
+                end(Failures.describe(failure.getCause() != null ? failure.getCause() : failure));
+            } else if (closed) {
+                end("stopped");
+            } else {
+                watch(bootstrap.connect(address));
+            }
+        });
+        return this;
+    }
+
+    private static InetSocketAddress lookUp(String host, int port) {
+        try {
+            return new InetSocketAddress(InetAddress.getByName(host), port);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("cannot find the host " + host + " (" + e.getMessage() + ")", e);
+        }
     }
 
     /** Watches {@code connecting}, whose channel's pipeline the caller has set up, and returns this link. */

@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -124,6 +125,15 @@ final class RelayUpstream implements Upstream {
         }
 
         void connect() {
+            try {
+                connectAndSubscribe();
+            } catch (RuntimeException e) {
+                log.warn("source {}: connecting failed", describe(), e);
+                shut("connecting failed: " + Failures.describe(e));
+            }
+        }
+
+        private void connectAndSubscribe() {
             ClientOptions options = ClientOptions.builder()
                     .address(host, port)
                     .helloOption(HelloOptions.RELAY, context.relays().id())
@@ -150,6 +160,9 @@ final class RelayUpstream implements Upstream {
                 info = welcome.get(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                shut("stopped");
+                return;
+            } catch (CancellationException e) {
                 shut("stopped");
                 return;
             } catch (ExecutionException | TimeoutException e) {
@@ -190,7 +203,9 @@ final class RelayUpstream implements Upstream {
             events.heard();
             publisher.publishAt(message.topic(), new Position(message.epoch(), message.sequence()),
                     Unpooled.wrappedBuffer(message.payload()));
-            publisher.awaitWritable();
+            if (!publisher.awaitWritable()) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         @Override
@@ -217,6 +232,8 @@ final class RelayUpstream implements Upstream {
         @Override
         public void close() {
             closing = true;
+            // A connect waiting for the WELCOME's listener call, which the executor shut below will not run.
+            welcome.cancel(false);
             callbacks.shutdownNow();
             onControl(() -> shut("stopped"));
         }

@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * <p>A link asks {@link #mustPause()} after what it read and, if so, stops reading until {@link #whenWritable}
  * runs its callback: while the server's publish backlog is full, and while the publish path refuses (a topic
  * limit; later a store that is down). A refused message is not dropped: it is kept, with whatever the link had
- * already read after it, and published again after a wait that grows on each refusal, in order; then reading
- * resumes. What is kept is bounded by what one read held, since the link stops reading at the first refusal.
+ * already read after it, and published again after a wait that grows on each refusal, one at a time and in
+ * order; then reading resumes. What is kept is bounded by what one read held, since the link stops reading at
+ * the first refusal. A failure that is no refusal (a fault) drops that message, logged as an error.
  * A relay's message that does not follow its topic's last (a repeat after a resume) is let go: the topic has
  * it already. Thread-safe.
  */
@@ -50,6 +51,8 @@ final class SourcePublisher {
     private long nextOrder;
     private int refusals;
     private ScheduledFuture<?> retry;
+    /** True from a retry's start until everything kept is published: what arrives meanwhile waits its turn. */
+    private boolean retrying;
     private boolean closed;
 
     /**
@@ -81,69 +84,128 @@ final class SourcePublisher {
         pending.order = nextOrder++;
         if (closed) {
             pending.payload.release();
-        } else if (!kept.isEmpty()) {
+        } else if (!kept.isEmpty() || retrying) {
             kept.add(pending);
         } else {
-            send(pending);
+            CompletableFuture<Position> result = send(pending);
+            result.whenComplete((position, failure) -> settled(pending, failure));
         }
     }
 
     /** Publishes one message, keeping a reference until its fate is known, so a refusal can be retried. */
-    private void send(Pending pending) {
+    private CompletableFuture<Position> send(Pending pending) {
         pending.payload.retain();
-        CompletableFuture<Position> result = pending.position == null
+        return pending.position == null
                 ? broker.publish(pending.topic, pending.payload, origin, null)
                 : broker.publishAt(pending.topic, pending.position, pending.payload, origin);
-        result.whenComplete((position, failure) -> settled(pending, failure));
     }
 
+    /** The fate of a message sent on the way in. */
     private synchronized void settled(Pending pending, Throwable failure) {
+        if (!refused(pending, failure) || closed) {
+            return;
+        }
+        kept.add(pending);
+        if (retry == null && !retrying) {
+            scheduleRetry(failure, pending);
+        }
+    }
+
+    /**
+     * Settles a message whose publish completed: true if it was refused and must be kept, having told nothing
+     * else; otherwise it is done with (published, a relay's repeat, or a failure a retry cannot mend).
+     */
+    private boolean refused(Pending pending, Throwable failure) {
         if (failure == null) {
             pending.payload.release();
             published.incrementAndGet();
-            return;
+            return false;
         }
-        if (PublishRefusedException.is(failure, PublishRefusedException.Reason.OUT_OF_ORDER)) {
+        Throwable cause = PublishRefusedException.cause(failure);
+        if (cause instanceof PublishRefusedException refusal
+                && refusal.reason() == PublishRefusedException.Reason.OUT_OF_ORDER) {
             pending.payload.release();
             repeats.incrementAndGet();
             log.debug("source {}: {} already holds {}; not published again", describe, pending.topic,
                     pending.position);
-            return;
+            return false;
         }
-        if (closed) {
+        if (!(cause instanceof PublishRefusedException) || closed) {
             pending.payload.release();
-            return;
+            if (!closed) {
+                log.error("source {}: a message for {} could not be published and is dropped", describe,
+                        pending.topic, cause);
+            }
+            return false;
         }
-        kept.add(pending);
+        return true;
+    }
+
+    private void scheduleRetry(Throwable failure, Pending pending) {
         refusals++;
-        if (retry == null) {
-            Duration wait = retryWaits.delay(refusals);
-            log.warn("source {}: the server refused a message for {} ({}); reading paused, trying again in {} ms",
-                    describe, pending.topic, PublishRefusedException.cause(failure).getMessage(), wait.toMillis());
-            retry = timers.schedule(this::retryKept, wait.toNanos(), TimeUnit.NANOSECONDS);
+        Duration wait = retryWaits.delay(refusals);
+        log.warn("source {}: the server refused a message for {} ({}); reading paused, trying again in {} ms",
+                describe, pending.topic, PublishRefusedException.cause(failure).getMessage(), wait.toMillis());
+        retry = timers.schedule(this::retryKept, wait.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Publishes what was kept, one at a time and in order; a refusal sends it back to wait longer. */
+    private synchronized void retryKept() {
+        retry = null;
+        retrying = true;
+        retryNext();
+    }
+
+    /** Sends the kept messages in turn, each once the one before is settled; under the lock. */
+    private void retryNext() {
+        while (!closed) {
+            Pending next = kept.poll();
+            if (next == null) {
+                resume();
+                return;
+            }
+            CompletableFuture<Position> result = send(next);
+            if (!result.isDone()) {
+                result.whenComplete((position, failure) -> {
+                    synchronized (this) {
+                        if (!retried(next, failure)) {
+                            retryNext();
+                        }
+                    }
+                });
+                return;
+            }
+            Throwable failure = result.isCompletedExceptionally() ? result.handle((p, f) -> f).join() : null;
+            if (retried(next, failure)) {
+                return;
+            }
         }
     }
 
-    /** Publishes what was kept, in order; the first refusal sends it back to wait longer. */
-    private synchronized void retryKept() {
-        retry = null;
-        int before = refusals;
-        while (!kept.isEmpty() && refusals == before && !closed) {
-            send(kept.poll());
+    /** Settles a retried message; true if it was refused again, and waits for the next retry. */
+    private boolean retried(Pending pending, Throwable failure) {
+        if (!refused(pending, failure) || closed) {
+            return false;
         }
-        if (kept.isEmpty() && refusals == before && !closed) {
-            log.info("source {}: the server takes messages again; reading resumes", describe);
-            refusals = 0;
-            List<Runnable> resumed = new ArrayList<>(waiters);
-            waiters.clear();
-            resumed.forEach(Runnable::run);
-        }
+        kept.add(pending);
+        scheduleRetry(failure, pending);
+        return true;
+    }
+
+    /** Everything kept is published: reading resumes. Under the lock. */
+    private void resume() {
+        retrying = false;
+        log.info("source {}: the server takes messages again; reading resumes", describe);
+        refusals = 0;
+        List<Runnable> resumed = new ArrayList<>(waiters);
+        waiters.clear();
+        resumed.forEach(Runnable::run);
     }
 
     /** True when the link should stop reading until {@link #whenWritable} calls back. */
     boolean mustPause() {
         synchronized (this) {
-            if (!kept.isEmpty()) {
+            if (!kept.isEmpty() || retrying) {
                 return true;
             }
         }
@@ -153,7 +215,7 @@ final class SourcePublisher {
     /** Runs {@code resume} once the link may read again: at once if it may now. */
     void whenWritable(Runnable resume) {
         synchronized (this) {
-            if (!kept.isEmpty() && !closed) {
+            if ((!kept.isEmpty() || retrying) && !closed) {
                 waiters.add(resume);
                 return;
             }

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * An upstream silent for {@link SourceSettings#idleTimeout()} is dropped and reconnected. The waits start
  * again from the shortest after a link that stayed connected at least as long as the longest wait (an upstream
  * that accepts and drops at once, or a command that exits at once, keeps backing off); an upstream may ask for
- * a wait of its own (server-sent events' {@code retry:}).
+ * a wait of its own after such a link (server-sent events' {@code retry:}), at most the longest wait.
  *
  * <p>State changes run on one event loop of the server's, so they need no locks and never block it; links
  * call in from any thread. Stopping closes the link and completes when it has ended, without waiting on a
@@ -147,11 +147,6 @@ final class SupervisedSource implements Source {
                 heard < 0 ? null : Instant.ofEpochMilli(heard));
     }
 
-    /** The publisher its links publish through; set at start. */
-    SourcePublisher publisher() {
-        return publisher;
-    }
-
     private void open() {
         if (stopping) {
             return;
@@ -166,7 +161,13 @@ final class SupervisedSource implements Source {
         } else {
             log.debug("source {}: connecting (attempt {})", describe, failures + 1);
         }
-        link = upstream.open(context, publisher, new Events(number));
+        try {
+            link = upstream.open(context, publisher, new Events(number));
+        } catch (RuntimeException e) {
+            log.warn("source {}: opening a connection failed", describe, e);
+            ended("could not open a connection: " + Failures.describe(e));
+            return;
+        }
         armIdleTimer();
     }
 
@@ -196,7 +197,12 @@ final class SupervisedSource implements Source {
             return;
         }
         failures = lasted ? 1 : failures + 1;
-        Duration wait = askedWait != null ? askedWait : backoff.delay(failures);
+        Duration wait = backoff.delay(failures);
+        if (askedWait != null && failures == 1) {
+            // The upstream's own wait (an event stream's retry:, a redirect's none), once, at most the longest.
+            Duration longest = settings.backoff().maxWait();
+            wait = askedWait.compareTo(longest) > 0 ? longest : askedWait;
+        }
         askedWait = null;
         String waitText = Durations.format(wait);
         boolean wasConnected = snapshot.state == SourceState.CONNECTED;
@@ -224,6 +230,10 @@ final class SupervisedSource implements Source {
             return;
         }
         long idleMillis = settings.idleTimeout().toMillis();
+        if (publisher.mustPause()) {
+            // Not reading is this server's doing, not the upstream's silence: the clock starts again.
+            idleSince = clock.millis();
+        }
         long last = Math.max(idleSince, lastHeardMillis.get());
         long silent = clock.millis() - last;
         if (silent >= idleMillis) {

@@ -41,7 +41,7 @@ final class TcpUpstream implements Upstream {
         NettyLink link = new NettyLink(events);
         NettyLink.Publishing publishing = new NettyLink.Publishing(publisher, link);
         int max = context.maxMessage();
-        return link.watch(context.connections().get()
+        return link.connect(context.connections().get()
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         settings.connectTimeout().toMillis()))
                 .handler(new ChannelInitializer<Channel>() {
@@ -52,7 +52,6 @@ final class TcpUpstream implements Upstream {
                                         : new LineBasedFrameDecoder(max, true, true),
                                 publishing);
                     }
-                })
-                .connect(host, port));
+                }), host, port);
     }
 }

@@ -113,4 +113,20 @@ class ExecSourceTest {
                     .filter(m -> m.contains("lost: exited with status 127")).count() >= 2);
         }
     }
+
+    @Test
+    void stop_waitsForAChildThatIgnoresSigterm_whichSigkillEnds() throws Exception {
+        Path pidFile = dir.resolve("stubborn");
+        try (TestServer server = TestServer.start()) {
+            Source source = startSource(server, "exec:sh -c 'trap \"\" TERM; while true; do sleep 1; done' & "
+                    + "echo $! > " + pidFile + "; wait", QUICK);
+            await().until(() -> Files.exists(pidFile) && !Files.readString(pidFile).isBlank());
+            long child = Long.parseLong(Files.readString(pidFile).strip());
+
+            source.stop().get(10, TimeUnit.SECONDS);
+
+            // Stopped means gone: the next run of a source never starts beside the last one.
+            assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        }
+    }
 }

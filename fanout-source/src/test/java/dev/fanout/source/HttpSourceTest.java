@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
+import dev.fanout.client.ReconnectOptions;
 import dev.fanout.server.source.Source;
 import dev.fanout.server.source.SourceState;
 import dev.fanout.server.testing.LogCapture;
@@ -17,6 +18,7 @@ import dev.fanout.server.testing.RawClient;
 import dev.fanout.server.testing.TestServer;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -286,6 +288,63 @@ class HttpSourceTest {
             assertThat(source.status().connects()).isEqualTo(2);
         } finally {
             http.close();
+        }
+    }
+
+    @Test
+    void aRedirectToAnotherOrigin_isFollowed_fromHttpToHttps_withoutTheCredentials() throws Exception {
+        TestCertificate certificate = TestCertificate.make(dir, "dns:localhost,ip:127.0.0.1");
+        try (StreamingHttpServer https = StreamingHttpServer.startTls((exchange, n) -> {
+                OutputStream out = stream(exchange, "text/event-stream");
+                send(out, "data: moved\n\n");
+                holdOpen(out);
+            }, certificate.serverContext());
+             StreamingHttpServer http = StreamingHttpServer.start((exchange, n) -> {
+                 exchange.getResponseHeaders().set("Location", https.url("/new"));
+                 exchange.sendResponseHeaders(302, -1);
+             });
+             TestServer server = TestServer.start()) {
+            RawClient reader = readers(server, 1).get(0);
+            startSource(server, http.url("/old"), QUICK.withTrustedCerts(certificate.pem())
+                    .withHttp(Map.of("X-Api-Key", "key"), "token"));
+
+            assertThat(reader.readText()).isEqualTo("moved");
+            assertThat(http.headers(1).getFirst("Authorization")).isEqualTo("Bearer token");
+            assertThat(https.headers(1).containsKey("Authorization")).isFalse();
+            assertThat(https.headers(1).containsKey("X-api-key")).isFalse();
+        }
+    }
+
+    @Test
+    void aRedirectFromHttpsToHttp_isRefused() throws Exception {
+        TestCertificate certificate = TestCertificate.make(dir, "dns:localhost,ip:127.0.0.1");
+        try (StreamingHttpServer https = StreamingHttpServer.startTls((exchange, n) -> {
+                exchange.getResponseHeaders().set("Location", "http://127.0.0.1:9/plain");
+                exchange.sendResponseHeaders(301, -1);
+            }, certificate.serverContext());
+             TestServer server = TestServer.start();
+             LogCapture logs = LogCapture.of(SupervisedSource.class)) {
+            startSource(server, https.url("/secure"), QUICK.withTrustedCerts(certificate.pem()));
+
+            await().until(() -> logs.messages(Level.WARN).stream().anyMatch(m -> m.contains("from https to http")
+                    && m.contains("refused, it would drop TLS")));
+        }
+    }
+
+    @Test
+    void anUpstreamsRetry_isHonouredOnce_atMostTheLongestWait() throws Exception {
+        try (StreamingHttpServer http = StreamingHttpServer.start((exchange, n) -> {
+                OutputStream out = stream(exchange, "text/event-stream");
+                send(out, "retry: 999999999999999999\ndata: run " + n + "\n\n");
+            });
+             TestServer server = TestServer.start(); LogCapture logs = LogCapture.of(SupervisedSource.class)) {
+            RawClient reader = readers(server, 1).get(0);
+            startSource(server, http.url("/events"), QUICK.withBackoff(new ReconnectOptions(0, Duration.ofMillis(20),
+                    Duration.ofMillis(300), 2.0, 0)));
+
+            assertThat(reader.readText()).isEqualTo("run 1");
+            assertThat(reader.readText()).isEqualTo("run 2");
+            assertThat(logs.messages(Level.WARN)).anyMatch(m -> m.endsWith("retrying in 300 ms"));
         }
     }
 }

@@ -36,12 +36,21 @@ class SourcePublisherTest {
     /** A publish path that refuses while told to, as a full store or a topic limit does, and records what it took. */
     private static final class RefusingBroker implements Broker {
         final AtomicBoolean refusing = new AtomicBoolean(true);
+        /** Completes publishes on another thread, as a store in another server does. */
+        volatile boolean later;
         final AtomicInteger refusals = new AtomicInteger();
         final List<String> taken = new CopyOnWriteArrayList<>();
         final PublishBacklog backlog = new PublishBacklog(1 << 20);
 
         @Override
         public CompletableFuture<Position> publish(String topic, ByteBuf payload, Origin origin, PublishId id) {
+            if (later) {
+                return CompletableFuture.supplyAsync(() -> null).thenCompose(ignored -> publishNow(topic, payload));
+            }
+            return publishNow(topic, payload);
+        }
+
+        private CompletableFuture<Position> publishNow(String topic, ByteBuf payload) {
             try {
                 if (refusing.get()) {
                     refusals.incrementAndGet();
@@ -130,5 +139,24 @@ class SourcePublisherTest {
         publisher.close();
 
         assertThat(kept.refCnt()).isZero();
+    }
+
+    @Test
+    void refusalsThatComeLater_stillKeepTheOrder() {
+        RefusingBroker broker = new RefusingBroker();
+        broker.later = true;
+        SourcePublisher publisher = publisher(broker);
+        AtomicBoolean resumed = new AtomicBoolean();
+
+        publisher.publish(text("one"));
+        await().until(publisher::mustPause);
+        publisher.publish(text("two"));
+        publisher.publish(text("three"));
+        publisher.whenWritable(() -> resumed.set(true));
+        broker.refusing.set(false);
+
+        await().untilTrue(resumed);
+        assertThat(broker.taken).containsExactly("one", "two", "three");
+        assertThat(publisher.published()).isEqualTo(3);
     }
 }

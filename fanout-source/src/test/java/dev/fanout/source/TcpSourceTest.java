@@ -246,4 +246,16 @@ class TcpSourceTest {
             await().until(() -> upstream.open() == 0);
         }
     }
+
+    @Test
+    void aHostThatCannotBeFound_isRetried_withTheReasonLogged() {
+        try (TestServer server = TestServer.start();
+             LogCapture logs = LogCapture.of(SupervisedSource.class)) {
+            Source source = startSource(server, "tcp://no-such-host.invalid:9000", QUICK);
+
+            await().until(() -> logs.messages(Level.WARN).stream().anyMatch(m -> m.contains(
+                    "could not connect: cannot find the host no-such-host.invalid")));
+            assertThat(source.status().state()).isIn(SourceState.RETRYING, SourceState.CONNECTING);
+        }
+    }
 }

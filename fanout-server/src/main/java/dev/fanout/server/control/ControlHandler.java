@@ -130,23 +130,22 @@ public final class ControlHandler extends SessionHandler {
         publisher = new ControlPublisher(this, session.context().broker(),
                 identity == null ? "connection-" + session.id() : "identity:" + identity, maxPayload);
         String relay = hello.option(HelloOptions.RELAY);
+        RelayPath.Admission admission = relay == null ? null : relays.admit(session, relay);
         List<Option> welcomeOptions = new ArrayList<>();
         welcomeOptions.add(new Option(WelcomeOptions.SERVER_ID, relays.id()));
-        if (relay != null) {
-            welcomeOptions.add(new Option(WelcomeOptions.FEEDS_FROM, String.join(",", relays.feeders())));
+        if (admission != null) {
+            welcomeOptions.add(new Option(WelcomeOptions.FEEDS_FROM, String.join(",", admission.feeders())));
         }
         send(new ControlFrame.Welcome(ControlCodec.VERSION, session.id(), serverName, Version.VERSION, maxPayload,
                 session.context().queue().maxBytes(), (int) options.pingInterval().toMillis(),
                 (int) options.pingTimeout().toMillis(), welcomeOptions));
-        if (relay != null) {
+        if (admission != null) {
             // After WELCOME, whose feeders let the relay see the loop too and say so on its side.
-            String loop = relays.loop(relay);
-            if (loop != null) {
-                error(ErrorCode.NOT_ALLOWED, RefKind.NONE, 0, loop);
-                session.close(CloseReason.RELAY_LOOP, loop);
+            if (admission.refusal() != null) {
+                error(ErrorCode.NOT_ALLOWED, RefKind.NONE, 0, admission.refusal());
+                session.close(CloseReason.RELAY_LOOP, admission.refusal());
                 return;
             }
-            relays.serve(session, relay);
             log.info("{} relays this server's topics to server {}", session, relay);
         }
         if (!named) {

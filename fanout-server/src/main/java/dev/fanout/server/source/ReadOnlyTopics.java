@@ -1,7 +1,7 @@
 package dev.fanout.server.source;
 
 import dev.fanout.protocol.control.TopicNames;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -12,17 +12,17 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ReadOnlyTopics {
 
     private final boolean allowPublish;
-    /** Topic or pattern, to the source that feeds it. Bounded by the sources on the command line. */
-    private final Map<String, String> fed = new ConcurrentHashMap<>();
+    /** Topics and patterns that sources feed. Bounded by the sources on the command line. */
+    private final Set<String> fed = ConcurrentHashMap.newKeySet();
 
     /** Read-only rules that apply unless {@code allowPublish}. */
     public ReadOnlyTopics(boolean allowPublish) {
         this.allowPublish = allowPublish;
     }
 
-    /** Marks {@code filter} (a topic or a pattern) as fed by {@code source}. */
-    public void add(String filter, String source) {
-        fed.putIfAbsent(filter, source);
+    /** Marks {@code filter} (a topic or a pattern) as fed by a source. */
+    public void add(String filter) {
+        fed.add(filter);
     }
 
     /** Why a client may not publish to {@code topic}, or null if it may. */
@@ -30,11 +30,11 @@ public final class ReadOnlyTopics {
         if (allowPublish) {
             return null;
         }
-        for (Map.Entry<String, String> entry : fed.entrySet()) {
-            if (entry.getKey().equals(topic) || TopicNames.isPattern(entry.getKey())
-                    && TopicNames.matches(entry.getKey(), topic)) {
-                return "topic '" + topic + "' is fed by the source " + entry.getValue()
-                        + " and is read-only for clients (the operator can allow it with serve --allow-publish)";
+        for (String filter : fed) {
+            if (filter.equals(topic) || TopicNames.isPattern(filter) && TopicNames.matches(filter, topic)) {
+                // Not which source: its address or command may hold what clients should not see.
+                return "topic '" + topic + "' is fed by a source of this server and is read-only for clients (the "
+                        + "operator can allow it with serve --allow-publish)";
             }
         }
         return null;

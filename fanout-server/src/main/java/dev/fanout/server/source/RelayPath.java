@@ -61,27 +61,32 @@ public final class RelayPath {
     }
 
     /**
-     * Why the relay of server {@code relayId} must not be served (it would close a loop), or null if it may.
+     * Takes in a relay of server {@code relayId} on {@code session}: refused if it would close a loop, otherwise
+     * served, and told again (or refused) if the feeders grow. The feeders it is told are those it was checked
+     * against, taken under the same lock, so no change of them can slip in between.
      */
-    public synchronized String loop(String relayId) {
+    public synchronized Admission admit(Session session, String relayId) {
+        List<String> told = List.copyOf(feeders);
         if (relayId.equals(id)) {
-            return "relay loop: this server (" + id + ") cannot relay from itself";
+            return new Admission("relay loop: this server (" + id + ") cannot relay from itself", told);
         }
         if (feeders.contains(relayId)) {
-            return "relay loop: server " + relayId + " already feeds this server (" + id + "), so it may not "
-                    + "relay from it";
+            return new Admission("relay loop: server " + relayId + " already feeds this server (" + id + "), so it "
+                    + "may not relay from it", told);
         }
-        return null;
+        Downstream downstream = new Downstream(session, relayId, Set.copyOf(told));
+        downstreams.add(downstream);
+        session.closeFuture().addListener(closed -> forget(downstream));
+        return new Admission(null, told);
     }
 
     /**
-     * Serves a relay of server {@code relayId} on {@code session}, which was told the feeders of now: it is told
-     * again, or refused, if they grow.
+     * What {@link #admit} decided.
+     *
+     * @param refusal  why the relay is refused (a loop), or null if it is served
+     * @param feeders  the servers feeding this one, as the relay is told in its WELCOME
      */
-    public synchronized void serve(Session session, String relayId) {
-        Downstream downstream = new Downstream(session, relayId, Set.copyOf(feeders));
-        downstreams.add(downstream);
-        session.closeFuture().addListener(closed -> forget(downstream));
+    public record Admission(String refusal, List<String> feeders) {
     }
 
     private synchronized void forget(Downstream downstream) {
