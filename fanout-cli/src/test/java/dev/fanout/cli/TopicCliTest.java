@@ -98,19 +98,24 @@ class TopicCliTest {
             OutputStream stdin = pub.stdin();
             List<String> sent = new ArrayList<>();
             for (int part = 0; part < 3; part++) {
-                StringBuilder lines = new StringBuilder();
-                for (int i = 0; i < total / 3; i++) {
-                    String line = "m" + (sent.size() + 1);
-                    sent.add(line);
-                    lines.append(line).append('\n');
+                // The first half is published and acknowledged; the second half's acknowledgements are held back,
+                // so that the cut always finds publishes in flight, unacknowledged, however fast the machine.
+                for (int half = 0; half < 2; half++) {
+                    StringBuilder lines = new StringBuilder();
+                    for (int i = 0; i < total / 6; i++) {
+                        String line = "m" + (sent.size() + 1);
+                        sent.add(line);
+                        lines.append(line).append('\n');
+                    }
+                    proxy.holdDownstream(half == 1);
+                    stdin.write(lines.toString().getBytes(StandardCharsets.UTF_8));
+                    stdin.flush();
+                    int expected = sent.size();
+                    await().until(() -> server.server().hub().find("t") != null
+                            && server.server().hub().find("t").lastSequence() >= expected);
                 }
-                stdin.write(lines.toString().getBytes(StandardCharsets.UTF_8));
-                stdin.flush();
-                int expected = sent.size();
-                await().until(() -> server.server().hub().find("t") != null
-                        && server.server().hub().find("t").lastSequence() >= expected - total / 6);
-                // Mid-stream: some of this part's publishes are in flight, unacknowledged.
                 proxy.cutAll();
+                proxy.holdDownstream(false);
             }
             stdin.close();
             assertThat(pub.awaitExit()).as("pub; stderr %s", pub.stderr()).isZero();
