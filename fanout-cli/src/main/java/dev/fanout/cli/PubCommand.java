@@ -53,8 +53,8 @@ final class PubCommand implements Callable<Integer> {
      * loading). A greeting later than this still fails pub, after the frames reached the chat room as text.
      */
     static final Duration GREETING_WAIT = Duration.ofMillis(500);
-    private static final String REFUSAL_HINT = " (the server may be full or may have refused a frame over its "
-            + "--max-frame: see its log)";
+    private static final String REFUSAL_HINT = " (the server may be full, may have refused a frame over its "
+            + "--max-frame, or the topic may be fed by a source and read-only: see its log)";
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "[HOST:]PORT", defaultValue = "7070",
             converter = Endpoint.Converter.class, description = "The server's frames port.")
@@ -140,8 +140,8 @@ final class PubCommand implements Callable<Integer> {
             for (byte[] payload; (payload = input.next(sent, () -> flushQuietly(out))) != null; ) {
                 if (serverEnd.isDone()) {
                     refuseLinesPort(server, sent);
-                    throw new CommandFailure("the server closed the connection after " + sent + " messages: "
-                            + describeEnd(serverEnd) + REFUSAL_HINT);
+                    throw new CommandFailure("the server closed the connection after " + sent
+                            + " messages were sent: " + describeEnd(serverEnd) + REFUSAL_HINT);
                 }
                 out.write(payload);
                 sent++;

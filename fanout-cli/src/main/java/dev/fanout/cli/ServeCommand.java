@@ -259,7 +259,7 @@ final class ServeCommand implements Callable<Integer> {
     private Path sourceCa;
 
     @Option(names = "--console", negatable = true,
-            description = "Operator console on stdin (/list, /to, /all, /kick, /stats, /shutdown). "
+            description = "Operator console on stdin (/list, /to, /all, /kick, /stats, /sources, /shutdown). "
                     + "Default: on when stdin is a terminal and not a source.")
     private Boolean console;
 

@@ -92,7 +92,8 @@ final class TopicCursors {
         Cursor cursor = cursors.get(filter);
         if (cursor == null) {
             if (start.mode() == ResumeMode.NEW) {
-                cursors.put(filter, new Cursor(epoch, last, true));
+                // Epoch 0: a relay that has not yet brought its upstream's numbering; the first message sets it.
+                cursors.put(filter, new Cursor(epoch, last, epoch != 0));
             } else if (start.mode() == ResumeMode.SINCE) {
                 // Where the moment falls is the server's to find: take the first message as it comes.
                 cursors.put(filter, new Cursor(epoch, 0, false));

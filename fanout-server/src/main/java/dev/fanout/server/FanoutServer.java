@@ -262,13 +262,13 @@ public final class FanoutServer implements AutoCloseable {
 
     /** Marks what {@code source} feeds read-only (and mirrored, for a relay) and lists it. */
     private void register(Source source) {
-        readOnly.add(source.feeds());
+        readOnly.add(source.feeds(), source.mirrors());
         if (source.mirrors()) {
             hub.mirror(source.feeds());
         }
         sources.add(source);
-        log.info("source {} feeds {} ({})", source.describe(), source.feeds(), options.allowPublish()
-                ? "clients may publish there too (--allow-publish)" : "read-only for clients");
+        log.info("source {} feeds {}, {}", source.describe(), source.feeds(), options.allowPublish()
+                ? "where clients may publish too (--allow-publish)" : "read-only for clients");
     }
 
     /** Which servers feed this one through relays, and this server's id among them. */

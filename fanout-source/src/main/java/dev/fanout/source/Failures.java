@@ -1,6 +1,7 @@
 package dev.fanout.source;
 
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
 import java.net.ConnectException;
 import java.nio.channels.ClosedChannelException;
 import java.util.Locale;
@@ -21,6 +22,9 @@ final class Failures {
         }
         if (cause instanceof ClosedChannelException) {
             return "the connection closed";
+        }
+        if (cause instanceof NotSslRecordException) {
+            return "the upstream does not speak TLS (is it http:// rather than https://?)";
         }
         String message = cause.getMessage();
         return message == null ? cause.getClass().getSimpleName() : message;

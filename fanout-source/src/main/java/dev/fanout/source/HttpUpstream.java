@@ -79,7 +79,7 @@ final class HttpUpstream implements Upstream {
         try {
             // Built whatever the scheme: an http:// upstream may redirect to https://.
             this.tls = tlsContext(settings);
-        } catch (SSLException | IllegalArgumentException e) {
+        } catch (SSLException e) {
             throw new IllegalStateException("TLS is not available for " + describe() + ": " + e.getMessage(), e);
         }
     }
@@ -88,7 +88,13 @@ final class HttpUpstream implements Upstream {
     private static SslContext tlsContext(SourceSettings settings) throws SSLException {
         SslContextBuilder builder = SslContextBuilder.forClient().protocols("TLSv1.3", "TLSv1.2");
         if (settings.trustedCerts() != null) {
-            builder.trustManager(settings.trustedCerts().toFile());
+            try {
+                builder.trustManager(settings.trustedCerts().toFile());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--source-ca " + settings.trustedCerts() + " holds no PEM "
+                        + "certificates (" + e.getMessage() + "); give the CA's certificate, from -----BEGIN "
+                        + "CERTIFICATE----- on", e);
+            }
         }
         return builder.build();
     }
@@ -287,8 +293,8 @@ final class HttpUpstream implements Upstream {
             } else {
                 lines = new LineSplitter(context.maxMessage(), ctx.alloc());
             }
-            events.connected(Addresses.format(ctx.channel().remoteAddress()) + ", reading " + reading.label()
-                    + (target.equals(configured) ? "" : " from " + withoutSecrets(target)));
+            events.connected(Addresses.format(ctx.channel().remoteAddress()) + " (" + reading.label()
+                    + (target.equals(configured) ? "" : ", redirected to " + withoutSecrets(target)) + ")");
         }
 
         private void redirect(ChannelHandlerContext ctx, int status, String location) {

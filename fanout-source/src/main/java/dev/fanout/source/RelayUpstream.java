@@ -64,6 +64,8 @@ final class RelayUpstream implements Upstream {
     private final int port;
     private final String filter;
     private final SourceSettings settings;
+    /** A loop was logged at ERROR: its retries are not, until a link connects. */
+    private volatile boolean loopReported;
 
     RelayUpstream(URI address, String filter, SourceSettings settings) {
         this.host = address.getHost();
@@ -117,6 +119,8 @@ final class RelayUpstream implements Upstream {
         private final CompletableFuture<ConnectionInfo> welcome = new CompletableFuture<>();
         private volatile FanoutClient client;
         private volatile boolean closing;
+        /** This side saw the loop in the WELCOME: what the upstream says of it next is not news. */
+        private volatile boolean refusedLoop;
 
         RelayLink(SourceContext context, SourcePublisher publisher, LinkEvents events) {
             this.context = context;
@@ -174,11 +178,16 @@ final class RelayUpstream implements Upstream {
             String loop = context.relays().relayFrom(upstreamId,
                     feeders.isEmpty() ? List.of() : Arrays.asList(feeders.split(",")));
             if (loop != null) {
-                log.error("source {}: refused: {}; remove one of the --source fanout:// that close the loop",
-                        describe(), loop);
+                refusedLoop = true;
+                if (!loopReported) {
+                    loopReported = true;
+                    log.error("source {}: refused: {}; remove one of the --source fanout:// that close the loop (it "
+                            + "is retried, and logged again only once it connects)", describe(), loop);
+                }
                 shut(loop);
                 return;
             }
+            loopReported = false;
             if (info.maxPayload() > context.maxMessage()) {
                 log.warn("source {}: the upstream takes messages of up to {} bytes, this server {} (--max-frame): "
                         + "a larger one would break the link", describe(), info.maxPayload(), context.maxMessage());
@@ -218,14 +227,19 @@ final class RelayUpstream implements Upstream {
             String why = disconnect.reason() == null ? disconnect.text()
                     : disconnect.reason().name().toLowerCase(Locale.ROOT).replace('_', ' ')
                     + (disconnect.text().isEmpty() ? "" : ": " + disconnect.text());
-            if (disconnect.reason() == GoodbyeReason.RELAY_LOOP) {
-                log.error("source {}: refused by the upstream: {}", describe(), disconnect.text());
+            if (disconnect.reason() == GoodbyeReason.RELAY_LOOP && !refusedLoop && !loopReported) {
+                loopReported = true;
+                log.error("source {}: refused by the upstream: relay loop: {}; remove one of the --source fanout:// "
+                        + "that close the loop", describe(), disconnect.text());
             }
             onControl(() -> shut(why));
         }
 
         @Override
         public void onError(FanoutException error) {
+            if (refusedLoop || closing) {
+                return;
+            }
             log.warn("source {}: the upstream refused something: {}", describe(), error.getMessage());
         }
 

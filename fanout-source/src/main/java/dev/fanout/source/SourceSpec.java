@@ -99,11 +99,27 @@ public record SourceSpec(String topic, Kind kind, String target, String format) 
             throw new IllegalArgumentException("--source " + argument + ": no port; expected e.g. "
                     + uri.getScheme() + "://" + uri.getHost() + ":9000");
         }
+        if (uri.getPort() == 0 || uri.getPort() > 65535) {
+            throw new IllegalArgumentException("--source " + argument + ": port " + uri.getPort()
+                    + " is not 1 to 65535");
+        }
+        if (kind == Kind.TCP) {
+            String path = uri.getRawPath();
+            if (path != null && !path.isEmpty() && !path.equals("/")) {
+                throw new IllegalArgumentException("--source " + argument + ": a tcp:// source has no path; expected "
+                        + "tcp://HOST:PORT?format=lines|frames");
+            }
+            onlyFormat(argument, uri.getRawQuery());
+        }
         return new SourceSpec(topic, kind, text, formatOf(argument, text));
     }
 
     /** {@code fanout://HOST:PORT/FILTER}: the filter may be a pattern, whose {@code *} and {@code >} no URI allows. */
     private static SourceSpec relay(String argument, String topic, String text) {
+        if (text.contains("?")) {
+            throw new IllegalArgumentException("--source " + argument + ": a relay takes no ?parameters (its messages "
+                    + "come as its upstream's, no format to choose); expected fanout://HOST:PORT/TOPIC");
+        }
         if (topic != null) {
             throw new IllegalArgumentException("--source " + argument + ": a relay keeps its upstream's topic "
                     + "names; drop '" + topic + "='");
@@ -129,6 +145,12 @@ public record SourceSpec(String topic, Kind kind, String target, String format) 
         return new SourceSpec(null, Kind.FANOUT, text, null);
     }
 
+    /** The argument as people wrote it, near enough for an error message: {@code [TOPIC=]SOURCE}. */
+    public String text() {
+        return (topic == null ? "" : topic + "=") + (kind == Kind.EXEC ? "exec:" : "") + target
+                + (kind == Kind.EXEC && format != null ? "?format=" + format : "");
+    }
+
     /** A relay's topic or pattern: what follows its address. */
     public String relayFilter() {
         if (kind != Kind.FANOUT) {
@@ -143,6 +165,19 @@ public record SourceSpec(String topic, Kind kind, String target, String format) 
         return lower.equals("stdin") || lower.startsWith("stdin?") || lower.startsWith("exec:")
                 || lower.startsWith("tcp://") || lower.startsWith("http://") || lower.startsWith("https://")
                 || lower.startsWith("fanout://");
+    }
+
+    /** Refuses parameters other than {@code format}: a mistyped one would be ignored without a word. */
+    private static void onlyFormat(String argument, String query) {
+        if (query == null) {
+            return;
+        }
+        for (String key : query(query).keySet()) {
+            if (!key.equals("format")) {
+                throw new IllegalArgumentException("--source " + argument + ": unknown parameter '" + key
+                        + "'; the only one is ?format=lines|frames");
+            }
+        }
     }
 
     /** The {@code format} query parameter, lower case, or null. */

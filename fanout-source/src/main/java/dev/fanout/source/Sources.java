@@ -21,7 +21,14 @@ public final class Sources {
      * @throws IllegalArgumentException if the spec's format does not fit its kind
      */
     public static Source create(SourceSpec spec, SourceSettings settings, String defaultTopic, InputStream stdin) {
-        Upstream upstream = upstream(spec, settings, stdin);
+        Upstream upstream;
+        try {
+            upstream = upstream(spec, settings, stdin);
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage();
+            throw new IllegalArgumentException(message.startsWith("--") ? message
+                    : "--source " + spec.text() + ": " + message, e);
+        }
         if (spec.kind() == SourceSpec.Kind.FANOUT) {
             // A relay keeps its upstream's topic names: it feeds what its filter covers.
             return new SupervisedSource(upstream, upstream.describe(), spec.relayFilter(), "relay", settings, true);

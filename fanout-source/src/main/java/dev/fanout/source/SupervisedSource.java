@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
  * ({@link SourceSettings#backoff()}), forever. There is never more than one link: the next is opened only
  * once the last has told it ended, so reconnect races cannot make two. Each state change is logged once.
  * An upstream silent for {@link SourceSettings#idleTimeout()} is dropped and reconnected. The waits start
- * again from the shortest after a link that stayed connected at least as long as the longest wait (an upstream
- * that accepts and drops at once, or a command that exits at once, keeps backing off); an upstream may ask for
- * a wait of its own after such a link (server-sent events' {@code retry:}), at most the longest wait.
+ * again from the shortest after a link that delivered messages or stayed connected at least as long as the
+ * longest wait (an upstream that accepts and drops at once, or a command that fails at once, keeps backing off);
+ * an upstream may ask for a wait of its own after such a link (server-sent events' {@code retry:}), at most the
+ * longest wait.
  *
  * <p>State changes run on one event loop of the server's, so they need no locks and never block it; links
  * call in from any thread. Stopping closes the link and completes when it has ended, without waiting on a
@@ -59,6 +60,8 @@ final class SupervisedSource implements Source {
     private int failures;
     private long linkNumber;
     private long connectedAtNanos;
+    /** Messages published when the link opened: one that delivered anything was healthy. */
+    private long publishedAtOpen;
     /** When the idle clock last started: the link's opening. */
     private long idleSince;
     private String closing;
@@ -154,6 +157,7 @@ final class SupervisedSource implements Source {
         long number = ++linkNumber;
         closing = null;
         connectedAtNanos = 0;
+        publishedAtOpen = publisher.published();
         enter(SourceState.CONNECTING, "attempt " + (failures + 1));
         if (failures <= 1) {
             // The first attempt, and the first after a link that had lasted; later ones repeat it.
@@ -189,7 +193,8 @@ final class SupervisedSource implements Source {
             return;
         }
         boolean lasted = connectedAtNanos != 0
-                && System.nanoTime() - connectedAtNanos >= settings.backoff().maxWait().toNanos();
+                && (publisher.published() > publishedAtOpen
+                || System.nanoTime() - connectedAtNanos >= settings.backoff().maxWait().toNanos());
         if (!upstream.reopens()) {
             enter(SourceState.ENDED, why);
             log.info("source {}: ended ({}) after {} messages; clients stay connected", describe, why,
@@ -252,7 +257,13 @@ final class SupervisedSource implements Source {
     }
 
     private void enter(SourceState state, String detail) {
-        snapshot = new Snapshot(state, detail, clock == null ? Instant.now() : clock.instant());
+        Snapshot last = snapshot;
+        Instant now = clock == null ? Instant.now() : clock.instant();
+        // Attempts and the waits between them are one stretch of trying: "since" is when it began.
+        boolean trying = state == SourceState.CONNECTING || state == SourceState.RETRYING;
+        boolean wasTrying = last.state == SourceState.RETRYING
+                || last.state == SourceState.CONNECTING && !last.detail.equals("not started");
+        snapshot = new Snapshot(state, detail, trying && wasTrying ? last.since : now);
     }
 
     /** The events of one link; those of a link already replaced are ignored. */

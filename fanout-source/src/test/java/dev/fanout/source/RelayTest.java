@@ -293,4 +293,37 @@ class RelayTest {
             }
         }
     }
+
+    @Test
+    void aReaderOfARelayBeforeAnythingWasPublished_getsTheUpstreamsNumbers_withoutAReset() {
+        try (TestServer a = TestServer.start();
+             TestServer b = TestServer.start();
+             FanoutClient publisher = client(a.frames())) {
+            Source source = startSource(b, relay(a, ">"), QUICK);
+            await().until(() -> source.status().state() == SourceState.CONNECTED);
+            Received newOnly = new Received();
+            Received fromStart = new Received();
+            List<String> resets = new CopyOnWriteArrayList<>();
+            ClientOptions options = ClientOptions.builder().address(b.frames()).reconnect(QUICK.backoff())
+                    .listener(new ClientListener() {
+                        @Override
+                        public void onReset(Subscription subscription, ResetEvent reset) {
+                            resets.add(reset.toString());
+                        }
+                    }).build();
+            try (FanoutClient reader = FanoutClient.connect(options)) {
+                reader.subscribe("fresh", SubscribeOptions.newOnly(), newOnly::add).subscribed().join();
+                reader.subscribe("fresh", SubscribeOptions.fromSequence(1), fromStart::add).subscribed().join();
+
+                Position first = publish(publisher, "fresh", "one");
+                publish(publisher, "fresh", "two");
+
+                await().until(() -> newOnly.lines.size() == 2 && fromStart.lines.size() == 2);
+                assertThat(newOnly.lines).containsExactly("fresh@" + first.epoch() + ":1=one",
+                        "fresh@" + first.epoch() + ":2=two");
+                assertThat(fromStart.lines).isEqualTo(newOnly.lines);
+                assertThat(resets).isEmpty();
+            }
+        }
+    }
 }

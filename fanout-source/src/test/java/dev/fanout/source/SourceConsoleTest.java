@@ -43,7 +43,7 @@ class SourceConsoleTest {
             List<String> sources = run(server, "/sources");
 
             assertThat(sources.get(0)).isEqualTo("prices=" + upstream.tcp() + " (frames)");
-            assertThat(sources.get(1)).matches("  connected for [0-9.]+ m?s, 2 messages, 1 connections, last heard "
+            assertThat(sources.get(1)).matches("  connected for [0-9.]+ m?s, 2 messages, 1 connection, last heard "
                     + "[0-9.]+ m?s ago");
             assertThat(sources.get(2)).isEqualTo("  reading 127.0.0.1:" + upstream.port());
             assertThat(sources.get(3)).isEqualTo("news=tcp://127.0.0.1:1 (lines)");

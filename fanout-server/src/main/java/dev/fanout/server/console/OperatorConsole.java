@@ -221,9 +221,9 @@ public final class OperatorConsole {
         for (SourceStatus status : sources) {
             String heard = status.lastHeard() == null ? "never"
                     : Durations.format(Duration.between(status.lastHeard(), now)) + " ago";
-            out.printf("%s%n  %s for %s, %d messages, %d connections, last heard %s%n  %s%n", status.describe(),
+            out.printf("%s%n  %s for %s, %d messages, %d connection%s, last heard %s%n  %s%n", status.describe(),
                     status.state().label(), Durations.format(Duration.between(status.since(), now)),
-                    status.messages(), status.connects(), heard, status.detail());
+                    status.messages(), status.connects(), status.connects() == 1 ? "" : "s", heard, status.detail());
         }
     }
 }

@@ -142,7 +142,7 @@ public final class ControlHandler extends SessionHandler {
         if (admission != null) {
             // After WELCOME, whose feeders let the relay see the loop too and say so on its side.
             if (admission.refusal() != null) {
-                error(ErrorCode.NOT_ALLOWED, RefKind.NONE, 0, admission.refusal());
+                error(ErrorCode.NOT_ALLOWED, RefKind.NONE, 0, "relay loop: " + admission.refusal());
                 session.close(CloseReason.RELAY_LOOP, admission.refusal());
                 return;
             }

@@ -136,9 +136,10 @@ final class ControlSubscription implements Subscription, TopicWatcher {
     }
 
     /** A feed learned its topic's state: an exact subscription now tells the client where it stands. */
-    void started(TopicFeed feed, TopicState state) {
+    void started(TopicFeed feed, TopicState state, boolean upstreamEpochUnknown) {
         if (!pattern) {
-            send(new ControlFrame.Subscribed(id, state.epoch(), state.last()));
+            send(new ControlFrame.Subscribed(id, upstreamEpochUnknown ? 0 : state.epoch(),
+                    upstreamEpochUnknown ? 0 : state.last()));
         }
     }
 

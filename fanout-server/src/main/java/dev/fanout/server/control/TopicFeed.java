@@ -145,8 +145,11 @@ final class TopicFeed implements SessionSubscriber, Delivery {
             log.info("{}: its relay has not brought what the client resumes from within {} s; answering with what "
                     + "this server holds", this, MIRROR_WAIT.toSeconds());
         }
-        epoch = state.epoch();
-        owner.started(this, state);
+        // A relayed topic its relay has brought nothing of yet has a numbering of its own that the upstream's
+        // replaces when the relay's first message comes: the client is told no epoch (0), and takes that one.
+        boolean upstreamEpochUnknown = topic.awaitsMirror();
+        epoch = upstreamEpochUnknown ? 0 : state.epoch();
+        owner.started(this, state, upstreamEpochUnknown);
         if (!resume.isMoment()) {
             replayFrom(resume.firstWanted(state, this));
             return;
@@ -248,6 +251,9 @@ final class TopicFeed implements SessionSubscriber, Delivery {
                 }
                 return true;
             }
+            if (epoch == 0) {
+                epoch = messages.get(0).epoch();
+            }
             long first = messages.get(0).sequence();
             if (first > next) {
                 // Trimmed while we replayed.
@@ -307,6 +313,10 @@ final class TopicFeed implements SessionSubscriber, Delivery {
             return 0;
         }
         Message oldest = messages.get(0);
+        if (epoch == 0) {
+            // The relay brought its upstream's numbering: the stream takes it, with nothing to take back.
+            epoch = oldest.epoch();
+        }
         if (oldest.epoch() != epoch) {
             // A relay's upstream started afresh: so does this stream.
             owner.send(new ControlFrame.Reset(owner.id(), epoch, oldest.epoch(), oldest.sequence(), newest.sequence(),

@@ -12,6 +12,7 @@ import dev.fanout.server.session.SessionHandler;
 import dev.fanout.server.source.RelayPath;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
@@ -131,7 +132,11 @@ final class RawFramesHandler extends SessionHandler {
                 .whenComplete((position, failure) -> {
                     if (PublishRefusedException.is(failure, PublishRefusedException.Reason.READ_ONLY)) {
                         String why = PublishRefusedException.cause(failure).getMessage();
-                        session.onLoop(() -> session.close(CloseReason.READ_ONLY, why));
+                        session.onLoop(() -> {
+                            // A reset, not a normal close, which a publisher (fanout pub) reads as all taken.
+                            ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+                            session.close(CloseReason.READ_ONLY, why);
+                        });
                     }
                 });
         burst.clear();

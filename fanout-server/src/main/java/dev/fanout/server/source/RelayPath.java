@@ -68,11 +68,11 @@ public final class RelayPath {
     public synchronized Admission admit(Session session, String relayId) {
         List<String> told = List.copyOf(feeders);
         if (relayId.equals(id)) {
-            return new Admission("relay loop: this server (" + id + ") cannot relay from itself", told);
+            return new Admission("this server (" + id + ") cannot relay from itself", told);
         }
         if (feeders.contains(relayId)) {
-            return new Admission("relay loop: server " + relayId + " already feeds this server (" + id + "), so it "
-                    + "may not relay from it", told);
+            return new Admission("server " + relayId + " already feeds this server (" + id + "), so it may not relay "
+                    + "from it", told);
         }
         Downstream downstream = new Downstream(session, relayId, Set.copyOf(told));
         downstreams.add(downstream);
@@ -83,7 +83,7 @@ public final class RelayPath {
     /**
      * What {@link #admit} decided.
      *
-     * @param refusal  why the relay is refused (a loop), or null if it is served
+     * @param refusal  why the relay is refused, a loop (without saying so: the close reason does), or null
      * @param feeders  the servers feeding this one, as the relay is told in its WELCOME
      */
     public record Admission(String refusal, List<String> feeders) {
