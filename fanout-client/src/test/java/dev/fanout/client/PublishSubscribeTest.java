@@ -164,6 +164,8 @@ class PublishSubscribeTest {
                 .hasMessageContaining("larger than the server's limit of 65536 bytes");
         assertThatThrownBy(() -> client.subscribe("a.>.b")).isInstanceOf(IllegalArgumentException.class);
         assertThat(client.isConnected()).isTrue();
+        // The listener hears of the connection on the callback executor, maybe after connect returned.
+        await().until(() -> !recorder.events.isEmpty());
         assertThat(recorder.events).containsExactly("CONNECTED");
         assertThat(client.connection().maxPayload()).isEqualTo(64 * 1024);
         assertThat(ErrorCode.BAD_TOPIC).isNotNull();

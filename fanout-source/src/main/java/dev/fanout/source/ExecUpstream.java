@@ -5,6 +5,7 @@ import dev.fanout.server.source.SourceContext;
 import dev.fanout.protocol.line.LineReader;
 import dev.fanout.protocol.line.LineTooLongException;
 import dev.fanout.protocol.line.SafeText;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -39,11 +40,8 @@ final class ExecUpstream implements Upstream {
     private static final int STDERR_LINE = 4096;
 
     /** Sends SIGKILL to commands that outlived SIGTERM; a daemon thread of its own, alive while the server is. */
-    private static final ScheduledExecutorService KILLER = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "fanout-source-exec-kill");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private static final ScheduledExecutorService KILLER = Executors.newSingleThreadScheduledExecutor(
+            new DefaultThreadFactory("fanout-source-exec-kill", true));
 
     private final String command;
     private final StreamFormat format;

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -28,11 +29,8 @@ final class NettyLink implements Link {
      * Looks host names up: a lookup blocks, so never on an event loop, which serves clients. Two threads, as
      * sources look up once per connection attempt.
      */
-    private static final ExecutorService LOOKUPS = Executors.newFixedThreadPool(2, runnable -> {
-        Thread thread = new Thread(runnable, "fanout-source-lookup");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private static final ExecutorService LOOKUPS = Executors.newFixedThreadPool(2,
+            new DefaultThreadFactory("fanout-source-lookup", true));
 
     private final LinkEvents events;
     private final AtomicBoolean ended = new AtomicBoolean();

@@ -18,6 +18,7 @@ import dev.fanout.protocol.control.TopicNames;
 import dev.fanout.protocol.control.WelcomeOptions;
 import dev.fanout.server.source.SourceContext;
 import io.netty.buffer.Unpooled;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +33,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -111,9 +111,11 @@ final class RelayUpstream implements Upstream {
         private final SourcePublisher publisher;
         private final LinkEvents events;
         /** Connects and closes, which block. */
-        final ExecutorService control = Executors.newSingleThreadExecutor(daemon("fanout-relay"));
+        final ExecutorService control = Executors.newSingleThreadExecutor(
+                new DefaultThreadFactory("fanout-relay", true));
         /** Runs the handler and the listener, in order. */
-        private final ExecutorService callbacks = Executors.newSingleThreadExecutor(daemon("fanout-relay-messages"));
+        private final ExecutorService callbacks = Executors.newSingleThreadExecutor(
+                new DefaultThreadFactory("fanout-relay-messages", true));
         private final AtomicBoolean ended = new AtomicBoolean();
         /** The WELCOME, told to the listener even when the connection is gone by the time it runs. */
         private final CompletableFuture<ConnectionInfo> welcome = new CompletableFuture<>();
@@ -279,11 +281,4 @@ final class RelayUpstream implements Upstream {
         }
     }
 
-    private static ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
 }

@@ -38,6 +38,17 @@ class RelayTest {
                 .reconnect(QUICK.backoff()).build());
     }
 
+    /** A client of {@code address} that notes every RESET it is told in {@code resets}. */
+    private static FanoutClient countingResets(InetSocketAddress address, List<String> resets) {
+        return FanoutClient.connect(ClientOptions.builder().address(address).reconnect(QUICK.backoff())
+                .listener(new ClientListener() {
+                    @Override
+                    public void onReset(Subscription subscription, ResetEvent reset) {
+                        resets.add(reset.toString());
+                    }
+                }).build());
+    }
+
     private static Position publish(FanoutClient client, String topic, String text) {
         return client.publishAcked(topic, text.getBytes(StandardCharsets.UTF_8)).join();
     }
@@ -230,14 +241,7 @@ class RelayTest {
             await().until(() -> first.status().messages() == 3);
             Received received = new Received();
             List<String> resets = new CopyOnWriteArrayList<>();
-            ClientOptions options = ClientOptions.builder().address(b.frames()).reconnect(QUICK.backoff())
-                    .listener(new ClientListener() {
-                        @Override
-                        public void onReset(Subscription subscription, ResetEvent reset) {
-                            resets.add(reset.toString());
-                        }
-                    }).build();
-            try (FanoutClient reader = FanoutClient.connect(options)) {
+            try (FanoutClient reader = countingResets(b.frames(), resets)) {
                 reader.subscribe("ticks", SubscribeOptions.fromSequence(1), received::add);
                 await().until(() -> received.lines.size() == 3);
 
@@ -304,14 +308,7 @@ class RelayTest {
             Received newOnly = new Received();
             Received fromStart = new Received();
             List<String> resets = new CopyOnWriteArrayList<>();
-            ClientOptions options = ClientOptions.builder().address(b.frames()).reconnect(QUICK.backoff())
-                    .listener(new ClientListener() {
-                        @Override
-                        public void onReset(Subscription subscription, ResetEvent reset) {
-                            resets.add(reset.toString());
-                        }
-                    }).build();
-            try (FanoutClient reader = FanoutClient.connect(options)) {
+            try (FanoutClient reader = countingResets(b.frames(), resets)) {
                 reader.subscribe("fresh", SubscribeOptions.newOnly(), newOnly::add).subscribed().join();
                 reader.subscribe("fresh", SubscribeOptions.fromSequence(1), fromStart::add).subscribed().join();
 
