@@ -65,7 +65,7 @@ class HttpSourceTest {
             }
             assertThat(source.describe()).isEqualTo(http.url("/events"));
             assertThat(source.status().state()).isEqualTo(SourceState.CONNECTED);
-            assertThat(source.status().detail()).endsWith("reading sse");
+            assertThat(source.status().detail()).endsWith("(sse)");
             assertThat(http.headers(1).getFirst("Accept")).startsWith("text/event-stream");
         }
     }
