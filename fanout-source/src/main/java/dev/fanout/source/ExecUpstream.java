@@ -16,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +73,6 @@ final class ExecUpstream implements Upstream {
         private final int maxMessage;
         private final SourcePublisher publisher;
         private final LinkEvents events;
-        private final AtomicBoolean ended = new AtomicBoolean();
         private volatile Process process;
         private volatile boolean closing;
         private volatile Thread thread;
@@ -92,7 +90,7 @@ final class ExecUpstream implements Upstream {
                 builder.redirectInput(ProcessBuilder.Redirect.PIPE);
                 started = builder.start();
             } catch (IOException e) {
-                end("could not start: " + Failures.describe(e));
+                events.ended("could not start: " + Failures.describe(e));
                 return;
             }
             process = started;
@@ -128,7 +126,7 @@ final class ExecUpstream implements Upstream {
                 Thread.currentThread().interrupt();
                 return;
             }
-            end("exited with status " + started.exitValue());
+            events.ended("exited with status " + started.exitValue());
         }
 
         @Override
@@ -163,14 +161,9 @@ final class ExecUpstream implements Upstream {
             List<CompletableFuture<?>> exits = new ArrayList<>();
             exits.add(running.onExit());
             family.forEach(member -> exits.add(member.onExit()));
-            CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new)).thenRun(() -> end(reason));
+            CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new)).thenRun(() -> events.ended(reason));
         }
 
-        private void end(String reason) {
-            if (ended.compareAndSet(false, true)) {
-                events.ended(reason);
-            }
-        }
 
         /** Logs the command's standard error line by line, within the rate limit. */
         private void logErrors(InputStream stderr) {

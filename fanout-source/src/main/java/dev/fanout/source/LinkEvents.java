@@ -14,6 +14,6 @@ interface LinkEvents {
     /** The upstream asks to wait this long before reconnecting (server-sent events' {@code retry:}). */
     void retryAfter(Duration wait);
 
-    /** The connection is gone, for {@code reason}; called once per link, after which the link is done. */
+    /** The connection is gone, for {@code reason}; after the first call the link is done and later calls count not. */
     void ended(String reason);
 }

@@ -15,7 +15,6 @@ import java.net.UnknownHostException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A link that is one Netty connection: connected when the connect succeeds, ended once, when the connect fails
@@ -33,7 +32,6 @@ final class NettyLink implements Link {
             new DefaultThreadFactory("fanout-source-lookup", true));
 
     private final LinkEvents events;
-    private final AtomicBoolean ended = new AtomicBoolean();
     private final boolean connectedOnConnect;
     private volatile ChannelFuture connect;
     private volatile boolean closed;
@@ -61,9 +59,9 @@ final class NettyLink implements Link {
     NettyLink connect(Bootstrap bootstrap, String host, int port) {
         CompletableFuture.supplyAsync(() -> lookUp(host, port), LOOKUPS).whenComplete((address, failure) -> {
             if (failure != null) {
-                end(Failures.describe(failure.getCause() != null ? failure.getCause() : failure));
+                events.ended(Failures.describe(failure.getCause() != null ? failure.getCause() : failure));
             } else if (closed) {
-                end("stopped");
+                events.ended("stopped");
             } else {
                 watch(bootstrap.connect(address));
             }
@@ -87,14 +85,14 @@ final class NettyLink implements Link {
         }
         connecting.addListener(done -> {
             if (!done.isSuccess()) {
-                end(done.cause() == null ? "connect cancelled" : Failures.describe(done.cause()));
+                events.ended(done.cause() == null ? "connect cancelled" : Failures.describe(done.cause()));
                 return;
             }
             Channel channel = connect.channel();
             if (connectedOnConnect) {
                 events.connected(Addresses.format(channel.remoteAddress()));
             }
-            channel.closeFuture().addListener(closed -> end(reason != null ? reason
+            channel.closeFuture().addListener(closed -> events.ended(reason != null ? reason
                     : "the upstream closed the connection"));
         });
         return this;
@@ -117,11 +115,6 @@ final class NettyLink implements Link {
         }
     }
 
-    private void end(String why) {
-        if (ended.compareAndSet(false, true)) {
-            events.ended(why);
-        }
-    }
 
     /** Counts every read as heard, before any decoding: an upstream sending a long message slowly is not idle. */
     static final class Activity extends ChannelInboundHandlerAdapter {

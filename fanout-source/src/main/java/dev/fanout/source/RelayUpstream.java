@@ -35,7 +35,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,7 +115,6 @@ final class RelayUpstream implements Upstream {
         /** Runs the handler and the listener, in order. */
         private final ExecutorService callbacks = Executors.newSingleThreadExecutor(
                 new DefaultThreadFactory("fanout-relay-messages", true));
-        private final AtomicBoolean ended = new AtomicBoolean();
         /** The WELCOME, told to the listener even when the connection is gone by the time it runs. */
         private final CompletableFuture<ConnectionInfo> welcome = new CompletableFuture<>();
         private volatile FanoutClient client;
@@ -273,11 +271,9 @@ final class RelayUpstream implements Upstream {
         }
 
         private void end(String reason) {
-            if (ended.compareAndSet(false, true)) {
-                callbacks.shutdownNow();
-                control.shutdown();
-                events.ended(reason);
-            }
+            callbacks.shutdownNow();
+            control.shutdown();
+            events.ended(reason);
         }
     }
 

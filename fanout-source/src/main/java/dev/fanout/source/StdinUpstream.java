@@ -39,21 +39,16 @@ final class StdinUpstream implements Upstream {
         if (!opened.compareAndSet(false, true)) {
             throw new IllegalStateException("standard input is read once");
         }
-        AtomicBoolean ended = new AtomicBoolean();
         Thread reader = new Thread(() -> {
             events.connected("standard input");
             String reason = StreamPump.pump(in, format, context.maxMessage(), publisher, events, describe());
-            if (ended.compareAndSet(false, true)) {
-                events.ended(reason);
-            }
+            events.ended(reason);
         }, "fanout-source-stdin");
         reader.setDaemon(true);
         reader.start();
         return () -> {
             reader.interrupt();
-            if (ended.compareAndSet(false, true)) {
-                events.ended("stopped");
-            }
+            events.ended("stopped");
         };
     }
 }

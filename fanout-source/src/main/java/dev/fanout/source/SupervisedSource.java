@@ -8,13 +8,13 @@ import dev.fanout.server.source.SourceContext;
 import dev.fanout.server.source.SourceState;
 import dev.fanout.server.source.SourceStatus;
 import io.netty.channel.EventLoop;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +51,6 @@ final class SupervisedSource implements Source {
     // Set once, at start.
     private volatile SourceContext context;
     private volatile EventLoop loop;
-    private volatile Clock clock;
     private volatile SourcePublisher publisher;
 
     // Loop-confined state.
@@ -111,7 +110,6 @@ final class SupervisedSource implements Source {
     public void start(SourceContext context) {
         this.context = context;
         loop = context.loops().next();
-        clock = context.clock();
         publisher = new SourcePublisher(describe, context.broker(), feeds, Origin.of(originName), loop,
                 SourcePublisher.defaultRetryWaits());
         loop.execute(this::open);
@@ -226,7 +224,7 @@ final class SupervisedSource implements Source {
         if (idle.isZero()) {
             return;
         }
-        idleSince = clock.millis();
+        idleSince = context.clock().millis();
         timer = loop.schedule(this::checkIdle, idle.toNanos(), TimeUnit.NANOSECONDS);
     }
 
@@ -237,10 +235,10 @@ final class SupervisedSource implements Source {
         long idleMillis = settings.idleTimeout().toMillis();
         if (publisher.mustPause()) {
             // Not reading is this server's doing, not the upstream's silence: the clock starts again.
-            idleSince = clock.millis();
+            idleSince = context.clock().millis();
         }
         long last = Math.max(idleSince, lastHeardMillis.get());
-        long silent = clock.millis() - last;
+        long silent = context.clock().millis() - last;
         if (silent >= idleMillis) {
             closing = "silent for " + Durations.format(Duration.ofMillis(silent)) + " (--source-idle-timeout)";
             link.close();
@@ -258,17 +256,17 @@ final class SupervisedSource implements Source {
 
     private void enter(SourceState state, String detail) {
         Snapshot last = snapshot;
-        Instant now = clock == null ? Instant.now() : clock.instant();
+        Instant now = context.clock().instant();
         // Attempts and the waits between them are one stretch of trying: "since" is when it began.
         boolean trying = state == SourceState.CONNECTING || state == SourceState.RETRYING;
-        boolean wasTrying = last.state == SourceState.RETRYING
-                || last.state == SourceState.CONNECTING && !last.detail.equals("not started");
+        boolean wasTrying = last.state == SourceState.CONNECTING || last.state == SourceState.RETRYING;
         snapshot = new Snapshot(state, detail, trying && wasTrying ? last.since : now);
     }
 
     /** The events of one link; those of a link already replaced are ignored. */
     private final class Events implements LinkEvents {
         private final long number;
+        private final AtomicBoolean ended = new AtomicBoolean();
 
         Events(long number) {
             this.number = number;
@@ -281,7 +279,7 @@ final class SupervisedSource implements Source {
 
         @Override
         public void heard() {
-            lastHeardMillis.set(clock.millis());
+            lastHeardMillis.set(context.clock().millis());
         }
 
         @Override
@@ -291,7 +289,10 @@ final class SupervisedSource implements Source {
 
         @Override
         public void ended(String reason) {
-            onLoop(() -> SupervisedSource.this.ended(reason));
+            // A link may say so from more than one path (its close and its failure race): the first one counts.
+            if (ended.compareAndSet(false, true)) {
+                onLoop(() -> SupervisedSource.this.ended(reason));
+            }
         }
 
         private void onLoop(Runnable task) {
