@@ -37,7 +37,7 @@ final class Converters {
         }
     }
 
-    /** {@code 0}, {@code 300ms}, {@code 5s}, {@code 2m}, or ISO-8601 such as {@code PT5S}. */
+    /** {@code 0}, {@code 300ms}, {@code 5s}, {@code 2m}, {@code 6h}, {@code 7d}, or ISO-8601 such as {@code PT5S}. */
     static final class Time implements ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
@@ -58,10 +58,16 @@ final class Converters {
                 if (s.endsWith("m")) {
                     return Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1).trim()));
                 }
+                if (s.endsWith("h")) {
+                    return Duration.ofHours(Long.parseLong(s.substring(0, s.length() - 1).trim()));
+                }
+                if (s.endsWith("d")) {
+                    return Duration.ofDays(Long.parseLong(s.substring(0, s.length() - 1).trim()));
+                }
             } catch (RuntimeException e) {
                 // fall through to the message below
             }
-            throw new TypeConversionException("'" + value + "' is not a duration: write e.g. 300ms, 5s or 2m");
+            throw new TypeConversionException("'" + value + "' is not a duration: write e.g. 300ms, 5s, 2m, 6h or 7d");
         }
     }
 

@@ -2,6 +2,8 @@ package dev.fanout.cli;
 
 import dev.fanout.server.FanoutServer;
 import dev.fanout.server.ServerOptions;
+import dev.fanout.store.disk.DiskOptions;
+import dev.fanout.store.disk.FsyncPolicy;
 import dev.fanout.server.TransportChoice;
 import dev.fanout.server.console.OperatorConsole;
 import dev.fanout.server.session.SlowConsumerPolicy;
@@ -56,6 +58,10 @@ import picocli.CommandLine.Option;
             "  ./fanout serve --slow-consumer drop-oldest --queue-bytes 1MiB",
             "  ./fanout serve --history 10000 --history-bytes 16MiB",
             "                                         more history per topic for resuming clients",
+            "  ./fanout serve --data-dir /var/lib/fanout",
+            "                                         history on disk: a restart keeps every topic",
+            "  ./fanout serve --data-dir data --fsync always --history-age 7d",
+            "                                         every ACK on disk; messages kept for a week",
             "  ./fanout serve --port 0 --lines-port 0 free ports, logged at start"
         })
 final class ServeCommand implements Callable<Integer> {
@@ -147,13 +153,40 @@ final class ServeCommand implements Callable<Integer> {
     private int history;
 
     @Option(names = "--history-bytes", defaultValue = "1MiB", paramLabel = "SIZE", converter = Converters.Size.class,
-            description = "Bytes each topic's history may hold, 192 B counted per message besides its payload.")
+            description = "Bytes each topic's history may hold, counting per message besides its payload 192 B "
+                    + "in memory, or its record header and index entry (77 B and its sender's name) on disk.")
     private long historyBytes;
 
     @Option(names = "--history-total-bytes", paramLabel = "SIZE", converter = Converters.Size.class,
             description = "Bytes all topics' history may hold together; past it the oldest messages of the topics "
                     + "are let go in turn. Default: an eighth of the heap, at most 512 MiB.")
     private Long historyTotalBytes;
+
+    @Option(names = "--history-age", defaultValue = "0", paramLabel = "TIME", converter = Converters.Time.class,
+            description = "How long each topic keeps a message, e.g. 10m, 24h or 7d; 0 keeps messages whatever "
+                    + "their age.")
+    private Duration historyAge;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Keep history on disk in DIR (made if missing; one server per directory): a restart, "
+                    + "even after kill -9, keeps every topic's epoch, numbers and messages. Without it, history "
+                    + "is kept in memory only.")
+    private Path dataDir;
+
+    @Option(names = "--fsync", defaultValue = "interval", paramLabel = "WHEN",
+            description = "With --data-dir, when history is forced to the disk: always (before each ACK; publishes "
+                    + "share one fsync), interval (every --fsync-interval: a crash of the process loses nothing "
+                    + "acknowledged, a power loss at most the interval) or os (left to the system).")
+    private String fsync;
+
+    @Option(names = "--fsync-interval", defaultValue = "1s", paramLabel = "TIME", converter = Converters.Time.class,
+            description = "With --fsync interval, how often.")
+    private Duration fsyncInterval;
+
+    @Option(names = "--data-segment-size", defaultValue = "64MiB", paramLabel = "SIZE",
+            converter = Converters.Size.class,
+            description = "With --data-dir, the size of each log file (64KiB to 1GiB).")
+    private long segmentSize;
 
     @Option(names = "--ping-interval", defaultValue = "30s", paramLabel = "TIME", converter = Converters.Time.class,
             description = "Silence after which a control-mode client is sent a PING.")
@@ -354,7 +387,7 @@ final class ServeCommand implements Callable<Integer> {
                 .keepAlive(keepAlive).history(history).historyBytes(historyBytes).pingInterval(pingInterval)
                 .pingTimeout(pingTimeout).maxSubscriptions(maxSubscriptions).dedupWindow(dedupWindow)
                 .dedupEntries(dedupEntries).maxTotalSubscriptions(maxTotalSubscriptions).closeGrace(closeGrace)
-                .allowPublish(allowPublish);
+                .allowPublish(allowPublish).historyAge(historyAge).disk(diskOptions());
         // Unset, these keep the server's defaults, which depend on the heap or on --max-clients.
         if (maxClientsPerAddress != null) {
             builder.maxClientsPerAddress(maxClientsPerAddress);
@@ -369,6 +402,12 @@ final class ServeCommand implements Callable<Integer> {
             builder.historyTotalBytes(historyTotalBytes);
         }
         return builder.build();
+    }
+
+    /** The --data-dir flags, or null for history in memory; checked even without --data-dir, as they were typed. */
+    private DiskOptions diskOptions() {
+        FsyncPolicy policy = FsyncPolicy.of(fsync);
+        return dataDir == null ? null : new DiskOptions(dataDir, policy, fsyncInterval, segmentSize);
     }
 
     /**

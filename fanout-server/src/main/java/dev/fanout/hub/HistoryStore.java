@@ -52,6 +52,31 @@ public interface HistoryStore extends AutoCloseable {
     /** Forgets the topic and everything held for it: it starts afresh, in a new epoch, if it comes back. */
     void forget(String topic);
 
+    /**
+     * Lets go of messages older than the history's age bound, if it has one; the server calls this every second,
+     * so that topics nobody publishes to any more expire too.
+     */
+    default void expire(long nowMillis) {
+    }
+
+    /**
+     * The topics the store held when it opened, each with its state and its last message's publish time: what a
+     * durable store brought back from before a restart. A store that starts empty has none.
+     */
+    default List<StoredTopic> restored() {
+        return List.of();
+    }
+
+    /**
+     * A topic a durable store brought back.
+     *
+     * @param name                  the topic's name
+     * @param state                 what its history holds
+     * @param lastPublishedAtMillis when its last message was published, 0 if never
+     */
+    record StoredTopic(String name, TopicState state, long lastPublishedAtMillis) {
+    }
+
     /** Releases what the store holds. */
     @Override
     void close();

@@ -59,6 +59,29 @@ public final class Hub {
         this.clock = clock;
         this.backlog = backlog;
         topics.put(defaultTopic, newTopic(defaultTopic));
+        restore(history.restored());
+    }
+
+    /**
+     * Makes the topics a durable history brought back, with their numbering; past the limit, the ones published
+     * to longest ago are forgotten, as when the limit is met later.
+     */
+    private void restore(List<HistoryStore.StoredTopic> stored) {
+        for (HistoryStore.StoredTopic topic : stored) {
+            Topic restored = topics.computeIfAbsent(topic.name(), name -> {
+                topicCount.incrementAndGet();
+                return newTopic(name);
+            });
+            restored.restore(topic.state(), topic.lastPublishedAtMillis());
+        }
+        int over = topicCount.get() - maxTopics;
+        if (over > 0) {
+            log.warn("history holds {} topics, more than --max-topics {}: the {} published to longest ago are "
+                    + "forgotten with their history", topicCount.get(), maxTopics, over);
+            for (int i = 0; i < over; i++) {
+                forgetLeastRecentIdle();
+            }
+        }
     }
 
     /** The topic that always exists. */

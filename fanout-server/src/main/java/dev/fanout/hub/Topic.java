@@ -55,6 +55,16 @@ public final class Topic {
         this.lastPublishedAtMillis = clock.millis();
     }
 
+    /** Takes the numbering and publish time of a topic a durable history brought back; before any publish. */
+    void restore(TopicState state, long lastPublishedAt) {
+        synchronized (lock) {
+            if (state.last() > 0) {
+                last = new Position(state.epoch(), state.last());
+            }
+            lastPublishedAtMillis = Math.max(lastPublishedAtMillis, lastPublishedAt);
+        }
+    }
+
     /** The topic's name. */
     public String name() {
         return name;
@@ -137,7 +147,8 @@ public final class Topic {
                 return null;
             }
             long now = publishTime();
-            return history.append(name, payloads, origin, now).thenApply(this::fanOut);
+            long bytes = backlogBytes(payloads);
+            return whileStored(history.append(name, payloads, origin, now), bytes).thenApply(this::fanOut);
         }
     }
 
@@ -149,8 +160,32 @@ public final class Topic {
             }
             relayed = true;
             long now = publishTime();
-            return history.appendAt(name, position, payload, origin, now).thenApply(m -> fanOut(List.of(m)));
+            long bytes = backlogBytes(List.of(payload));
+            return whileStored(history.appendAt(name, position, payload, origin, now), bytes)
+                    .thenApply(m -> fanOut(List.of(m)));
         }
+    }
+
+    /** What payloads count in the publish backlog, as the messages they become will. */
+    private static long backlogBytes(List<ByteBuf> payloads) {
+        long bytes = 0;
+        for (ByteBuf payload : payloads) {
+            bytes += payload.readableBytes() + (long) Message.OVERHEAD;
+        }
+        return bytes;
+    }
+
+    /**
+     * Counts {@code bytes} in the publish backlog while the store has not completed {@code appended} (a store that
+     * writes to disk or to another server takes a moment), so that publishers pause when the store falls behind
+     * too, not only the subscribers.
+     */
+    private <T> CompletableFuture<T> whileStored(CompletableFuture<T> appended, long bytes) {
+        if (appended.isDone()) {
+            return appended;
+        }
+        backlog.add(bytes);
+        return appended.whenComplete((result, failure) -> backlog.remove(bytes));
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.fanout.hub.LocalBroker;
 import dev.fanout.hub.PublishBacklog;
 import dev.fanout.hub.PublishDedup;
 import dev.fanout.protocol.ByteSize;
+import dev.fanout.protocol.Durations;
 import dev.fanout.server.frames.FramesInitializer;
 import dev.fanout.server.frames.InboundBudget;
 import dev.fanout.server.lines.LinesInitializer;
@@ -21,7 +22,9 @@ import dev.fanout.server.source.ReadOnlyTopics;
 import dev.fanout.server.source.RelayPath;
 import dev.fanout.server.source.Source;
 import dev.fanout.server.source.SourceContext;
+import dev.fanout.store.LocalHistory;
 import dev.fanout.store.MemoryHistory;
+import dev.fanout.store.disk.DiskHistory;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -30,6 +33,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -71,7 +75,8 @@ public final class FanoutServer implements AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private Hub hub;
-    private MemoryHistory history;
+    private LocalHistory history;
+    private ScheduledFuture<?> expiry;
     private LocalBroker broker;
     private ConnectionLimiter limiter;
     private QueueBudget queueBudget;
@@ -128,9 +133,14 @@ public final class FanoutServer implements AutoCloseable {
         LimitOptions limits = options.limits();
         Transport transport = Transport.of(options.transport());
         int threads = options.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : options.ioThreads();
+        // First: a data directory that cannot be used stops the start before anything else is made.
+        history = options.disk() == null ? new MemoryHistory(options.history())
+                : DiskHistory.open(options.disk(), options.history(), clock);
         acceptGroup = transport.newGroup(1, new DefaultThreadFactory("fanout-accept"));
         ioGroup = transport.newGroup(threads, new DefaultThreadFactory("fanout-io"));
-        history = new MemoryHistory(options.history());
+        if (options.history().expires()) {
+            expiry = ioGroup.next().scheduleAtFixedRate(() -> history.expire(clock.millis()), 1, 1, TimeUnit.SECONDS);
+        }
         hub = new Hub(options.defaultTopic(), limits.maxTopics(), history, new PublishBacklog(limits.publishBacklog()),
                 ByteBufAllocator.DEFAULT, clock);
         broker = new LocalBroker(hub, new PublishDedup(options.control().dedupWindow(),
@@ -159,6 +169,10 @@ public final class FanoutServer implements AutoCloseable {
                     "chat, starting in room '" + options.defaultTopic() + "'");
         } catch (RuntimeException e) {
             stopEventLoops(System.nanoTime() + ServerOptions.SHUTDOWN_GRACE.toNanos());
+            if (expiry != null) {
+                expiry.cancel(false);
+            }
+            history.close();
             throw e;
         }
         log.info("fanout {} ready (server id {}): {} transport, {} I/O threads, up to {} clients ({} per "
@@ -171,11 +185,14 @@ public final class FanoutServer implements AutoCloseable {
                         + "must finish within {} ms (--frame-timeout)",
                 ByteSize.format(limits.totalQueueBytes()), ByteSize.format(limits.totalInboundBytes()),
                 ByteSize.format(limits.publishBacklog()), limits.frameTimeout().toMillis());
-        log.info("history: {} messages and {} per topic (--history, --history-bytes), {} in all "
-                        + "(--history-total-bytes), up to {} topics (--max-topics); kept in memory, so a restart "
-                        + "starts every topic afresh", options.history().maxMessages(),
-                ByteSize.format(options.history().maxBytes()), ByteSize.format(options.history().totalBytes()),
-                limits.maxTopics());
+        log.info("history: {} messages and {} per topic (--history, --history-bytes){}, {} in all "
+                        + "(--history-total-bytes), up to {} topics (--max-topics); {}",
+                options.history().maxMessages(),
+                ByteSize.format(options.history().maxBytes()), options.history().expires()
+                        ? ", for " + Durations.format(options.history().maxAge()) + " (--history-age)" : "",
+                ByteSize.format(options.history().totalBytes()), limits.maxTopics(), options.disk() == null
+                        ? "kept in memory, so a restart starts every topic afresh (--data-dir keeps it on disk)"
+                        : history.describe() + ", so a restart keeps every topic's epoch and numbers");
         warnIfOpenFilesTooFew(limits.maxClients());
         pendingSources.forEach(source -> source.start(sourceContext));
         return this;
@@ -297,7 +314,7 @@ public final class FanoutServer implements AutoCloseable {
     }
 
     /** The topics' history. */
-    public MemoryHistory history() {
+    public LocalHistory history() {
         return history;
     }
 
@@ -362,6 +379,9 @@ public final class FanoutServer implements AutoCloseable {
             drain(drainEnds, graceEnds);
         } finally {
             stopEventLoops(graceEnds);
+            if (expiry != null) {
+                expiry.cancel(false);
+            }
             if (history != null) {
                 history.close();
             }

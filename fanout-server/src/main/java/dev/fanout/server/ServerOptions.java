@@ -9,6 +9,7 @@ import dev.fanout.server.control.SubscriptionBudget;
 import dev.fanout.server.session.QueueLimits;
 import dev.fanout.server.session.SessionContext;
 import dev.fanout.store.HistoryLimits;
+import dev.fanout.store.disk.DiskOptions;
 import dev.fanout.server.session.SlowConsumerPolicy;
 import java.time.Duration;
 import java.util.List;
@@ -31,11 +32,12 @@ import java.util.List;
  * @param history      what topics' history holds
  * @param control      control mode's keepalive, subscription and de-duplication settings
  * @param allowPublish whether clients may publish to topics that sources feed
+ * @param disk         where history lives on disk ({@code --data-dir}), or null to keep it in memory
  */
 public record ServerOptions(List<String> hosts, int framesPort, int linesPort, String defaultTopic,
                             String serverName, TransportChoice transport, int ioThreads, Duration lineFlush,
                             Duration drainTimeout, LimitOptions limits, HistoryLimits history,
-                            ControlOptions control, boolean allowPublish) {
+                            ControlOptions control, boolean allowPublish, DiskOptions disk) {
 
     /** Default frames port. */
     public static final int DEFAULT_FRAMES_PORT = 7070;
@@ -105,6 +107,8 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
         private int maxTotalSubscriptions = SubscriptionBudget.DEFAULT_MAX;
         private Duration closeGrace = SessionContext.DEFAULT_CLOSE_GRACE;
         private boolean allowPublish;
+        private Duration historyAge = Duration.ZERO;
+        private DiskOptions disk;
 
         private Builder() {
         }
@@ -268,6 +272,18 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
             return this;
         }
 
+        /** How long history keeps a message; zero keeps messages whatever their age. */
+        public Builder historyAge(Duration value) {
+            historyAge = value;
+            return this;
+        }
+
+        /** Keeps history on disk as {@code value} says; null keeps it in memory. */
+        public Builder disk(DiskOptions value) {
+            disk = value;
+            return this;
+        }
+
         public Builder allowPublish(boolean value) {
             allowPublish = value;
             return this;
@@ -324,6 +340,8 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
             require(history >= 0, "--history (" + history + ") must be 0 (no history) or more");
             require(historyBytes >= 0, "--history-bytes (" + historyBytes + ") must not be negative");
             require(historyTotalBytes >= 0, "--history-total-bytes (" + historyTotalBytes + ") must not be negative");
+            require(!historyAge.isNegative(), "--history-age (" + historyAge.toMillis() + " ms) must not be negative; "
+                    + "0 keeps messages whatever their age");
             require(pingInterval.toMillis() >= 1, "--ping-interval (" + pingInterval.toMillis()
                     + " ms) must be at least 1 ms");
             require(pingTimeout.toMillis() >= 1, "--ping-timeout (" + pingTimeout.toMillis()
@@ -343,9 +361,10 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
                     publishBacklog, new QueueLimits(queueBytes, queueMessages, slowConsumer), totalQueueBytes,
                     totalInboundBytes, frameTimeout, keepAlive, closeGrace);
             return new ServerOptions(hosts, framesPort, linesPort, defaultTopic, serverName, transport, ioThreads,
-                    lineFlush, drainTimeout, limits, new HistoryLimits(history, historyBytes, historyTotalBytes),
+                    lineFlush, drainTimeout, limits,
+                    new HistoryLimits(history, historyBytes, historyTotalBytes, historyAge),
                     new ControlOptions(pingInterval, pingTimeout, maxSubscriptions, dedupWindow, dedupEntries,
-                            maxTotalSubscriptions), allowPublish);
+                            maxTotalSubscriptions), allowPublish, disk);
         }
 
         private static void port(String field, int value) {

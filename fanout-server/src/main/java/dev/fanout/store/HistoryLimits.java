@@ -1,13 +1,16 @@
 package dev.fanout.store;
 
+import java.time.Duration;
+
 /**
  * Bounds of what history holds.
  *
  * @param maxMessages messages kept per topic; 0 keeps none (numbering still goes on)
  * @param maxBytes    bytes kept per topic, each message counted with its overhead
  * @param totalBytes  bytes kept by all topics together
+ * @param maxAge      how long a message is kept; {@link Duration#ZERO} keeps messages whatever their age
  */
-public record HistoryLimits(int maxMessages, long maxBytes, long totalBytes) {
+public record HistoryLimits(int maxMessages, long maxBytes, long totalBytes, Duration maxAge) {
 
     /**
      * Default messages kept per topic: 1,000, a few seconds of a busy stream and hours of a chat room; what a
@@ -22,10 +25,20 @@ public record HistoryLimits(int maxMessages, long maxBytes, long totalBytes) {
     public static final long MAX_DEFAULT_TOTAL_BYTES = 512L * 1024 * 1024;
 
     public HistoryLimits {
-        if (maxMessages < 0 || maxBytes < 0 || totalBytes < 0) {
+        if (maxMessages < 0 || maxBytes < 0 || totalBytes < 0 || maxAge.isNegative()) {
             throw new IllegalArgumentException("history limits must not be negative: " + maxMessages + " messages, "
-                    + maxBytes + " bytes, " + totalBytes + " total bytes");
+                    + maxBytes + " bytes, " + totalBytes + " total bytes, " + maxAge);
         }
+    }
+
+    /** Limits that keep messages whatever their age. */
+    public HistoryLimits(int maxMessages, long maxBytes, long totalBytes) {
+        this(maxMessages, maxBytes, totalBytes, Duration.ZERO);
+    }
+
+    /** Whether messages are let go by age. */
+    public boolean expires() {
+        return !maxAge.isZero();
     }
 
     /**

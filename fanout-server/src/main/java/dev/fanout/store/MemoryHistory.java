@@ -1,6 +1,5 @@
 package dev.fanout.store;
 
-import dev.fanout.hub.HistoryStore;
 import dev.fanout.hub.Message;
 import dev.fanout.hub.Origin;
 import dev.fanout.hub.Position;
@@ -9,39 +8,49 @@ import dev.fanout.hub.TopicState;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * History in memory: each topic keeps its newest messages, up to {@link HistoryLimits#maxMessages()} and
- * {@link HistoryLimits#maxBytes()}, and all topics together up to {@link HistoryLimits#totalBytes()}. Past the
- * total, the oldest messages of the topics are let go in turn, one topic after another, so that a busy topic
- * cannot keep every other topic's history at nothing, and the trims are counted and logged.
+ * {@link HistoryLimits#maxBytes()} and for up to {@link HistoryLimits#maxAge()}, and all topics together up to
+ * {@link HistoryLimits#totalBytes()} (see {@link TotalBound}).
  *
  * <p>Nothing survives a restart: every topic's history starts in a new epoch, chosen at random, so that clients
  * resuming across the restart are told their stream was reset. Results are complete when returned. Thread-safe.
  */
-public final class MemoryHistory implements HistoryStore {
+public final class MemoryHistory implements LocalHistory {
 
-    private static final Logger log = LoggerFactory.getLogger(MemoryHistory.class);
+    /** What the rings keep: the messages themselves, one reference each. */
+    private static final Kept<Message> MESSAGES = new Kept<>() {
+        @Override
+        public long sequence(Message entry) {
+            return entry.sequence();
+        }
+
+        @Override
+        public long publishedAtMillis(Message entry) {
+            return entry.publishedAtMillis();
+        }
+
+        @Override
+        public long size(Message entry) {
+            return entry.memorySize();
+        }
+
+        @Override
+        public void release(Message entry) {
+            entry.release();
+        }
+    };
 
     private final HistoryLimits limits;
     private final LongSupplier epochs;
-    private final ConcurrentHashMap<String, TopicRing> rings = new ConcurrentHashMap<>();
-    private final AtomicLong totalBytes = new AtomicLong();
-    private final LongAdder trimmedForTotal = new LongAdder();
-    private final AtomicBoolean overTotal = new AtomicBoolean();
-    /** Where the trimming for the total goes on from; any thread, under the lock of this field. */
-    private Iterator<TopicRing> trimCursor;
+    private final ConcurrentHashMap<String, MessageRing> rings = new ConcurrentHashMap<>();
+    private final TotalBound total;
 
     /** A store with these limits and random epochs. */
     public MemoryHistory(HistoryLimits limits) {
@@ -52,12 +61,13 @@ public final class MemoryHistory implements HistoryStore {
     public MemoryHistory(HistoryLimits limits, LongSupplier epochs) {
         this.limits = limits;
         this.epochs = epochs;
+        this.total = new TotalBound(limits.totalBytes(), () -> rings.values().iterator(), rings::size);
     }
 
     @Override
     public CompletableFuture<List<Message>> append(String topic, List<ByteBuf> payloads, Origin origin,
                                                    long publishedAtMillis) {
-        TopicRing ring = ring(topic);
+        MessageRing ring = ring(topic);
         List<Message> stored = new ArrayList<>(payloads.size());
         long added = 0;
         synchronized (ring) {
@@ -68,15 +78,15 @@ public final class MemoryHistory implements HistoryStore {
                 stored.add(message);
             }
         }
-        totalBytes.addAndGet(added);
-        trimToTotal();
+        total.add(added);
+        total.enforce();
         return CompletableFuture.completedFuture(stored);
     }
 
     @Override
     public CompletableFuture<Message> appendAt(String topic, Position position, ByteBuf payload, Origin origin,
                                                long publishedAtMillis) {
-        TopicRing ring = ring(topic);
+        MessageRing ring = ring(topic);
         long change;
         Message message;
         synchronized (ring) {
@@ -95,8 +105,8 @@ public final class MemoryHistory implements HistoryStore {
             message = Message.of(topic, ring.topicUtf8, position, payload, publishedAtMillis, origin);
             change += keep(ring, message);
         }
-        totalBytes.addAndGet(change);
-        trimToTotal();
+        total.add(change);
+        total.enforce();
         return CompletableFuture.completedFuture(message);
     }
 
@@ -104,71 +114,23 @@ public final class MemoryHistory implements HistoryStore {
      * Keeps {@code message} (a reference of its own) in its ring within the per-topic bounds, or only numbers it
      * when history is off; returns the change in bytes held. Under the ring's lock.
      */
-    private long keep(TopicRing ring, Message message) {
-        if (limits.maxMessages() == 0) {
-            ring.skipOne(message.publishedAtMillis());
-            return 0;
-        }
-        long change = 0;
-        while (ring.count() >= limits.maxMessages()) {
-            change -= ring.trimOldest();
-        }
-        change += ring.add(message.retain(), limits.maxMessages());
-        while (ring.bytes() > limits.maxBytes()) {
-            change -= ring.trimOldest();
-        }
-        return change;
-    }
-
-    /** Lets go of the oldest messages of the topics in turn while all of them hold more than the total bound. */
-    private void trimToTotal() {
-        if (totalBytes.get() <= limits.totalBytes()) {
-            if (overTotal.get() && overTotal.compareAndSet(true, false)) {
-                log.info("history back under its total bound ({} bytes, --history-total-bytes)", limits.totalBytes());
-            }
-            return;
-        }
-        if (overTotal.compareAndSet(false, true)) {
-            log.warn("history holds more than its total bound ({} bytes, --history-total-bytes): the oldest messages "
-                    + "of the topics are let go in turn; raise the bound or lower --history / --history-bytes",
-                    limits.totalBytes());
-        }
-        synchronized (this) {
-            int fruitless = 0;
-            while (totalBytes.get() > limits.totalBytes() && fruitless <= rings.size()) {
-                if (trimCursor == null || !trimCursor.hasNext()) {
-                    trimCursor = rings.values().iterator();
-                    if (!trimCursor.hasNext()) {
-                        return;
-                    }
-                }
-                TopicRing victim = trimCursor.next();
-                long freed;
-                synchronized (victim) {
-                    freed = victim.trimOldest();
-                }
-                if (freed == 0) {
-                    fruitless++;
-                } else {
-                    fruitless = 0;
-                    totalBytes.addAndGet(-freed);
-                    trimmedForTotal.increment();
-                }
-            }
-        }
+    private long keep(MessageRing ring, Message message) {
+        return ring.keep(message.retain(), limits);
     }
 
     @Override
     public CompletableFuture<List<Message>> read(String topic, long from, int maxMessages, long maxBytes) {
-        TopicRing ring = ring(topic);
+        MessageRing ring = ring(topic);
         synchronized (ring) {
-            return CompletableFuture.completedFuture(ring.read(from, maxMessages, maxBytes));
+            List<Message> held = ring.read(from, maxMessages, maxBytes);
+            held.forEach(Message::retain);
+            return CompletableFuture.completedFuture(held);
         }
     }
 
     @Override
     public CompletableFuture<Long> firstSince(String topic, long millis) {
-        TopicRing ring = ring(topic);
+        MessageRing ring = ring(topic);
         synchronized (ring) {
             return CompletableFuture.completedFuture(ring.firstSince(millis));
         }
@@ -176,7 +138,7 @@ public final class MemoryHistory implements HistoryStore {
 
     @Override
     public CompletableFuture<TopicState> state(String topic) {
-        TopicRing ring = ring(topic);
+        MessageRing ring = ring(topic);
         synchronized (ring) {
             return CompletableFuture.completedFuture(ring.state());
         }
@@ -184,29 +146,49 @@ public final class MemoryHistory implements HistoryStore {
 
     @Override
     public void forget(String topic) {
-        TopicRing ring = rings.remove(topic);
+        MessageRing ring = rings.remove(topic);
         if (ring != null) {
             long freed;
             synchronized (ring) {
                 freed = ring.clear();
             }
-            totalBytes.addAndGet(-freed);
+            total.add(-freed);
+        }
+    }
+
+    @Override
+    public void expire(long nowMillis) {
+        if (limits.expires()) {
+            long before = nowMillis - limits.maxAge().toMillis();
+            for (MessageRing ring : rings.values()) {
+                long freed;
+                synchronized (ring) {
+                    freed = ring.trimOlderThan(before);
+                }
+                total.add(-freed);
+            }
         }
     }
 
     /** Bytes held now, all topics, each message counted with its overhead. */
+    @Override
     public long bytes() {
-        return totalBytes.get();
+        return total.bytes();
     }
 
-    /** Messages let go since start because all topics together held more than the total bound. */
+    @Override
     public long trimmedForTotal() {
-        return trimmedForTotal.sum();
+        return total.trimmed();
     }
 
-    /** The bounds. */
+    @Override
     public HistoryLimits limits() {
         return limits;
+    }
+
+    @Override
+    public String describe() {
+        return "in memory";
     }
 
     @Override
@@ -216,12 +198,22 @@ public final class MemoryHistory implements HistoryStore {
         }
     }
 
-    private TopicRing ring(String topic) {
-        TopicRing ring = rings.get(topic);
+    private MessageRing ring(String topic) {
+        MessageRing ring = rings.get(topic);
         if (ring == null) {
             ring = rings.computeIfAbsent(topic,
-                    name -> new TopicRing(name.getBytes(StandardCharsets.UTF_8), epochs.getAsLong()));
+                    name -> new MessageRing(name.getBytes(StandardCharsets.UTF_8), epochs.getAsLong()));
         }
         return ring;
+    }
+
+    /** A topic's ring of messages, with its name in UTF-8 that all of them share. */
+    private static final class MessageRing extends TopicRing<Message> {
+        final byte[] topicUtf8;
+
+        MessageRing(byte[] topicUtf8, long epoch) {
+            super(MESSAGES, epoch);
+            this.topicUtf8 = topicUtf8;
+        }
     }
 }

@@ -1,19 +1,22 @@
 package dev.fanout.store;
 
-import dev.fanout.hub.Message;
 import dev.fanout.hub.TopicState;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One topic's history in memory: its epoch and numbering, and its newest messages in a circular array that
- * grows up to the per-topic bound. Guarded by its own monitor: the store locks a ring while it works on it.
+ * One topic's history: its epoch and numbering, and its newest entries in a circular array that grows up to the
+ * per-topic bound. An entry is whatever the store keeps per message ({@link Kept} tells the ring about it): the
+ * message itself in memory, where it lies on disk. Guarded by its own monitor: the store locks a ring while it
+ * works on it.
+ *
+ * @param <T> the kind of entry
  */
-final class TopicRing {
+public class TopicRing<T> {
 
-    final byte[] topicUtf8;
+    private final Kept<T> kept;
     private long epoch;
-    /** Sequence number of the oldest message held; last + 1 when none is. */
+    /** Sequence number of the oldest entry held; last + 1 when none is. */
     private long first = 1;
     private long last;
     /** The first sequence number of this epoch here: what was before it was never held. */
@@ -23,67 +26,83 @@ final class TopicRing {
      * {@link Long#MIN_VALUE} while none was: a {@link #firstSince} before it cannot be answered from what is held.
      */
     private long newestGoneAtMillis = Long.MIN_VALUE;
-    private Message[] slots = new Message[0];
-    /** Index of the oldest message held. */
+    private Object[] slots = new Object[0];
+    /** Index of the oldest entry held. */
     private int head;
     private int count;
     private long bytes;
 
-    TopicRing(byte[] topicUtf8, long epoch) {
-        this.topicUtf8 = topicUtf8;
+    public TopicRing(Kept<T> kept, long epoch) {
+        this.kept = kept;
         this.epoch = epoch;
     }
 
-    long epoch() {
+    public long epoch() {
         return epoch;
     }
 
-    long last() {
+    public long first() {
+        return first;
+    }
+
+    public long last() {
         return last;
     }
 
-    long bytes() {
+    public long epochFirst() {
+        return epochFirst;
+    }
+
+    public long newestGoneAtMillis() {
+        return newestGoneAtMillis;
+    }
+
+    public long bytes() {
         return bytes;
     }
 
-    int count() {
+    public int count() {
         return count;
     }
 
-    TopicState state() {
+    public TopicState state() {
         return new TopicState(epoch, first, last);
     }
 
-    /** Starts afresh in {@code newEpoch}, the next message being {@code next}; returns the bytes let go. */
-    long restart(long newEpoch, long next) {
+    /**
+     * Takes the numbering a durable store recorded: the epoch, its first sequence, the next sequence and when
+     * the newest message let go was published. Holds nothing after; returns the bytes let go.
+     */
+    public long reset(long newEpoch, long newEpochFirst, long next, long goneAtMillis) {
         long freed = clear();
         epoch = newEpoch;
+        epochFirst = newEpochFirst;
         first = next;
         last = next - 1;
-        epochFirst = next;
-        newestGoneAtMillis = Long.MIN_VALUE;
+        newestGoneAtMillis = goneAtMillis;
         return freed;
+    }
+
+    /** Starts afresh in {@code newEpoch}, the next message being {@code next}; returns the bytes let go. */
+    public long restart(long newEpoch, long next) {
+        return reset(newEpoch, next, next, Long.MIN_VALUE);
     }
 
     /**
      * Skips ahead so that the next message is {@code next}, published at {@code atMillis}, letting go of what is
      * held; the numbers skipped count as gone at that moment. Returns the bytes let go.
      */
-    long skipTo(long next, long atMillis) {
-        long freed = clear();
-        first = next;
-        last = next - 1;
-        newestGoneAtMillis = Math.max(newestGoneAtMillis, atMillis);
-        return freed;
+    public long skipTo(long next, long atMillis) {
+        return reset(epoch, epochFirst, next, Math.max(newestGoneAtMillis, atMillis));
     }
 
     /** The sequence number the next message gets. */
-    long next() {
+    public long next() {
         return last + 1;
     }
 
     /** Numbers a message published at {@code atMillis} that is not kept (history off): it is gone at once. */
-    void skipOne(long atMillis) {
+    public void skipOne(long atMillis) {
         newestGoneAtMillis = Math.max(newestGoneAtMillis, atMillis);
         last++;
         if (count == 0) {
@@ -91,50 +110,94 @@ final class TopicRing {
         }
     }
 
-    /** Keeps {@code message} (which takes this ring's reference), numbered {@link #next()}; returns its bytes. */
-    long add(Message message, int capacity) {
+    /**
+     * Keeps {@code entry}, numbered {@link #next()}, within the per-topic bounds of {@code limits}, letting go of the
+     * oldest as needed; with history off it only numbers it and lets it go at once. Returns the change in bytes held.
+     */
+    public long keep(T entry, HistoryLimits limits) {
+        long publishedAt = kept.publishedAtMillis(entry);
+        if (limits.maxMessages() == 0) {
+            skipOne(publishedAt);
+            kept.release(entry);
+            return 0;
+        }
+        long change = 0;
+        if (limits.expires()) {
+            change -= trimOlderThan(publishedAt - limits.maxAge().toMillis());
+        }
+        while (count >= limits.maxMessages()) {
+            change -= trimOldest();
+        }
+        change += add(entry, limits.maxMessages());
+        while (bytes > limits.maxBytes()) {
+            change -= trimOldest();
+        }
+        return change;
+    }
+
+    /** Keeps {@code entry}, numbered {@link #next()}, with room for up to {@code capacity}; returns its bytes. */
+    public long add(T entry, int capacity) {
         if (count == slots.length) {
             grow(capacity);
         }
-        slots[(head + count) % slots.length] = message;
+        slots[(head + count) % slots.length] = entry;
         count++;
-        last = message.sequence();
-        long size = message.memorySize();
+        last = kept.sequence(entry);
+        long size = kept.size(entry);
         bytes += size;
         return size;
     }
 
-    /** Lets go of the oldest message held; returns its bytes, 0 if none is held. */
-    long trimOldest() {
+    /** Lets go of the oldest entry held; returns its bytes, 0 if none is held. */
+    public long trimOldest() {
         if (count == 0) {
             return 0;
         }
-        Message oldest = slots[head];
+        T oldest = at(0);
         slots[head] = null;
         head = (head + 1) % slots.length;
         count--;
         first++;
-        long size = oldest.memorySize();
+        long size = kept.size(oldest);
         bytes -= size;
-        newestGoneAtMillis = Math.max(newestGoneAtMillis, oldest.publishedAtMillis());
-        oldest.release();
+        newestGoneAtMillis = Math.max(newestGoneAtMillis, kept.publishedAtMillis(oldest));
+        kept.release(oldest);
         return size;
     }
 
+    /** Lets go of the entries published before {@code millis}; returns their bytes. */
+    public long trimOlderThan(long millis) {
+        long freed = 0;
+        while (count > 0 && kept.publishedAtMillis(at(0)) < millis) {
+            freed += trimOldest();
+        }
+        return freed;
+    }
+
     /**
-     * Up to {@code maxMessages} held messages from {@code from} on, and about {@code maxBytes}: a reference each,
-     * which the caller releases.
+     * The entries from {@code from} on, up to {@code maxMessages} and about {@code maxBytes} (at least one), in
+     * order; the caller takes what it needs of them before the ring's lock is let go.
      */
-    List<Message> read(long from, int maxMessages, long maxBytes) {
+    public List<T> read(long from, int maxMessages, long maxBytes) {
         long start = Math.max(from, first);
-        List<Message> out = new ArrayList<>();
+        List<T> out = new ArrayList<>();
         long taken = 0;
         for (long seq = start; seq <= last && out.size() < maxMessages && (out.isEmpty() || taken < maxBytes); seq++) {
-            Message held = slots[(int) ((head + (seq - first)) % slots.length)];
-            out.add(held.retain());
-            taken += held.size();
+            T held = at(seq - first);
+            out.add(held);
+            taken += kept.size(held);
         }
         return out;
+    }
+
+    /** Every entry held, oldest first. */
+    public List<T> entries() {
+        return read(first, Integer.MAX_VALUE, Long.MAX_VALUE);
+    }
+
+    /** The entry of sequence {@code seq}, or null if it is not held. */
+    public T find(long seq) {
+        return seq < first || seq > last ? null : at(seq - first);
     }
 
     /**
@@ -142,7 +205,7 @@ final class TopicRing {
      * if messages published since then are gone. Publish times only grow within a topic (the hub stamps them in
      * order), so a binary search finds it.
      */
-    long firstSince(long millis) {
+    public long firstSince(long millis) {
         if (newestGoneAtMillis >= millis) {
             return epochFirst;
         }
@@ -150,7 +213,7 @@ final class TopicRing {
         int high = count;
         while (low < high) {
             int middle = (low + high) >>> 1;
-            if (slots[(head + middle) % slots.length].publishedAtMillis() < millis) {
+            if (kept.publishedAtMillis(at(middle)) < millis) {
                 low = middle + 1;
             } else {
                 high = middle;
@@ -160,7 +223,7 @@ final class TopicRing {
     }
 
     /** Lets go of everything held; returns the bytes. */
-    long clear() {
+    public long clear() {
         long freed = bytes;
         while (count > 0) {
             trimOldest();
@@ -169,9 +232,14 @@ final class TopicRing {
         return freed;
     }
 
+    @SuppressWarnings("unchecked")
+    private T at(long index) {
+        return (T) slots[(int) ((head + index) % slots.length)];
+    }
+
     private void grow(int capacity) {
         int size = Math.max(1, Math.min(capacity, Math.max(16, slots.length * 2)));
-        Message[] grown = new Message[size];
+        Object[] grown = new Object[size];
         for (int i = 0; i < count; i++) {
             grown[i] = slots[(head + i) % slots.length];
         }

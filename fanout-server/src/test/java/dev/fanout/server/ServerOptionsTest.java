@@ -15,6 +15,8 @@ import dev.fanout.hub.PublishDedup;
 import dev.fanout.server.control.ControlOptions;
 import dev.fanout.server.control.SubscriptionBudget;
 import dev.fanout.store.HistoryLimits;
+import dev.fanout.store.disk.DiskOptions;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class ServerOptionsTest {
@@ -96,6 +98,7 @@ class ServerOptionsTest {
                 .maxLine(200).maxTopics(7).publishBacklog(4000).queueBytes(2000).queueMessages(30)
                 .slowConsumer(SlowConsumerPolicy.DROP_OLDEST).totalQueueBytes(5000).totalInboundBytes(6000)
                 .frameTimeout(Duration.ofSeconds(7)).keepAlive(Duration.ofSeconds(8)).allowPublish(true)
+                .historyAge(Duration.ofMinutes(5)).disk(DiskOptions.in(Path.of("data")))
                 .build();
 
         assertThat(options).isEqualTo(new ServerOptions(List.of("0.0.0.0"), 9000, 9001, "news", "hub",
@@ -104,10 +107,11 @@ class ServerOptionsTest {
                         new QueueLimits(2000, 30, SlowConsumerPolicy.DROP_OLDEST), 5000, 6000,
                         Duration.ofSeconds(7), Duration.ofSeconds(8), SessionContext.DEFAULT_CLOSE_GRACE),
                 new HistoryLimits(HistoryLimits.DEFAULT_MAX_MESSAGES, HistoryLimits.DEFAULT_MAX_BYTES,
-                        HistoryLimits.defaultTotalBytes()),
+                        HistoryLimits.defaultTotalBytes(), Duration.ofMinutes(5)),
                 new ControlOptions(ControlOptions.DEFAULT_PING_INTERVAL, ControlOptions.DEFAULT_PING_TIMEOUT,
                         ControlOptions.DEFAULT_MAX_SUBSCRIPTIONS, PublishDedup.DEFAULT_WINDOW,
-                        PublishDedup.DEFAULT_MAX_ENTRIES, SubscriptionBudget.DEFAULT_MAX), true));
+                        PublishDedup.DEFAULT_MAX_ENTRIES, SubscriptionBudget.DEFAULT_MAX), true,
+                DiskOptions.in(Path.of("data"))));
     }
 
     @Test

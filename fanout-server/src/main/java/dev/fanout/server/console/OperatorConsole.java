@@ -184,9 +184,9 @@ public final class OperatorConsole {
         out.printf("topics      %d (limit %d, --max-topics), %d forgotten to make place, %d refused%n",
                 server.hub().topics().size(), server.options().limits().maxTopics(), hub.topicsForgotten(),
                 hub.topicsRefused());
-        out.printf("history     %s held (limit %s, --history-total-bytes), %d messages let go to stay within%n",
+        out.printf("history     %s held (limit %s, --history-total-bytes), %d messages let go to stay within; %s%n",
                 ByteSize.format(server.history().bytes()), ByteSize.format(server.history().limits().totalBytes()),
-                server.history().trimmedForTotal());
+                server.history().trimmedForTotal(), server.history().describe());
         out.printf("messages    %d published (%s), %d delivered (written to clients), %d dropped (drop-oldest)%n",
                 hub.published(), ByteSize.format(hub.publishedBytes()), server.sessionStats().delivered(),
                 server.sessionStats().dropped());

@@ -1,0 +1,19 @@
+package dev.fanout.store;
+
+import dev.fanout.hub.HistoryStore;
+
+/** History this server keeps itself, in memory or on its disk, within {@link HistoryLimits}. */
+public interface LocalHistory extends HistoryStore {
+
+    /** What all topics hold now, as counted against {@link HistoryLimits#totalBytes()}. */
+    long bytes();
+
+    /** Messages let go since start because all topics together held more than the total bound. */
+    long trimmedForTotal();
+
+    /** The bounds. */
+    HistoryLimits limits();
+
+    /** Where the history lives, for people: "in memory", or the data directory with what it holds. */
+    String describe();
+}

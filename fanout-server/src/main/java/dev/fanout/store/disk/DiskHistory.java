@@ -1,0 +1,313 @@
+package dev.fanout.store.disk;
+
+import dev.fanout.hub.Message;
+import dev.fanout.hub.Origin;
+import dev.fanout.hub.Position;
+import dev.fanout.hub.PublishRefusedException;
+import dev.fanout.hub.TopicState;
+import dev.fanout.protocol.ByteSize;
+import dev.fanout.store.HistoryLimits;
+import dev.fanout.store.LocalHistory;
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * History on local disk: every topic's messages in one append-only log in the data directory, which a restart
+ * brings back with the same epochs and numbers. Memory holds an index per topic (where each message lies), not
+ * the payloads; the bounds of {@link HistoryLimits} count each message's bytes on disk and its index entry
+ * ({@link IndexEntry#OVERHEAD}).
+ *
+ * <p>Appends are numbered at once and written by the {@link LogWriter}'s thread; their futures complete once
+ * the log holds them (written, or forced with {@link FsyncPolicy#ALWAYS}), in order. Reads run on the
+ * {@link HistoryReader}'s threads. Thread-safe.
+ */
+public final class DiskHistory implements LocalHistory {
+
+    private static final Logger log = LoggerFactory.getLogger(DiskHistory.class);
+
+    /** The header a topic's first record needs: its numbering as the index holds it. */
+    private static final Function<DiskTopic, TopicHeader> FIRST_RECORD =
+            topic -> TopicHeader.fresh(topic.ring.epoch(), topic.ring.next());
+
+    private final DiskOptions options;
+    private final DataDirectory directory;
+    private final LogIndex index;
+    private final LogWriter writer;
+    private final HistoryReader reader = new HistoryReader();
+    private final Clock clock;
+    private final List<StoredTopic> restored;
+
+    private DiskHistory(DiskOptions options, DataDirectory directory, LogIndex index, LogWriter writer, Clock clock) {
+        this.options = options;
+        this.directory = directory;
+        this.index = index;
+        this.writer = writer;
+        this.clock = clock;
+        this.restored = index.topics().stream().map(this::stored).toList();
+    }
+
+    /**
+     * Opens the data directory, brings its log back and starts writing.
+     *
+     * @throws IllegalStateException if the directory cannot be used, with what to do about it
+     */
+    public static DiskHistory open(DiskOptions options, HistoryLimits limits, Clock clock) {
+        return open(options, limits, clock, () -> ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
+    }
+
+    /** As {@link #open(DiskOptions, HistoryLimits, Clock)}, with epochs from {@code epochs}. */
+    public static DiskHistory open(DiskOptions options, HistoryLimits limits, Clock clock, LongSupplier epochs) {
+        DataDirectory directory = DataDirectory.open(options.directory());
+        try {
+            LogIndex index = new LogIndex(limits, epochs);
+            Recovery.Result recovered = Recovery.recover(directory, index);
+            directory.markRunning(options.fsync());
+            LogWriter writer = new LogWriter(directory, options, index, recovered.current());
+            writer.start();
+            DiskHistory history = new DiskHistory(options, directory, index, writer, clock);
+            history.recordRenewed(recovered.renewed());
+            history.expire(clock.millis());
+            index.written();
+            return history;
+        } catch (IOException e) {
+            directory.close();
+            throw new IllegalStateException("data directory " + directory.path() + " cannot be read or written: " + e
+                    + "; check the disk, or give another --data-dir", e);
+        } catch (RuntimeException e) {
+            directory.close();
+            throw e;
+        }
+    }
+
+    /** Writes the new epochs of topics that recovery renewed, before anyone can read them. */
+    private void recordRenewed(List<DiskTopic> renewed) {
+        List<CompletableFuture<List<Message>>> written = new ArrayList<>();
+        for (DiskTopic topic : renewed) {
+            CompletableFuture<List<Message>> done = new CompletableFuture<>();
+            synchronized (topic.ring) {
+                topic.headerQueued = true;
+                writer.submit(new LogWriter.Appends(topic, topic.generation, FIRST_RECORD, List.of(), done));
+            }
+            written.add(done);
+        }
+        try {
+            CompletableFuture.allOf(written.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while recording new epochs", e);
+        } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not record the topics' new epochs in " + directory.path() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private StoredTopic stored(DiskTopic topic) {
+        synchronized (topic.ring) {
+            List<IndexEntry> newest = topic.ring.read(topic.ring.last(), 1, 1);
+            long lastPublished = newest.isEmpty() ? Math.max(0, topic.ring.newestGoneAtMillis())
+                    : newest.get(0).publishedAtMillis;
+            return new StoredTopic(topic.name, topic.ring.state(), lastPublished);
+        }
+    }
+
+    @Override
+    public CompletableFuture<List<Message>> append(String topic, List<ByteBuf> payloads, Origin origin,
+                                                   long publishedAtMillis) {
+        CompletableFuture<List<Message>> done = new CompletableFuture<>();
+        while (true) {
+            DiskTopic target = index.topic(topic);
+            synchronized (target.ring) {
+                if (target.forgotten) {
+                    continue;
+                }
+                List<Message> messages = new ArrayList<>(payloads.size());
+                for (ByteBuf payload : payloads) {
+                    messages.add(Message.of(topic, target.nameUtf8,
+                            new Position(target.assignedEpoch, ++target.assignedLast), payload, publishedAtMillis,
+                            origin));
+                }
+                submit(target, target.headerQueued ? null : FIRST_RECORD, messages, done);
+            }
+            return done;
+        }
+    }
+
+    @Override
+    public CompletableFuture<Message> appendAt(String topic, Position position, ByteBuf payload, Origin origin,
+                                               long publishedAtMillis) {
+        CompletableFuture<List<Message>> done = new CompletableFuture<>();
+        while (true) {
+            DiskTopic target = index.topic(topic);
+            synchronized (target.ring) {
+                if (target.forgotten) {
+                    continue;
+                }
+                long sequence = position.sequence();
+                Function<DiskTopic, TopicHeader> header;
+                if (position.epoch() != target.assignedEpoch) {
+                    header = t -> TopicHeader.fresh(position.epoch(), sequence);
+                } else if (sequence <= target.assignedLast) {
+                    payload.release();
+                    return CompletableFuture.failedFuture(new PublishRefusedException(
+                            PublishRefusedException.Reason.OUT_OF_ORDER, "sequence " + sequence + " of topic '"
+                            + topic + "' is not after its last, " + target.assignedLast));
+                } else if (sequence > target.assignedLast + 1) {
+                    header = t -> new TopicHeader(t.ring.epoch(), t.ring.epochFirst(), sequence,
+                            Math.max(t.ring.newestGoneAtMillis(), publishedAtMillis));
+                } else {
+                    header = target.headerQueued ? null : FIRST_RECORD;
+                }
+                target.assignedEpoch = position.epoch();
+                target.assignedLast = sequence;
+                submit(target, header, List.of(Message.of(topic, target.nameUtf8, position, payload,
+                        publishedAtMillis, origin)), done);
+            }
+            return done.thenApply(messages -> messages.get(0));
+        }
+    }
+
+    /** Hands appends to the writer; under the topic's lock, so that they reach it in their numbers' order. */
+    private void submit(DiskTopic topic, Function<DiskTopic, TopicHeader> header, List<Message> messages,
+                        CompletableFuture<List<Message>> done) {
+        topic.headerQueued = true;
+        writer.submit(new LogWriter.Appends(topic, topic.generation, header, messages, done));
+    }
+
+    @Override
+    public CompletableFuture<List<Message>> read(String topic, long from, int maxMessages, long maxBytes) {
+        DiskTopic target = index.find(topic);
+        if (target == null) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        synchronized (target.ring) {
+            if (target.ring.count() == 0 || from > target.ring.last()) {
+                return CompletableFuture.completedFuture(List.of());
+            }
+        }
+        return reader.read(target, from, maxMessages, maxBytes);
+    }
+
+    @Override
+    public CompletableFuture<Long> firstSince(String topic, long millis) {
+        DiskTopic target = index.topic(topic);
+        synchronized (target.ring) {
+            return CompletableFuture.completedFuture(target.ring.firstSince(millis));
+        }
+    }
+
+    @Override
+    public CompletableFuture<TopicState> state(String topic) {
+        DiskTopic target = index.topic(topic);
+        synchronized (target.ring) {
+            return CompletableFuture.completedFuture(target.ring.state());
+        }
+    }
+
+    @Override
+    public void forget(String topic) {
+        DiskTopic target = index.find(topic);
+        if (target == null) {
+            return;
+        }
+        boolean inLog;
+        synchronized (target.ring) {
+            inLog = target.headerQueued;
+        }
+        if (index.remove(target) && inLog) {
+            writer.submit(new LogWriter.Forget(target, clock.millis()));
+        }
+    }
+
+    @Override
+    public void expire(long nowMillis) {
+        HistoryLimits limits = index.limits;
+        if (!limits.expires()) {
+            return;
+        }
+        long before = nowMillis - limits.maxAge().toMillis();
+        for (DiskTopic topic : index.topics()) {
+            long freed;
+            synchronized (topic.ring) {
+                freed = topic.ring.trimOlderThan(before);
+            }
+            index.total.add(-freed);
+        }
+    }
+
+    @Override
+    public List<StoredTopic> restored() {
+        return restored;
+    }
+
+    @Override
+    public long bytes() {
+        return index.total.bytes();
+    }
+
+    @Override
+    public long trimmedForTotal() {
+        return index.total.trimmed();
+    }
+
+    @Override
+    public HistoryLimits limits() {
+        return index.limits;
+    }
+
+    /** Bytes the log's files hold now: what the history holds, and what expired and awaits a rewrite. */
+    public long diskBytes() {
+        return index.logBytes();
+    }
+
+    /** The options it runs with. */
+    public DiskOptions options() {
+        return options;
+    }
+
+    /** {@code fsync} calls made since start. */
+    public long fsyncs() {
+        return writer.fsyncs();
+    }
+
+    @Override
+    public String describe() {
+        return "on disk in " + directory.path() + " (" + ByteSize.format(diskBytes()) + " in "
+                + index.segments().size() + " files, --fsync " + options.fsync().label() + ")";
+    }
+
+    @Override
+    public void close() {
+        LogPosition end;
+        try {
+            end = writer.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            end = null;
+        }
+        reader.close();
+        try {
+            if (end != null) {
+                directory.markStopped(options.fsync(), end);
+            } else {
+                log.warn("history in {} was not stopped cleanly: the next start checks it as after a crash",
+                        directory.path());
+            }
+        } catch (IOException e) {
+            log.warn("could not record the clean stop in {}: {}", directory.path(), e.toString());
+        } finally {
+            index.segments().forEach(Segment::release);
+            directory.close();
+        }
+    }
+}

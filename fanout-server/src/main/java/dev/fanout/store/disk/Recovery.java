@@ -1,0 +1,317 @@
+package dev.fanout.store.disk;
+
+import dev.fanout.protocol.ByteSize;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings the log back at start: reads every record of every file in order, checks each, and rebuilds every
+ * topic's index. The first record that is not whole (cut short, a length no record has, a CRC that does not
+ * match) or does not fit (a topic never named, a number that does not follow) ends the log: it and everything
+ * after it are cut, and the cut is logged.
+ *
+ * <p>Then it decides whether acknowledged messages may have been lost, in which case every topic starts a new
+ * epoch, so that clients are told RESET rather than handed other messages under numbers they already saw:
+ * <ul>
+ *   <li>a cut that is not a record torn at the very end of the log (damage, garbage): yes;</li>
+ *   <li>after a clean stop, a log that ends before where that stop ended it: yes; bytes after it were written by
+ *       something else and are cut, but nothing is lost;</li>
+ *   <li>after a crash of the process (same boot of the machine): a record torn at the end was never acknowledged
+ *       (an ACK waits for its write), so no;</li>
+ *   <li>after the machine restarted without a clean stop: with fsync always, no; otherwise what was written in the
+ *       last interval may be gone without a trace, so yes.</li>
+ * </ul>
+ */
+final class Recovery {
+
+    private static final Logger log = LoggerFactory.getLogger(Recovery.class);
+
+    private static final int READ_BYTES = 1024 * 1024;
+
+    private final DataDirectory directory;
+    private final LogIndex index;
+    private final CRC32C crc = new CRC32C();
+    private ByteBuffer buffer = ByteBuffer.allocate(READ_BYTES);
+    /** Where in the file being scanned the buffer's first byte is. */
+    private long bufferStart;
+    private long messages;
+    private long bytes;
+
+    /** What recovery found. */
+    record Result(Segment current, List<DiskTopic> renewed, long messages) {
+    }
+
+    /** Where the log stopped being readable, and why. */
+    private record Damage(Segment segment, long offset, String reason, boolean torn) {
+    }
+
+    private Recovery(DataDirectory directory, LogIndex index) {
+        this.directory = directory;
+        this.index = index;
+    }
+
+    /** Recovers the log of {@code directory} into {@code index}; returns the segment to append to. */
+    static Result recover(DataDirectory directory, LogIndex index) throws IOException {
+        return new Recovery(directory, index).run();
+    }
+
+    private Result run() throws IOException {
+        long started = System.nanoTime();
+        Optional<DataDirectory.Run> lastRun = directory.lastRun();
+        removeLeftovers();
+        List<Segment> files = open();
+        LogPosition cleanEnd = lastRun.filter(DataDirectory.Run::stopped).map(DataDirectory.Run::end).orElse(null);
+        Damage damage = null;
+        String lost = null;
+        for (int i = 0; i < files.size() && damage == null; i++) {
+            Segment file = files.get(i);
+            long end = file.size();
+            if (cleanEnd != null && !file.isBase() && file.number() == cleanEnd.segment()) {
+                if (end > cleanEnd.offset()) {
+                    log.warn("history log {} holds {} after where the last clean stop ended it: written by something "
+                            + "else; cut", file, ByteSize.format(end - cleanEnd.offset()));
+                    file.truncate(cleanEnd.offset());
+                    end = cleanEnd.offset();
+                } else if (end < cleanEnd.offset()) {
+                    lost = "the log is shorter than the last clean stop left it";
+                }
+            }
+            damage = scan(file, end, i == files.size() - 1);
+        }
+        if (cleanEnd != null && lost == null && damage == null && !endsAt(files, cleanEnd)) {
+            lost = "files of the log are missing since the last clean stop";
+        }
+        if (damage != null) {
+            files = cut(files, damage);
+            if (!damage.torn()) {
+                lost = "the log was damaged";
+            } else if (lastRun.isEmpty() || lastRun.get().stopped()) {
+                lost = lastRun.isEmpty() ? "the log was cut and no run is on record" : "the log was cut after a clean "
+                        + "stop";
+            }
+        }
+        if (lost == null && lastRun.isPresent() && !lastRun.get().stopped()) {
+            DataDirectory.Run run = lastRun.get();
+            boolean sameBoot = !run.boot().isEmpty() && run.boot().equals(DataDirectory.bootId());
+            if (!sameBoot && run.fsync() != FsyncPolicy.ALWAYS) {
+                lost = "the machine restarted while the server ran with --fsync " + run.fsync().label()
+                        + ", so what it wrote last may not have reached the disk";
+            }
+        }
+        if (lost == null && lastRun.isEmpty() && messages > 0) {
+            lost = "no run is on record for this log";
+        }
+        List<DiskTopic> renewed = lost == null ? List.of() : renew(lost);
+        Segment current = files.isEmpty() || files.get(files.size() - 1).isBase()
+                ? openSegment(files.isEmpty() ? directory.manifest().first()
+                        : files.get(files.size() - 1).number())
+                : files.get(files.size() - 1);
+        if (!files.contains(current)) {
+            files.add(current);
+        }
+        files.forEach(index::added);
+        long topics = index.topics().size();
+        log.info("history: {} topics and {} messages ({}) brought back from {} files in {} in {} ms",
+                topics, messages, ByteSize.format(bytes), files.size(), directory.path(),
+                (System.nanoTime() - started) / 1_000_000);
+        return new Result(current, renewed, messages);
+    }
+
+    private boolean endsAt(List<Segment> files, LogPosition end) {
+        Segment last = files.isEmpty() ? null : files.get(files.size() - 1);
+        return last == null ? end.offset() == 0 : last.isBase() || last.number() == end.segment()
+                && last.size() == end.offset();
+    }
+
+    private void removeLeftovers() throws IOException {
+        List<Path> leftovers = new ArrayList<>();
+        directory.segmentNumbers(leftovers);
+        for (Path leftover : leftovers) {
+            log.info("history: removing {}, left by an unfinished rewrite or an earlier cut; it is not part of the "
+                    + "log", leftover.getFileName());
+            Files.deleteIfExists(leftover);
+        }
+    }
+
+    private List<Segment> open() throws IOException {
+        List<Segment> files = new ArrayList<>();
+        DataDirectory.Manifest manifest = directory.manifest();
+        if (manifest.hasBase()) {
+            Path base = directory.basePath(manifest.first());
+            if (Files.exists(base)) {
+                files.add(Segment.open(base, manifest.first(), true));
+            } else {
+                log.warn("history: the base file {} the manifest names is missing; the log starts after it",
+                        base.getFileName());
+            }
+        }
+        for (long number : directory.segmentNumbers(new ArrayList<>())) {
+            files.add(Segment.open(directory.segmentPath(number), number, false));
+        }
+        return files;
+    }
+
+    private Segment openSegment(long number) throws IOException {
+        Segment segment = Segment.open(directory.segmentPath(number), number, false);
+        DataDirectory.forceDirectory(directory.path());
+        return segment;
+    }
+
+    /** Reads the records of {@code file} up to {@code end} into the index; returns where it stopped, if early. */
+    private Damage scan(Segment file, long end, boolean lastFile) throws IOException {
+        long position = 0;
+        bufferStart = 0;
+        buffer.clear().limit(0);
+        while (position < end) {
+            long left = end - position;
+            if (left < LogRecord.PREFIX_BYTES) {
+                return new Damage(file, position, "a record cut short (" + left + " bytes)", lastFile);
+            }
+            int at = hold(file, position, LogRecord.PREFIX_BYTES, end);
+            int length = buffer.getInt(at);
+            if (length < LogRecord.MIN_LENGTH || length > LogRecord.MAX_LENGTH) {
+                // A torn write leaves a record cut short, never a length no record has: this is damage.
+                return new Damage(file, position, "a length no record has (" + Integer.toUnsignedString(length) + ")",
+                        false);
+            }
+            int size = LogRecord.PREFIX_BYTES + length;
+            if (size > left) {
+                return new Damage(file, position, "a record cut short (" + left + " of its " + size + " bytes)",
+                        lastFile);
+            }
+            at = hold(file, position, size, end);
+            LogRecord.Check check = LogRecord.check(buffer, at, size, crc);
+            if (check != LogRecord.Check.WHOLE) {
+                return new Damage(file, position, check == LogRecord.Check.BAD_CRC ? "a record whose CRC does not match"
+                        : "a record of an unknown type", false);
+            }
+            String misfit = apply(file, position, at);
+            if (misfit != null) {
+                return new Damage(file, position, misfit, false);
+            }
+            position += size;
+        }
+        return null;
+    }
+
+    /**
+     * Makes sure the buffer holds the file's bytes from {@code position} for {@code need} bytes (which the file
+     * has before {@code end}), reading ahead; returns where {@code position} is in the buffer.
+     */
+    private int hold(Segment file, long position, int need, long end) throws IOException {
+        if (position < bufferStart || position + need > bufferStart + buffer.limit()) {
+            if (buffer.capacity() < need) {
+                buffer = ByteBuffer.allocate(need);
+            }
+            buffer.clear();
+            buffer.limit((int) Math.min(buffer.capacity(), end - position));
+            file.read(buffer, position);
+            buffer.flip();
+            bufferStart = position;
+        }
+        return (int) (position - bufferStart);
+    }
+
+    /** Applies the record at {@code at} of the buffer to the index; returns why it does not fit, or null. */
+    private String apply(Segment file, long position, int at) {
+        int id = LogRecord.topicId(buffer, at);
+        switch (LogRecord.type(buffer, at)) {
+            case LogRecord.TOPIC -> {
+                if (LogRecord.payloadSize(buffer, at) < 16) {
+                    return "a topic record too short for its fields";
+                }
+                TopicHeader header = LogRecord.topicHeader(buffer, at);
+                if (header.epoch() <= 0 || header.next() < 1 || header.epochFirst() < 1
+                        || header.epochFirst() > header.next()) {
+                    return "a topic record with impossible numbers";
+                }
+                String name = new String(LogRecord.topicName(buffer, at), StandardCharsets.UTF_8);
+                DiskTopic topic = index.byId(id);
+                if (topic == null || !topic.name.equals(name)) {
+                    topic = index.put(new DiskTopic(name, id, header.epoch()));
+                }
+                synchronized (topic.ring) {
+                    index.total.add(-topic.ring.reset(header.epoch(), header.epochFirst(), header.next(),
+                            header.goneAtMillis()));
+                    topic.recovered();
+                }
+            }
+            case LogRecord.APPEND -> {
+                DiskTopic topic = index.byId(id);
+                if (topic == null) {
+                    return "a message of a topic never named";
+                }
+                if (!LogRecord.appendFits(buffer, at)) {
+                    return "a message record too short for its fields";
+                }
+                long sequence = LogRecord.sequence(buffer, at);
+                int size = LogRecord.size(buffer, at);
+                synchronized (topic.ring) {
+                    if (sequence != topic.ring.next()) {
+                        return "message " + sequence + " of " + topic + " where " + topic.ring.next() + " was next";
+                    }
+                    index.total.add(topic.ring.keep(new IndexEntry(sequence, LogRecord.time(buffer, at), size, false,
+                            file, (int) position), index.limits));
+                    topic.recovered();
+                }
+                messages++;
+                bytes += size;
+            }
+            case LogRecord.FORGET -> index.remove(index.byId(id));
+            default -> {
+                return "a record of an unknown type";
+            }
+        }
+        return null;
+    }
+
+    /** Cuts the log at the damage: truncates its file there and deletes the files after it. */
+    private List<Segment> cut(List<Segment> files, Damage damage) throws IOException {
+        List<Segment> kept = new ArrayList<>(files.subList(0, files.indexOf(damage.segment()) + 1));
+        long cutBytes = damage.segment().size() - damage.offset();
+        damage.segment().truncate(damage.offset());
+        damage.segment().force();
+        List<Segment> later = files.subList(kept.size(), files.size());
+        for (Segment file : later) {
+            cutBytes += file.size();
+            file.retire();
+        }
+        log.warn("history log damaged: {} at byte {} holds {}; cut {} there{}, and continuing", damage.segment(),
+                damage.offset(), damage.reason(), ByteSize.format(cutBytes),
+                later.isEmpty() ? "" : String.format(Locale.ROOT, " (with the %d files after it)", later.size()));
+        return kept;
+    }
+
+    /** Starts every topic in a new epoch, holding nothing: what it held may not be what clients were given. */
+    private List<DiskTopic> renew(String why) {
+        List<DiskTopic> topics = index.topics();
+        long dropped = 0;
+        for (DiskTopic topic : topics) {
+            long freed;
+            synchronized (topic.ring) {
+                dropped += topic.ring.count();
+                freed = topic.ring.restart(index.newEpoch(), 1);
+                topic.recovered();
+                topic.headerQueued = false;
+                topic.headerWritten = false;
+            }
+            index.total.add(-freed);
+        }
+        if (!topics.isEmpty()) {
+            log.warn("history: acknowledged messages may have been lost ({}): all {} topics start a new epoch, "
+                    + "holding nothing ({} messages let go), and resuming clients are told RESET", why,
+                    topics.size(), dropped);
+        }
+        return topics;
+    }
+}
