@@ -79,6 +79,8 @@ class ConvertersTest {
         assertThat(time.convert("5s")).isEqualTo(Duration.ofSeconds(5));
         assertThat(time.convert(" 5 S ")).isEqualTo(Duration.ofSeconds(5));
         assertThat(time.convert("2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(time.convert("6h")).isEqualTo(Duration.ofHours(6));
+        assertThat(time.convert("7d")).isEqualTo(Duration.ofDays(7));
         assertThat(time.convert("PT5S")).isEqualTo(Duration.ofSeconds(5));
         assertThat(time.convert("pt1m30s")).isEqualTo(Duration.ofSeconds(90));
         assertThat(time.convert("0ms")).isEqualTo(Duration.ZERO);
@@ -91,11 +93,11 @@ class ConvertersTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "soon", "5", "5h", "ms", "PT", "1.5s"})
+    @ValueSource(strings = {"", "soon", "5", "5w", "ms", "PT", "1.5s", "h"})
     void time_notADuration_isAConversionErrorSayingHow(String text) {
         assertThatThrownBy(() -> time.convert(text))
                 .isInstanceOf(TypeConversionException.class)
-                .hasMessage("'" + text + "' is not a duration: write e.g. 300ms, 5s or 2m");
+                .hasMessage("'" + text + "' is not a duration: write e.g. 300ms, 5s, 2m, 6h or 7d");
     }
 
     @Test

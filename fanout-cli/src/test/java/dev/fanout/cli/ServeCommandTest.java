@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fanout.client.ReconnectOptions;
 import dev.fanout.server.ServerOptions;
+import dev.fanout.store.disk.DiskOptions;
+import dev.fanout.store.disk.FsyncPolicy;
 import dev.fanout.server.TransportChoice;
 import dev.fanout.server.session.QueueLimits;
 import dev.fanout.server.session.SlowConsumerPolicy;
 import dev.fanout.server.source.Source;
 import dev.fanout.source.SourceSettings;
 import dev.fanout.source.StreamFormat;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -111,6 +114,23 @@ class ServeCommandTest {
         assertThat(options.limits().maxTopics()).isEqualTo(7);
         assertThat(options.limits().publishBacklog()).isEqualTo(4096);
         assertThat(options.limits().queue()).isEqualTo(new QueueLimits(2048, 30, SlowConsumerPolicy.DROP_OLDEST));
+    }
+
+    @Test
+    void options_dataDirFlags_keepHistoryOnDisk_andWithoutIt_inMemory() {
+        ServerOptions options = serve("--data-dir", "var/fanout", "--fsync", "always", "--fsync-interval", "250ms",
+                "--data-segment-size", "1MiB", "--history-age", "7d");
+
+        assertThat(options.disk()).isEqualTo(new DiskOptions(Path.of("var/fanout"), FsyncPolicy.ALWAYS,
+                Duration.ofMillis(250), 1024 * 1024));
+        assertThat(options.history().maxAge()).isEqualTo(Duration.ofDays(7));
+        assertThat(serve().disk()).isNull();
+        assertThat(serve().history().expires()).isFalse();
+        assertThat(serve("--data-dir", "d").disk().fsync()).as("the default").isEqualTo(FsyncPolicy.INTERVAL);
+        assertThatThrownBy(() -> serve("--data-dir", "d", "--fsync", "sometimes"))
+                .hasMessageContaining("--fsync must be always, interval or os, not 'sometimes'");
+        assertThatThrownBy(() -> serve("--data-dir", "d", "--data-segment-size", "1KiB"))
+                .hasMessageContaining("--data-segment-size must be between 64KiB and 1GiB");
     }
 
     @Test

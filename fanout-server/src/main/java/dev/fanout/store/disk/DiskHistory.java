@@ -44,6 +44,7 @@ public final class DiskHistory implements LocalHistory {
     private final DataDirectory directory;
     private final LogIndex index;
     private final LogWriter writer;
+    private final Rewrite rewrite;
     private final HistoryReader reader = new HistoryReader();
     private final Clock clock;
     private final List<StoredTopic> restored;
@@ -53,6 +54,7 @@ public final class DiskHistory implements LocalHistory {
         this.directory = directory;
         this.index = index;
         this.writer = writer;
+        this.rewrite = new Rewrite(directory, options, index, writer);
         this.clock = clock;
         this.restored = index.topics().stream().map(this::stored).toList();
     }
@@ -78,6 +80,7 @@ public final class DiskHistory implements LocalHistory {
             DiskHistory history = new DiskHistory(options, directory, index, writer, clock);
             history.recordRenewed(recovered.renewed());
             history.expire(clock.millis());
+            index.onWritten(history.rewrite::startIfDue);
             index.written();
             return history;
         } catch (IOException e) {
@@ -243,6 +246,18 @@ public final class DiskHistory implements LocalHistory {
             }
             index.total.add(-freed);
         }
+        // Topics that went quiet expire without an append: their disk comes back only through a rewrite.
+        rewrite.startIfDue();
+    }
+
+    /** Rewrites the log now, due or not, and returns once done; for tests. */
+    void rewriteNow() throws Exception {
+        rewrite.runNow();
+    }
+
+    /** Rewrites of the log since start. */
+    public long rewrites() {
+        return rewrite.rewrites();
     }
 
     @Override
@@ -283,11 +298,13 @@ public final class DiskHistory implements LocalHistory {
     @Override
     public String describe() {
         return "on disk in " + directory.path() + " (" + ByteSize.format(diskBytes()) + " in "
-                + index.segments().size() + " files, --fsync " + options.fsync().label() + ")";
+                + index.segments().size() + " files, " + rewrite.rewrites() + " rewrites since start, --fsync "
+                + options.fsync().label() + ")";
     }
 
     @Override
     public void close() {
+        rewrite.close();
         LogPosition end;
         try {
             end = writer.stop();

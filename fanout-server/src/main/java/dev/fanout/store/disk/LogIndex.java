@@ -21,6 +21,7 @@ final class LogIndex {
     final TotalBound total;
     /** Guarded by this. */
     private int nextId;
+    private volatile Runnable onWritten;
 
     LogIndex(HistoryLimits limits, LongSupplier epochs) {
         this.limits = limits;
@@ -120,6 +121,15 @@ final class LogIndex {
     /** After the writer applied a commit: lets go of the oldest history while all topics hold too much. */
     void written() {
         total.enforce();
+        Runnable listener = onWritten;
+        if (listener != null) {
+            listener.run();
+        }
+    }
+
+    /** Runs {@code listener} after each commit, on the writer thread. */
+    void onWritten(Runnable listener) {
+        onWritten = listener;
     }
 
     /** A segment that became part of the log, at its end. */

@@ -277,6 +277,18 @@ final class LogWriter {
         }
     }
 
+    /**
+     * Moves on to a new segment now, on the writer thread between commits, for a rewrite; returns whether it did
+     * (not if the writer is broken).
+     */
+    boolean rollNow() {
+        if (broken != null) {
+            return false;
+        }
+        roll();
+        return broken == null;
+    }
+
     /** Moves on to a new segment; the one left is forced now (always) or by the syncer (interval). */
     private void roll() {
         Segment left = current;

@@ -9,6 +9,7 @@ import dev.fanout.protocol.control.ControlFrame;
 import dev.fanout.protocol.control.GapCause;
 import dev.fanout.protocol.control.ResumeMode;
 import dev.fanout.protocol.control.TopicPosition;
+import dev.fanout.server.ServerOptions;
 import dev.fanout.server.testing.ControlClient;
 import dev.fanout.server.testing.TestServer;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +26,12 @@ class ResumeIntegrationTest {
 
     private static final int HISTORY = 50;
 
-    private final TestServer server = TestServer.start(options -> options.history(HISTORY));
+    private final TestServer server = start(options -> options.history(HISTORY));
+
+    /** Starts a server for a test, its history in memory; {@link DiskResumeIntegrationTest} keeps it on disk. */
+    TestServer start(UnaryOperator<ServerOptions.Builder> options) {
+        return TestServer.start(options);
+    }
 
     @AfterEach
     void tearDown() {
@@ -36,7 +43,7 @@ class ResumeIntegrationTest {
         return publish(server, topic, prefix, n);
     }
 
-    private static ControlFrame.Ack publish(TestServer server, String topic, String prefix, int n)
+    static ControlFrame.Ack publish(TestServer server, String topic, String prefix, int n)
             throws IOException {
         try (ControlClient writer = ControlClient.connect(server.frames())) {
             for (int i = 1; i <= n; i++) {
@@ -50,7 +57,7 @@ class ResumeIntegrationTest {
         }
     }
 
-    private static ControlFrame.Sub from(int id, String topic, long epoch, long sequence) {
+    static ControlFrame.Sub from(int id, String topic, long epoch, long sequence) {
         return new ControlFrame.Sub(id, false, ResumeMode.FROM, epoch, sequence, topic, List.of());
     }
 
@@ -125,7 +132,7 @@ class ResumeIntegrationTest {
         int during = 3_000;
         // History that holds everything: a publisher faster than the replay must not push it out (that would be
         // an honest GAP, which the other tests cover).
-        try (TestServer roomy = TestServer.start(options -> options.history(10_000))) {
+        try (TestServer roomy = start(options -> options.history(10_000))) {
             seam(roomy, before, during);
         }
     }
