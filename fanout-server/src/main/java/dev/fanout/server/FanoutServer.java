@@ -136,6 +136,24 @@ public final class FanoutServer implements AutoCloseable {
         // First: a data directory that cannot be used stops the start before anything else is made.
         history = options.disk() == null ? new MemoryHistory(options.history())
                 : DiskHistory.open(options.disk(), options.history(), clock);
+        try {
+            startOnHistory(transport, threads);
+        } catch (RuntimeException e) {
+            stopEventLoops(System.nanoTime() + ServerOptions.SHUTDOWN_GRACE.toNanos());
+            if (expiry != null) {
+                expiry.cancel(false);
+            }
+            history.close();
+            throw e;
+        }
+        warnIfOpenFilesTooFew(limits.maxClients());
+        pendingSources.forEach(source -> source.start(sourceContext));
+        return this;
+    }
+
+    /** The rest of {@link #start()}, once history is open: the event loops, the hub, the listeners. */
+    private void startOnHistory(Transport transport, int threads) {
+        LimitOptions limits = options.limits();
         acceptGroup = transport.newGroup(1, new DefaultThreadFactory("fanout-accept"));
         ioGroup = transport.newGroup(threads, new DefaultThreadFactory("fanout-io"));
         if (options.history().expires()) {
@@ -156,25 +174,16 @@ public final class FanoutServer implements AutoCloseable {
         SessionContext context = new SessionContext(hub, new ReadOnlyGuard(broker, readOnly), registry, stats,
                 limits.queue(),
                 queueBudget, limits.closeGrace(), this::outOfMemory);
-        try {
-            // Frames clients may half-close and keep reading: the tutorial client does.
-            framesAddress = bind(transport, "frames", options.framesPort(), true,
-                    new FramesInitializer(context, limiter, limits.maxFrame(), inboundBudget, limits.frameTimeout(),
-                            limits.keepAlive(), options.control(), options.serverName(), relays),
-                    "raw frames of topic '" + options.defaultTopic() + "', or control mode after HELLO");
-            // A lines client whose input ends has left: telnet and nc close both ways.
-            linesAddress = bind(transport, "lines", options.linesPort(), false,
-                    new LinesInitializer(context, limiter, options.serverName() + " " + Version.VERSION,
-                            limits.maxLine(), options.lineFlush()),
-                    "chat, starting in room '" + options.defaultTopic() + "'");
-        } catch (RuntimeException e) {
-            stopEventLoops(System.nanoTime() + ServerOptions.SHUTDOWN_GRACE.toNanos());
-            if (expiry != null) {
-                expiry.cancel(false);
-            }
-            history.close();
-            throw e;
-        }
+        // Frames clients may half-close and keep reading: the tutorial client does.
+        framesAddress = bind(transport, "frames", options.framesPort(), true,
+                new FramesInitializer(context, limiter, limits.maxFrame(), inboundBudget, limits.frameTimeout(),
+                        limits.keepAlive(), options.control(), options.serverName(), relays),
+                "raw frames of topic '" + options.defaultTopic() + "', or control mode after HELLO");
+        // A lines client whose input ends has left: telnet and nc close both ways.
+        linesAddress = bind(transport, "lines", options.linesPort(), false,
+                new LinesInitializer(context, limiter, options.serverName() + " " + Version.VERSION,
+                        limits.maxLine(), options.lineFlush()),
+                "chat, starting in room '" + options.defaultTopic() + "'");
         log.info("fanout {} ready (server id {}): {} transport, {} I/O threads, up to {} clients ({} per "
                         + "address), {} and {} messages queued per client, then {}",
                 Version.VERSION, relays.id(), transport.name(), threads, limits.maxClients(),
@@ -193,9 +202,6 @@ public final class FanoutServer implements AutoCloseable {
                 ByteSize.format(options.history().totalBytes()), limits.maxTopics(), options.disk() == null
                         ? "kept in memory, so a restart starts every topic afresh (--data-dir keeps it on disk)"
                         : history.describe() + ", so a restart keeps every topic's epoch and numbers");
-        warnIfOpenFilesTooFew(limits.maxClients());
-        pendingSources.forEach(source -> source.start(sourceContext));
-        return this;
     }
 
     private InetSocketAddress bind(Transport transport, String protocol, int port, boolean allowHalfClosure,

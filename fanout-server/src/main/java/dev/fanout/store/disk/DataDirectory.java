@@ -76,8 +76,10 @@ final class DataDirectory implements AutoCloseable {
      * @param boot    the boot of the machine it ran in ({@code /proc/sys/kernel/random/boot_id}), "" if unknown
      * @param fsync   its fsync policy
      * @param end     with a clean stop, where the log ended: the last segment's number and size
+     * @param renewing whether a start found acknowledged messages may be lost and stopped before it recorded the
+     *                 topics' new epochs
      */
-    record Run(boolean stopped, String boot, FsyncPolicy fsync, LogPosition end) {
+    record Run(boolean stopped, String boot, FsyncPolicy fsync, LogPosition end, boolean renewing) {
     }
 
     /**
@@ -248,12 +250,21 @@ final class DataDirectory implements AutoCloseable {
             end = null;
         }
         boolean stopped = "stopped".equals(properties.getProperty("state")) && end != null;
-        return Optional.of(new Run(stopped, properties.getProperty("boot", ""), fsync, end));
+        return Optional.of(new Run(stopped, properties.getProperty("boot", ""), fsync, end,
+                "renewing".equals(properties.getProperty("state"))));
     }
 
     /** Records that a run with {@code fsync} started: until {@link #markStopped}, a restart finds it unclean. */
     void markRunning(FsyncPolicy fsync) throws IOException {
         writeAtomically(directory, RUN, "state=running\nboot=" + bootId() + "\nfsync=" + fsync.label() + "\n");
+    }
+
+    /**
+     * Records that this start found acknowledged messages may be lost and is about to cut the log and give every
+     * topic a new epoch: until {@link #markRunning}, a restart does the same again.
+     */
+    void markRenewing(FsyncPolicy lastFsync) throws IOException {
+        writeAtomically(directory, RUN, "state=renewing\nboot=" + bootId() + "\nfsync=" + lastFsync.label() + "\n");
     }
 
     /** Records a clean stop: everything is on the disk and the log ends at {@code end}. */
@@ -289,9 +300,9 @@ final class DataDirectory implements AutoCloseable {
     }
 
     /**
-     * The numbers of the segments from the manifest's first on, in order, stopping before the first number
-     * missing; and every other log file (older segments, other bases, an unfinished rewrite's), which a crash
-     * during a rewrite or a cut left and which are no longer part of the log.
+     * The numbers of the segments from the manifest's first on, in order (a number missing between them is for
+     * recovery to find); and every other log file (older segments, other bases, an unfinished rewrite's), which a
+     * crash during a rewrite left and which are no longer part of the log.
      */
     List<Long> segmentNumbers(List<Path> leftovers) throws IOException {
         List<Long> numbers = new ArrayList<>();
@@ -309,7 +320,7 @@ final class DataDirectory implements AutoCloseable {
         numbers.sort(null);
         List<Long> log = new ArrayList<>();
         for (long number : numbers) {
-            if (number >= manifest.first() && number == manifest.first() + log.size()) {
+            if (number >= manifest.first()) {
                 log.add(number);
             } else {
                 leftovers.add(segmentPath(number));

@@ -14,10 +14,10 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,10 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class DiskHistory implements LocalHistory {
 
     private static final Logger log = LoggerFactory.getLogger(DiskHistory.class);
-
-    /** The header a topic's first record needs: its numbering as the index holds it. */
-    private static final Function<DiskTopic, TopicHeader> FIRST_RECORD =
-            topic -> TopicHeader.fresh(topic.ring.epoch(), topic.ring.next());
 
     private final DiskOptions options;
     private final DataDirectory directory;
@@ -71,48 +67,69 @@ public final class DiskHistory implements LocalHistory {
     /** As {@link #open(DiskOptions, HistoryLimits, Clock)}, with epochs from {@code epochs}. */
     public static DiskHistory open(DiskOptions options, HistoryLimits limits, Clock clock, LongSupplier epochs) {
         DataDirectory directory = DataDirectory.open(options.directory());
+        LogIndex index = new LogIndex(limits, epochs);
+        LogWriter writer = null;
         try {
-            LogIndex index = new LogIndex(limits, epochs);
             Recovery.Result recovered = Recovery.recover(directory, index);
-            directory.markRunning(options.fsync());
-            LogWriter writer = new LogWriter(directory, options, index, recovered.current());
+            writer = new LogWriter(directory, options, index, recovered.current(), recovered.named());
             writer.start();
             DiskHistory history = new DiskHistory(options, directory, index, writer, clock);
             history.recordRenewed(recovered.renewed());
+            // Only now: until the new epochs are on the disk, a restart must renew them again.
+            directory.markRunning(options.fsync());
             history.expire(clock.millis());
             index.onWritten(history.rewrite::startIfDue);
             index.written();
             return history;
-        } catch (IOException e) {
-            directory.close();
-            throw new IllegalStateException("data directory " + directory.path() + " cannot be read or written: " + e
-                    + "; check the disk, or give another --data-dir", e);
-        } catch (RuntimeException e) {
-            directory.close();
-            throw e;
+        } catch (IOException | RuntimeException e) {
+            abandon(directory, index, writer);
+            if (e instanceof IOException) {
+                throw new IllegalStateException("data directory " + directory.path() + " cannot be read or written: "
+                        + e + "; check the disk, or give another --data-dir", e);
+            }
+            throw (RuntimeException) e;
         }
     }
 
-    /** Writes the new epochs of topics that recovery renewed, before anyone can read them. */
-    private void recordRenewed(List<DiskTopic> renewed) {
+    /** Lets go of what a start that failed made, the lock last, once nothing writes any more. */
+    private static void abandon(DataDirectory directory, LogIndex index, LogWriter writer) {
+        try {
+            if (writer != null && writer.stop() == null) {
+                log.warn("the history writer of {} did not stop; its lock is kept until this process ends",
+                        directory.path());
+                return;
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        index.segments().forEach(Segment::release);
+        directory.close();
+    }
+
+    /** Writes the new epochs of topics that recovery renewed, and forces them, before anyone can read them. */
+    private void recordRenewed(List<DiskTopic> renewed) throws IOException {
+        if (renewed.isEmpty()) {
+            return;
+        }
         List<CompletableFuture<List<Message>>> written = new ArrayList<>();
         for (DiskTopic topic : renewed) {
             CompletableFuture<List<Message>> done = new CompletableFuture<>();
             synchronized (topic.ring) {
+                writer.submit(new LogWriter.Appends(topic, topic.generation, topic.headerForNext(), List.of(), done));
                 topic.headerQueued = true;
-                writer.submit(new LogWriter.Appends(topic, topic.generation, FIRST_RECORD, List.of(), done));
             }
             written.add(done);
         }
         try {
-            CompletableFuture.allOf(written.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            CompletableFuture.allOf(written.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while recording new epochs", e);
-        } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not record the topics' new epochs in " + directory.path() + ": "
-                    + e.getMessage(), e);
+            throw new IOException("interrupted while recording new epochs", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("could not record the topics' new epochs: " + e.getMessage(), e);
         }
+        writer.forceAll();
     }
 
     private StoredTopic stored(DiskTopic topic) {
@@ -134,13 +151,14 @@ public final class DiskHistory implements LocalHistory {
                 if (target.forgotten) {
                     continue;
                 }
+                TopicHeader header = target.headerForNext();
                 List<Message> messages = new ArrayList<>(payloads.size());
                 for (ByteBuf payload : payloads) {
                     messages.add(Message.of(topic, target.nameUtf8,
                             new Position(target.assignedEpoch, ++target.assignedLast), payload, publishedAtMillis,
                             origin));
                 }
-                submit(target, target.headerQueued ? null : FIRST_RECORD, messages, done);
+                submit(target, header, messages, done);
             }
             return done;
         }
@@ -157,22 +175,13 @@ public final class DiskHistory implements LocalHistory {
                     continue;
                 }
                 long sequence = position.sequence();
-                Function<DiskTopic, TopicHeader> header;
-                if (position.epoch() != target.assignedEpoch) {
-                    header = t -> TopicHeader.fresh(position.epoch(), sequence);
-                } else if (sequence <= target.assignedLast) {
+                if (position.epoch() == target.assignedEpoch && sequence <= target.assignedLast) {
                     payload.release();
                     return CompletableFuture.failedFuture(new PublishRefusedException(
                             PublishRefusedException.Reason.OUT_OF_ORDER, "sequence " + sequence + " of topic '"
                             + topic + "' is not after its last, " + target.assignedLast));
-                } else if (sequence > target.assignedLast + 1) {
-                    header = t -> new TopicHeader(t.ring.epoch(), t.ring.epochFirst(), sequence,
-                            Math.max(t.ring.newestGoneAtMillis(), publishedAtMillis));
-                } else {
-                    header = target.headerQueued ? null : FIRST_RECORD;
                 }
-                target.assignedEpoch = position.epoch();
-                target.assignedLast = sequence;
+                TopicHeader header = target.renumberFor(position.epoch(), sequence, publishedAtMillis);
                 submit(target, header, List.of(Message.of(topic, target.nameUtf8, position, payload,
                         publishedAtMillis, origin)), done);
             }
@@ -181,7 +190,7 @@ public final class DiskHistory implements LocalHistory {
     }
 
     /** Hands appends to the writer; under the topic's lock, so that they reach it in their numbers' order. */
-    private void submit(DiskTopic topic, Function<DiskTopic, TopicHeader> header, List<Message> messages,
+    private void submit(DiskTopic topic, TopicHeader header, List<Message> messages,
                         CompletableFuture<List<Message>> done) {
         topic.headerQueued = true;
         writer.submit(new LogWriter.Appends(topic, topic.generation, header, messages, done));
@@ -227,8 +236,13 @@ public final class DiskHistory implements LocalHistory {
         synchronized (target.ring) {
             inLog = target.headerQueued;
         }
-        if (index.remove(target) && inLog) {
-            writer.submit(new LogWriter.Forget(target, clock.millis()));
+        if (index.remove(target)) {
+            if (inLog) {
+                // Its id is given back once the record is written: a topic made meanwhile gets another.
+                writer.submit(new LogWriter.Forget(target, clock.millis()));
+            } else {
+                index.released(target);
+            }
         }
     }
 
@@ -248,6 +262,11 @@ public final class DiskHistory implements LocalHistory {
         }
         // Topics that went quiet expire without an append: their disk comes back only through a rewrite.
         rewrite.startIfDue();
+    }
+
+    /** The writer; for tests that hold it up to set up a race. */
+    LogWriter writer() {
+        return writer;
     }
 
     /** Rewrites the log now, due or not, and returns once done; for tests. */
@@ -323,8 +342,10 @@ public final class DiskHistory implements LocalHistory {
         } catch (IOException e) {
             log.warn("could not record the clean stop in {}: {}", directory.path(), e.toString());
         } finally {
-            index.segments().forEach(Segment::release);
-            directory.close();
+            if (end != null || !writer.isRunning()) {
+                index.segments().forEach(Segment::release);
+                directory.close();
+            }
         }
     }
 }

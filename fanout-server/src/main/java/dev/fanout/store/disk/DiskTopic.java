@@ -17,6 +17,8 @@ final class DiskTopic {
     final TopicRing<IndexEntry> ring;
     /** The epoch of the last append handed to the writer. */
     long assignedEpoch;
+    /** The first sequence number of that epoch. */
+    long assignedEpochFirst = 1;
     /** The sequence number of the last append handed to the writer. */
     long assignedLast;
     /** Whether a {@link LogRecord#TOPIC} record of the topic was handed to the writer: later appends need none. */
@@ -42,6 +44,7 @@ final class DiskTopic {
     /** A topic the log brought back: its numbering is what was written. Under the ring's lock. */
     void recovered() {
         assignedEpoch = ring.epoch();
+        assignedEpochFirst = ring.epochFirst();
         assignedLast = ring.last();
         headerQueued = true;
         headerWritten = true;
@@ -51,8 +54,39 @@ final class DiskTopic {
     void writeFailed() {
         generation++;
         assignedEpoch = ring.epoch();
+        assignedEpochFirst = ring.epochFirst();
         assignedLast = ring.last();
         headerQueued = headerWritten;
+    }
+
+    /**
+     * The {@link LogRecord#TOPIC} record the next append needs first, or null: the first record of a topic new to
+     * the log names it, in its epoch, numbering from the next. Under the ring's lock.
+     */
+    TopicHeader headerForNext() {
+        return headerQueued ? null : TopicHeader.fresh(assignedEpoch, assignedLast + 1);
+    }
+
+    /**
+     * The {@link LogRecord#TOPIC} record that makes {@code sequence} of {@code epoch}, published at
+     * {@code millis}, the topic's next message, as a relay asks (another epoch starts afresh at it, a jump
+     * skips ahead to it), or null if it follows on. Takes that numbering as handed out. Under the ring's lock.
+     */
+    TopicHeader renumberFor(long epoch, long sequence, long millis) {
+        TopicHeader header;
+        if (epoch != assignedEpoch) {
+            header = TopicHeader.fresh(epoch, sequence);
+            assignedEpochFirst = sequence;
+        } else if (sequence > assignedLast + 1) {
+            // What the written index let go belongs to this epoch only if nothing renumbered it since.
+            long gone = ring.epoch() == epoch ? ring.newestGoneAtMillis() : Long.MIN_VALUE;
+            header = new TopicHeader(epoch, assignedEpochFirst, sequence, Math.max(gone, millis));
+        } else {
+            header = headerForNext();
+        }
+        assignedEpoch = epoch;
+        assignedLast = sequence;
+        return header;
     }
 
     @Override

@@ -210,7 +210,8 @@ final class HistoryReader implements AutoCloseable {
 
     @Override
     public void close() {
-        threads.shutdownNow();
+        // Not shutdownNow: an interrupt during a read would close the file channel every reader shares.
+        threads.shutdown();
     }
 
     /** A read's bytes, whose room in {@link #memory} is given back when the last message made of them is released. */

@@ -46,9 +46,9 @@ final class IndexEntry {
     /** Guarded by the topic's lock. */
     Segment segment;
     /** Guarded by the topic's lock. */
-    int offset;
+    long offset;
 
-    IndexEntry(long sequence, long publishedAtMillis, int size, boolean fromThisRun, Segment segment, int offset) {
+    IndexEntry(long sequence, long publishedAtMillis, int size, boolean fromThisRun, Segment segment, long offset) {
         this.sequence = sequence;
         this.fromThisRun = fromThisRun;
         this.publishedAtMillis = publishedAtMillis;

@@ -54,12 +54,19 @@ final class LogIndex {
         return topic;
     }
 
-    /** Takes in a topic the log names: replaces any other of its id or name. */
+    /** Takes in a topic the log names, as recovery reads it: replaces any other of its id or name. */
     DiskTopic put(DiskTopic topic) {
-        remove(byId.get(topic.id));
-        remove(byName.get(topic.name));
+        forget(byId.get(topic.id));
+        forget(byName.get(topic.name));
         byName.put(topic.name, topic);
         return add(topic);
+    }
+
+    /** Takes a topic out as recovery reads a record that ends it. */
+    void forget(DiskTopic topic) {
+        if (remove(topic)) {
+            released(topic);
+        }
     }
 
     private DiskTopic add(DiskTopic topic) {
@@ -72,12 +79,14 @@ final class LogIndex {
         return topic;
     }
 
-    /** Takes the topic out of the index, letting go of what it held; false if it was not in it. */
+    /**
+     * Takes the topic out of the index, letting go of what it held; false if it was not in it. Its id stays
+     * taken until {@link #released}: a new topic must not reuse it before the log says the old one is gone.
+     */
     boolean remove(DiskTopic topic) {
         if (topic == null || !byName.remove(topic.name, topic)) {
             return false;
         }
-        byId.remove(topic.id, topic);
         long freed;
         synchronized (topic.ring) {
             topic.forgotten = true;
@@ -85,6 +94,11 @@ final class LogIndex {
         }
         total.add(-freed);
         return true;
+    }
+
+    /** The log says {@code topic} is gone (or never named it): its id may be reused. */
+    void released(DiskTopic topic) {
+        byId.remove(topic.id, topic);
     }
 
     /** An id no topic has: the next one, skipping ids in use once the count wraps around. */

@@ -5,25 +5,27 @@ import dev.fanout.hub.Origin;
 import dev.fanout.hub.PublishRefusedException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
  * The one thread that writes the log. Appends from every topic queue up while it writes; it takes all that waits,
@@ -35,6 +37,9 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * <p>With {@link FsyncPolicy#INTERVAL}, a second thread forces what was written every interval; the writer
  * never waits for it. A write that fails (the disk is full) refuses the appends it carried, cuts the segment back
  * to where they began, and voids the numbers handed out after them, so the log never holds a hole.
+ *
+ * <p>The writer also knows which topics the log names, as written (see {@link #named()}): what a rewrite must
+ * name in its base so that every record after it refers to a topic the log names.
  */
 final class LogWriter {
 
@@ -44,16 +49,18 @@ final class LogWriter {
     private static final int MAX_BATCH = 4096;
     /** Bytes after which a commit is written before more is encoded. */
     private static final int COMMIT_BYTES = 4 * 1024 * 1024;
+    /** The buffer's size between commits; one that grew past twice the commit size for a big message shrinks. */
+    private static final int BUFFER_BYTES = 64 * 1024;
 
     /** Work for the writer. */
     sealed interface Write permits Appends, Forget, Task {
     }
 
     /**
-     * Messages of one topic, numbered already; {@code header}, if not null, says what {@link LogRecord#TOPIC}
-     * record goes first, given the topic's index as written so far.
+     * Messages of one topic, numbered already, numbered in the topic's {@code generation}; {@code header}, if not
+     * null, is the {@link LogRecord#TOPIC} record that goes first (a new topic, a new epoch, a jump).
      */
-    record Appends(DiskTopic topic, int generation, Function<DiskTopic, TopicHeader> header, List<Message> messages,
+    record Appends(DiskTopic topic, int generation, TopicHeader header, List<Message> messages,
                    CompletableFuture<List<Message>> done) implements Write {
     }
 
@@ -61,12 +68,16 @@ final class LogWriter {
     record Forget(DiskTopic topic, long atMillis) implements Write {
     }
 
-    /** Something to do on the writer thread between commits: a rewrite's roll, the close. */
+    /** Something to do on the writer thread between commits: a rewrite's roll, a force, the stop. */
     record Task(Consumer<LogWriter> action) implements Write {
     }
 
+    /** A topic as the log names it, as written: its numbering as of its last record. */
+    record Named(DiskTopic topic, long epoch, long epochFirst, long last, long goneAtMillis) {
+    }
+
     /** What a commit applies once written: an append's index entries and the header it wrote first. */
-    private record Written(Appends appends, TopicHeader header, List<IndexEntry> entries) {
+    private record Written(Appends appends, List<IndexEntry> entries) {
     }
 
     private final DataDirectory directory;
@@ -75,11 +86,16 @@ final class LogWriter {
     private final LinkedBlockingQueue<Write> queue = new LinkedBlockingQueue<>();
     private final List<Write> batch = new ArrayList<>();
     private final List<Written> commit = new ArrayList<>();
+    /** Forgets in the commit being encoded; written again first if it fails. */
+    private final List<Forget> forgets = new ArrayList<>();
+    private final List<Forget> retryForgets = new ArrayList<>();
+    /** Writer-confined: by topic id, what the log names as written. */
+    private final Map<Integer, Named> named = new HashMap<>();
     private final CRC32C crc = new CRC32C();
-    private final ByteBuf buffer = PooledByteBufAllocator.DEFAULT.directBuffer(64 * 1024);
+    private ByteBuf buffer = PooledByteBufAllocator.DEFAULT.directBuffer(BUFFER_BYTES);
     private final Thread thread;
-    private final ScheduledExecutorService syncer;
-    /** Segments rolled away from and not yet forced (interval policy). */
+    private final ScheduledThreadPoolExecutor syncer;
+    /** Segments rolled away from and not yet forced (interval and os policies). */
     private final Queue<Segment> unsynced = new ConcurrentLinkedQueue<>();
     private final LongAdder fsyncs = new LongAdder();
     private final LongAdder bytesWritten = new LongAdder();
@@ -88,22 +104,25 @@ final class LogWriter {
     private byte[] lastOriginName;
     private volatile Segment current;
     private volatile boolean dirty;
-    private volatile boolean stopped;
+    /** Set by {@link #stop()} before its last task: no more work is taken. */
+    private volatile boolean stopping;
+    /** Set by that task, on the writer thread: what comes after it is refused. */
+    private boolean ended;
     /** After a failed write could not be undone: the log's end is unknown, so nothing more is written. */
     private volatile IOException broken;
 
-    LogWriter(DataDirectory directory, DiskOptions options, LogIndex index, Segment current) {
+    /** A writer appending to {@code current}, after the topics recovery found the log naming. */
+    LogWriter(DataDirectory directory, DiskOptions options, LogIndex index, Segment current, List<Named> named) {
         this.directory = directory;
         this.options = options;
         this.index = index;
         this.current = current;
+        named.forEach(n -> this.named.put(n.topic().id, n));
         this.thread = new DefaultThreadFactory("fanout-history-writer", true).newThread(this::run);
         if (options.fsync() == FsyncPolicy.INTERVAL) {
-            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
-                    new DefaultThreadFactory("fanout-history-sync", true));
+            syncer = new ScheduledThreadPoolExecutor(1, new DefaultThreadFactory("fanout-history-sync", true));
             long every = options.fsyncInterval().toNanos();
-            executor.scheduleWithFixedDelay(this::syncNow, every, every, TimeUnit.NANOSECONDS);
-            syncer = executor;
+            syncer.scheduleWithFixedDelay(this::syncNow, every, every, TimeUnit.NANOSECONDS);
         } else {
             syncer = null;
         }
@@ -113,9 +132,9 @@ final class LogWriter {
         thread.start();
     }
 
-    /** Queues work; appends refused at once once the writer stopped. */
+    /** Queues work; refused at once once the writer is stopping. */
     void submit(Write write) {
-        if (stopped) {
+        if (stopping) {
             refuse(write, new IllegalStateException("the server is stopping"));
             return;
         }
@@ -127,9 +146,14 @@ final class LogWriter {
         return current;
     }
 
+    /** What the log names, as written; on the writer thread only (in a {@link Task}). */
+    List<Named> named() {
+        return List.copyOf(named.values());
+    }
+
     private void run() {
         try {
-            while (!stopped || !queue.isEmpty()) {
+            while (!ended) {
                 Write first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
@@ -144,18 +168,22 @@ final class LogWriter {
         } catch (RuntimeException | Error e) {
             log.error("the history writer failed; publishes are refused from now on; restart the server", e);
             broken = new IOException("the history writer failed: " + e, e);
-            stopped = true;
-            for (Write write; (write = queue.poll()) != null; ) {
-                refuse(write, broken);
-            }
         } finally {
+            ended = true;
+            stopping = true;
+            for (Write write; (write = queue.poll()) != null; ) {
+                refuse(write, broken != null ? broken : new IllegalStateException("the server is stopping"));
+            }
             buffer.release();
         }
     }
 
     private void process() {
+        encodeRetriedForgets();
         for (Write write : batch) {
-            if (write instanceof Task task) {
+            if (ended) {
+                refuse(write, new IllegalStateException("the server is stopping"));
+            } else if (write instanceof Task task) {
                 commit();
                 task.action().accept(this);
             } else if (broken != null) {
@@ -163,8 +191,7 @@ final class LogWriter {
             } else if (write instanceof Appends appends) {
                 encode(appends);
             } else if (write instanceof Forget forget) {
-                roomFor(LogRecord.MIN_LENGTH + LogRecord.PREFIX_BYTES);
-                LogRecord.writeForget(buffer, forget.topic().id, forget.atMillis(), crc);
+                encode(forget);
             }
             if (buffer.readableBytes() >= COMMIT_BYTES) {
                 commit();
@@ -173,21 +200,34 @@ final class LogWriter {
         commit();
     }
 
+    /** Forgets whose commit failed go first in the next: a topic of the same id made since comes after them. */
+    private void encodeRetriedForgets() {
+        if (!retryForgets.isEmpty() && broken == null) {
+            List<Forget> again = List.copyOf(retryForgets);
+            retryForgets.clear();
+            again.forEach(this::encode);
+        }
+    }
+
+    private void encode(Forget forget) {
+        roomFor(LogRecord.MIN_LENGTH + LogRecord.PREFIX_BYTES);
+        LogRecord.writeForget(buffer, forget.topic().id, forget.atMillis(), crc);
+        forgets.add(forget);
+    }
+
     private void encode(Appends appends) {
         DiskTopic topic = appends.topic();
-        TopicHeader header = null;
+        boolean stale;
         synchronized (topic.ring) {
-            if (appends.generation() != topic.generation) {
-                refuse(appends, new IOException("an earlier write of " + topic + " failed"));
-                return;
-            }
-            if (appends.header() != null) {
-                header = appends.header().apply(topic);
-            }
+            stale = appends.generation() != topic.generation;
         }
-        if (header != null) {
+        if (stale) {
+            refuse(appends, new IOException("an earlier write of " + topic + " failed"));
+            return;
+        }
+        if (appends.header() != null) {
             roomFor(LogRecord.HEADER_BYTES + 16 + topic.nameUtf8.length);
-            LogRecord.writeTopic(buffer, topic.id, header, topic.nameUtf8, crc);
+            LogRecord.writeTopic(buffer, topic.id, appends.header(), topic.nameUtf8, crc);
         }
         List<IndexEntry> entries = new ArrayList<>(appends.messages().size());
         for (Message message : appends.messages()) {
@@ -195,10 +235,9 @@ final class LogWriter {
             long offset = current.size() + buffer.readableBytes();
             int size = LogRecord.writeAppend(buffer, topic.id, message.sequence(), message.publishedAtMillis(),
                     message.origin().clientId(), nameOf(message.origin()), message.payload(), crc);
-            entries.add(new IndexEntry(message.sequence(), message.publishedAtMillis(), size, true, current,
-                    (int) offset));
+            entries.add(new IndexEntry(message.sequence(), message.publishedAtMillis(), size, true, current, offset));
         }
-        commit.add(new Written(appends, header, entries));
+        commit.add(new Written(appends, entries));
     }
 
     /** The publisher's name in UTF-8, cut to what a record keeps; the last one is remembered, as bursts share it. */
@@ -225,14 +264,13 @@ final class LogWriter {
 
     /** Writes what is encoded, forces it if the policy says so, then applies it and completes its appends. */
     private void commit() {
-        if (buffer.readableBytes() == 0 && commit.isEmpty()) {
+        if (buffer.readableBytes() == 0 && commit.isEmpty() && forgets.isEmpty()) {
             return;
         }
         long start = current.size();
         try {
             int bytes = buffer.readableBytes();
             current.append(buffer.nioBuffer());
-            buffer.clear();
             bytesWritten.add(bytes);
             if (options.fsync() == FsyncPolicy.ALWAYS) {
                 current.force();
@@ -241,18 +279,55 @@ final class LogWriter {
                 dirty = true;
             }
         } catch (IOException e) {
-            buffer.clear();
             failed(start, e);
             return;
+        } finally {
+            resetBuffer();
         }
         for (Written written : commit) {
-            index.applyWritten(written.appends().topic(), written.header(), written.entries());
+            index.applyWritten(written.appends().topic(), written.appends().header(), written.entries());
+            name(written);
         }
+        for (Forget forget : forgets) {
+            Named was = named.get(forget.topic().id);
+            if (was != null && was.topic() == forget.topic()) {
+                named.remove(forget.topic().id);
+            }
+            index.released(forget.topic());
+        }
+        forgets.clear();
         for (Written written : commit) {
             written.appends().done().complete(written.appends().messages());
         }
         commit.clear();
         index.written();
+    }
+
+    /** Keeps what the log now names for the topic of {@code written}. */
+    private void name(Written written) {
+        DiskTopic topic = written.appends().topic();
+        TopicHeader header = written.appends().header();
+        Named before = named.get(topic.id);
+        Named now = header != null
+                ? new Named(topic, header.epoch(), header.epochFirst(), header.next() - 1, header.goneAtMillis())
+                : before;
+        if (now == null) {
+            return;
+        }
+        List<IndexEntry> entries = written.entries();
+        if (!entries.isEmpty()) {
+            now = new Named(topic, now.epoch(), now.epochFirst(), entries.get(entries.size() - 1).sequence,
+                    now.goneAtMillis());
+        }
+        named.put(topic.id, now);
+    }
+
+    private void resetBuffer() {
+        buffer.clear();
+        if (buffer.capacity() > 2 * COMMIT_BYTES) {
+            buffer.release();
+            buffer = PooledByteBufAllocator.DEFAULT.directBuffer(BUFFER_BYTES);
+        }
     }
 
     /** A write failed: refuse what it carried and cut the segment back to where it began. */
@@ -265,9 +340,13 @@ final class LogWriter {
             synchronized (topic.ring) {
                 topic.writeFailed();
             }
+        }
+        for (Written written : commit) {
             refuse(written.appends(), e);
         }
         commit.clear();
+        retryForgets.addAll(forgets);
+        forgets.clear();
         try {
             current.truncate(start);
         } catch (IOException cut) {
@@ -289,16 +368,16 @@ final class LogWriter {
         return broken == null;
     }
 
-    /** Moves on to a new segment; the one left is forced now (always) or by the syncer (interval). */
+    /** Moves on to a new segment; the one left is forced now (always), by the syncer (interval) or at the stop. */
     private void roll() {
         Segment left = current;
         try {
-            if (options.fsync() == FsyncPolicy.INTERVAL) {
+            Segment next = Segment.open(directory.segmentPath(left.number() + 1), left.number() + 1, false);
+            DataDirectory.forceDirectory(directory.path());
+            if (options.fsync() != FsyncPolicy.ALWAYS) {
                 left.retain();
                 unsynced.add(left);
             }
-            Segment next = Segment.open(directory.segmentPath(left.number() + 1), left.number() + 1, false);
-            DataDirectory.forceDirectory(directory.path());
             index.added(next);
             current = next;
         } catch (IOException e) {
@@ -308,7 +387,7 @@ final class LogWriter {
         }
     }
 
-    /** Forces what was written since the last time (interval policy). */
+    /** Forces what was written since the last time: the syncer's task (interval), and the stop's. */
     void syncNow() {
         try {
             for (Segment left; (left = unsynced.poll()) != null; ) {
@@ -333,16 +412,45 @@ final class LogWriter {
         }
     }
 
+    /** Forces everything written so far and returns once it is on the disk. */
+    void forceAll() throws IOException {
+        CompletableFuture<Void> forced = new CompletableFuture<>();
+        submit(new Task(writer -> {
+            writer.syncNow();
+            try {
+                writer.current.force();
+                forced.complete(null);
+            } catch (IOException e) {
+                forced.completeExceptionally(e);
+            }
+        }));
+        try {
+            forced.get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while forcing the history log", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("could not force the history log: " + e.getMessage(), e);
+        }
+    }
+
     /**
-     * Writes everything queued, forces it all and stops; returns where the log ends, or null if the writer is
-     * broken and the end is unknown.
+     * Writes everything queued before this call, forces it all and stops; what is submitted after is refused.
+     * Returns where the log ends, or null if the writer is broken or did not stop in time, and the end is
+     * unknown.
      */
     LogPosition stop() throws InterruptedException {
+        stopping = true;
+        if (syncer != null) {
+            // Before the last force: an interrupt during a force would close the segment's channel.
+            syncer.shutdown();
+            syncer.awaitTermination(30, TimeUnit.SECONDS);
+        }
         CompletableFuture<LogPosition> end = new CompletableFuture<>();
         queue.add(new Task(writer -> {
-            stopped = true;
+            writer.ended = true;
+            writer.syncNow();
             try {
-                writer.syncNow();
                 writer.current.force();
                 end.complete(broken == null ? new LogPosition(current.number(), current.size()) : null);
             } catch (IOException e) {
@@ -350,15 +458,12 @@ final class LogWriter {
             }
         }));
         thread.join(TimeUnit.SECONDS.toMillis(30));
-        if (syncer != null) {
-            syncer.shutdownNow();
+        if (thread.isAlive()) {
+            log.warn("the history writer did not stop within 30 s; the next start checks the log as after a crash");
+            return null;
         }
         for (Segment left; (left = unsynced.poll()) != null; ) {
             left.release();
-        }
-        stopped = true;
-        for (Write write; (write = queue.poll()) != null; ) {
-            refuse(write, new IllegalStateException("the server is stopping"));
         }
         return end.getNow(null);
     }
@@ -369,6 +474,16 @@ final class LogWriter {
             appends.done().completeExceptionally(new PublishRefusedException(PublishRefusedException.Reason.UNAVAILABLE,
                     "history could not be written: " + cause.getMessage()));
         }
+    }
+
+    /** Writes waiting for the writer. */
+    int waiting() {
+        return queue.size();
+    }
+
+    /** Whether the writer thread still runs. */
+    boolean isRunning() {
+        return thread.isAlive();
     }
 
     /** {@code fsync} calls made since start. */

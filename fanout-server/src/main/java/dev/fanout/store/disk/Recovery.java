@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -48,11 +49,16 @@ final class Recovery {
     private long bytes;
 
     /** What recovery found. */
-    record Result(Segment current, List<DiskTopic> renewed, long messages) {
+    record Result(Segment current, List<DiskTopic> renewed, List<LogWriter.Named> named) {
     }
 
     /** Where the log stopped being readable, and why. */
-    private record Damage(Segment segment, long offset, String reason, boolean torn) {
+    /**
+     * Where the log stops being readable, and why: in file {@code file} (an index into the log's files) at
+     * {@code offset}, or, with offset -1, the whole file missing its place. {@code torn}: a write the process did
+     * not finish, rather than damage.
+     */
+    private record Damage(int file, long offset, String reason, boolean torn) {
     }
 
     private Recovery(DataDirectory directory, LogIndex index) {
@@ -71,9 +77,10 @@ final class Recovery {
         removeLeftovers();
         List<Segment> files = open();
         LogPosition cleanEnd = lastRun.filter(DataDirectory.Run::stopped).map(DataDirectory.Run::end).orElse(null);
-        Damage damage = null;
-        String lost = null;
-        for (int i = 0; i < files.size() && damage == null; i++) {
+        Damage damage = missingFile(files);
+        boolean shorterThanClean = false;
+        int scanned = damage == null ? files.size() : damage.file();
+        for (int i = 0; i < scanned && damage == null; i++) {
             Segment file = files.get(i);
             long end = file.size();
             if (cleanEnd != null && !file.isBase() && file.number() == cleanEnd.segment()) {
@@ -83,33 +90,19 @@ final class Recovery {
                     file.truncate(cleanEnd.offset());
                     end = cleanEnd.offset();
                 } else if (end < cleanEnd.offset()) {
-                    lost = "the log is shorter than the last clean stop left it";
+                    shorterThanClean = true;
                 }
             }
-            damage = scan(file, end, i == files.size() - 1);
+            damage = scan(i, file, end, i == files.size() - 1, garbageTailIsTorn(lastRun));
         }
-        if (cleanEnd != null && lost == null && damage == null && !endsAt(files, cleanEnd)) {
-            lost = "files of the log are missing since the last clean stop";
+        String lost = lostBecause(lastRun, damage, cleanEnd != null && (shorterThanClean || !endsAt(files, cleanEnd)));
+        if (lost != null) {
+            // Before anything is cut: a start that stops before it recorded the new epochs must not find a log
+            // that looks whole under the old ones.
+            directory.markRenewing(lastRun.map(DataDirectory.Run::fsync).orElse(FsyncPolicy.OS));
         }
         if (damage != null) {
             files = cut(files, damage);
-            if (!damage.torn()) {
-                lost = "the log was damaged";
-            } else if (lastRun.isEmpty() || lastRun.get().stopped()) {
-                lost = lastRun.isEmpty() ? "the log was cut and no run is on record" : "the log was cut after a clean "
-                        + "stop";
-            }
-        }
-        if (lost == null && lastRun.isPresent() && !lastRun.get().stopped()) {
-            DataDirectory.Run run = lastRun.get();
-            boolean sameBoot = !run.boot().isEmpty() && run.boot().equals(DataDirectory.bootId());
-            if (!sameBoot && run.fsync() != FsyncPolicy.ALWAYS) {
-                lost = "the machine restarted while the server ran with --fsync " + run.fsync().label()
-                        + ", so what it wrote last may not have reached the disk";
-            }
-        }
-        if (lost == null && lastRun.isEmpty() && messages > 0) {
-            lost = "no run is on record for this log";
         }
         List<DiskTopic> renewed = lost == null ? List.of() : renew(lost);
         Segment current = files.isEmpty() || files.get(files.size() - 1).isBase()
@@ -120,17 +113,92 @@ final class Recovery {
             files.add(current);
         }
         files.forEach(index::added);
-        long topics = index.topics().size();
         log.info("history: {} topics and {} messages ({}) brought back from {} files in {} in {} ms",
-                topics, messages, ByteSize.format(bytes), files.size(), directory.path(),
+                index.topics().size(), messages, ByteSize.format(bytes), files.size(), directory.path(),
                 (System.nanoTime() - started) / 1_000_000);
-        return new Result(current, renewed, messages);
+        return new Result(current, renewed, named());
     }
 
-    private boolean endsAt(List<Segment> files, LogPosition end) {
+    /**
+     * Why acknowledged messages may be missing from the log as recovered, or null if none can be: the rules of
+     * this class's comment, in order.
+     */
+    private String lostBecause(Optional<DataDirectory.Run> lastRun, Damage damage, boolean lessThanCleanStop) {
+        if (lastRun.isPresent() && lastRun.get().renewing()) {
+            return "an earlier start stopped before it recorded new epochs";
+        }
+        boolean clean = lastRun.isPresent() && lastRun.get().stopped();
+        boolean sameBoot = lastRun.isPresent() && !lastRun.get().boot().isEmpty()
+                && lastRun.get().boot().equals(DataDirectory.bootId());
+        FsyncPolicy fsync = lastRun.map(DataDirectory.Run::fsync).orElse(FsyncPolicy.OS);
+        if (damage != null && !damage.torn()) {
+            return "the log was damaged: " + damage.reason();
+        }
+        if (damage != null && (clean || lastRun.isEmpty())) {
+            return clean ? "the log was cut short after a clean stop" : "the log was cut and no run is on record";
+        }
+        if (lessThanCleanStop) {
+            return "the log holds less than the last clean stop left";
+        }
+        if (!clean && lastRun.isPresent() && !sameBoot && fsync != FsyncPolicy.ALWAYS) {
+            return "the machine restarted while the server ran with --fsync " + fsync.label()
+                    + ", so what it wrote last may not have reached the disk";
+        }
+        if (lastRun.isEmpty() && messages > 0) {
+            return "no run is on record for this log";
+        }
+        return null;
+    }
+
+    /**
+     * Whether bad bytes at the end of the log, followed by no whole record, are a write the machine did not
+     * finish rather than damage: after a machine restart with fsync always, where everything acknowledged was
+     * forced and what was being written may have reached the disk in part, as zeros or as garbage.
+     */
+    private static boolean garbageTailIsTorn(Optional<DataDirectory.Run> lastRun) {
+        return lastRun.isPresent() && !lastRun.get().stopped() && !lastRun.get().renewing()
+                && lastRun.get().fsync() == FsyncPolicy.ALWAYS
+                && !lastRun.get().boot().equals(DataDirectory.bootId());
+    }
+
+    /** What the log names after recovery, as the writer must know it. */
+    private List<LogWriter.Named> named() {
+        List<LogWriter.Named> named = new ArrayList<>();
+        for (DiskTopic topic : index.topics()) {
+            synchronized (topic.ring) {
+                if (topic.headerWritten) {
+                    named.add(new LogWriter.Named(topic, topic.ring.epoch(), topic.ring.epochFirst(),
+                            topic.ring.last(), topic.ring.newestGoneAtMillis()));
+                }
+            }
+        }
+        return named;
+    }
+
+    /** Whether the log ends where a clean stop said it did: in the segment it named, at its size. */
+    private static boolean endsAt(List<Segment> files, LogPosition end) {
         Segment last = files.isEmpty() ? null : files.get(files.size() - 1);
-        return last == null ? end.offset() == 0 : last.isBase() || last.number() == end.segment()
-                && last.size() == end.offset();
+        return last != null && !last.isBase() && last.number() == end.segment() && last.size() == end.offset();
+    }
+
+    /** A file the manifest names that is not there: the base, or a segment between others. */
+    private Damage missingFile(List<Segment> files) {
+        DataDirectory.Manifest manifest = directory.manifest();
+        long expected = manifest.first();
+        for (int i = 0; i < files.size(); i++) {
+            Segment file = files.get(i);
+            if (i == 0 && manifest.hasBase() && !file.isBase()) {
+                return new Damage(0, -1, "the base file " + directory.basePath(manifest.first()).getFileName()
+                        + " is missing", false);
+            }
+            if (!file.isBase()) {
+                if (file.number() != expected) {
+                    return new Damage(i, -1, "segment " + expected + " is missing", false);
+                }
+                expected++;
+            }
+        }
+        return null;
     }
 
     private void removeLeftovers() throws IOException {
@@ -167,41 +235,65 @@ final class Recovery {
         return segment;
     }
 
-    /** Reads the records of {@code file} up to {@code end} into the index; returns where it stopped, if early. */
-    private Damage scan(Segment file, long end, boolean lastFile) throws IOException {
+    /**
+     * Reads the records of {@code file} (the log's file number {@code index}) up to {@code end} into the index;
+     * returns where it stopped, if early. A record cut short at the end of the last file is torn; so are bad
+     * bytes there that no whole record follows, if {@code garbageTailIsTorn}.
+     */
+    private Damage scan(int index, Segment file, long end, boolean lastFile, boolean garbageTailIsTorn)
+            throws IOException {
         long position = 0;
         bufferStart = 0;
         buffer.clear().limit(0);
         while (position < end) {
             long left = end - position;
             if (left < LogRecord.PREFIX_BYTES) {
-                return new Damage(file, position, "a record cut short (" + left + " bytes)", lastFile);
+                return new Damage(index, position, "a record cut short (" + left + " bytes)", lastFile);
             }
             int at = hold(file, position, LogRecord.PREFIX_BYTES, end);
             int length = buffer.getInt(at);
+            String bad = null;
             if (length < LogRecord.MIN_LENGTH || length > LogRecord.MAX_LENGTH) {
-                // A torn write leaves a record cut short, never a length no record has: this is damage.
-                return new Damage(file, position, "a length no record has (" + Integer.toUnsignedString(length) + ")",
-                        false);
+                bad = "a length no record has (" + Integer.toUnsignedString(length) + ")";
+            } else if (LogRecord.PREFIX_BYTES + (long) length > left) {
+                return new Damage(index, position, "a record cut short (" + left + " of its "
+                        + (LogRecord.PREFIX_BYTES + length) + " bytes)", lastFile);
+            } else {
+                int size = LogRecord.PREFIX_BYTES + length;
+                at = hold(file, position, size, end);
+                LogRecord.Check check = LogRecord.check(buffer, at, size, crc);
+                if (check != LogRecord.Check.WHOLE) {
+                    bad = check == LogRecord.Check.BAD_CRC ? "a record whose CRC does not match"
+                            : "a record of an unknown type";
+                } else {
+                    String misfit = apply(file, position, at);
+                    if (misfit != null) {
+                        return new Damage(index, position, misfit, false);
+                    }
+                    position += size;
+                    continue;
+                }
             }
-            int size = LogRecord.PREFIX_BYTES + length;
-            if (size > left) {
-                return new Damage(file, position, "a record cut short (" + left + " of its " + size + " bytes)",
-                        lastFile);
-            }
-            at = hold(file, position, size, end);
-            LogRecord.Check check = LogRecord.check(buffer, at, size, crc);
-            if (check != LogRecord.Check.WHOLE) {
-                return new Damage(file, position, check == LogRecord.Check.BAD_CRC ? "a record whose CRC does not match"
-                        : "a record of an unknown type", false);
-            }
-            String misfit = apply(file, position, at);
-            if (misfit != null) {
-                return new Damage(file, position, misfit, false);
-            }
-            position += size;
+            boolean torn = lastFile && garbageTailIsTorn && !followedByWholeRecord(file, position, end);
+            return new Damage(index, position, bad, torn);
         }
         return null;
+    }
+
+    /** Whether a whole record follows the bad one at {@code position}, as its length says: damage, not a tail. */
+    private boolean followedByWholeRecord(Segment file, long position, long end) throws IOException {
+        int at = hold(file, position, LogRecord.PREFIX_BYTES, end);
+        long next = position + LogRecord.PREFIX_BYTES + Integer.toUnsignedLong(buffer.getInt(at));
+        if (next + LogRecord.PREFIX_BYTES > end) {
+            return false;
+        }
+        at = hold(file, next, LogRecord.PREFIX_BYTES, end);
+        int length = buffer.getInt(at);
+        if (length < LogRecord.MIN_LENGTH || next + LogRecord.PREFIX_BYTES + length > end) {
+            return false;
+        }
+        at = hold(file, next, LogRecord.PREFIX_BYTES + length, end);
+        return LogRecord.check(buffer, at, LogRecord.PREFIX_BYTES + length, crc) == LogRecord.Check.WHOLE;
     }
 
     /**
@@ -261,13 +353,13 @@ final class Recovery {
                         return "message " + sequence + " of " + topic + " where " + topic.ring.next() + " was next";
                     }
                     index.total.add(topic.ring.keep(new IndexEntry(sequence, LogRecord.time(buffer, at), size, false,
-                            file, (int) position), index.limits));
+                            file, position), index.limits));
                     topic.recovered();
                 }
                 messages++;
                 bytes += size;
             }
-            case LogRecord.FORGET -> index.remove(index.byId(id));
+            case LogRecord.FORGET -> index.forget(index.byId(id));
             default -> {
                 return "a record of an unknown type";
             }
@@ -275,20 +367,35 @@ final class Recovery {
         return null;
     }
 
-    /** Cuts the log at the damage: truncates its file there and deletes the files after it. */
+    /**
+     * Cuts the log at the damage: truncates its file there, and sets the files after it aside (renamed to
+     * {@code *.damaged}, for whoever wants to look, no longer part of the log).
+     */
     private List<Segment> cut(List<Segment> files, Damage damage) throws IOException {
-        List<Segment> kept = new ArrayList<>(files.subList(0, files.indexOf(damage.segment()) + 1));
-        long cutBytes = damage.segment().size() - damage.offset();
-        damage.segment().truncate(damage.offset());
-        damage.segment().force();
-        List<Segment> later = files.subList(kept.size(), files.size());
+        int keep = damage.offset() < 0 ? damage.file() : damage.file() + 1;
+        List<Segment> kept = new ArrayList<>(files.subList(0, keep));
+        long cutBytes = 0;
+        String where;
+        if (damage.offset() >= 0) {
+            Segment file = files.get(damage.file());
+            cutBytes = file.size() - damage.offset();
+            file.truncate(damage.offset());
+            file.force();
+            where = file + " at byte " + damage.offset() + " holds " + damage.reason();
+        } else {
+            where = damage.reason();
+        }
+        List<Segment> later = files.subList(keep, files.size());
         for (Segment file : later) {
             cutBytes += file.size();
-            file.retire();
+            Path aside = file.path().resolveSibling(file.path().getFileName() + ".damaged");
+            Files.move(file.path(), aside, StandardCopyOption.REPLACE_EXISTING);
+            file.release();
         }
-        log.warn("history log damaged: {} at byte {} holds {}; cut {} there{}, and continuing", damage.segment(),
-                damage.offset(), damage.reason(), ByteSize.format(cutBytes),
-                later.isEmpty() ? "" : String.format(Locale.ROOT, " (with the %d files after it)", later.size()));
+        DataDirectory.forceDirectory(directory.path());
+        log.warn("history log {}: {}; cut {} there{}, and continuing", damage.torn() ? "ends in a torn write"
+                : "damaged", where, ByteSize.format(cutBytes), later.isEmpty() ? ""
+                : String.format(Locale.ROOT, " (the %d files after it are set aside as *.damaged)", later.size()));
         return kept;
     }
 

@@ -12,9 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -51,6 +49,15 @@ final class Rewrite implements AutoCloseable {
     private final CRC32C crc = new CRC32C();
     private final LongAdder rewrites = new LongAdder();
     private volatile boolean closed;
+    /** The base the last rewrite made: a log that holds little more than it is not worth rewriting. */
+    private volatile long lastBaseBytes;
+    /** After a failed rewrite, none is started before this ({@link System#nanoTime()}); 0 when none failed. */
+    private volatile long retryAfterNanos;
+    private long backoffNanos = FIRST_BACKOFF_NANOS;
+
+    /** The wait after a first failed rewrite: 10 s, doubling with each failure in a row up to 10 minutes. */
+    private static final long FIRST_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long MAX_BACKOFF_NANOS = TimeUnit.MINUTES.toNanos(10);
 
     Rewrite(DataDirectory directory, DiskOptions options, LogIndex index, LogWriter writer) {
         this.directory = directory;
@@ -59,13 +66,20 @@ final class Rewrite implements AutoCloseable {
         this.writer = writer;
     }
 
-    /** Whether the log holds enough that a rewrite would pay: more than twice what is retained, plus a segment. */
+    /**
+     * Whether the log holds enough that a rewrite would pay: more than twice what is retained (or what the last
+     * rewrite kept, the topics' names and numbering included), plus a segment.
+     */
     boolean due() {
-        return index.logBytes() > 2 * index.total.bytes() + options.segmentBytes();
+        return index.logBytes() > 2 * Math.max(index.total.bytes(), lastBaseBytes) + options.segmentBytes();
     }
 
-    /** Starts a rewrite if one is due and none runs. Any thread. */
+    /** Starts a rewrite if one is due, none runs, and none failed a moment ago. Any thread. */
     void startIfDue() {
+        long retryAfter = retryAfterNanos;
+        if (retryAfter != 0 && System.nanoTime() - retryAfter < 0) {
+            return;
+        }
         if (!closed && due() && running.compareAndSet(false, true)) {
             try {
                 thread.execute(this::run);
@@ -83,41 +97,37 @@ final class Rewrite implements AutoCloseable {
         thread.submit(this::run).get(60, TimeUnit.SECONDS);
     }
 
-    /** What the writer saw when it moved on: the new first segment, and each topic's epoch and last there. */
-    private record Start(long first, Map<DiskTopic, long[]> lasts) {
+    /**
+     * What the writer saw when it moved on: the new first segment, and every topic the log named then, as written
+     * (forgotten or renumbered since or not: records after the new segment may still name it by its id).
+     */
+    private record Start(long first, List<LogWriter.Named> named) {
     }
 
     private void run() {
         try {
             CompletableFuture<Start> started = new CompletableFuture<>();
-            writer.submit(new LogWriter.Task(w -> started.complete(w.rollNow() ? snapshot() : null)));
+            writer.submit(new LogWriter.Task(w -> started.complete(w.rollNow()
+                    ? new Start(w.current().number(), w.named()) : null)));
             Start start = started.get(60, TimeUnit.SECONDS);
             if (start != null && !closed) {
                 rewrite(start);
             }
+            retryAfterNanos = 0;
+            backoffNanos = FIRST_BACKOFF_NANOS;
         } catch (Exception e) {
-            log.error("could not rewrite the history log in {}: {}; the log keeps growing until a rewrite succeeds",
-                    directory.path(), e.toString());
+            retryAfterNanos = System.nanoTime() + backoffNanos;
+            log.error("could not rewrite the history log in {}: {}; the log keeps growing until a rewrite succeeds; "
+                    + "the next try in {} s", directory.path(), e.toString(),
+                    TimeUnit.NANOSECONDS.toSeconds(backoffNanos));
+            backoffNanos = Math.min(MAX_BACKOFF_NANOS, 2 * backoffNanos);
         } finally {
             running.set(false);
         }
     }
 
-    /** On the writer thread, right after it moved on: every topic's epoch and last number in the files before. */
-    private Start snapshot() {
-        Map<DiskTopic, long[]> lasts = new IdentityHashMap<>();
-        for (DiskTopic topic : index.topics()) {
-            synchronized (topic.ring) {
-                if (topic.headerWritten && !topic.forgotten) {
-                    lasts.put(topic, new long[] {topic.ring.epoch(), topic.ring.last()});
-                }
-            }
-        }
-        return new Start(writer.current().number(), lasts);
-    }
-
     /** Where a copied message lies now. */
-    private record Moved(DiskTopic topic, IndexEntry entry, int offset) {
+    private record Moved(DiskTopic topic, IndexEntry entry, long offset) {
     }
 
     private void rewrite(Start start) throws IOException {
@@ -149,65 +159,106 @@ final class Rewrite implements AutoCloseable {
         }
         index.replaceSegments(before, base);
         before.forEach(Segment::retire);
+        lastBaseBytes = base.size();
         rewrites.increment();
         log.info("history log rewritten: {} in {} files became a base of {} ({} messages of {} topics) in {} ms",
                 ByteSize.format(oldBytes), before.size(), ByteSize.format(base.size()), moved.size(),
-                start.lasts().size(), (System.nanoTime() - began) / 1_000_000);
+                start.named().size(), (System.nanoTime() - began) / 1_000_000);
         if (copied != base.size()) {
             log.warn("history rewrite: the base holds {} bytes where {} were copied", base.size(), copied);
         }
     }
 
-    /** Writes each topic's numbering and its retained messages from before the new segment; returns the bytes. */
+    /**
+     * Writes, for every topic the log named when the writer moved on, its numbering then and the messages it
+     * retains from before; returns the bytes. A topic forgotten or renumbered since keeps only its numbering,
+     * which the records after it supersede. A retained message found damaged is not copied, nor is anything of
+     * its topic before it: the topic's history then starts after it, and a client resuming from before is told
+     * GAP, as for any message no longer held.
+     */
     private long copy(Start start, FileChannel out, List<Moved> moved) throws IOException {
         ByteBuf header = Unpooled.buffer(256);
         long position = 0;
-        ByteBuffer record = ByteBuffer.allocate(64 * 1024);
-        for (Map.Entry<DiskTopic, long[]> snapshot : start.lasts().entrySet()) {
-            DiskTopic topic = snapshot.getKey();
-            long epoch = snapshot.getValue()[0];
-            long last = snapshot.getValue()[1];
-            List<IndexEntry> entries;
-            TopicHeader numbering;
+        for (LogWriter.Named named : start.named()) {
+            DiskTopic topic = named.topic();
+            List<IndexEntry> entries = new ArrayList<>();
+            long gone = named.goneAtMillis();
             synchronized (topic.ring) {
-                if (topic.forgotten || topic.ring.epoch() != epoch) {
-                    // Forgotten or started afresh since: a record after the new segment says so.
-                    continue;
+                if (!topic.forgotten && topic.ring.epoch() == named.epoch()) {
+                    for (long seq = topic.ring.first(); seq <= Math.min(named.last(), topic.ring.last()); seq++) {
+                        entries.add(topic.ring.find(seq));
+                    }
+                    gone = Math.max(gone, topic.ring.newestGoneAtMillis());
                 }
-                entries = new ArrayList<>();
-                for (long seq = topic.ring.first(); seq <= last; seq++) {
-                    entries.add(topic.ring.find(seq));
-                }
-                long next = entries.isEmpty() ? last + 1 : entries.get(0).sequence;
-                numbering = new TopicHeader(epoch, topic.ring.epochFirst(), next, topic.ring.newestGoneAtMillis());
             }
+            int damaged = lastDamaged(topic, entries);
+            if (damaged >= 0) {
+                gone = Math.max(gone, dropThrough(topic, entries.get(damaged)));
+                entries = entries.subList(damaged + 1, entries.size());
+            }
+            TopicHeader numbering = new TopicHeader(named.epoch(), named.epochFirst(),
+                    entries.isEmpty() ? named.last() + 1 : entries.get(0).sequence, gone);
             header.clear();
             LogRecord.writeTopic(header, topic.id, numbering, topic.nameUtf8, crc);
             position += write(out, header.nioBuffer(), position);
             for (IndexEntry entry : entries) {
-                Segment from;
-                int offset;
-                synchronized (topic.ring) {
-                    from = entry.segment;
-                    offset = entry.offset;
-                }
-                if (record.capacity() < entry.size) {
-                    record = ByteBuffer.allocate(entry.size);
-                }
-                record.clear().limit(entry.size);
-                from.read(record, offset);
-                record.flip();
-                if (LogRecord.check(record, 0, entry.size, crc) != LogRecord.Check.WHOLE
-                        || LogRecord.sequence(record, 0) != entry.sequence
-                        || LogRecord.topicId(record, 0) != topic.id) {
-                    throw new IOException("message " + entry.sequence + " of " + topic + " is damaged in " + from
-                            + " at byte " + offset);
-                }
-                moved.add(new Moved(topic, entry, (int) position));
+                ByteBuffer record = read(topic, entry);
+                moved.add(new Moved(topic, entry, position));
                 position += write(out, record, position);
             }
         }
         return position;
+    }
+
+    /** The index of the last of {@code entries} whose record is damaged, -1 if none is. */
+    private int lastDamaged(DiskTopic topic, List<IndexEntry> entries) throws IOException {
+        int damaged = -1;
+        for (int i = 0; i < entries.size(); i++) {
+            ByteBuffer record = read(topic, entries.get(i));
+            if (LogRecord.check(record, 0, record.limit(), crc) != LogRecord.Check.WHOLE
+                    || LogRecord.sequence(record, 0) != entries.get(i).sequence
+                    || LogRecord.topicId(record, 0) != topic.id) {
+                damaged = i;
+            }
+        }
+        if (damaged >= 0) {
+            log.error("history of {} is damaged on disk at message {}: the rewrite leaves it and the {} before it "
+                    + "out; clients resuming from before it are told GAP", topic, entries.get(damaged).sequence,
+                    damaged);
+        }
+        return damaged;
+    }
+
+    /** Lets the topic's index go of everything up to {@code through}; returns the newest publish time let go. */
+    private long dropThrough(DiskTopic topic, IndexEntry through) {
+        long freed = 0;
+        long gone;
+        synchronized (topic.ring) {
+            while (topic.ring.count() > 0 && topic.ring.first() <= through.sequence) {
+                freed += topic.ring.trimOldest();
+            }
+            gone = topic.ring.newestGoneAtMillis();
+        }
+        index.total.add(-freed);
+        return gone;
+    }
+
+    private ByteBuffer record = ByteBuffer.allocate(64 * 1024);
+
+    /** The record of {@code entry} as it lies now, in a buffer reused by the next call. */
+    private ByteBuffer read(DiskTopic topic, IndexEntry entry) throws IOException {
+        Segment from;
+        long offset;
+        synchronized (topic.ring) {
+            from = entry.segment;
+            offset = entry.offset;
+        }
+        if (record.capacity() < entry.size) {
+            record = ByteBuffer.allocate(entry.size);
+        }
+        record.clear().limit(entry.size);
+        from.read(record, offset);
+        return record.flip();
     }
 
     private static int write(FileChannel out, ByteBuffer bytes, long position) throws IOException {

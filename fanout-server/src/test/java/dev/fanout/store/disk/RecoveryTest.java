@@ -172,6 +172,26 @@ class RecoveryTest {
     }
 
     @Test
+    void afterAMachineCrashUnderAlways_zerosOrGarbageAtTheEnd_wereNeverAcknowledged_soTheEpochsStay()
+            throws IOException {
+        Path file = fiveAndTwo();
+        appendBytes(file, new byte[4096]);
+        stores.markCrashed(FsyncPolicy.ALWAYS, "another-boot");
+        DiskHistory store = stores.open();
+        assertThat(store.state("u").join()).isEqualTo(new TopicState(102, 1, 2));
+        assertThat(warnings()).anyMatch(w -> w.contains("ends in a torn write"));
+    }
+
+    @Test
+    void afterAMachineCrashUnderAlways_damageThatWholeRecordsFollow_isDamage() throws IOException {
+        Path file = fiveAndTwo();
+        flipByte(file, 40);
+        stores.markCrashed(FsyncPolicy.ALWAYS, "another-boot");
+        DiskHistory store = stores.open();
+        assertThat(store.state("u").join().epoch()).isNotIn(101L, 102L);
+    }
+
+    @Test
     void leftoverFiles_ofAnUnfinishedRewrite_areRemoved() throws IOException {
         fiveAndTwo();
         Path leftover = dir.resolve("base-00000000000000000009.log.tmp");
