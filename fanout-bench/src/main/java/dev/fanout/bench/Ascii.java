@@ -131,6 +131,16 @@ final class Ascii {
         return true;
     }
 
+    /** Whether {@code word} occurs anywhere in {@code [from, to)}. */
+    static boolean contains(ByteBuf in, int from, int to, byte[] word) {
+        for (int at = from; at <= to - word.length; at++) {
+            if (isWord(in, at, at + word.length, word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static boolean isDigit(byte b) {
         return b >= '0' && b <= '9';
     }

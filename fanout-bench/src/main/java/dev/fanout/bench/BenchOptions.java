@@ -10,17 +10,18 @@ import java.time.Duration;
  * @param port        its port
  * @param shape       the load shape (for reports; the counts below already follow from it)
  * @param publishers  publishing connections
- * @param subscribers subscribing connections
+ * @param subscribers subscribing connections; none in the {@link Shape#ACKED} shape
  * @param size        payload bytes, at least {@link Stamp#SIZE}
  * @param count       messages per publisher; 0 to run for {@code duration} instead
  * @param duration    how long to publish when {@code count} is 0
- * @param rate        messages per second per publisher; 0 for as fast as possible
+ * @param rate        messages per second per publisher; 0 for as fast as possible (the only choice when acked)
  * @param topic       the topic (fanout's raw mode always uses the server's default topic)
  * @param threads     the bench's own event-loop threads
  * @param idleTimeout how long to wait, once publishing ended, for messages that stopped arriving
  * @param serverPid   the server's process id, to report its CPU use; 0 if unknown
  * @param window      as fast as possible, how many messages a publisher may be ahead of its slowest
- *                    subscriber; 0 picks about 2 MiB worth
+ *                    subscriber; 0 picks about 2 MiB worth. In the acked shape, how many of its publishes may
+ *                    await their acknowledgement; 0 picks {@link #DEFAULT_ACK_WINDOW}
  * @param stuck       extra subscribers that never read, not counted in the deliveries
  * @param warmup      messages sent this soon after the start are checked but left out of the latency figures,
  *                    so that the JIT compiling the hot paths does not show as latency
@@ -44,12 +45,26 @@ public record BenchOptions(Target target, String host, int port, Shape shape, in
     public static final int KERNEL_TUNED_UP_TO = 10;
     /** The smallest receive buffer {@code receiveBuffer} 0 picks. */
     public static final int MIN_RECEIVE_BUFFER = 64 * 1024;
-
+    /** In the acked shape, the publishes each publisher keeps awaiting acknowledgement when {@code window} is 0. */
+    public static final int DEFAULT_ACK_WINDOW = 64;
+    /** In the acked shape, the largest window: each publisher keeps the send time of every publish in it. */
+    public static final int MAX_ACK_WINDOW = 1 << 20;
 
     /** Checks the values that the run relies on, naming the first that is wrong. */
     public BenchOptions {
         require(publishers >= 1, "publishers (" + publishers + ") must be at least 1");
-        require(subscribers >= 1, "subscribers (" + subscribers + ") must be at least 1");
+        if (shape == Shape.ACKED) {
+            target.ackedWire();
+            require(subscribers == 0, "subscribers (" + subscribers + ") must be 0 in the acked shape: it measures "
+                    + "acknowledged publishes, not deliveries");
+            require(rate == 0, "rate (" + rate + ") must be 0 in the acked shape: each publisher sends as fast as "
+                    + "its acknowledgements come");
+            require(stuck == 0, "stuck (" + stuck + ") must be 0 in the acked shape, which has no subscribers");
+            require(window <= MAX_ACK_WINDOW, "window (" + window + ") must be at most " + MAX_ACK_WINDOW
+                    + " in the acked shape");
+        } else {
+            require(subscribers >= 1, "subscribers (" + subscribers + ") must be at least 1");
+        }
         require(size >= Stamp.SIZE, "size (" + size + ") must be at least " + Stamp.SIZE
                 + " bytes: each payload carries a publisher, a sequence number and a send time");
         require(count >= 0, "count (" + count + ") must be 0 (use duration) or more");
@@ -74,6 +89,11 @@ public record BenchOptions(Target target, String host, int port, Shape shape, in
             return 0;
         }
         return (int) Math.max(MIN_RECEIVE_BUFFER, AUTOMATIC_RECEIVE_BUFFERS / (subscribers + stuck));
+    }
+
+    /** In the acked shape, how many publishes each publisher may have awaiting acknowledgement. */
+    public int ackWindow() {
+        return window > 0 ? (int) window : DEFAULT_ACK_WINDOW;
     }
 
     private static void require(boolean rule, String message) {

@@ -4,7 +4,11 @@ import java.util.Locale;
 
 /**
  * What one run measured. Deliveries count one message reaching one subscriber; the rate is deliveries per
- * second of the run, from the first send to the last receipt.
+ * second of the run, from the first send to the last receipt. In the {@link Shape#ACKED} shape, the
+ * acknowledgements take the deliveries' place: {@code expected} counts the publishes, {@code received} their
+ * acknowledgements, {@code lost} those never acknowledged, {@code outOfOrder} acknowledgements that named another
+ * publish than the next, the rate is acknowledged publishes per second and the latency runs from a publish's send
+ * to its acknowledgement's arrival.
  *
  * @param options           what was run
  * @param sent              messages published, all publishers
@@ -32,8 +36,17 @@ public record BenchResult(BenchOptions options, long sent, long expected, long r
         return lost == 0 && outOfOrder == 0 && received == expected;
     }
 
+    /** True for the acked shape, whose figures count acknowledgements rather than deliveries. */
+    private boolean acked() {
+        return options.shape() == Shape.ACKED;
+    }
+
     /** A human summary, a few aligned lines. */
     public String table() {
+        return acked() ? ackedTable() : deliveryTable();
+    }
+
+    private String deliveryTable() {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "target      %s %s:%d%n", options.target().label(), options.host(),
                 options.port()));
@@ -46,14 +59,47 @@ public record BenchResult(BenchOptions options, long sent, long expected, long r
                 outOfOrder, clean() ? " (clean)" : " (NOT CLEAN)"));
         out.append(String.format(Locale.ROOT, "latency us  p50 %.0f  p90 %.0f  p99 %.0f  p99.9 %.0f  max %.0f%n",
                 latency[0], latency[1], latency[2], latency[3], latency[4]));
-        out.append(String.format(Locale.ROOT, "cpu         bench %.0f%%, server %s%n", benchCpuPercent,
-                serverCpuPercent < 0 ? "unknown (give --server-pid)" : String.format(Locale.ROOT, "%.0f%%",
-                        serverCpuPercent)));
+        out.append(cpuLine());
         return out.toString();
     }
 
-    /** The same figures as one JSON object. */
+    private String ackedTable() {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "target      %s %s:%d%n", options.target().label(), options.host(),
+                options.port()));
+        out.append(String.format(Locale.ROOT, "shape       acked: %d publisher(s), up to %d publishes awaiting "
+                + "acknowledgement each, %d-byte messages%n", options.publishers(), options.ackWindow(),
+                options.size()));
+        out.append(String.format(Locale.ROOT, "acked       %,d of %,d in %.2f s = %,.0f acks/s%n", received,
+                expected, seconds, deliveredPerSecond()));
+        out.append(String.format(Locale.ROOT, "checks      unacknowledged %,d, out of order %,d%s%n", lost,
+                outOfOrder, clean() ? " (clean)" : " (NOT CLEAN)"));
+        out.append(String.format(Locale.ROOT, "ack us      p50 %.0f  p90 %.0f  p99 %.0f  p99.9 %.0f  max %.0f%n",
+                latency[0], latency[1], latency[2], latency[3], latency[4]));
+        out.append(cpuLine());
+        return out.toString();
+    }
+
+    private String cpuLine() {
+        return String.format(Locale.ROOT, "cpu         bench %.0f%%, server %s%n", benchCpuPercent,
+                serverCpuPercent < 0 ? "unknown (give --server-pid)" : String.format(Locale.ROOT, "%.0f%%",
+                        serverCpuPercent));
+    }
+
+    /**
+     * The same figures as one JSON object. The acked shape adds {@code window} and {@code ackedPerSecond} (the
+     * same figure as {@code deliveredPerSecond}, named for what it counts).
+     */
     public String json() {
+        String object = deliveryJson();
+        if (!acked()) {
+            return object;
+        }
+        return object.substring(0, object.length() - 1) + String.format(Locale.ROOT,
+                ",\"window\":%d,\"ackedPerSecond\":%.0f}", options.ackWindow(), deliveredPerSecond());
+    }
+
+    private String deliveryJson() {
         return String.format(Locale.ROOT, "{\"target\":\"%s\",\"shape\":\"%s\",\"publishers\":%d,"
                         + "\"subscribers\":%d,\"size\":%d,\"rate\":%d,\"sent\":%d,\"expected\":%d,\"received\":%d,"
                         + "\"lost\":%d,\"outOfOrder\":%d,\"seconds\":%.3f,\"deliveredPerSecond\":%.0f,"

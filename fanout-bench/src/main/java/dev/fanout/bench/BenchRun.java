@@ -28,7 +28,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Runs one bench: connects the subscribers and publishers, waits until every subscriber is known to receive
- * (a probe message reached it), publishes, waits for the deliveries, and measures. Not reusable.
+ * (a probe message reached it), publishes, waits for the deliveries, and measures. The {@link Shape#ACKED} shape
+ * is run by {@link AckedRun} instead. Not reusable.
  */
 public final class BenchRun {
 
@@ -70,17 +71,13 @@ public final class BenchRun {
      *         control-mode topic with a wildcard)
      */
     public BenchResult run() throws InterruptedException {
+        if (options.shape() == Shape.ACKED) {
+            return new AckedRun(options, progress).run();
+        }
         options.target().wire().checkTopic(options.topic());
-        boolean epoll = Epoll.isAvailable();
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(options.threads(), io);
+        EventLoopGroup group = eventLoops(options.threads());
         try {
-            Bootstrap bootstrap = new Bootstrap().group(group)
-                    .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
-                    .option(ChannelOption.TCP_NODELAY, true)
-                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
-                    .option(ChannelOption.RECVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(MIN_READ, INITIAL_READ,
-                            MAX_READ));
+            Bootstrap bootstrap = bootstrap(group);
             connectSubscribers(bootstrap);
             connectStuck(bootstrap);
             connectPublishers(bootstrap);
@@ -92,6 +89,22 @@ public final class BenchRun {
             }
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
         }
+    }
+
+    /** The bench's event loops: epoll where the platform has it. */
+    static EventLoopGroup eventLoops(int threads) {
+        IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        return new MultiThreadIoEventLoopGroup(threads, io);
+    }
+
+    /** A bootstrap of the bench's client connections on {@code group}, with its read sizes and no Nagle. */
+    static Bootstrap bootstrap(EventLoopGroup group) {
+        return new Bootstrap().group(group)
+                .channel(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(MIN_READ, INITIAL_READ,
+                        MAX_READ));
     }
 
     private void connectSubscribers(Bootstrap bootstrap) throws InterruptedException {
@@ -223,9 +236,7 @@ public final class BenchRun {
 
     private BenchResult measure() throws InterruptedException {
         LongSupplier benchCpu = cpuNanos(ProcessHandle.current());
-        LongSupplier serverCpu = options.serverPid() > 0
-                ? ProcessHandle.of(options.serverPid()).map(BenchRun::cpuNanos).orElse(() -> -1)
-                : () -> -1;
+        LongSupplier serverCpu = serverCpuNanos(options.serverPid());
         long benchCpuStart = benchCpu.getAsLong();
         long serverCpuStart = serverCpu.getAsLong();
         long start = System.nanoTime();
@@ -306,20 +317,31 @@ public final class BenchRun {
             lost += tally.lost(sent);
             outOfOrder += tally.outOfOrder();
         }
-        double[] micros = {
-            latency.getValueAtPercentile(50) / 1e3, latency.getValueAtPercentile(90) / 1e3,
-            latency.getValueAtPercentile(99) / 1e3, latency.getValueAtPercentile(99.9) / 1e3,
-            latency.getMaxValue() / 1e3
-        };
-        return new BenchResult(options, totalSent, expected, received, lost, outOfOrder, seconds, micros,
+        return new BenchResult(options, totalSent, expected, received, lost, outOfOrder, seconds, micros(latency),
                 latency.getTotalCount(), benchCpuPercent, serverCpuPercent);
     }
 
-    private static LongSupplier cpuNanos(ProcessHandle process) {
+    /** p50, p90, p99, p99.9 and max of {@code nanos}, in microseconds: {@link BenchResult#latency()}. */
+    static double[] micros(Histogram nanos) {
+        return new double[] {
+            nanos.getValueAtPercentile(50) / 1e3, nanos.getValueAtPercentile(90) / 1e3,
+            nanos.getValueAtPercentile(99) / 1e3, nanos.getValueAtPercentile(99.9) / 1e3,
+            nanos.getMaxValue() / 1e3
+        };
+    }
+
+    /** The CPU time the process has used so far, in nanoseconds; -1 if unknown. */
+    static LongSupplier cpuNanos(ProcessHandle process) {
         return () -> process.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
     }
 
-    private static double percent(long cpuNanos, long wallNanos) {
+    /** The server's CPU time so far ({@link #cpuNanos}); -1 if its process id is 0 (not given) or unknown. */
+    static LongSupplier serverCpuNanos(long pid) {
+        return pid > 0 ? ProcessHandle.of(pid).map(BenchRun::cpuNanos).orElse(() -> -1) : () -> -1;
+    }
+
+    /** CPU time as a percentage of one core over the wall time; -1 if either is unknown. */
+    static double percent(long cpuNanos, long wallNanos) {
         return wallNanos <= 0 || cpuNanos < 0 ? -1 : 100.0 * cpuNanos / wallNanos;
     }
 }

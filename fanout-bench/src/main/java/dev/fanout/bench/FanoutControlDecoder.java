@@ -20,15 +20,17 @@ import io.netty.handler.codec.TooLongFrameException;
  * any frame before the WELCOME          skipped: raw frames of the default topic, sent before the server read HELLO
  * WELCOME (8a + magic)                  checked once: version 1; from then on every frame is typed
  * MSG (b0) for subscription 1           the payload (the rest of the body, after the topic) goes to the sink
+ * ACK (a1)                              its publish id goes to the ack sink, read in place
  * SUBSCRIBED (92)                       fires {@link WireEvent#SUBSCRIBED}
  * PING (81)                             answered with a PONG carrying its token
- * PONG, ACK, GAP, RESET                 ignored: messages a GAP reports show as lost in the tally
+ * PONG, GAP, RESET                      ignored: messages a GAP reports show as lost in the tally
  * ERROR (be)                            fails: {@link ServerErrorException}, with the code and the server's text
  * GOODBYE (bf)                          fails: {@link ServerErrorException}, with the reason; the server closes next
  * </pre>
  *
  * <p>A frame whose body is longer than the maximum fails with a {@link TooLongFrameException}; anything else
- * unexpected (an empty body, a type a server never sends, a MSG cut short or for another subscription) with a
+ * unexpected (an empty body, a type a server never sends, a MSG or an ACK cut short, a MSG for another
+ * subscription) with a
  * {@link CorruptedFrameException}. After a failure the decoder discards whatever else arrives; whoever handles
  * the exception closes the connection.
  */
@@ -37,15 +39,26 @@ final class FanoutControlDecoder extends ScanningDecoder {
     /** A MSG body's bytes before its topic's: type, subscription id, epoch, sequence, publish time, topic length. */
     private static final int MSG_HEADER_BYTES = 1 + 4 + 8 + 8 + 8 + 2;
     private static final int MSG = FrameType.MSG.code();
+    /** An ACK body: type, publish id, epoch, sequence. */
+    private static final int ACK_BODY_BYTES = 1 + 8 + 8 + 8;
+    private static final int ACK = FrameType.ACK.code();
     /** The most bytes of a broken frame an exception message shows. */
     private static final int EXCERPT_BYTES = 32;
 
     private final PayloadSink sink;
+    private final AckSink acks;
     private final int maxBody;
     private boolean welcomed;
 
+    /** A decoder whose MSG payloads go to {@code sink} and whose ACKs are ignored. */
     FanoutControlDecoder(PayloadSink sink, int maxBody) {
+        this(sink, publishId -> { }, maxBody);
+    }
+
+    /** A decoder whose MSG payloads go to {@code sink} and ACKs' publish ids to {@code acks}. */
+    FanoutControlDecoder(PayloadSink sink, AckSink acks, int maxBody) {
         this.sink = sink;
+        this.acks = acks;
         this.maxBody = maxBody;
     }
 
@@ -67,6 +80,8 @@ final class FanoutControlDecoder extends ScanningDecoder {
                 welcomed = isWelcome(in, body, end);
             } else if (length > 0 && in.getUnsignedByte(body) == MSG) {
                 msg(in, body, end);
+            } else if (length > 0 && in.getUnsignedByte(body) == ACK) {
+                ack(in, body, end);
             } else {
                 other(ctx, in, body, end);
             }
@@ -91,6 +106,16 @@ final class FanoutControlDecoder extends ScanningDecoder {
                     + "-byte body");
         }
         sink.onPayload(in, payload, end - payload);
+    }
+
+    /** Hands an ACK's publish id to the ack sink; with an acknowledged publisher there is one per message. */
+    private void ack(ByteBuf in, int body, int end) {
+        long publishId = end - body == ACK_BODY_BYTES ? in.getLong(body + 1) : 0;
+        if (publishId < 1) {
+            throw new CorruptedFrameException("fanout ACK of " + (end - body) + " bytes (" + ACK_BODY_BYTES
+                    + " expected) or without a publish id: " + hex(in, body, end));
+        }
+        acks.onAck(publishId);
     }
 
     /** Whether the frame is the WELCOME, checked whole; anything before it is skipped. Allocates only here. */
@@ -124,7 +149,7 @@ final class FanoutControlDecoder extends ScanningDecoder {
             throw new CorruptedFrameException("unexpected fanout " + frame.type() + " frame: "
                     + hex(in, body, end));
         }
-        // PONG, ACK, GAP, RESET: nothing to do.
+        // PONG, GAP, RESET: nothing to do.
     }
 
     /** The first bytes of {@code [from, to)} in hex, for a message about a broken frame. */

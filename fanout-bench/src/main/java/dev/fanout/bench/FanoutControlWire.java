@@ -21,13 +21,15 @@ import java.util.List;
  * </pre>
  *
  * and the server's SUBSCRIBED tells it the subscription is in effect ({@link WireEvent#SUBSCRIBED}). Each publish
- * is a fire-and-forget PUB (publish id 0: no ACK), written in place by {@link ControlCodec#writePub}. The topic
- * must be an exact topic ({@link TopicNames}): no wildcards.
+ * is a fire-and-forget PUB (publish id 0: no ACK), written in place by {@link ControlCodec#writePub}; an
+ * acknowledged one ({@link AckedWire}) a PUB with the publish id, which the server answers with an ACK naming it
+ * once the message is in the topic's history (and, with {@code --data-dir}, written as {@code --fsync} says).
+ * The topic must be an exact topic ({@link TopicNames}): no wildcards.
  *
  * <p>Stateless but for a memo of the last topic's UTF-8 bytes, which any thread may replace with an equal one,
  * so that publishing encodes the topic once rather than per message.
  */
-final class FanoutControlWire implements Wire {
+final class FanoutControlWire implements AckedWire {
 
     /** The bench makes one subscription per connection, with this id. */
     static final int SUBSCRIPTION_ID = 1;
@@ -80,6 +82,24 @@ final class FanoutControlWire implements Wire {
     @Override
     public int publishSize(String topic, int payloadSize) {
         return ControlCodec.pubSize(topicBytes(topic).length, payloadSize);
+    }
+
+    @Override
+    public void publishAcked(ByteBuf out, String topic, String inbox, long publishId, ByteBuf payload) {
+        if (publishId < 1) {
+            throw new IllegalArgumentException("publishId (" + publishId + ") must be at least 1: 0 asks for no ACK");
+        }
+        ControlCodec.writePub(out, publishId, topicBytes(topic), payload);
+    }
+
+    @Override
+    public int publishAckedSize(String topic, String inbox, int payloadSize) {
+        return publishSize(topic, payloadSize);
+    }
+
+    @Override
+    public ChannelHandler ackHandler(AckSink sink) {
+        return new FanoutControlDecoder((buf, index, length) -> { }, sink, maxBody);
     }
 
     @Override

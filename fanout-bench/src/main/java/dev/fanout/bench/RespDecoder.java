@@ -19,6 +19,9 @@ import java.nio.charset.StandardCharsets;
  * -ERR text CR LF                                             fails: {@link ServerErrorException}
  * </pre>
  *
+ * <p>Each whole reply but an error (a value outside an array, or a whole array) also goes to the ack sink, if there
+ * is one: a publisher that waits for its commands' replies (XADD's entry ids) counts them there, in order.
+ *
  * <p>Pub/sub never nests arrays, so a nested array is a broken stream, as is a line or a bulk string longer than
  * the maximum ({@link TooLongFrameException}) or anything else unexpected ({@link CorruptedFrameException}).
  * After a failure the decoder discards whatever else arrives; whoever handles the exception closes the
@@ -35,6 +38,7 @@ final class RespDecoder extends ScanningDecoder {
     private enum Kind { MESSAGE, SUBSCRIBE, OTHER }
 
     private final PayloadSink sink;
+    private final AckSink replies;
     private final int maxLine;
     private final int maxBulk;
     /** The length of the bulk string whose header has been read, or -1 while a line comes next. */
@@ -46,8 +50,15 @@ final class RespDecoder extends ScanningDecoder {
     private int element;
     private Kind kind = Kind.OTHER;
 
+    /** A decoder whose messages' payloads go to {@code sink}; replies are not counted. */
     RespDecoder(PayloadSink sink, int maxLine, int maxBulk) {
+        this(sink, publishId -> { }, maxLine, maxBulk);
+    }
+
+    /** A decoder whose messages' payloads go to {@code sink}, and each whole reply to {@code replies}. */
+    RespDecoder(PayloadSink sink, AckSink replies, int maxLine, int maxBulk) {
         this.sink = sink;
+        this.replies = replies;
         this.maxLine = maxLine;
         this.maxBulk = maxBulk;
     }
@@ -115,6 +126,9 @@ final class RespDecoder extends ScanningDecoder {
             arrayLength = remaining;
             element = 0;
             kind = Kind.OTHER;
+        } else {
+            // An empty or null array is a whole reply.
+            replies.onAck(AckSink.IN_ORDER);
         }
     }
 
@@ -151,11 +165,15 @@ final class RespDecoder extends ScanningDecoder {
     /** One value has been read: a whole reply outside an array, else one element of the current array. */
     private void elementDone(ChannelHandlerContext ctx) {
         if (remaining == 0) {
+            replies.onAck(AckSink.IN_ORDER);
             return;
         }
         element++;
-        if (--remaining == 0 && kind == Kind.SUBSCRIBE) {
-            ctx.fireUserEventTriggered(WireEvent.SUBSCRIBED);
+        if (--remaining == 0) {
+            if (kind == Kind.SUBSCRIBE) {
+                ctx.fireUserEventTriggered(WireEvent.SUBSCRIBED);
+            }
+            replies.onAck(AckSink.IN_ORDER);
         }
     }
 

@@ -8,9 +8,9 @@ public enum Target {
     FANOUT(7070, new FanoutRawWire()),
     /** fanout's frames port, control mode: topic, epoch and sequence in every message. */
     FANOUT_CONTROL(7070, new FanoutControlWire()),
-    /** nats-server, its client text protocol, with echo off. */
+    /** nats-server, its client text protocol, with echo off; acknowledged publishes go to a JetStream stream. */
     NATS(4222, new NatsWire()),
-    /** redis-server pub/sub, RESP2. */
+    /** redis-server pub/sub, RESP2; acknowledged publishes are XADDs to a stream. */
     REDIS(6379, new RedisWire());
 
     private final int defaultPort;
@@ -28,6 +28,19 @@ public enum Target {
 
     Wire wire() {
         return wire;
+    }
+
+    /**
+     * How this target acknowledges publishes ({@link Shape#ACKED}).
+     *
+     * @throws IllegalArgumentException for fanout's raw mode, which has no acknowledgements
+     */
+    AckedWire ackedWire() {
+        if (wire instanceof AckedWire acked) {
+            return acked;
+        }
+        throw new IllegalArgumentException("the acked shape needs a target that acknowledges publishes: "
+                + "fanout-control, nats or redis (" + label() + " has no acknowledgements)");
     }
 
     /** The command-line spelling, also used in reports: {@code fanout}, {@code fanout-control}, {@code nats}, ... */

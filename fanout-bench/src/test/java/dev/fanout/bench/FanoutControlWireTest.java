@@ -297,6 +297,77 @@ class FanoutControlWireTest {
         channel.finishAndReleaseAll();
     }
 
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 1L << 40})
+    void publishAcked_isAPubWithThePublishId_ofExactlyItsSize(long publishId) {
+        ByteBuf out = ByteBufAllocator.DEFAULT.buffer();
+        WIRE.publishAcked(out, "bench.acked", "ignored", publishId, Unpooled.wrappedBuffer(new byte[] {1, 2, 3}));
+        assertThat(out.readableBytes()).isEqualTo(WIRE.publishAckedSize("bench.acked", "ignored", 3));
+        assertThat(bytes(out)).isEqualTo(ControlFrames.wire(new ControlFrame.Pub(publishId, "bench.acked",
+                Unpooled.wrappedBuffer(new byte[] {1, 2, 3}))));
+        assertThat(WIRE.prepare(ByteBufAllocator.DEFAULT, "bench.acked", "ignored")).isNull();
+        assertThat(WIRE.prepareReplies()).isZero();
+    }
+
+    @Test
+    void publishAcked_withPublishIdZero_isRefused_sinceZeroAsksForNoAck() {
+        ByteBuf out = ByteBufAllocator.DEFAULT.buffer();
+        try {
+            assertThatThrownBy(() -> WIRE.publishAcked(out, "bench", "ignored", 0, Unpooled.EMPTY_BUFFER))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("publishId (0) must be at least 1: 0 asks for no ACK");
+            assertThat(out.readableBytes()).isZero();
+        } finally {
+            out.release();
+        }
+    }
+
+    @Test
+    void ackHandler_streamSplitAtEveryByte_handsEachAcksPublishIdOver_andAnswersPing() {
+        byte[] stream = ControlFrames.concat(WELCOME,
+                ControlFrames.wire(new ControlFrame.Ack(1, 3, 10)),
+                ControlFrames.wire(new ControlFrame.Ping(42)),
+                ControlFrames.wire(new ControlFrame.Ack(2, 3, 11)),
+                ControlFrames.msg(1, 12, "a message, ignored"),
+                ControlFrames.wire(new ControlFrame.Ack(Long.MAX_VALUE, 3, 12)));
+        for (int cut = 1; cut < stream.length; cut++) {
+            List<Long> acks = new ArrayList<>();
+            EmbeddedChannel channel = new EmbeddedChannel(WIRE.ackHandler(acks::add));
+            channel.writeInbound(Unpooled.wrappedBuffer(stream, 0, cut));
+            channel.writeInbound(Unpooled.wrappedBuffer(stream, cut, stream.length - cut));
+            assertThat(acks).as("cut at %d", cut).containsExactly(1L, 2L, Long.MAX_VALUE);
+            assertThat(outbound(channel)).as("cut at %d", cut).containsExactly(PONG_42);
+            assertThat(channel.finish()).isFalse();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "a1 00 00 00 00 00 00 00 01",                   // ACK cut short after its publish id
+        "a1 00 00 00 00 00 00 00 01" + " 00 00 00 00 00 00 00 03" + " 00 00 00 00 00 00 00 0a" + " 00",  // too long
+        "a1 00 00 00 00 00 00 00 00" + " 00 00 00 00 00 00 00 03" + " 00 00 00 00 00 00 00 0a",  // publish id 0
+    })
+    void ackHandler_brokenAck_failsAsCorrupted(String body) {
+        List<Long> acks = new ArrayList<>();
+        EmbeddedChannel channel = welcomed(WIRE.ackHandler(acks::add));
+        byte[] frame = ControlFrames.raw(ByteBufUtil.decodeHexDump(body.replace(" ", "")));
+        assertThatThrownBy(() -> channel.writeInbound(Unpooled.wrappedBuffer(frame)))
+                .isInstanceOf(CorruptedFrameException.class)
+                .hasMessageStartingWith("fanout ACK of ");
+        assertThat(acks).isEmpty();
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void ackHandler_errorNamingAPublish_failsWithTheServersText() {
+        EmbeddedChannel channel = welcomed(WIRE.ackHandler(publishId -> { }));
+        ControlFrame error = new ControlFrame.Error(ErrorCode.TOPIC_LIMIT, RefKind.PUBLISH_ID, 7, "too many topics");
+        assertThatThrownBy(() -> channel.writeInbound(Unpooled.wrappedBuffer(ControlFrames.wire(error))))
+                .isInstanceOf(ServerErrorException.class)
+                .hasMessage("fanout server error: topic_limit: too many topics");
+        channel.finishAndReleaseAll();
+    }
+
     /** A channel with {@code handlers} that has read the WELCOME. */
     private static EmbeddedChannel welcomed(ChannelHandler... handlers) {
         EmbeddedChannel channel = new EmbeddedChannel(handlers);

@@ -282,6 +282,75 @@ class NatsWireTest {
         channel.finishAndReleaseAll();
     }
 
+    @Test
+    void prepare_subscribesTheInbox_andAsksForAFileStreamOfTheTopic_keepingRetainMessages() {
+        String json = "{\"name\":\"bench_acked-1\",\"subjects\":[\"bench.acked-1\"],\"storage\":\"file\","
+                + "\"retention\":\"limits\",\"discard\":\"old\",\"max_msgs\":1000,\"num_replicas\":1}";
+        assertThat(text(WIRE.prepare(ByteBufAllocator.DEFAULT, "bench.acked-1", "_INBOX.x.0")))
+                .isEqualTo("SUB _INBOX.x.0 1\r\nPUB $JS.API.STREAM.CREATE.bench_acked-1 _INBOX.x.0 " + json.length()
+                        + "\r\n" + json + "\r\n");
+        assertThat(WIRE.prepareReplies()).isEqualTo(1);
+    }
+
+    @Test
+    void prepare_quotesTheSubjectAsJson_andNamesTheStreamWithSafeCharactersOnly() {
+        assertThat(NatsWire.streamName("a.b*c>d\"e\\f\u00fc_G-9")).isEqualTo("a_b_c_d_e_f__G-9");
+        assertThat(text(WIRE.prepare(ByteBufAllocator.DEFAULT, "a\"b\\c", "_INBOX.y")))
+                .contains("\"subjects\":[\"a\\\"b\\\\c\"]");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 128, 65536})
+    void publishAcked_isPubWithTheInboxForTheReply_ofExactlyItsSize(int size) {
+        byte[] payload = new byte[size];
+        for (int i = 0; i < size; i++) {
+            payload[i] = (byte) (i % 7 == 0 ? '\r' : i % 7 == 1 ? '\n' : i);
+        }
+        ByteBuf out = ByteBufAllocator.DEFAULT.buffer();
+        WIRE.publishAcked(out, "bench.acked", "_INBOX.x.3", 42, Unpooled.wrappedBuffer(payload));
+        assertThat(out.readableBytes()).isEqualTo(WIRE.publishAckedSize("bench.acked", "_INBOX.x.3", size));
+        byte[] line = ("PUB bench.acked _INBOX.x.3 " + size + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        assertThat(bytes(out)).isEqualTo(concat(line, payload, "\r\n".getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    @Test
+    void ackHandler_countsEachReplyOnTheInbox_inAStreamSplitAtEveryByte_andAnswersPing() {
+        byte[] wire = ("INFO {\"server_id\":\"N1\"} \r\n"
+                + reply("{\"type\":\"io.nats.jetstream.api.v1.stream_create_response\",\"config\":{}}")
+                + reply("{\"stream\":\"bench\",\"seq\":1}")
+                + "PING\r\n"
+                + reply("{\"stream\":\"bench\",\"seq\":2}")
+                + reply("{\"stream\":\"error\",\"seq\":3}")).getBytes(StandardCharsets.ISO_8859_1);
+        for (int cut = 1; cut < wire.length; cut++) {
+            List<Long> acks = new ArrayList<>();
+            EmbeddedChannel channel = new EmbeddedChannel(WIRE.ackHandler(acks::add));
+            channel.writeInbound(Unpooled.wrappedBuffer(wire, 0, cut));
+            channel.writeInbound(Unpooled.wrappedBuffer(wire, cut, wire.length - cut));
+            assertThat(acks).as("cut at %d", cut).hasSize(4).containsOnly(AckSink.IN_ORDER);
+            assertThat(outbound(channel)).as("cut at %d", cut).containsExactly("PONG\r\n");
+            assertThat(channel.finish()).isFalse();
+        }
+    }
+
+    @Test
+    void ackHandler_replyWithAnError_failsWithTheServersText_andIsNotCounted() {
+        List<Long> acks = new ArrayList<>();
+        EmbeddedChannel channel = new EmbeddedChannel(WIRE.ackHandler(acks::add));
+        String refusal = "{\"type\":\"io.nats.jetstream.api.v1.stream_create_response\",\"error\":{\"code\":400,"
+                + "\"err_code\":10058,\"description\":\"stream name already in use with a different configuration\"}}";
+        assertThatThrownBy(() -> channel.writeInbound(latin1(reply("{\"stream\":\"bench\",\"seq\":1}")
+                + reply(refusal))))
+                .isInstanceOf(ServerErrorException.class)
+                .hasMessage("NATS JetStream refused: " + refusal);
+        assertThat(acks).hasSize(1);
+        channel.finishAndReleaseAll();
+    }
+
+    /** A reply on a publisher's inbox. */
+    private static String reply(String json) {
+        return "MSG _INBOX.x.0 1 " + json.length() + "\r\n" + json + "\r\n";
+    }
+
     private static byte[] concat(byte[]... parts) {
         int length = 0;
         for (byte[] part : parts) {

@@ -231,6 +231,52 @@ class RedisWireTest {
         channel.finishAndReleaseAll();
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 10, 128, 65536})
+    void publishAcked_isXaddToTheTopicsStream_trimmedToRetain_ofExactlyItsSize(int size) {
+        String payload = "\r\n$".repeat(size / 3 + 1).substring(0, size);
+        for (String topic : List.of("t", "bench.acked", "bench.\u00fc")) {
+            String topicBytes = new String(topic.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+            ByteBuf out = ByteBufAllocator.DEFAULT.buffer();
+            WIRE.publishAcked(out, topic, "ignored", 1, latin1(payload));
+            assertThat(out.readableBytes()).as("%s, %d bytes", topic, size)
+                    .isEqualTo(WIRE.publishAckedSize(topic, "ignored", size));
+            assertThat(text(out)).isEqualTo("*8\r\n$4\r\nXADD\r\n$" + topicBytes.length() + "\r\n" + topicBytes
+                    + "\r\n$6\r\nMAXLEN\r\n$1\r\n~\r\n$4\r\n1000\r\n$1\r\n*\r\n$1\r\np\r\n$" + size + "\r\n"
+                    + payload + "\r\n");
+        }
+        assertThat(AckedWire.RETAIN).isEqualTo(1000);
+        assertThat(WIRE.prepare(ByteBufAllocator.DEFAULT, "bench", "ignored")).isNull();
+    }
+
+    @Test
+    void ackHandler_countsEveryWholeReply_inAStreamSplitAtEveryByte() {
+        // Three XADD replies, then the stream above: 14 replies more, whatever they are.
+        byte[] wire = ("$15\r\n1700000000000-0\r\n$15\r\n1700000000000-1\r\n$3\r\n9-0\r\n" + STREAM)
+                .getBytes(StandardCharsets.ISO_8859_1);
+        for (int cut = 1; cut < wire.length; cut++) {
+            List<Long> acks = new ArrayList<>();
+            EmbeddedChannel channel = new EmbeddedChannel(WIRE.ackHandler(acks::add));
+            channel.writeInbound(Unpooled.wrappedBuffer(wire, 0, cut));
+            channel.writeInbound(Unpooled.wrappedBuffer(wire, cut, wire.length - cut));
+            assertThat(acks).as("cut at %d", cut).hasSize(3 + 14).containsOnly(AckSink.IN_ORDER);
+            assertThat(channel.finish()).isFalse();
+        }
+    }
+
+    @Test
+    void ackHandler_errorReply_isNotCounted_andFailsWithTheServersText() {
+        List<Long> acks = new ArrayList<>();
+        EmbeddedChannel channel = new EmbeddedChannel(WIRE.ackHandler(acks::add));
+        assertThatThrownBy(() -> channel.writeInbound(latin1("$3\r\n1-0\r\n-WRONGTYPE Operation against a key "
+                + "holding the wrong kind of value\r\n$3\r\n2-0\r\n")))
+                .isInstanceOf(ServerErrorException.class)
+                .hasMessage("Redis server error: \"-WRONGTYPE Operation against a key holding the wrong kind of "
+                        + "value\"");
+        assertThat(acks).hasSize(1);
+        channel.finishAndReleaseAll();
+    }
+
     /** A message push for channel {@code bench}. */
     private static String message(String payload) {
         return "*3\r\n$7\r\nmessage\r\n$5\r\nbench\r\n$" + payload.length() + "\r\n" + payload + "\r\n";

@@ -20,7 +20,11 @@ import picocli.CommandLine.TypeConversionException;
         description = {
             "Load a running server and measure its delivery rate and latency.",
             "Every message is checked (lost, repeated, out of order); exits 1 if any was. The same load",
-            "shapes run against fanout (raw or control mode), NATS and Redis pub/sub, so the figures compare."
+            "shapes run against fanout (raw or control mode), NATS and Redis pub/sub, so the figures compare.",
+            "--shape acked measures acknowledged publishes per second instead:",
+            "fanout-control's PUB with an ACK, Redis's XADD to a stream, NATS JetStream",
+            "(a stream with file storage that the bench makes; nats-server -js). Each",
+            "of --publishers keeps up to --window publishes awaiting acknowledgement."
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -28,6 +32,8 @@ import picocli.CommandLine.TypeConversionException;
             "  ./fanout bench --shape fan-in --publishers 10 --count 100000",
             "  ./fanout bench --rate 10000 --subscribers 100 --size 128 --duration 10s   latency",
             "  ./fanout bench --target fanout-control --subscribers 100 --duration 3s",
+            "  ./fanout bench --target fanout-control --shape acked --duration 3s",
+            "  ./fanout bench --target redis --shape acked --publishers 1 --window 1",
             "  ./fanout bench --target nats --port 4222 --subscribers 10 --json"
         })
 final class BenchCommand implements Callable<Integer> {
@@ -45,15 +51,16 @@ final class BenchCommand implements Callable<Integer> {
     private Integer port;
 
     @Option(names = "--shape", defaultValue = "fan-out", converter = ShapeConverter.class, paramLabel = "SHAPE",
-            description = "fan-out (1 publisher), fan-in (1 subscriber) or chat (each member publishes and "
-                    + "subscribes).")
+            description = "fan-out (1 publisher), fan-in (1 subscriber), chat (each member publishes and "
+                    + "subscribes) or acked (--publishers only, each waiting for the server to acknowledge its "
+                    + "publishes: needs fanout-control, nats with JetStream, or redis).")
     private Shape shape;
 
     @Option(names = {"-s", "--subscribers"}, defaultValue = "10", paramLabel = "N",
             description = "Subscribers (fan-out), or members (chat).")
     private int subscribers;
 
-    @Option(names = "--publishers", defaultValue = "10", paramLabel = "N", description = "Publishers (fan-in).")
+    @Option(names = "--publishers", defaultValue = "10", paramLabel = "N", description = "Publishers (fan-in, acked).")
     private int publishers;
 
     @Option(names = {"-b", "--size"}, defaultValue = "16", paramLabel = "BYTES",
@@ -90,7 +97,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--window", defaultValue = "0", paramLabel = "N",
             description = "As fast as possible, how many messages a publisher may run ahead of its slowest "
-                    + "subscriber, so no server has to drop a slow one; 0 picks about 2 MiB worth.")
+                    + "subscriber, so no server has to drop a slow one; 0 picks about 2 MiB worth. With --shape "
+                    + "acked, how many of its publishes may await acknowledgement; 0 picks "
+                    + BenchOptions.DEFAULT_ACK_WINDOW + ".")
     private long window;
 
     @Option(names = "--stuck", defaultValue = "0", paramLabel = "N",
@@ -122,10 +131,14 @@ final class BenchCommand implements Callable<Integer> {
         }
         int pubs = switch (shape) {
             case FAN_OUT -> 1;
-            case FAN_IN -> publishers;
+            case FAN_IN, ACKED -> publishers;
             case CHAT -> subscribers;
         };
-        int subs = shape == Shape.FAN_IN ? 1 : subscribers;
+        int subs = switch (shape) {
+            case FAN_IN -> 1;
+            case ACKED -> 0;
+            case FAN_OUT, CHAT -> subscribers;
+        };
         BenchOptions options = new BenchOptions(target, host, port == null ? target.defaultPort() : port, shape,
                 pubs, subs, size, duration.isZero() ? count : 0, duration, rate, topic, threads, idleTimeout,
                 serverPid, window, stuck, warmup, receiveBuffer(receiveBuffer));
@@ -153,7 +166,7 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Parses {@code fan-out}, {@code fan-in}, {@code chat}. */
+    /** Parses {@code fan-out}, {@code fan-in}, {@code chat}, {@code acked}. */
     static final class ShapeConverter implements ITypeConverter<Shape> {
         @Override
         public Shape convert(String value) {
