@@ -12,10 +12,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 
 /**
- * One publisher of the {@link Shape#ACKED} shape: it keeps up to a window of publishes awaiting their
- * acknowledgement and sends more as acknowledgements arrive, with one write and one flush per read. Each
- * acknowledgement is timed from its publish's send to the arrival of the read that carried it, and checked
- * against the publish it should answer where the reply names one (fanout's ACK).
+ * One publisher of the {@link Shape#ACKED} shape: it sends publishes numbered 1, 2, 3... and more as
+ * acknowledgements arrive, with one write and one flush per read, never more than a window of them past the
+ * oldest one not yet acknowledged. Each acknowledgement is timed from its publish's send to the arrival of the read
+ * that carried it. Where the reply names its publish (fanout's ACK), acknowledgements may come in any order, and
+ * those that overtake an earlier publish's are counted; where it does not (Redis, NATS), each answers the oldest
+ * publish awaiting one. An acknowledgement of no publish awaiting one fails the connection.
  *
  * <p>Its connection's pipeline is a {@link ReceiptClock} feeding {@link #readArrived}, then the wire's
  * {@link AckedWire#ackHandler} feeding {@link #onAck}, then this handler. Runs on its channel's event loop; the
@@ -38,8 +40,10 @@ final class AckedPublisher extends ChannelInboundHandlerAdapter implements AckSi
     private final ByteBuf payload;
     private final long count;
     private final int window;
-    /** The send time of each publish awaiting acknowledgement, at (publish id - 1) modulo the window. */
+    /** The send time of each publish in the window, at (publish id - 1) modulo the window. */
     private final long[] sentAt;
+    /** Whether each publish in the window has been acknowledged, at the same place. */
+    private final boolean[] acked;
     private final Histogram latency = new Histogram(MAX_LATENCY_NANOS, 3);
     private final CompletableFuture<Void> prepared = new CompletableFuture<>();
     private final CompletableFuture<Long> finished = new CompletableFuture<>();
@@ -49,6 +53,8 @@ final class AckedPublisher extends ChannelInboundHandlerAdapter implements AckSi
     private volatile Throwable failure;
     /** Loop-confined from here on. */
     private int prepareRepliesLeft;
+    /** The oldest publish not acknowledged yet; past {@link #sent} when none awaits. */
+    private long oldest = 1;
     private long acks;
     private long outOfOrder;
     private long readNanos = NO_READ;
@@ -71,6 +77,7 @@ final class AckedPublisher extends ChannelInboundHandlerAdapter implements AckSi
         this.count = count;
         this.window = window;
         this.sentAt = new long[window];
+        this.acked = new boolean[window];
         this.prepareRepliesLeft = wire.prepareReplies();
         if (prepareRepliesLeft == 0) {
             prepared.complete(null);
@@ -104,21 +111,33 @@ final class AckedPublisher extends ChannelInboundHandlerAdapter implements AckSi
             throw new IllegalStateException("an acknowledgement arrived before any read was stamped: put a "
                     + "ReceiptClock in front of the handler that feeds this publisher");
         }
-        long next = acks + 1;
-        if (next > sent) {
+        long answered = publishId == IN_ORDER ? oldest : publishId;
+        if (answered < oldest || answered > sent || acked[slot(answered)]) {
             throw new CorruptedFrameException("publisher " + id + ": an acknowledgement (" + describe(publishId)
-                    + ") with none of its " + sent + " publishes awaiting one");
+                    + ") of no publish awaiting one" + (oldest > sent ? " (none of its " + sent + " does)"
+                    : " (publishes " + oldest + " to " + sent + " but those acknowledged do)"));
         }
-        if (publishId != IN_ORDER && publishId != next) {
+        if (answered != oldest) {
             outOfOrder++;
         }
-        long sentNanos = sentAt[(int) ((next - 1) % window)];
+        int slot = slot(answered);
+        long sentNanos = sentAt[slot];
         if (sentNanos >= recordFromNanos) {
             latency.recordValue(Math.min(Math.max(readNanos - sentNanos, 0), MAX_LATENCY_NANOS));
         }
-        acks = next;
-        acknowledged.lazySet(next);
+        acked[slot] = true;
+        while (oldest <= sent && acked[slot(oldest)]) {
+            acked[slot(oldest)] = false;
+            oldest++;
+        }
+        acks++;
+        acknowledged.lazySet(acks);
         lastAckNanos.lazySet(readNanos);
+    }
+
+    /** Where publish {@code publishId}'s send time and acknowledgement are kept while it is in the window. */
+    private int slot(long publishId) {
+        return (int) ((publishId - 1) % window);
     }
 
     /**
@@ -154,6 +173,7 @@ final class AckedPublisher extends ChannelInboundHandlerAdapter implements AckSi
         return lastAckNanos.get();
     }
 
+    /** Acknowledgements that came before an earlier publish's. */
     long outOfOrder() {
         return outOfOrder;
     }
@@ -204,7 +224,7 @@ final class AckedPublisher extends ChannelInboundHandlerAdapter implements AckSi
             finished.complete(sent);
             return;
         }
-        long limit = acks + window;
+        long limit = oldest - 1 + window;
         if (count > 0) {
             limit = Math.min(limit, count);
         }
@@ -220,7 +240,7 @@ final class AckedPublisher extends ChannelInboundHandlerAdapter implements AckSi
             for (int i = 0; i < n; i++, next++) {
                 Stamp.write(payload, id, (int) next, now);
                 wire.publishAcked(out, topic, inbox, next + 1, payload);
-                sentAt[(int) (next % window)] = now;
+                sentAt[slot(next + 1)] = now;
             }
             channel.write(out, channel.voidPromise());
         }

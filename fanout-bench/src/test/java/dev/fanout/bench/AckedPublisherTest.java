@@ -51,16 +51,29 @@ class AckedPublisherTest {
         channel.finishAndReleaseAll();
     }
 
+    /** A regression guard: fanout with history on disk answered ACKs out of publish order. */
     @Test
-    void acknowledgementOfAnotherPublishThanTheNext_isCountedOutOfOrder() {
-        AckedPublisher publisher = new AckedPublisher(0, FANOUT, "bench", "unused", 16, 2, 2);
+    void acknowledgementsOutOfOrder_areCounted_andTheWindowWaitsForTheOldest() {
+        AckedPublisher publisher = new AckedPublisher(0, FANOUT, "bench", "unused", 16, 8, 3);
         EmbeddedChannel channel = channel(publisher, FANOUT);
         publisher.start(Long.MAX_VALUE, 0);
         channel.runPendingTasks();
-        assertThat(publishIds(channel)).containsExactly(1L, 2L);
-        channel.writeInbound(Unpooled.wrappedBuffer(ControlFrames.concat(WELCOME, ack(2), ack(1))));
-        assertThat(publisher.acknowledged()).isEqualTo(2);
-        assertThat(publisher.outOfOrder()).isEqualTo(2);
+        assertThat(publishIds(channel)).containsExactly(1L, 2L, 3L);
+        // 3 overtakes 1 and 2: publish 1 still awaits, so nothing more may go.
+        channel.writeInbound(Unpooled.wrappedBuffer(ControlFrames.concat(WELCOME, ack(3))));
+        assertThat(publishIds(channel)).isEmpty();
+        channel.writeInbound(Unpooled.wrappedBuffer(ack(1)));
+        assertThat(publishIds(channel)).containsExactly(4L);
+        // 2 lets the window move past 3, which was acknowledged already.
+        channel.writeInbound(Unpooled.wrappedBuffer(ack(2)));
+        assertThat(publishIds(channel)).containsExactly(5L, 6L);
+        channel.writeInbound(Unpooled.wrappedBuffer(ControlFrames.concat(ack(6), ack(4), ack(5))));
+        assertThat(publishIds(channel)).containsExactly(7L, 8L);
+        channel.writeInbound(Unpooled.wrappedBuffer(ControlFrames.concat(ack(7), ack(8))));
+        assertThat(publisher.acknowledged()).isEqualTo(8);
+        assertThat(publisher.outOfOrder()).as("3 before 1, 6 before 4").isEqualTo(2);
+        assertThat(publisher.latency().getTotalCount()).isEqualTo(8);
+        assertThat(publisher.failure()).isNull();
         channel.finishAndReleaseAll();
     }
 
@@ -74,9 +87,26 @@ class AckedPublisherTest {
         channel.writeInbound(Unpooled.wrappedBuffer(ControlFrames.concat(WELCOME, ack(1), ack(2))));
         assertThat(publisher.failure())
                 .isInstanceOf(CorruptedFrameException.class)
-                .hasMessage("publisher 3: an acknowledgement (publish id 2) with none of its 1 publishes awaiting one");
+                .hasMessage("publisher 3: an acknowledgement (publish id 2) of no publish awaiting one (none of its "
+                        + "1 does)");
         assertThat(channel.isOpen()).isFalse();
         assertThat(finished).isCompletedExceptionally();
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void acknowledgementRepeated_failsTheConnection() {
+        AckedPublisher publisher = new AckedPublisher(0, FANOUT, "bench", "unused", 16, 4, 4);
+        EmbeddedChannel channel = channel(publisher, FANOUT);
+        publisher.start(Long.MAX_VALUE, 0);
+        channel.runPendingTasks();
+        assertThat(publishIds(channel)).containsExactly(1L, 2L, 3L, 4L);
+        channel.writeInbound(Unpooled.wrappedBuffer(ControlFrames.concat(WELCOME, ack(2), ack(2))));
+        assertThat(publisher.failure())
+                .isInstanceOf(CorruptedFrameException.class)
+                .hasMessage("publisher 0: an acknowledgement (publish id 2) of no publish awaiting one (publishes 1 "
+                        + "to 4 but those acknowledged do)");
+        assertThat(publisher.acknowledged()).isEqualTo(1);
         channel.finishAndReleaseAll();
     }
 
