@@ -6,6 +6,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -13,6 +14,20 @@ JAR = os.path.join(ROOT, "fanout-cli", "target", "fanout.jar")
 # The targets that are fanout's own server: `fanout bench --target` loads it in raw mode ("fanout") or in control
 # mode ("fanout-control": topic, epoch and sequence in every message, history on at its defaults).
 FANOUT_TARGETS = ("fanout", "fanout-control")
+# fanout's server with history on disk (`--data-dir` in a fresh temporary directory), one target per `--fsync`
+# value, loaded in control mode as fanout-control is: that one, with history in memory, is their baseline.
+DISK_TARGETS = {"fanout-disk-interval": "interval", "fanout-disk-always": "always", "fanout-disk-os": "os"}
+# The peers with durable storage, for acknowledged publishes: Redis appending to its AOF with `appendfsync always`,
+# NATS with JetStream (file storage); each in a fresh temporary directory, loaded as `fanout bench` loads redis and
+# nats.
+DURABLE_PEERS = {"redis-aof-always": "redis", "nats-js": "nats"}
+
+
+def bench_target(name):
+    """The `fanout bench --target` that loads the server start(name) starts."""
+    if name in DISK_TARGETS:
+        return "fanout-control"
+    return DURABLE_PEERS.get(name, name)
 
 
 def free_port():
@@ -60,8 +75,11 @@ def launcher_serve_flags():
 
 
 class Server:
-    def __init__(self, name, command, port):
-        self.name, self.port = name, port
+    """A server start() started: name, port, the `fanout bench --target` that loads it, and the data directory
+    it owns (removed when it stops), if any."""
+
+    def __init__(self, name, command, port, data_dir=None):
+        self.name, self.port, self.target, self.data_dir = name, port, bench_target(name), data_dir
         script = os.path.basename(sys.argv[0])
         self.log = open(os.path.join("/tmp", f"{script}-{name}.log"), "w")
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT,
@@ -74,7 +92,17 @@ class Server:
             self.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()
         self.log.close()
+        if self.data_dir:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+def data_dir_filesystem():
+    """The file system type of the directory start() makes data directories in (tempfile's, /tmp here)."""
+    out = subprocess.run(["df", "--output=fstype", tempfile.gettempdir()], capture_output=True, text=True)
+    lines = out.stdout.split()
+    return f"{lines[-1]} ({tempfile.gettempdir()})" if out.returncode == 0 and len(lines) > 1 else tempfile.gettempdir()
 
 
 def fanout_server_jvm():
@@ -84,26 +112,35 @@ def fanout_server_jvm():
 
 
 def start(name, java=None):
-    """Starts a server on a free loopback port; name is a `fanout bench --target`. fanout (for either of
-    FANOUT_TARGETS, with the server's default settings) starts through ./fanout with its default JVM flags, or,
-    given java (a command line up to and not including -jar), exactly as that says."""
+    """Starts a server on a free loopback port; name is a `fanout bench --target`, or one of DISK_TARGETS or
+    DURABLE_PEERS, which get a fresh data directory of their own. fanout (for FANOUT_TARGETS with the server's
+    default settings; for DISK_TARGETS with --data-dir and that --fsync) starts through ./fanout with its default
+    JVM flags, or, given java (a command line up to and not including -jar), exactly as that says."""
     port = free_port()
-    if name in FANOUT_TARGETS:
+    data_dir = None
+    if name in DURABLE_PEERS or name in DISK_TARGETS:
+        data_dir = tempfile.mkdtemp(prefix=f"{os.path.basename(sys.argv[0])}-{name}-")
+    if name in FANOUT_TARGETS or name in DISK_TARGETS:
         launch = [os.path.join(ROOT, "fanout")] if java is None else [*java, "-jar", JAR]
         cmd = [*launch, "serve", "--host", "127.0.0.1", "--port", str(port),
                "--lines-port", "0", "--no-console", "--max-clients", "19000",
                "--max-clients-per-address", "0"]
-    elif name == "nats":
+        if name in DISK_TARGETS:
+            cmd += ["--data-dir", data_dir, "--fsync", DISK_TARGETS[name]]
+    elif bench_target(name) == "nats":
         cmd = ["nats-server", "-a", "127.0.0.1", "-p", str(port)]
+        if data_dir:
+            cmd += ["-js", "-sd", data_dir]
     else:
-        cmd = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+        aof = ["yes", "--appendfsync", "always", "--dir", data_dir] if data_dir else ["no"]
+        cmd = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", *aof,
                "--client-output-buffer-limit", "pubsub 0 0 0", "--maxclients", "19000"]
-    return Server(name, cmd, port)
+    return Server(name, cmd, port, data_dir)
 
 
 def bench(server, *args):
     """Runs `fanout bench` against server with args and returns its --json result."""
-    cmd = ["java", "-jar", JAR, "bench", "--target", server.name, "--port", str(server.port), "--json",
+    cmd = ["java", "-jar", JAR, "bench", "--target", server.target, "--port", str(server.port), "--json",
            "--server-pid", str(server.process.pid), *map(str, args)]
     out = subprocess.run(cmd, capture_output=True, text=True)
     lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
