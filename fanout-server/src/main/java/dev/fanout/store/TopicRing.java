@@ -83,6 +83,14 @@ public class TopicRing<T> {
         return freed;
     }
 
+    /**
+     * Puts what the ring holds, and its numbering, in {@code newEpoch}: the same messages at the same numbers,
+     * which a client of the old epoch is told are another stream now.
+     */
+    public void changeEpoch(long newEpoch) {
+        epoch = newEpoch;
+    }
+
     /** Starts afresh in {@code newEpoch}, the next message being {@code next}; returns the bytes let go. */
     public long restart(long newEpoch, long next) {
         return reset(newEpoch, next, next, Long.MIN_VALUE);

@@ -10,6 +10,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,10 +92,14 @@ final class DataDirectory implements AutoCloseable {
         Path dir = directory.toAbsolutePath().normalize();
         try {
             Files.createDirectories(dir);
-        } catch (FileSystemException e) {
-            throw refused(dir, "cannot be made: " + reason(e));
+        } catch (FileAlreadyExistsException e) {
+            throw refused(dir, "cannot be made: " + e.getFile() + " is a file, not a directory; choose another "
+                    + "--data-dir");
+        } catch (AccessDeniedException e) {
+            throw refused(dir, "cannot be made: this user may not make " + e.getFile() + "; make it, or its parent "
+                    + "writable, or choose another --data-dir");
         } catch (IOException e) {
-            throw refused(dir, "cannot be made: " + e);
+            throw refused(dir, "cannot be made: " + reason(e) + "; choose another --data-dir");
         }
         if (!Files.isDirectory(dir)) {
             throw refused(dir, "is not a directory");
@@ -127,7 +132,10 @@ final class DataDirectory implements AutoCloseable {
             return opened;
         } catch (IOException e) {
             closeQuietly(channel);
-            throw refused(dir, "cannot be used: " + reason(e));
+            throw refused(dir, "cannot be used: " + reason(e) + " (" + e.getClass().getSimpleName() + " on "
+                    + (e instanceof FileSystemException fs && fs.getFile() != null ? fs.getFile() : dir)
+                    + "); make it writable by this user (a read-only mount or an immutable flag, see lsattr, stops "
+                    + "root too), or choose another --data-dir");
         } catch (RuntimeException e) {
             closeQuietly(channel);
             throw e;
@@ -169,6 +177,10 @@ final class DataDirectory implements AutoCloseable {
             Files.deleteIfExists(probe);
         } catch (AccessDeniedException e) {
             throw refused(directory, "is not writable by this user; make it writable or choose another --data-dir");
+        } catch (FileSystemException e) {
+            throw refused(directory, "cannot be written: " + reason(e) + "; make it writable by this user (a "
+                    + "read-only mount or an immutable flag, see lsattr, stops root too), or choose another "
+                    + "--data-dir");
         }
     }
 
@@ -176,8 +188,16 @@ final class DataDirectory implements AutoCloseable {
         Path file = dir.resolve(MANIFEST);
         if (!Files.exists(file)) {
             try (Stream<Path> files = Files.list(dir)) {
+                // A fresh file system's lost+found is no reason to refuse its root.
                 List<String> others = files.map(p -> p.getFileName().toString())
-                        .filter(name -> !name.equals(LOCK) && !name.equals(RUN + TEMPORARY_SUFFIX)).sorted().toList();
+                        .filter(name -> !name.equals(LOCK) && !name.equals(RUN + TEMPORARY_SUFFIX)
+                                && !name.equals("lost+found")).sorted().toList();
+                if (others.stream().anyMatch(name -> name.endsWith(SEGMENT_SUFFIX) || name.equals(RUN))) {
+                    throw refused(dir, "holds fanout's log files (" + String.join(", ", others.subList(0,
+                            Math.min(3, others.size()))) + (others.size() > 3 ? ", ..." : "") + ") but its "
+                            + MANIFEST + " is missing, so which files make the log is unknown: restore " + MANIFEST
+                            + " from a backup, or move the files away and start with an empty directory");
+                }
                 if (!others.isEmpty()) {
                     throw refused(dir, "holds other files (" + String.join(", ", others.subList(0,
                             Math.min(3, others.size()))) + (others.size() > 3 ? ", ..." : "") + ") and no "

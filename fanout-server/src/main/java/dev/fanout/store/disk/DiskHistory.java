@@ -112,13 +112,14 @@ public final class DiskHistory implements LocalHistory {
         if (renewed.isEmpty()) {
             return;
         }
-        List<CompletableFuture<List<Message>>> written = new ArrayList<>();
+        List<CompletableFuture<Void>> written = new ArrayList<>();
         for (DiskTopic topic : renewed) {
-            CompletableFuture<List<Message>> done = new CompletableFuture<>();
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            long epoch;
             synchronized (topic.ring) {
-                writer.submit(new LogWriter.Appends(topic, topic.generation, topic.headerForNext(), List.of(), done));
-                topic.headerQueued = true;
+                epoch = topic.ring.epoch();
             }
+            writer.submit(new LogWriter.Epoch(topic, epoch, clock.millis(), done));
             written.add(done);
         }
         try {

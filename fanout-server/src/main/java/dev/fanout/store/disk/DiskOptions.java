@@ -24,7 +24,7 @@ public record DiskOptions(Path directory, FsyncPolicy fsync, Duration fsyncInter
 
     public DiskOptions {
         if (fsyncInterval.isNegative() || fsyncInterval.isZero()) {
-            throw new IllegalArgumentException("--fsync-interval must be positive, not " + fsyncInterval);
+            throw new IllegalArgumentException("--fsync-interval must be more than 0, e.g. 1s or 200ms");
         }
         if (segmentBytes < MIN_SEGMENT_BYTES || segmentBytes > MAX_SEGMENT_BYTES) {
             throw new IllegalArgumentException("--data-segment-size must be between 64KiB and 1GiB, not "

@@ -18,7 +18,9 @@ import java.util.zip.CRC32C;
  *       newest message of the epoch let go was published at {@code time}. Its payload is {@code epoch u64 |
  *       epochFirst u64 | name (UTF-8)}. It starts a topic, a new epoch, a jump in numbering, and each topic of a
  *       rewritten log;</li>
- *   <li>{@link #FORGET}: the topic is gone, with its history.</li>
+ *   <li>{@link #FORGET}: the topic is gone, with its history;</li>
+ *   <li>{@link #EPOCH}: the topic keeps what it holds and its numbering, in the epoch its payload
+ *       ({@code epoch u64}) gives: recovery renews epochs this way when acknowledged messages may be lost.</li>
  * </ul>
  * A reader knows a record is whole and its own when the length is within bounds, all its bytes are there and the
  * CRC matches: what a torn write, appended garbage or a flipped bit leaves fails one of these.
@@ -31,6 +33,8 @@ final class LogRecord {
     static final byte TOPIC = 2;
     /** A topic forgotten. */
     static final byte FORGET = 3;
+    /** A topic's history put in a new epoch. */
+    static final byte EPOCH = 4;
 
     /** Bytes before a record's payload: length, CRC, type, topic, sequence, time. */
     static final int HEADER_BYTES = 29;
@@ -78,6 +82,19 @@ final class LogRecord {
         out.writeLong(header.epochFirst());
         out.writeBytes(name);
         return seal(out, start, crc);
+    }
+
+    /** Appends an {@link #EPOCH} record to {@code out}; returns its size. */
+    static int writeEpoch(ByteBuf out, int topicId, long epoch, long time, CRC32C crc) {
+        int start = out.writerIndex();
+        writeHeader(out, MIN_LENGTH + 8, EPOCH, topicId, 0, time);
+        out.writeLong(epoch);
+        return seal(out, start, crc);
+    }
+
+    /** The epoch an {@link #EPOCH} record at {@code position} gives. */
+    static long epoch(ByteBuffer buffer, int position) {
+        return buffer.getLong(position + HEADER_BYTES);
     }
 
     /** Appends a {@link #FORGET} record to {@code out}; returns its size. */
@@ -139,7 +156,7 @@ final class LogRecord {
             return Check.BAD_CRC;
         }
         byte type = type(buffer, position);
-        return type == APPEND || type == TOPIC || type == FORGET ? Check.WHOLE : Check.BAD_TYPE;
+        return type == APPEND || type == TOPIC || type == FORGET || type == EPOCH ? Check.WHOLE : Check.BAD_TYPE;
     }
 
     /** The size of the record at {@code position}, its length prefix and CRC included. */

@@ -53,7 +53,7 @@ final class LogWriter {
     private static final int BUFFER_BYTES = 64 * 1024;
 
     /** Work for the writer. */
-    sealed interface Write permits Appends, Forget, Task {
+    sealed interface Write permits Appends, Forget, Epoch, Task {
     }
 
     /**
@@ -66,6 +66,10 @@ final class LogWriter {
 
     /** A topic forgotten. */
     record Forget(DiskTopic topic, long atMillis) implements Write {
+    }
+
+    /** A topic's history put in a new epoch, as it is (recovery's renewal); {@code done} once written. */
+    record Epoch(DiskTopic topic, long epoch, long atMillis, CompletableFuture<Void> done) implements Write {
     }
 
     /** Something to do on the writer thread between commits: a rewrite's roll, a force, the stop. */
@@ -86,6 +90,8 @@ final class LogWriter {
     private final LinkedBlockingQueue<Write> queue = new LinkedBlockingQueue<>();
     private final List<Write> batch = new ArrayList<>();
     private final List<Written> commit = new ArrayList<>();
+    /** Epochs in the commit being encoded. */
+    private final List<Epoch> epochs = new ArrayList<>();
     /** Forgets in the commit being encoded; written again first if it fails. */
     private final List<Forget> forgets = new ArrayList<>();
     private final List<Forget> retryForgets = new ArrayList<>();
@@ -192,6 +198,10 @@ final class LogWriter {
                 encode(appends);
             } else if (write instanceof Forget forget) {
                 encode(forget);
+            } else if (write instanceof Epoch epoch) {
+                roomFor(LogRecord.HEADER_BYTES + 8);
+                LogRecord.writeEpoch(buffer, epoch.topic().id, epoch.epoch(), epoch.atMillis(), crc);
+                epochs.add(epoch);
             }
             if (buffer.readableBytes() >= COMMIT_BYTES) {
                 commit();
@@ -225,13 +235,17 @@ final class LogWriter {
             refuse(appends, new IOException("an earlier write of " + topic + " failed"));
             return;
         }
+        // Room for the whole of it first: a commit never splits an append, so that one that fails refuses it whole.
+        long bytes = appends.header() == null ? 0 : LogRecord.HEADER_BYTES + 16 + topic.nameUtf8.length;
+        for (Message message : appends.messages()) {
+            bytes += LogRecord.APPEND_OVERHEAD + nameOf(message.origin()).length + message.size();
+        }
+        roomFor(bytes);
         if (appends.header() != null) {
-            roomFor(LogRecord.HEADER_BYTES + 16 + topic.nameUtf8.length);
             LogRecord.writeTopic(buffer, topic.id, appends.header(), topic.nameUtf8, crc);
         }
         List<IndexEntry> entries = new ArrayList<>(appends.messages().size());
         for (Message message : appends.messages()) {
-            roomFor(LogRecord.APPEND_OVERHEAD + LogRecord.MAX_NAME_BYTES + message.size());
             long offset = current.size() + buffer.readableBytes();
             int size = LogRecord.writeAppend(buffer, topic.id, message.sequence(), message.publishedAtMillis(),
                     message.origin().clientId(), nameOf(message.origin()), message.payload(), crc);
@@ -251,8 +265,11 @@ final class LogWriter {
         return lastOriginName;
     }
 
-    /** Makes sure a record of {@code size} bytes fits the current segment, rolling to a new one if not. */
-    private void roomFor(int size) {
+    /**
+     * Makes sure {@code size} more bytes fit the current segment, committing what is encoded and rolling to a new
+     * segment if not; what is larger than a segment goes alone into a new one.
+     */
+    private void roomFor(long size) {
         long end = current.size() + buffer.readableBytes();
         if (end > 0 && end + size > options.segmentBytes()) {
             commit();
@@ -264,7 +281,7 @@ final class LogWriter {
 
     /** Writes what is encoded, forces it if the policy says so, then applies it and completes its appends. */
     private void commit() {
-        if (buffer.readableBytes() == 0 && commit.isEmpty() && forgets.isEmpty()) {
+        if (buffer.readableBytes() == 0 && commit.isEmpty() && forgets.isEmpty() && epochs.isEmpty()) {
             return;
         }
         long start = current.size();
@@ -296,6 +313,15 @@ final class LogWriter {
             index.released(forget.topic());
         }
         forgets.clear();
+        for (Epoch epoch : epochs) {
+            Named was = named.get(epoch.topic().id);
+            if (was != null && was.topic() == epoch.topic()) {
+                named.put(epoch.topic().id, new Named(was.topic(), epoch.epoch(), was.epochFirst(), was.last(),
+                        was.goneAtMillis()));
+            }
+            epoch.done().complete(null);
+        }
+        epochs.clear();
         for (Written written : commit) {
             written.appends().done().complete(written.appends().messages());
         }
@@ -347,6 +373,8 @@ final class LogWriter {
         commit.clear();
         retryForgets.addAll(forgets);
         forgets.clear();
+        epochs.forEach(epoch -> epoch.done().completeExceptionally(e));
+        epochs.clear();
         try {
             current.truncate(start);
         } catch (IOException cut) {
@@ -469,6 +497,9 @@ final class LogWriter {
     }
 
     private static void refuse(Write write, Exception cause) {
+        if (write instanceof Epoch epoch) {
+            epoch.done().completeExceptionally(cause);
+        }
         if (write instanceof Appends appends) {
             appends.messages().forEach(Message::release);
             appends.done().completeExceptionally(new PublishRefusedException(PublishRefusedException.Reason.UNAVAILABLE,

@@ -74,13 +74,18 @@ final class Recovery {
     private Result run() throws IOException {
         long started = System.nanoTime();
         Optional<DataDirectory.Run> lastRun = directory.lastRun();
+        lastRun.filter(run -> !run.stopped() && !run.renewing()).ifPresent(run -> log.info("history: the last run "
+                + "did not stop cleanly ({}, --fsync {}); checking every record of the log",
+                run.boot().equals(DataDirectory.bootId()) ? "its process ended on this boot of the machine"
+                        : "the machine restarted since", run.fsync().label()));
         removeLeftovers();
         List<Segment> files = open();
         LogPosition cleanEnd = lastRun.filter(DataDirectory.Run::stopped).map(DataDirectory.Run::end).orElse(null);
-        Damage damage = missingFile(files);
+        Damage missing = missingFile(files);
+        Damage damage = null;
         boolean shorterThanClean = false;
-        int scanned = damage == null ? files.size() : damage.file();
-        for (int i = 0; i < scanned && damage == null; i++) {
+        int readable = missing == null ? files.size() : missing.file();
+        for (int i = 0; i < readable && damage == null; i++) {
             Segment file = files.get(i);
             long end = file.size();
             if (cleanEnd != null && !file.isBase() && file.number() == cleanEnd.segment()) {
@@ -94,6 +99,9 @@ final class Recovery {
                 }
             }
             damage = scan(i, file, end, i == files.size() - 1, garbageTailIsTorn(lastRun));
+        }
+        if (damage == null) {
+            damage = missing;
         }
         String lost = lostBecause(lastRun, damage, cleanEnd != null && (shorterThanClean || !endsAt(files, cleanEnd)));
         if (lost != null) {
@@ -113,10 +121,15 @@ final class Recovery {
             files.add(current);
         }
         files.forEach(index::added);
-        log.info("history: {} topics and {} messages ({}) brought back from {} files in {} in {} ms",
-                index.topics().size(), messages, ByteSize.format(bytes), files.size(), directory.path(),
+        log.info("history: {} topic{} and {} message{} ({}) brought back from {} file{} in {} in {} ms",
+                index.topics().size(), plural(index.topics().size()), messages, plural(messages),
+                ByteSize.format(bytes), files.size(), plural(files.size()), directory.path(),
                 (System.nanoTime() - started) / 1_000_000);
         return new Result(current, renewed, named());
+    }
+
+    private static String plural(long count) {
+        return count == 1 ? "" : "s";
     }
 
     /**
@@ -360,6 +373,16 @@ final class Recovery {
                 bytes += size;
             }
             case LogRecord.FORGET -> index.forget(index.byId(id));
+            case LogRecord.EPOCH -> {
+                DiskTopic topic = index.byId(id);
+                if (topic == null || LogRecord.payloadSize(buffer, at) != 8 || LogRecord.epoch(buffer, at) <= 0) {
+                    return "an epoch record of a topic never named, or with no epoch";
+                }
+                synchronized (topic.ring) {
+                    topic.ring.changeEpoch(LogRecord.epoch(buffer, at));
+                    topic.recovered();
+                }
+            }
             default -> {
                 return "a record of an unknown type";
             }
@@ -399,25 +422,24 @@ final class Recovery {
         return kept;
     }
 
-    /** Starts every topic in a new epoch, holding nothing: what it held may not be what clients were given. */
+    /**
+     * Puts every topic in a new epoch, keeping what survived at its numbers: clients of the old epoch are told
+     * RESET, and may read it again under the new one, but are never handed other messages under numbers they saw.
+     */
     private List<DiskTopic> renew(String why) {
         List<DiskTopic> topics = index.topics();
-        long dropped = 0;
+        long kept = 0;
         for (DiskTopic topic : topics) {
-            long freed;
             synchronized (topic.ring) {
-                dropped += topic.ring.count();
-                freed = topic.ring.restart(index.newEpoch(), 1);
+                kept += topic.ring.count();
+                topic.ring.changeEpoch(index.newEpoch());
                 topic.recovered();
-                topic.headerQueued = false;
-                topic.headerWritten = false;
             }
-            index.total.add(-freed);
         }
         if (!topics.isEmpty()) {
             log.warn("history: acknowledged messages may have been lost ({}): all {} topics start a new epoch, "
-                    + "holding nothing ({} messages let go), and resuming clients are told RESET", why,
-                    topics.size(), dropped);
+                    + "keeping the {} messages that survived at their numbers; resuming clients are told RESET",
+                    why, topics.size(), kept);
         }
         return topics;
     }

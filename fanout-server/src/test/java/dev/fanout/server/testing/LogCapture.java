@@ -29,6 +29,14 @@ public final class LogCapture implements AutoCloseable {
                 .map(type -> (Logger) LoggerFactory.getLogger(type)).toList());
     }
 
+    /**
+     * Captures what the loggers named {@code names} write from now on, and those below them: a package's name
+     * captures its classes', the package-private ones included.
+     */
+    public static LogCapture named(String... names) {
+        return new LogCapture(List.of(names).stream().map(name -> (Logger) LoggerFactory.getLogger(name)).toList());
+    }
+
     /** The messages written at {@code level}, formatted, in order. */
     public List<String> messages(Level level) {
         return matching(event -> event.getLevel() == level);

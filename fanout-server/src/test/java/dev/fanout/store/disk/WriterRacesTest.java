@@ -239,7 +239,9 @@ class WriterRacesTest {
         assertThat(files).hasSizeGreaterThan(3);
         Files.delete(files.get(1));
 
-        assertThat(stores.open().state("t").join().epoch()).isNotEqualTo(101);
+        TopicState state = stores.open().state("t").join();
+        assertThat(state.epoch()).isNotEqualTo(101);
+        assertThat(state.last()).as("the first segment's messages survive").isPositive();
         assertThat(files.get(2).resolveSibling(files.get(2).getFileName() + ".damaged")).exists();
     }
 
@@ -280,6 +282,36 @@ class WriterRacesTest {
             append(store, "busy", System.currentTimeMillis(), "y");
         }
         assertThat(store.rewrites() - before).isLessThan(3);
+    }
+
+    @Test
+    void aDiskThatRefusesWrites_refusesWholeAppends_andLeavesNoHoleInTheNumbering() throws Exception {
+        DiskHistory store = open();
+        // The next segment is /dev/full: every write to it fails with "No space left on device".
+        Files.createSymbolicLink(dir.resolve(String.format("%020d.log", 2)), Path.of("/dev/full"));
+        String kilobyte = "x".repeat(1024);
+        long acked = 0;
+        int refused = 0;
+        for (int i = 0; i < 200; i++) {
+            List<ByteBuf> burst = List.of(text(kilobyte), text(kilobyte), text(kilobyte));
+            try {
+                List<Message> messages = store.append("t", burst, ALICE, 0).join();
+                acked = messages.get(messages.size() - 1).sequence();
+                messages.forEach(Message::release);
+            } catch (java.util.concurrent.CompletionException e) {
+                assertThat(e).hasMessageContaining("history could not be written");
+                refused++;
+            }
+        }
+        assertThat(refused).isPositive();
+        assertThat(acked).isPositive();
+        stores.close(store);
+        Files.delete(dir.resolve(String.format("%020d.log", 2)));
+
+        DiskHistory again = stores.open();
+        assertThat(again.state("t").join()).as("every acknowledged message, nothing refused")
+                .isEqualTo(new TopicState(101, 1, acked));
+        assertThat(append(again, "t", "next").sequence()).isEqualTo(acked + 1);
     }
 
     private static void flipByte(Path file, long position) throws Exception {
