@@ -28,7 +28,8 @@ import picocli.CommandLine.Parameters;
         description = {
             "Publish each line of standard input as one message to the default topic of a frames port, or with",
             "--topic to a named topic in control mode, each message acknowledged (exit 0 once all are; across a",
-            "dropped connection it reconnects and re-sends what was not acknowledged, so each is published once).",
+            "dropped connection it reconnects and re-sends what was not acknowledged, so each is published once,",
+            "unless the server restarted meanwhile: it remembers publish ids in memory only).",
             "Exits 0 once the server has taken everything; non-zero, with the reason, if it refuses or goes away,",
             "or if the port speaks the lines (chat) protocol: pub waits 0.5 s for a chat greeting before sending."
         },
@@ -174,10 +175,11 @@ final class PubCommand implements Callable<Integer> {
         }
         StdinMessages input = new StdinMessages(System.in, frames, maxFrame);
         try (TopicWriter writer = new TopicWriter(endpoint, topic, maxFrame, System.err)) {
-            for (byte[] payload; (payload = input.next(writer.published(), writer::finish)) != null; ) {
+            Runnable drain = () -> writer.finish(FINISH_TIMEOUT_SECONDS);
+            for (byte[] payload; (payload = input.next(writer.published(), drain)) != null; ) {
                 writer.publish(payload);
             }
-            writer.finish();
+            writer.finish(FINISH_TIMEOUT_SECONDS);
         }
         return 0;
     }

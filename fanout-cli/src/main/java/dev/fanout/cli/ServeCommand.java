@@ -30,7 +30,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code fanout serve}: runs the server until a signal or {@code /shutdown}. */
 @Command(name = "serve",
@@ -67,6 +69,9 @@ import picocli.CommandLine.Option;
 final class ServeCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+
+    @Spec
+    private CommandSpec spec;
 
     @Option(names = "--host", paramLabel = "ADDRESS",
             description = "Address to listen on; repeat for several. The default is loopback only; "
@@ -407,7 +412,16 @@ final class ServeCommand implements Callable<Integer> {
     /** The --data-dir flags, or null for history in memory; checked even without --data-dir, as they were typed. */
     private DiskOptions diskOptions() {
         FsyncPolicy policy = FsyncPolicy.of(fsync);
-        return dataDir == null ? null : new DiskOptions(dataDir, policy, fsyncInterval, segmentSize);
+        if (dataDir == null) {
+            for (String flag : List.of("--fsync", "--fsync-interval", "--data-segment-size")) {
+                if (spec != null && spec.commandLine().getParseResult() != null
+                        && spec.commandLine().getParseResult().hasMatchedOption(flag)) {
+                    log.warn("{} has no effect without --data-dir: history is kept in memory", flag);
+                }
+            }
+            return null;
+        }
+        return new DiskOptions(dataDir, policy, fsyncInterval, segmentSize);
     }
 
     /**

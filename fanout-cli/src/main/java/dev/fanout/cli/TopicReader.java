@@ -152,7 +152,7 @@ final class TopicReader {
 
         @Override
         public void onDisconnected(Disconnect disconnect) {
-            err.println("fanout sub: disconnected (" + disconnect + "); reconnecting");
+            err.println("fanout sub: disconnected (" + disconnect.describe() + "); reconnecting");
         }
 
         @Override

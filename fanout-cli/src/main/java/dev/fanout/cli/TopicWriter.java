@@ -11,6 +11,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code fanout pub --topic}: publishes each message through the client library with an acknowledgement, and
@@ -32,8 +34,8 @@ final class TopicWriter implements AutoCloseable {
                 .maxPayload(maxPayload).listener(new ClientListener() {
                     @Override
                     public void onDisconnected(Disconnect disconnect) {
-                        err.println("fanout pub: disconnected (" + disconnect + "); reconnecting to re-send what "
-                                + "was not acknowledged");
+                        err.println("fanout pub: disconnected (" + disconnect.describe() + "); reconnecting to "
+                                + "re-send what was not acknowledged");
                     }
                 }).build();
         try {
@@ -61,17 +63,39 @@ final class TopicWriter implements AutoCloseable {
         return published;
     }
 
-    /** Waits until every message is acknowledged; returns how many were published. */
-    long finish() {
+    /**
+     * Waits until every message is acknowledged; returns how many were published. Fails once
+     * {@code patienceSeconds} pass with no acknowledgement at all: the server is gone, or takes nothing.
+     */
+    long finish(long patienceSeconds) {
         while (!pending.isEmpty()) {
-            check(pending.pollFirst());
+            try {
+                check(pending.peekFirst(), patienceSeconds);
+            } catch (TimeoutException e) {
+                throw new CommandFailure(pending.size() + " of " + published + " messages were not acknowledged "
+                        + "within " + patienceSeconds + " s: the server is unreachable or takes nothing; they may or "
+                        + "may not have been published");
+            }
+            pending.pollFirst();
         }
         return published;
     }
 
     private void check(CompletableFuture<Position> ack) {
         try {
-            ack.get();
+            check(ack, Long.MAX_VALUE);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void check(CompletableFuture<Position> ack, long seconds) throws TimeoutException {
+        try {
+            if (seconds == Long.MAX_VALUE) {
+                ack.get();
+            } else {
+                ack.get(seconds, TimeUnit.SECONDS);
+            }
         } catch (ExecutionException e) {
             throw new CommandFailure("the server refused a message: " + e.getCause().getMessage());
         } catch (InterruptedException e) {

@@ -1,6 +1,7 @@
 package dev.fanout.client;
 
 import dev.fanout.protocol.control.GoodbyeReason;
+import java.util.Locale;
 
 /**
  * Why a connection ended. Immutable.
@@ -10,4 +11,10 @@ import dev.fanout.protocol.control.GoodbyeReason;
  * @param cause  the I/O failure that ended it, or null
  */
 public record Disconnect(GoodbyeReason reason, String text, Throwable cause) {
+
+    /** In words, for people: the server's goodbye and its text, or what broke the connection. */
+    public String describe() {
+        return reason == null ? text : "the server said goodbye (" + reason.name().toLowerCase(Locale.ROOT)
+                + "): " + text;
+    }
 }
