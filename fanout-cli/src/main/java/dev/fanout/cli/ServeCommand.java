@@ -4,6 +4,8 @@ import dev.fanout.server.FanoutServer;
 import dev.fanout.server.ServerOptions;
 import dev.fanout.store.disk.DiskOptions;
 import dev.fanout.store.disk.FsyncPolicy;
+import dev.fanout.store.redis.RedisOptions;
+import dev.fanout.store.redis.RedisTarget;
 import dev.fanout.server.TransportChoice;
 import dev.fanout.server.console.OperatorConsole;
 import dev.fanout.server.session.SlowConsumerPolicy;
@@ -64,6 +66,9 @@ import picocli.CommandLine.Spec;
             "                                         history on disk: a restart keeps every topic",
             "  ./fanout serve --data-dir data --fsync always --history-age 7d",
             "                                         every ACK on disk; messages kept for a week",
+            "  ./fanout serve --redis redis://127.0.0.1:6379",
+            "                                         a cluster node: run several on one Redis, each on its",
+            "                                         own ports; clients may use any of them",
             "  ./fanout serve --port 0 --lines-port 0 free ports, logged at start"
         })
 final class ServeCommand implements Callable<Integer> {
@@ -192,6 +197,31 @@ final class ServeCommand implements Callable<Integer> {
             converter = Converters.Size.class,
             description = "With --data-dir, the size of each log file (64KiB to 1GiB).")
     private long segmentSize;
+
+    @Option(names = "--redis", paramLabel = "URI", defaultValue = "${env:FANOUT_REDIS}",
+            description = "Run as one node of a cluster: topics, their numbering and history live in this Redis, "
+                    + "and every fanout serve given the same Redis serves the same topics. redis://HOST:PORT, "
+                    + "rediss:// for TLS, redis://USER:SECRET@HOST:PORT with credentials (or set FANOUT_REDIS, "
+                    + "which keeps the secret out of the process list), redis-cluster://HOST:PORT,HOST:PORT for a "
+                    + "Redis Cluster.")
+    private String redis;
+
+    @Option(names = "--redis-timeout", defaultValue = "2s", paramLabel = "TIME", converter = Converters.Time.class,
+            description = "With --redis, how long Redis may take to answer before a publish is refused (never "
+                    + "acknowledged) and a resuming client is asked to retry.")
+    private Duration redisTimeout;
+
+    @Option(names = "--redis-topic-ttl", defaultValue = "30d", paramLabel = "TIME",
+            converter = Converters.Time.class,
+            description = "With --redis, how long Redis keeps a topic nobody publishes to (its epoch and "
+                    + "numbering); after it, the topic starts afresh in a new epoch.")
+    private Duration redisTopicTtl;
+
+    @Option(names = "--redis-probe-interval", defaultValue = "1s", paramLabel = "TIME",
+            converter = Converters.Time.class,
+            description = "With --redis, how often this node checks that its subscription to Redis still "
+                    + "delivers; three missed probes and it is replaced, and missed messages read back.")
+    private Duration redisProbeInterval;
 
     @Option(names = "--ping-interval", defaultValue = "30s", paramLabel = "TIME", converter = Converters.Time.class,
             description = "Silence after which a control-mode client is sent a PING.")
@@ -392,7 +422,8 @@ final class ServeCommand implements Callable<Integer> {
                 .keepAlive(keepAlive).history(history).historyBytes(historyBytes).pingInterval(pingInterval)
                 .pingTimeout(pingTimeout).maxSubscriptions(maxSubscriptions).dedupWindow(dedupWindow)
                 .dedupEntries(dedupEntries).maxTotalSubscriptions(maxTotalSubscriptions).closeGrace(closeGrace)
-                .allowPublish(allowPublish).historyAge(historyAge).disk(diskOptions());
+                .allowPublish(allowPublish).historyAge(historyAge).disk(diskOptions())
+                .redis(redisOptions());
         // Unset, these keep the server's defaults, which depend on the heap or on --max-clients.
         if (maxClientsPerAddress != null) {
             builder.maxClientsPerAddress(maxClientsPerAddress);
@@ -409,13 +440,31 @@ final class ServeCommand implements Callable<Integer> {
         return builder.build();
     }
 
+    /** The --redis flags, or null for a server on its own. */
+    private RedisOptions redisOptions() {
+        if (redis == null || redis.isBlank()) {
+            for (String flag : List.of("--redis-timeout", "--redis-topic-ttl", "--redis-probe-interval")) {
+                if (matched(flag)) {
+                    log.warn("{} has no effect without --redis: this server runs on its own", flag);
+                }
+            }
+            return null;
+        }
+        return RedisOptions.of(RedisTarget.parse(redis)).withTimeout(redisTimeout).withTopicTtl(redisTopicTtl)
+                .withProbeInterval(redisProbeInterval);
+    }
+
+    private boolean matched(String flag) {
+        return spec != null && spec.commandLine().getParseResult() != null
+                && spec.commandLine().getParseResult().hasMatchedOption(flag);
+    }
+
     /** The --data-dir flags, or null for history in memory; checked even without --data-dir, as they were typed. */
     private DiskOptions diskOptions() {
         FsyncPolicy policy = FsyncPolicy.of(fsync);
         if (dataDir == null) {
             for (String flag : List.of("--fsync", "--fsync-interval", "--data-segment-size")) {
-                if (spec != null && spec.commandLine().getParseResult() != null
-                        && spec.commandLine().getParseResult().hasMatchedOption(flag)) {
+                if (matched(flag)) {
                     log.warn("{} has no effect without --data-dir: history is kept in memory", flag);
                 }
             }

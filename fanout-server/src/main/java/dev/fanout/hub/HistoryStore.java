@@ -3,6 +3,7 @@ package dev.fanout.hub;
 import io.netty.buffer.ByteBuf;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * Where topics keep their recent messages: it numbers what is published and replays it to clients that resume.
@@ -49,8 +50,29 @@ public interface HistoryStore extends AutoCloseable {
     /** The topic's epoch and what it holds; a topic the store does not know gets a new epoch. */
     CompletableFuture<TopicState> state(String topic);
 
-    /** Forgets the topic and everything held for it: it starts afresh, in a new epoch, if it comes back. */
+    /**
+     * Forgets the topic and everything held for it: it starts afresh, in a new epoch, if it comes back. A
+     * {@linkplain #isShared() shared} store keeps the topic for the other servers and only stops following it.
+     */
     void forget(String topic);
+
+    /**
+     * Whether other servers append to this store too, as the nodes of a cluster do: then a topic's messages reach
+     * its subscribers only through {@link #follow}, whoever published them, so that every server delivers them in
+     * the one order the store gave them; and a topic here lives only while it has subscribers here.
+     */
+    default boolean isShared() {
+        return false;
+    }
+
+    /**
+     * For a {@linkplain #isShared() shared} store: hands every message of {@code topic} appended from now on to
+     * {@code deliver}, in sequence order, one reference each, until {@link #forget}. {@link #state} of the topic
+     * answers once following has begun, so that a subscriber that reads history up to the state's last and
+     * then takes what is delivered misses nothing. A store that is not shared never calls {@code deliver}.
+     */
+    default void follow(String topic, Consumer<List<Message>> deliver) {
+    }
 
     /**
      * Lets go of messages older than the history's age bound, if it has one; the server calls this every second,
@@ -76,6 +98,9 @@ public interface HistoryStore extends AutoCloseable {
      */
     record StoredTopic(String name, TopicState state, long lastPublishedAtMillis) {
     }
+
+    /** Where the history lives and what it holds, for people: for the start log and the console's /stats. */
+    String describe();
 
     /** Releases what the store holds. */
     @Override

@@ -144,10 +144,14 @@ public final class Hub {
         }
     }
 
-    /** Unsubscribes {@code subscriber}; a topic that never had a message and is left with nobody is forgotten. */
+    /**
+     * Unsubscribes {@code subscriber}; a topic that never had a message and is left with nobody is forgotten, and
+     * so is any topic left with nobody when the history is shared (it lives on in the shared store).
+     */
     public void unsubscribe(Topic topic, Subscriber subscriber) {
         topic.unsubscribe(subscriber);
-        if (!topic.name().equals(defaultTopic) && topic.subscriberCount() == 0 && topic.removeIfIdle(true)) {
+        if (!topic.name().equals(defaultTopic) && topic.subscriberCount() == 0
+                && topic.removeIfIdle(!history.isShared())) {
             forget(topic);
         }
     }
@@ -190,6 +194,14 @@ public final class Hub {
     /** A snapshot of all topics. */
     public List<Topic> topics() {
         return List.copyOf(topics.values());
+    }
+
+    /**
+     * Whether the history is shared with other servers (a cluster node): topics then live in the shared store and
+     * only while they have subscribers here.
+     */
+    public boolean isShared() {
+        return history.isShared();
     }
 
     /** The clock that stamps each message's publish time. */
@@ -266,6 +278,9 @@ public final class Hub {
 
     private Topic newTopic(String name) {
         Topic topic = new Topic(name, history, alloc, clock, backlog, stats, this::isMirrored);
+        if (history.isShared()) {
+            history.follow(name, topic::deliver);
+        }
         for (TopicWatcher watcher : watchers) {
             Subscriber subscriber = watcher.topicMade(topic);
             if (subscriber != null) {

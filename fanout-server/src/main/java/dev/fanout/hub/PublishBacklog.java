@@ -36,11 +36,13 @@ public final class PublishBacklog {
         this.limitBytes = limitBytes;
     }
 
-    void add(long n) {
+    /** Counts {@code n} more bytes waiting: published and not yet handed out, or on their way to a shared store. */
+    public void add(long n) {
         bytes.addAndGet(n);
     }
 
-    void remove(long n) {
+    /** Counts {@code n} bytes no longer waiting; publishers paused resume once it is half empty. */
+    public void remove(long n) {
         long now = bytes.addAndGet(-n);
         if (now <= limitBytes / 2 && !waiters.isEmpty()) {
             resume();

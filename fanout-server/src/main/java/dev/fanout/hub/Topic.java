@@ -166,6 +166,22 @@ public final class Topic {
         }
     }
 
+    /**
+     * Hands messages that a shared store delivered ({@link HistoryStore#follow}) to the subscribers, as if
+     * published here: in a cluster every server, the publishing one included, delivers this way. One reference
+     * each passes to the topic.
+     */
+    void deliver(List<Message> messages) {
+        synchronized (lock) {
+            if (removed) {
+                messages.forEach(Message::release);
+                return;
+            }
+            lastPublishedAtMillis = Math.max(lastPublishedAtMillis, clock.millis());
+            fanOut(messages);
+        }
+    }
+
     /** What payloads count in the publish backlog, as the messages they become will. */
     private static long backlogBytes(List<ByteBuf> payloads) {
         long bytes = 0;

@@ -1,6 +1,7 @@
 package dev.fanout.server;
 
 import dev.fanout.hub.Broker;
+import dev.fanout.hub.HistoryStore;
 import dev.fanout.hub.Hub;
 import dev.fanout.hub.LocalBroker;
 import dev.fanout.hub.PublishBacklog;
@@ -22,9 +23,10 @@ import dev.fanout.server.source.ReadOnlyTopics;
 import dev.fanout.server.source.RelayPath;
 import dev.fanout.server.source.Source;
 import dev.fanout.server.source.SourceContext;
-import dev.fanout.store.LocalHistory;
 import dev.fanout.store.MemoryHistory;
 import dev.fanout.store.disk.DiskHistory;
+import dev.fanout.store.redis.RedisBroker;
+import dev.fanout.store.redis.RedisHistory;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -75,9 +77,9 @@ public final class FanoutServer implements AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private Hub hub;
-    private LocalHistory history;
+    private HistoryStore history;
     private ScheduledFuture<?> expiry;
-    private LocalBroker broker;
+    private Broker broker;
     private ConnectionLimiter limiter;
     private QueueBudget queueBudget;
     private InboundBudget inboundBudget;
@@ -134,8 +136,7 @@ public final class FanoutServer implements AutoCloseable {
         Transport transport = Transport.of(options.transport());
         int threads = options.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : options.ioThreads();
         // First: a data directory that cannot be used stops the start before anything else is made.
-        history = options.disk() == null ? new MemoryHistory(options.history())
-                : DiskHistory.open(options.disk(), options.history(), clock);
+        history = openHistory();
         try {
             startOnHistory(transport, threads);
         } catch (RuntimeException e) {
@@ -151,6 +152,15 @@ public final class FanoutServer implements AutoCloseable {
         return this;
     }
 
+    /** History in memory, on disk ({@code --data-dir}) or shared in Redis ({@code --redis}). */
+    private HistoryStore openHistory() {
+        if (options.redis() != null) {
+            return RedisHistory.open(options.redis(), options.history(), options.control().dedupWindow());
+        }
+        return options.disk() == null ? new MemoryHistory(options.history())
+                : DiskHistory.open(options.disk(), options.history(), clock);
+    }
+
     /** The rest of {@link #start()}, once history is open: the event loops, the hub, the listeners. */
     private void startOnHistory(Transport transport, int threads) {
         LimitOptions limits = options.limits();
@@ -161,8 +171,9 @@ public final class FanoutServer implements AutoCloseable {
         }
         hub = new Hub(options.defaultTopic(), limits.maxTopics(), history, new PublishBacklog(limits.publishBacklog()),
                 ByteBufAllocator.DEFAULT, clock);
-        broker = new LocalBroker(hub, new PublishDedup(options.control().dedupWindow(),
-                options.control().dedupEntries(), clock));
+        broker = history instanceof RedisHistory redis ? new RedisBroker(redis, hub.backlog())
+                : new LocalBroker(hub, new PublishDedup(options.control().dedupWindow(),
+                        options.control().dedupEntries(), clock));
         queueBudget = new QueueBudget(limits.totalQueueBytes(), registry);
         limiter = new ConnectionLimiter(limits.maxClients(), limits.maxClientsPerAddress(), stats);
         inboundBudget = new InboundBudget(limits.totalInboundBytes());
@@ -194,6 +205,16 @@ public final class FanoutServer implements AutoCloseable {
                         + "must finish within {} ms (--frame-timeout)",
                 ByteSize.format(limits.totalQueueBytes()), ByteSize.format(limits.totalInboundBytes()),
                 ByteSize.format(limits.publishBacklog()), limits.frameTimeout().toMillis());
+        if (options.redis() != null) {
+            log.info("cluster node: topics, their numbering and history are {}, shared with every fanout serve "
+                            + "--redis on the same Redis; {} messages and {} of payload per topic (--history, "
+                            + "--history-bytes){}; up to {} topics with subscribers here (--max-topics)",
+                    history.describe(), options.history().maxMessages(),
+                    ByteSize.format(options.history().maxBytes()), options.history().expires()
+                            ? ", for " + Durations.format(options.history().maxAge()) + " (--history-age)" : "",
+                    limits.maxTopics());
+            return;
+        }
         log.info("history: {} messages and {} per topic (--history, --history-bytes){}, {} in all "
                         + "(--history-total-bytes), up to {} topics (--max-topics); {}",
                 options.history().maxMessages(),
@@ -320,7 +341,7 @@ public final class FanoutServer implements AutoCloseable {
     }
 
     /** The topics' history. */
-    public LocalHistory history() {
+    public HistoryStore history() {
         return history;
     }
 

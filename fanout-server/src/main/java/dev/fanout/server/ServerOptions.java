@@ -10,6 +10,7 @@ import dev.fanout.server.session.QueueLimits;
 import dev.fanout.server.session.SessionContext;
 import dev.fanout.store.HistoryLimits;
 import dev.fanout.store.disk.DiskOptions;
+import dev.fanout.store.redis.RedisOptions;
 import dev.fanout.server.session.SlowConsumerPolicy;
 import java.time.Duration;
 import java.util.List;
@@ -33,11 +34,12 @@ import java.util.List;
  * @param control      control mode's keepalive, subscription and de-duplication settings
  * @param allowPublish whether clients may publish to topics that sources feed
  * @param disk         where history lives on disk ({@code --data-dir}), or null to keep it in memory
+ * @param redis        the Redis whose shared history makes this server a cluster node ({@code --redis}), or null
  */
 public record ServerOptions(List<String> hosts, int framesPort, int linesPort, String defaultTopic,
                             String serverName, TransportChoice transport, int ioThreads, Duration lineFlush,
                             Duration drainTimeout, LimitOptions limits, HistoryLimits history,
-                            ControlOptions control, boolean allowPublish, DiskOptions disk) {
+                            ControlOptions control, boolean allowPublish, DiskOptions disk, RedisOptions redis) {
 
     /** Default frames port. */
     public static final int DEFAULT_FRAMES_PORT = 7070;
@@ -109,6 +111,7 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
         private boolean allowPublish;
         private Duration historyAge = Duration.ZERO;
         private DiskOptions disk;
+        private RedisOptions redis;
 
         private Builder() {
         }
@@ -284,6 +287,12 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
             return this;
         }
 
+        /** Makes the server a node of a cluster whose history is in this Redis; null runs it alone. */
+        public Builder redis(RedisOptions value) {
+            redis = value;
+            return this;
+        }
+
         public Builder allowPublish(boolean value) {
             allowPublish = value;
             return this;
@@ -352,6 +361,8 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
             require(maxTotalSubscriptions >= maxSubscriptions, "--max-total-subscriptions ("
                     + maxTotalSubscriptions + ") is smaller than --max-subscriptions (" + maxSubscriptions + ")");
             require(dedupEntries >= 0, "--dedup-entries (" + dedupEntries + ") must not be negative");
+            require(disk == null || redis == null, "--data-dir and --redis do not go together: a cluster node keeps "
+                    + "history in Redis (make Redis durable with its appendonly setting); drop one of them");
             int perAddress = maxClientsPerAddress == null
                     ? Math.min(LimitOptions.DEFAULT_MAX_CLIENTS_PER_ADDRESS, maxClients)
                     : maxClientsPerAddress == 0 ? maxClients : maxClientsPerAddress;
@@ -364,7 +375,7 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
                     lineFlush, drainTimeout, limits,
                     new HistoryLimits(history, historyBytes, historyTotalBytes, historyAge),
                     new ControlOptions(pingInterval, pingTimeout, maxSubscriptions, dedupWindow, dedupEntries,
-                            maxTotalSubscriptions), allowPublish, disk);
+                            maxTotalSubscriptions), allowPublish, disk, redis);
         }
 
         private static void port(String field, int value) {

@@ -13,7 +13,4 @@ public interface LocalHistory extends HistoryStore {
 
     /** The bounds. */
     HistoryLimits limits();
-
-    /** Where the history lives, for people: "in memory", or the data directory with what it holds. */
-    String describe();
 }

@@ -13,6 +13,7 @@ import dev.fanout.server.session.QueueBudget;
 import dev.fanout.server.session.Session;
 import dev.fanout.server.source.Source;
 import dev.fanout.server.source.SourceStatus;
+import dev.fanout.store.LocalHistory;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -184,9 +185,13 @@ public final class OperatorConsole {
         out.printf("topics      %d (limit %d, --max-topics), %d forgotten to make place, %d refused%n",
                 server.hub().topics().size(), server.options().limits().maxTopics(), hub.topicsForgotten(),
                 hub.topicsRefused());
-        out.printf("history     %s held (limit %s, --history-total-bytes), %d messages let go to stay within; %s%n",
-                ByteSize.format(server.history().bytes()), ByteSize.format(server.history().limits().totalBytes()),
-                server.history().trimmedForTotal(), server.history().describe());
+        if (server.history() instanceof LocalHistory local) {
+            out.printf("history     %s held (limit %s, --history-total-bytes), %d messages let go to stay within; "
+                            + "%s%n", ByteSize.format(local.bytes()), ByteSize.format(local.limits().totalBytes()),
+                    local.trimmedForTotal(), local.describe());
+        } else {
+            out.printf("history     %s%n", server.history().describe());
+        }
         out.printf("messages    %d published (%s), %d delivered (written to clients), %d dropped (drop-oldest)%n",
                 hub.published(), ByteSize.format(hub.publishedBytes()), server.sessionStats().delivered(),
                 server.sessionStats().dropped());

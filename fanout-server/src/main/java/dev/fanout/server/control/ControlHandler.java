@@ -8,6 +8,7 @@ import dev.fanout.protocol.control.HelloOptions;
 import dev.fanout.protocol.control.Option;
 import dev.fanout.protocol.control.RefKind;
 import dev.fanout.protocol.control.ResumeMode;
+import dev.fanout.protocol.control.TopicNames;
 import dev.fanout.protocol.control.TopicPosition;
 import dev.fanout.protocol.control.WelcomeOptions;
 import dev.fanout.server.Version;
@@ -127,8 +128,10 @@ public final class ControlHandler extends SessionHandler {
         String name = hello.option("name");
         boolean named = name == null || NAME.matcher(name).matches() && session.rename(name);
         String identity = hello.option("identity");
+        // Without an identity, the connection's: unique across the servers of a cluster too, which share the ids.
         publisher = new ControlPublisher(this, session.context().broker(),
-                identity == null ? "connection-" + session.id() : "identity:" + identity, maxPayload);
+                identity == null ? "connection-" + relays.id() + "-" + session.id() : "identity:" + identity,
+                maxPayload);
         String relay = hello.option(HelloOptions.RELAY);
         RelayPath.Admission admission = relay == null ? null : relays.admit(session, relay);
         List<Option> welcomeOptions = new ArrayList<>();
@@ -250,6 +253,13 @@ public final class ControlHandler extends SessionHandler {
         if (subscriptions.size() >= options.maxSubscriptions()) {
             error(ErrorCode.TOO_MANY_SUBSCRIPTIONS, RefKind.SUBSCRIPTION_ID, id, "this connection already has "
                     + subscriptions.size() + " subscriptions, the server's limit (--max-subscriptions)");
+            return;
+        }
+        if (TopicNames.isPattern(sub.filter()) && session.context().hub().isShared()) {
+            // A node knows only the topics its own clients use; matching the whole cluster's is still to come.
+            error(ErrorCode.NOT_ALLOWED, RefKind.SUBSCRIPTION_ID, id, "pattern '" + sub.filter() + "' refused: "
+                    + "a cluster node (--redis) serves subscriptions to topics by name only; subscribe to each "
+                    + "topic, or run patterns on a server without --redis");
             return;
         }
         Map<String, ResumePoint> positions = new LinkedHashMap<>();

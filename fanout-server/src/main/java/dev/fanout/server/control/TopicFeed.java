@@ -313,6 +313,7 @@ final class TopicFeed implements SessionSubscriber, Delivery {
             return 0;
         }
         Message oldest = messages.get(0);
+        boolean epochKnown = epoch != 0;
         if (epoch == 0) {
             // The relay brought its upstream's numbering: the stream takes it, with nothing to take back.
             epoch = oldest.epoch();
@@ -322,6 +323,13 @@ final class TopicFeed implements SessionSubscriber, Delivery {
             owner.send(new ControlFrame.Reset(owner.id(), epoch, oldest.epoch(), oldest.sequence(), newest.sequence(),
                     topic.name()));
             epoch = oldest.epoch();
+            next = oldest.sequence();
+        }
+        if (epochKnown && oldest.sequence() > next) {
+            // A hole in the live stream that nobody could fill: in a cluster, what its server missed of the shared
+            // store while it was cut off and the store no longer held when it caught up.
+            owner.send(new ControlFrame.Gap(owner.id(), GapCause.HISTORY, epoch, next, oldest.sequence() - 1,
+                    oldest.sequence(), topic.lastSequence(), topic.name()));
             next = oldest.sequence();
         }
         if (oldest.sequence() < next || newest.epoch() != epoch) {

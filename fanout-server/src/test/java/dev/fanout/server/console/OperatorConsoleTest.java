@@ -197,7 +197,7 @@ class OperatorConsoleTest {
                 "clients     2 connected (0 frames, 0 control, 2 lines), 3 accepted since start",
                 "topics      1 (limit 10000, --max-topics), 0 forgotten to make place, 0 refused",
                 "history     " + ByteSize.format(2 + Message.OVERHEAD) + " held (limit "
-                        + ByteSize.format(fanout.history().limits().totalBytes())
+                        + ByteSize.format(fanout.options().history().totalBytes())
                         + ", --history-total-bytes), 0 messages let go to stay within; in memory",
                 "messages    1 published (2 B), 1 delivered (written to clients), 0 dropped (drop-oldest)",
                 "queues      0 B held for clients (limit "

@@ -38,6 +38,11 @@ class ResumeIntegrationTest {
         server.close();
     }
 
+    /** The server this test runs against. */
+    TestServer server() {
+        return server;
+    }
+
     /** Publishes {@code n} acknowledged messages {@code prefix1..prefixN} to {@code topic}; returns the last ACK. */
     private ControlFrame.Ack publish(String topic, String prefix, int n) throws IOException {
         return publish(server, topic, prefix, n);

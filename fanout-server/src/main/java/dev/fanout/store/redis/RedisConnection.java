@@ -1,0 +1,348 @@
+package dev.fanout.store.redis;
+
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.protocol.ProtocolVersion;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This server's connections to Redis: one for commands (scripts, publishes) and one subscribed to the live
+ * channels of the topics it follows, configured for a log rather than a cache. Commands fail at once while
+ * Redis is unreachable and after {@link RedisOptions#timeout()} when it does not answer; none is buffered
+ * without bound, and none is sent again after a reconnect (a publish Redis may have run already must not run
+ * twice). The subscription connection is watched: a probe published to this server's own channel every
+ * {@link RedisOptions#probeInterval()} must come back, or the connection is replaced (a subscription that
+ * silently stops delivering is a bug peers have shipped). Whenever the subscription may have missed messages
+ * (a reconnect, a replaced connection, Redis back after being unreachable), {@link Events#recovered()} is called
+ * once its channels are subscribed again, so that what was missed is read from the topics' logs. Thread-safe.
+ */
+final class RedisConnection implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisConnection.class);
+    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+    /** Probes missed in a row that mean the subscription connection no longer delivers. */
+    static final int PROBES_MISSED = 3;
+
+    /** What the connection tells its owner. */
+    interface Events {
+
+        /** A message arrived on a subscribed channel; on a Redis client thread: must not block. */
+        void message(String channel, byte[] message);
+
+        /** The subscription is whole again after it may have missed messages: catch up from the logs. */
+        void recovered();
+    }
+
+    private final RedisOptions options;
+    private final AbstractRedisClient client;
+    private final StatefulConnection<String, byte[]> connection;
+    private final RedisClusterAsyncCommands<String, byte[]> commands;
+    private final Events events;
+    private final String probeChannel;
+    private final ScheduledExecutorService timer;
+    /** The channels subscribed, besides the probe's. */
+    private final Set<String> channels = ConcurrentHashMap.newKeySet();
+    private volatile StatefulRedisPubSubConnection<String, byte[]> subscription;
+    private final AtomicBoolean up = new AtomicBoolean(true);
+    private final AtomicBoolean recovering = new AtomicBoolean();
+    private final AtomicLong lastProbeNanos = new AtomicLong(System.nanoTime());
+    private final AtomicLong probesSent = new AtomicLong();
+    private final AtomicLong subscriptionsReplaced = new AtomicLong();
+    private final AtomicLong recoveries = new AtomicLong();
+    private volatile long downSinceMillis;
+    private volatile boolean closed;
+
+    private RedisConnection(RedisOptions options, AbstractRedisClient client,
+                            StatefulConnection<String, byte[]> connection,
+                            RedisClusterAsyncCommands<String, byte[]> commands, Events events, String probeChannel) {
+        this.options = options;
+        this.client = client;
+        this.connection = connection;
+        this.commands = commands;
+        this.events = events;
+        this.probeChannel = probeChannel;
+        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "fanout-redis-watch");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Connects to Redis as {@code options} say and subscribes to this server's probe channel.
+     *
+     * @throws RedisUnavailableException if Redis cannot be reached, saying where and what to check
+     */
+    static RedisConnection open(RedisOptions options, Events events, String probeChannel) {
+        RedisTarget target = options.target();
+        AbstractRedisClient client = null;
+        try {
+            StatefulConnection<String, byte[]> connection;
+            RedisClusterAsyncCommands<String, byte[]> commands;
+            if (target.cluster()) {
+                RedisClusterClient cluster = RedisClusterClient.create(target.uris());
+                client = cluster;
+                cluster.setOptions(ClusterClientOptions.builder(clientOptions(options))
+                        .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                                .enablePeriodicRefresh(Duration.ofSeconds(30)).build())
+                        .build());
+                StatefulRedisClusterConnection<String, byte[]> clustered = cluster.connect(CODEC);
+                connection = clustered;
+                commands = clustered.async();
+            } else {
+                RedisClient single = RedisClient.create(target.uris().get(0));
+                client = single;
+                single.setOptions(clientOptions(options));
+                StatefulRedisConnection<String, byte[]> plain = single.connect(CODEC);
+                connection = plain;
+                commands = plain.async();
+            }
+            RedisConnection opened = new RedisConnection(options, client, connection, commands, events, probeChannel);
+            opened.subscription = opened.newSubscription();
+            opened.startWatching();
+            return opened;
+        } catch (RedisException e) {
+            if (client != null) {
+                client.shutdown();
+            }
+            throw new RedisUnavailableException("cannot reach " + target.describe() + " (" + rootMessage(e)
+                    + "): start Redis there, or check --redis (host, port, password, rediss:// for TLS)", e);
+        }
+    }
+
+    /** A log's options: refuse rather than queue while disconnected, bounded, timed, never replayed. */
+    private static ClientOptions clientOptions(RedisOptions options) {
+        return ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(options.maxQueued())
+                .protocolVersion(ProtocolVersion.RESP2)
+                .timeoutOptions(TimeoutOptions.enabled(options.timeout()))
+                .socketOptions(SocketOptions.builder().connectTimeout(options.timeout()).keepAlive(true).build())
+                // Lettuce would send commands cut off by a disconnect again once reconnected (at least once): a
+                // publish script run twice takes two numbers. Fail them instead; the publisher is not acknowledged.
+                .replayFilter(command -> {
+                    command.completeExceptionally(new RedisException("the connection to Redis was lost before "
+                            + "it answered; not sent again"));
+                    return true;
+                })
+                .build();
+    }
+
+    private StatefulRedisPubSubConnection<String, byte[]> newSubscription() {
+        StatefulRedisPubSubConnection<String, byte[]> created = client instanceof RedisClusterClient cluster
+                ? cluster.connectPubSub(CODEC) : ((RedisClient) client).connectPubSub(CODEC);
+        created.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, byte[] message) {
+                if (channel.equals(probeChannel)) {
+                    lastProbeNanos.set(System.nanoTime());
+                } else {
+                    events.message(channel, message);
+                }
+            }
+        });
+        created.sync().subscribe(probeChannel);
+        return created;
+    }
+
+    private void startWatching() {
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+                // A reconnect: the subscription may have missed messages while it was down.
+                if (!closed) {
+                    timer.execute(RedisConnection.this::recover);
+                }
+            }
+        });
+        long interval = options.probeInterval().toNanos();
+        timer.scheduleWithFixedDelay(this::probe, interval, interval, TimeUnit.NANOSECONDS);
+    }
+
+    /** The commands of the command connection, routed by key in a Redis Cluster. */
+    RedisClusterAsyncCommands<String, byte[]> commands() {
+        return commands;
+    }
+
+    /** Subscribes to {@code channel}; completes once Redis confirmed. */
+    CompletableFuture<Void> subscribe(String channel) {
+        channels.add(channel);
+        return subscription.async().subscribe(channel).toCompletableFuture();
+    }
+
+    /** Unsubscribes from {@code channel}. */
+    void unsubscribe(String channel) {
+        if (channels.remove(channel) && !closed) {
+            subscription.async().unsubscribe(channel);
+        }
+    }
+
+    /** Publishes a probe, and replaces the subscription connection if earlier probes did not come back. */
+    private void probe() {
+        try {
+            probeOnce();
+        } catch (RuntimeException e) {
+            // A scheduled task that throws is never run again: the watch must outlive any one failure.
+            markDown(e);
+        }
+    }
+
+    private void probeOnce() {
+        if (closed) {
+            return;
+        }
+        long silentNanos = System.nanoTime() - lastProbeNanos.get();
+        boolean silent = silentNanos > PROBES_MISSED * options.probeInterval().toNanos();
+        commands.publish(probeChannel, Long.toString(probesSent.incrementAndGet()).getBytes(StandardCharsets.US_ASCII))
+                .whenComplete((receivers, failure) -> {
+                    if (failure != null) {
+                        markDown(failure);
+                    } else if (!up.get()) {
+                        markUp();
+                    } else if (silent) {
+                        log.warn("the subscription connection to {} delivered none of this server's probes for {} "
+                                        + "ms although Redis answers: replacing it and catching up from the logs",
+                                options.target().describe(), TimeUnit.NANOSECONDS.toMillis(silentNanos));
+                        timer.execute(this::replaceSubscription);
+                    }
+                });
+    }
+
+    private void markDown(Throwable failure) {
+        if (up.compareAndSet(true, false)) {
+            downSinceMillis = System.currentTimeMillis();
+            log.warn("{} is unreachable ({}): publishes are refused and resumes asked to retry until it is back; "
+                    + "clients stay connected", options.target().describe(), rootMessage(failure));
+        }
+    }
+
+    private void markUp() {
+        if (up.compareAndSet(false, true)) {
+            log.info("{} is reachable again after {} ms: catching up every followed topic from its log",
+                    options.target().describe(), System.currentTimeMillis() - downSinceMillis);
+            timer.execute(this::recover);
+        }
+    }
+
+    /** A new subscription connection in place of one that stopped delivering. */
+    private void replaceSubscription() {
+        if (closed) {
+            return;
+        }
+        StatefulRedisPubSubConnection<String, byte[]> old = subscription;
+        try {
+            subscription = newSubscription();
+        } catch (RedisException e) {
+            log.warn("cannot open a new subscription connection to {} ({}); trying again at the next probe",
+                    options.target().describe(), rootMessage(e));
+            return;
+        }
+        subscriptionsReplaced.incrementAndGet();
+        lastProbeNanos.set(System.nanoTime());
+        old.closeAsync();
+        recover();
+    }
+
+    /**
+     * Subscribes every channel again (Redis ignores a repeat) and, once confirmed, tells the owner to catch up:
+     * messages published from then on arrive live, and those before are in the logs.
+     */
+    private void recover() {
+        if (closed || !recovering.compareAndSet(false, true)) {
+            return;
+        }
+        String[] all = channels.toArray(String[]::new);
+        CompletableFuture<Void> subscribed = all.length == 0 ? CompletableFuture.completedFuture(null)
+                : subscription.async().subscribe(all).toCompletableFuture();
+        subscribed.whenComplete((ignored, failure) -> {
+            recovering.set(false);
+            if (failure != null) {
+                log.debug("subscribing again to {} failed ({}); the next reconnect or probe tries again",
+                        options.target().describe(), rootMessage(failure));
+                return;
+            }
+            recoveries.incrementAndGet();
+            events.recovered();
+        });
+    }
+
+    /** Whether Redis answered the last probe. */
+    boolean isUp() {
+        return up.get();
+    }
+
+    /** How many times the subscription caught up after it may have missed messages. */
+    long recoveries() {
+        return recoveries.get();
+    }
+
+    /** How many times a silent subscription connection was replaced. */
+    long subscriptionsReplaced() {
+        return subscriptionsReplaced.get();
+    }
+
+    /** Runs {@code task} on the watcher thread after {@code delayMillis}. */
+    void schedule(Runnable task, long delayMillis) {
+        if (!closed) {
+            timer.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The innermost cause of a failure. */
+    static Throwable rootOf(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
+    }
+
+    /** The innermost message of a failure, for log lines and errors. */
+    static String rootMessage(Throwable failure) {
+        Throwable root = rootOf(failure);
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        timer.shutdownNow();
+        try {
+            subscription.close();
+            connection.close();
+        } finally {
+            client.shutdown(0, options.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+}

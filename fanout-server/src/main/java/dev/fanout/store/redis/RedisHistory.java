@@ -1,0 +1,411 @@
+package dev.fanout.store.redis;
+
+import dev.fanout.hub.HistoryStore;
+import dev.fanout.hub.Message;
+import dev.fanout.hub.Origin;
+import dev.fanout.hub.Position;
+import dev.fanout.hub.PublishId;
+import dev.fanout.hub.PublishRefusedException;
+import dev.fanout.hub.TopicState;
+import dev.fanout.store.HistoryLimits;
+import io.lettuce.core.ScriptOutputType;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * History shared by the nodes of a cluster, in Redis: each topic's epoch, numbering and recent messages live
+ * there, so that any node can publish to any topic and any node can resume a client where another left it.
+ *
+ * <p>A publish is one script (see {@code topic.lua}): next sequence, append to the topic's stream within its
+ * bounds, publish on its live channel. Every node, the publishing one included, delivers what comes back on the
+ * live channel ({@link #follow}), so all nodes deliver in the order Redis gave. The bounds per topic are the
+ * history limits ({@code --history}, {@code --history-bytes} counting payload bytes, {@code --history-age}); a
+ * topic nobody publishes to is forgotten by Redis after {@link RedisOptions#topicTtl()}. Thread-safe.
+ */
+public final class RedisHistory implements HistoryStore {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisHistory.class);
+    private static final byte[] PUBLISH = ascii("publish");
+    private static final byte[] AT = ascii("at");
+    private static final byte[] STATE = ascii("state");
+    private static final byte[] READ = ascii("read");
+    private static final byte[] SINCE = ascii("since");
+    /**
+     * Live messages held, all topics together, while holes are filled from the logs: 64 MiB. Past it they are
+     * dropped and read from the logs too, which costs reads, never messages.
+     */
+    public static final long MAX_HELD_BYTES = 64L * 1024 * 1024;
+
+    private final RedisOptions options;
+    private final HistoryLimits limits;
+    private final Duration dedupWindow;
+    private final long node;
+    private final RedisMessages forms;
+    private final TopicScript script = TopicScript.load();
+    private final ConcurrentHashMap<String, FollowedTopic> followed = new ConcurrentHashMap<>();
+    private final AtomicLong heldBytes = new AtomicLong();
+    private final LongAdder heldDropped = new LongAdder();
+    private final AtomicBoolean heldFull = new AtomicBoolean();
+    private final LongAdder badFrames = new LongAdder();
+    private final RedisConnection redis;
+
+    private RedisHistory(RedisOptions options, HistoryLimits limits, Duration dedupWindow, long node) {
+        this.options = options;
+        this.limits = limits;
+        this.dedupWindow = dedupWindow;
+        this.node = node;
+        this.forms = new RedisMessages(node);
+        this.redis = RedisConnection.open(options, new RedisConnection.Events() {
+            @Override
+            public void message(String channel, byte[] message) {
+                arrived(channel, message);
+            }
+
+            @Override
+            public void recovered() {
+                followed.values().forEach(FollowedTopic::catchUp);
+            }
+        }, TopicKeys.probeChannel(node));
+    }
+
+    /**
+     * Connects to Redis.
+     *
+     * @param limits      what each topic keeps ({@link HistoryLimits#totalBytes()} is Redis's memory, not ours)
+     * @param dedupWindow how long a publish id is remembered, cluster-wide
+     * @throws RedisUnavailableException if Redis cannot be reached
+     */
+    public static RedisHistory open(RedisOptions options, HistoryLimits limits, Duration dedupWindow) {
+        return new RedisHistory(options, limits, dedupWindow, ThreadLocalRandom.current().nextLong());
+    }
+
+    @Override
+    public boolean isShared() {
+        return true;
+    }
+
+    @Override
+    public void follow(String topic, Consumer<List<Message>> deliver) {
+        FollowedTopic following = new FollowedTopic(topic, deliver, new FollowedTopic.Log() {
+            @Override
+            public CompletableFuture<TopicState> state(String name) {
+                return stateNow(name);
+            }
+
+            @Override
+            public CompletableFuture<List<Message>> read(String name, long from, int count) {
+                return RedisHistory.this.read(name, from, count, Long.MAX_VALUE);
+            }
+
+            @Override
+            public boolean hold(long bytes) {
+                return reserveHeld(bytes);
+            }
+
+            @Override
+            public void unhold(long bytes) {
+                heldBytes.addAndGet(-bytes);
+            }
+
+            @Override
+            public void later(Runnable task, long delayMillis) {
+                redis.schedule(task, delayMillis);
+            }
+        });
+        FollowedTopic earlier = followed.put(topic, following);
+        if (earlier != null) {
+            earlier.forget();
+        }
+        subscribe(following);
+    }
+
+    private void subscribe(FollowedTopic following) {
+        redis.subscribe(TopicKeys.of(following.name()).channel()).whenComplete((ignored, failure) -> {
+            if (followed.get(following.name()) != following) {
+                return;
+            }
+            if (failure != null) {
+                log.debug("cannot subscribe to topic '{}' in Redis yet ({}); trying again", following.name(),
+                        RedisConnection.rootMessage(failure));
+                redis.schedule(() -> subscribe(following), FollowedTopic.RETRY_MILLIS);
+                return;
+            }
+            following.start();
+        });
+    }
+
+    private boolean reserveHeld(long bytes) {
+        if (heldBytes.addAndGet(bytes) <= MAX_HELD_BYTES) {
+            heldFull.set(false);
+            return true;
+        }
+        heldBytes.addAndGet(-bytes);
+        heldDropped.increment();
+        if (heldFull.compareAndSet(false, true)) {
+            log.warn("live messages waiting for holes to be filled from Redis reached {} bytes: more are dropped and "
+                    + "read from the topics' logs instead", MAX_HELD_BYTES);
+        }
+        return false;
+    }
+
+    /** A message on a live channel: to the topic that follows it, if this server still does. */
+    private void arrived(String channel, byte[] frame) {
+        String topic = TopicKeys.topicOf(channel);
+        FollowedTopic following = topic == null ? null : followed.get(topic);
+        if (following == null) {
+            return;
+        }
+        List<Message> messages;
+        try {
+            messages = forms.live(topic, topic.getBytes(StandardCharsets.UTF_8), frame);
+        } catch (RuntimeException e) {
+            badFrames.increment();
+            log.warn("a message on {} is not one fanout publishes ({}); ignored: does another program publish there?",
+                    channel, e.getMessage());
+            return;
+        }
+        if (!messages.isEmpty()) {
+            following.live(messages);
+        }
+    }
+
+    @Override
+    public void forget(String topic) {
+        FollowedTopic following = followed.remove(topic);
+        if (following != null) {
+            following.forget();
+            redis.unsubscribe(TopicKeys.of(topic).channel());
+        }
+    }
+
+    /**
+     * Appends {@code payloads} (ownership passes here) as the topic's next messages and publishes them to every
+     * node; with a {@code publishId} seen within the dedup window, appends nothing and completes with the position
+     * it was given then. Completes with the last message's position; fails with {@link PublishRefusedException}
+     * ({@link PublishRefusedException.Reason#UNAVAILABLE}) when Redis does not take them.
+     */
+    public CompletableFuture<Position> publish(String topic, List<ByteBuf> payloads, Origin origin,
+                                               PublishId publishId) {
+        TopicKeys keys = TopicKeys.of(topic);
+        byte[][] args = new byte[9 + payloads.size()][];
+        args[0] = PUBLISH;
+        args[1] = ascii(Long.toString(newEpoch()));
+        boundsInto(args, 2);
+        args[5] = ascii(Long.toString(options.topicTtl().toMillis()));
+        args[6] = ascii(publishId == null ? "0" : Long.toString(Math.max(1, dedupWindow.toMillis())));
+        args[7] = ascii(keys.channel());
+        args[8] = forms.origin(origin);
+        for (int i = 0; i < payloads.size(); i++) {
+            args[9 + i] = bytesOf(payloads.get(i));
+        }
+        String[] keyNames = publishId == null ? new String[] {keys.meta(), keys.log()}
+                : new String[] {keys.meta(), keys.log(), keys.publishId(publishId)};
+        int count = payloads.size();
+        return script.<List<Object>>run(redis.commands(), ScriptOutputType.MULTI, keyNames, args)
+                .handle((reply, failure) -> {
+                    if (failure != null) {
+                        throw refused(topic, failure);
+                    }
+                    if ("repeat".equals(RedisMessages.text(reply.get(0)))) {
+                        String[] position = RedisMessages.text(reply.get(1)).split(":");
+                        return new Position(Long.parseLong(position[0]), Long.parseLong(position[1]));
+                    }
+                    return new Position(RedisMessages.number(reply.get(0)),
+                            RedisMessages.number(reply.get(1)) + count - 1);
+                });
+    }
+
+    /**
+     * Appends {@code payload} (ownership passes here) at a position chosen upstream, as a relay does; fails with
+     * {@link PublishRefusedException.Reason#OUT_OF_ORDER} if the topic is already past it.
+     */
+    public CompletableFuture<Position> publishAt(String topic, Position position, ByteBuf payload, Origin origin) {
+        TopicKeys keys = TopicKeys.of(topic);
+        byte[][] args = new byte[10][];
+        args[0] = AT;
+        args[1] = ascii(Long.toString(position.epoch()));
+        boundsInto(args, 2);
+        args[5] = ascii(Long.toString(options.topicTtl().toMillis()));
+        args[6] = ascii(Long.toString(position.sequence()));
+        args[7] = ascii(keys.channel());
+        args[8] = forms.origin(origin);
+        args[9] = bytesOf(payload);
+        return script.<List<Object>>run(redis.commands(), ScriptOutputType.MULTI,
+                new String[] {keys.meta(), keys.log()}, args).handle((reply, failure) -> {
+                    if (failure != null) {
+                        throw refused(topic, failure);
+                    }
+                    if ("behind".equals(RedisMessages.text(reply.get(0)))) {
+                        throw new PublishRefusedException(PublishRefusedException.Reason.OUT_OF_ORDER, "topic '"
+                                + topic + "' is at sequence " + RedisMessages.number(reply.get(1))
+                                + " already, past " + position.sequence());
+                    }
+                    return position;
+                });
+    }
+
+    /** The per-topic bounds, as the script takes them, at {@code args[from..from+2]}. */
+    private void boundsInto(byte[][] args, int from) {
+        args[from] = ascii(Integer.toString(limits.maxMessages()));
+        args[from + 1] = ascii(Long.toString(limits.maxBytes()));
+        args[from + 2] = ascii(Long.toString(limits.maxAge().toMillis()));
+    }
+
+    private PublishRefusedException refused(String topic, Throwable failure) {
+        Throwable cause = PublishRefusedException.cause(failure);
+        if (cause instanceof PublishRefusedException refused) {
+            return refused;
+        }
+        return new PublishRefusedException(PublishRefusedException.Reason.UNAVAILABLE, options.target().describe()
+                + " did not take the message for topic '" + topic + "' (" + RedisConnection.rootMessage(failure)
+                + "): it was not acknowledged; send it again (with a publish id it lands once)");
+    }
+
+    @Override
+    public CompletableFuture<List<Message>> append(String topic, List<ByteBuf> payloads, Origin origin,
+                                                   long publishedAtMillis) {
+        List<byte[]> copies = payloads.stream().map(ByteBufUtil::getBytes).toList();
+        return publish(topic, payloads, origin, null).thenApply(position -> {
+            List<Message> messages = new ArrayList<>(copies.size());
+            long sequence = position.sequence() - copies.size() + 1;
+            for (byte[] copy : copies) {
+                messages.add(Message.of(topic, topic.getBytes(StandardCharsets.UTF_8),
+                        new Position(position.epoch(), sequence++), Unpooled.wrappedBuffer(copy), publishedAtMillis,
+                        origin));
+            }
+            return messages;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Message> appendAt(String topic, Position position, ByteBuf payload, Origin origin,
+                                               long publishedAtMillis) {
+        byte[] copy = ByteBufUtil.getBytes(payload);
+        return publishAt(topic, position, payload, origin).thenApply(at -> Message.of(topic,
+                topic.getBytes(StandardCharsets.UTF_8), at, Unpooled.wrappedBuffer(copy), publishedAtMillis, origin));
+    }
+
+    @Override
+    public CompletableFuture<List<Message>> read(String topic, long from, int maxMessages, long maxBytes) {
+        TopicKeys keys = TopicKeys.of(topic);
+        return script.<List<Object>>run(redis.commands(), ScriptOutputType.MULTI,
+                new String[] {keys.meta(), keys.log()}, READ, ascii(Long.toString(Math.max(1, from))),
+                ascii(Integer.toString(Math.max(1, maxMessages)))).thenApply(reply -> {
+                    if (reply.isEmpty()) {
+                        return List.of();
+                    }
+                    List<Message> messages = forms.entries(topic, topic.getBytes(StandardCharsets.UTF_8),
+                            RedisMessages.number(reply.get(0)), (List<?>) reply.get(1));
+                    return withinBytes(messages, maxBytes);
+                });
+    }
+
+    /** The first messages within about {@code maxBytes} (at least one); the rest released. */
+    private static List<Message> withinBytes(List<Message> messages, long maxBytes) {
+        long bytes = 0;
+        for (int i = 0; i < messages.size(); i++) {
+            bytes += messages.get(i).size();
+            if (bytes > maxBytes && i > 0) {
+                messages.subList(i, messages.size()).forEach(Message::release);
+                return List.copyOf(messages.subList(0, i));
+            }
+        }
+        return messages;
+    }
+
+    @Override
+    public CompletableFuture<Long> firstSince(String topic, long millis) {
+        TopicKeys keys = TopicKeys.of(topic);
+        return script.run(redis.commands(), ScriptOutputType.INTEGER, new String[] {keys.meta(), keys.log()},
+                SINCE, ascii(Long.toString(millis)));
+    }
+
+    /**
+     * The topic's state once this server follows it, if it does (so that a subscriber reading history up to the
+     * state's last misses nothing of what follows live); fails if Redis does not answer in time.
+     */
+    @Override
+    public CompletableFuture<TopicState> state(String topic) {
+        FollowedTopic following = followed.get(topic);
+        if (following == null || following.following().isDone()) {
+            return stateNow(topic);
+        }
+        return following.following().copy()
+                .orTimeout(options.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                .thenCompose(ignored -> stateNow(topic));
+    }
+
+    private CompletableFuture<TopicState> stateNow(String topic) {
+        TopicKeys keys = TopicKeys.of(topic);
+        return script.<List<Object>>run(redis.commands(), ScriptOutputType.MULTI,
+                new String[] {keys.meta(), keys.log()}, STATE, ascii(Long.toString(newEpoch())),
+                ascii(Long.toString(options.topicTtl().toMillis())))
+                .thenApply(reply -> new TopicState(RedisMessages.number(reply.get(0)),
+                        RedisMessages.number(reply.get(1)), RedisMessages.number(reply.get(2))));
+    }
+
+    /** Whether Redis answers now. */
+    public boolean isUp() {
+        return redis.isUp();
+    }
+
+    /** Topics this server follows now. */
+    public int followedTopics() {
+        return followed.size();
+    }
+
+    /** Live messages dropped for want of room while holes were filled (and read from the logs instead). */
+    public long heldDropped() {
+        return heldDropped.sum();
+    }
+
+    /** This server's number among the nodes, as its messages carry it. */
+    public long node() {
+        return node;
+    }
+
+    /** Where history lives and how Redis is, for people. */
+    public String describe() {
+        return "in " + options.target().describe() + " (" + (redis.isUp() ? "reachable" : "UNREACHABLE") + "), "
+                + followed.size() + " topics followed here, " + redis.recoveries() + " catch-ups after missed "
+                + "messages, " + redis.subscriptionsReplaced() + " silent subscriptions replaced";
+    }
+
+    @Override
+    public void close() {
+        followed.values().forEach(FollowedTopic::forget);
+        followed.clear();
+        redis.close();
+    }
+
+    private static long newEpoch() {
+        return ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+    }
+
+    private static byte[] bytesOf(ByteBuf payload) {
+        try {
+            return ByteBufUtil.getBytes(payload);
+        } finally {
+            payload.release();
+        }
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+}

@@ -1,0 +1,289 @@
+package dev.fanout.store.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.fanout.protocol.control.ControlFrame;
+import dev.fanout.protocol.control.ErrorCode;
+import dev.fanout.protocol.control.ResumeMode;
+import dev.fanout.server.testing.ControlClient;
+import dev.fanout.server.testing.RedisProcess;
+import dev.fanout.server.testing.TestServer;
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Several fanout servers on one real Redis form a cluster: any node takes publishes to any topic, every node's
+ * subscribers get every message in one order with the same numbers, a client resumes on another node where it
+ * left the first, and Redis going away or losing its data is survived as the rules say.
+ */
+class ClusterIntegrationTest {
+
+    @TempDir
+    Path directory;
+    private RedisProcess redis;
+    private final List<TestServer> nodes = new ArrayList<>();
+
+    @BeforeEach
+    void startRedis() {
+        redis = RedisProcess.start(directory);
+    }
+
+    @AfterEach
+    void stopAll() {
+        nodes.forEach(TestServer::close);
+        redis.close();
+    }
+
+    private TestServer node() {
+        return node(RedisOptions.of(RedisTarget.parse(redis.uri())));
+    }
+
+    private TestServer node(RedisOptions options) {
+        TestServer node = TestServer.start(builder -> builder.redis(options));
+        nodes.add(node);
+        return node;
+    }
+
+    private static ControlFrame.Pub pub(long id, String topic, String text) {
+        return new ControlFrame.Pub(id, topic, Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+    }
+
+    private static ControlFrame.Sub sub(int id, String topic) {
+        return new ControlFrame.Sub(id, false, ResumeMode.NEW, 0, 0, topic, List.of());
+    }
+
+    private static ControlFrame.Sub from(int id, String topic, long epoch, long sequence) {
+        return new ControlFrame.Sub(id, false, ResumeMode.FROM, epoch, sequence, topic, List.of());
+    }
+
+    private static String text(ControlFrame.Msg msg) {
+        return msg.payload().toString(StandardCharsets.UTF_8);
+    }
+
+    /** Publishes {@code n} messages from a new client of {@code node}; returns their ACKs. */
+    private static List<ControlFrame.Ack> publish(TestServer node, String topic, String prefix, int n)
+            throws IOException {
+        try (ControlClient writer = ControlClient.connect(node.frames())) {
+            for (int i = 1; i <= n; i++) {
+                writer.send(pub(i, topic, prefix + i));
+            }
+            List<ControlFrame.Ack> acks = new ArrayList<>();
+            for (int i = 1; i <= n; i++) {
+                acks.add(writer.read(ControlFrame.Ack.class));
+            }
+            return acks;
+        }
+    }
+
+    private static ControlClient subscriber(TestServer node, String topic) throws IOException {
+        ControlClient client = ControlClient.connect(node.frames());
+        client.send(sub(1, topic));
+        client.read(ControlFrame.Subscribed.class);
+        return client;
+    }
+
+    @Test
+    void publishOnOneNode_reachesTheSubscribersOfEveryNode_inOrder_withTheSameNumbers() throws IOException {
+        TestServer a = node();
+        TestServer b = node();
+        TestServer c = node();
+        try (ControlClient onA = subscriber(a, "prices");
+             ControlClient onB = subscriber(b, "prices");
+             ControlClient onC = subscriber(c, "prices")) {
+            List<ControlFrame.Ack> acks = publish(a, "prices", "p", 200);
+            assertThat(acks).extracting(ControlFrame.Ack::sequence).containsExactlyElementsOf(
+                    LongStream.rangeClosed(1, 200).boxed().toList());
+            for (ControlClient reader : List.of(onA, onB, onC)) {
+                List<ControlFrame.Msg> got = reader.readMessages(200);
+                assertThat(got).extracting(ControlFrame.Msg::sequence).containsExactlyElementsOf(
+                        LongStream.rangeClosed(1, 200).boxed().toList());
+                assertThat(got).extracting(ControlFrame.Msg::epoch).containsOnly(acks.get(0).epoch());
+                assertThat(text(got.get(199))).isEqualTo("p200");
+            }
+        }
+    }
+
+    @Test
+    void concurrentPublishersOnTwoNodes_giveSequencesOneToN_inOneOrderEverywhere() throws Exception {
+        TestServer a = node();
+        TestServer b = node();
+        int each = 300;
+        try (ControlClient onA = subscriber(a, "t");
+             ControlClient onB = subscriber(b, "t")) {
+            CompletableFuture<List<ControlFrame.Ack>> fromA = CompletableFuture.supplyAsync(() -> uncheck(
+                    () -> publish(a, "t", "a", each)));
+            CompletableFuture<List<ControlFrame.Ack>> fromB = CompletableFuture.supplyAsync(() -> uncheck(
+                    () -> publish(b, "t", "b", each)));
+            List<Long> acked = new ArrayList<>();
+            fromA.get().forEach(ack -> acked.add(ack.sequence()));
+            fromB.get().forEach(ack -> acked.add(ack.sequence()));
+            assertThat(acked).doesNotHaveDuplicates().hasSize(2 * each);
+            List<ControlFrame.Msg> seenByA = onA.readMessages(2 * each);
+            List<ControlFrame.Msg> seenByB = onB.readMessages(2 * each);
+            assertThat(seenByA).extracting(ControlFrame.Msg::sequence).containsExactlyElementsOf(
+                    LongStream.rangeClosed(1, 2 * each).boxed().toList());
+            assertThat(seenByA.stream().map(ClusterIntegrationTest::text).toList())
+                    .isEqualTo(seenByB.stream().map(ClusterIntegrationTest::text).toList());
+        }
+    }
+
+    @Test
+    void aClientCutOnOneNode_resumesOnAnother_withExactlyWhatFollows() throws IOException {
+        TestServer a = node();
+        TestServer b = node();
+        long epoch;
+        try (ControlClient onA = subscriber(a, "t")) {
+            epoch = publish(a, "t", "m", 10).get(0).epoch();
+            assertThat(onA.readMessages(10).get(9).sequence()).isEqualTo(10);
+        }
+        publish(a, "t", "away", 5);
+        try (ControlClient onB = ControlClient.connect(b.frames())) {
+            onB.send(from(1, "t", epoch, 11));
+            ControlFrame.Subscribed subscribed = onB.read(ControlFrame.Subscribed.class);
+            assertThat(subscribed.epoch()).isEqualTo(epoch);
+            List<ControlFrame.Msg> replayed = onB.readMessages(5);
+            assertThat(replayed).extracting(ControlFrame.Msg::sequence).containsExactly(11L, 12L, 13L, 14L, 15L);
+            assertThat(text(replayed.get(0))).isEqualTo("away1");
+            publish(a, "t", "live", 1);
+            ControlFrame.Msg live = onB.read(ControlFrame.Msg.class);
+            assertThat(live.sequence()).isEqualTo(16);
+            assertThat(text(live)).isEqualTo("live1");
+        }
+    }
+
+    @Test
+    void theSamePublishIdSentTwice_onTwoNodes_landsOnce() throws IOException {
+        TestServer a = node();
+        TestServer b = node();
+        ControlFrame.Ack first;
+        try (ControlClient writer = ControlClient.connect(a.frames(), "identity", "publisher-7")) {
+            writer.send(pub(42, "t", "once"));
+            first = writer.read(ControlFrame.Ack.class);
+        }
+        try (ControlClient again = ControlClient.connect(b.frames(), "identity", "publisher-7")) {
+            again.send(pub(42, "t", "once"));
+            ControlFrame.Ack repeat = again.read(ControlFrame.Ack.class);
+            assertThat(repeat.sequence()).isEqualTo(first.sequence());
+            assertThat(repeat.epoch()).isEqualTo(first.epoch());
+        }
+        assertThat(redis.command("XLEN", "fanout:{t}:log")).isEqualTo("1");
+    }
+
+    @Test
+    void subscriptionConnectionsKilledDuringLoad_loseNothingAtTheSubscribers() throws Exception {
+        int total = 3_000;
+        // History holds them all, so that what a node missed while cut off is still there to fill its hole with.
+        TestServer a = TestServer.start(builder -> builder.history(total)
+                .redis(RedisOptions.of(RedisTarget.parse(redis.uri()))));
+        nodes.add(a);
+        TestServer b = TestServer.start(builder -> builder.history(total)
+                .redis(RedisOptions.of(RedisTarget.parse(redis.uri()))));
+        nodes.add(b);
+        try (ControlClient onA = subscriber(a, "t");
+             ControlClient onB = subscriber(b, "t")) {
+            AtomicBoolean publishing = new AtomicBoolean(true);
+            CompletableFuture<List<ControlFrame.Ack>> published = CompletableFuture.supplyAsync(() -> uncheck(() -> {
+                try {
+                    return publish(a, "t", "m", total);
+                } finally {
+                    publishing.set(false);
+                }
+            }));
+            long killed = 0;
+            while (publishing.get() && killed < 20) {
+                killed += redis.clientKillPubsub();
+            }
+            assertThat(published.get()).hasSize(total);
+            for (ControlClient reader : List.of(onA, onB)) {
+                assertThat(reader.readMessages(total)).extracting(ControlFrame.Msg::sequence)
+                        .containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
+            }
+            assertThat(killed).as("pub/sub connections killed while publishing").isPositive();
+        }
+    }
+
+    @Test
+    void redisStopped_publishesAreRefusedWithinTheTimeout_thenRedisBackWithItsData_keepsEpochs() throws IOException {
+        TestServer a = node(RedisOptions.of(RedisTarget.parse(redis.uri())).withTimeout(Duration.ofMillis(500)));
+        long epoch = publish(a, "t", "m", 3).get(0).epoch();
+        try (ControlClient reader = subscriber(a, "t")) {
+            // Live before Redis goes: a subscription still replaying when it does is answered UNAVAILABLE instead.
+            publish(a, "t", "live", 1);
+            assertThat(reader.read(ControlFrame.Msg.class).sequence()).isEqualTo(4);
+            redis.kill();
+            try (ControlClient writer = ControlClient.connect(a.frames())) {
+                writer.send(pub(1, "t", "while down"));
+                ControlFrame.Error refused = writer.read(ControlFrame.Error.class);
+                assertThat(refused.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+                assertThat(refused.text()).contains("not acknowledged");
+            }
+            redis.restart();
+            await().atMost(TestServer.PATIENCE).until(() -> publishesAgain(a));
+            publish(a, "t", "back", 1);
+            ControlFrame.Msg next = reader.readUntil(ControlFrame.Msg.class);
+            assertThat(next.epoch()).isEqualTo(epoch);
+            assertThat(next.sequence()).isEqualTo(5);
+            assertThat(text(next)).isEqualTo("back1");
+        }
+    }
+
+    @Test
+    void redisBackWithoutItsData_givesANewEpoch_andResumingClientsAreToldReset() throws IOException {
+        TestServer a = node();
+        long epoch = publish(a, "t", "m", 3).get(0).epoch();
+        redis.restartEmpty();
+        await().atMost(TestServer.PATIENCE).until(() -> publishesAgain(a));
+        try (ControlClient reader = ControlClient.connect(a.frames())) {
+            reader.send(from(1, "t", epoch, 4));
+            reader.read(ControlFrame.Subscribed.class);
+            ControlFrame.Reset reset = reader.read(ControlFrame.Reset.class);
+            assertThat(reset.clientEpoch()).isEqualTo(epoch);
+            assertThat(reset.epoch()).isNotEqualTo(epoch);
+        }
+    }
+
+    @Test
+    void aPatternSubscription_isRefusedClearly_onAClusterNode() throws IOException {
+        TestServer a = node();
+        try (ControlClient client = ControlClient.connect(a.frames())) {
+            client.send(sub(1, "prices.>"));
+            ControlFrame.Error refused = client.read(ControlFrame.Error.class);
+            assertThat(refused.code()).isEqualTo(ErrorCode.NOT_ALLOWED);
+            assertThat(refused.text()).contains("by name");
+        }
+    }
+
+    /** Whether a publish to a scratch topic is acknowledged now. */
+    private static boolean publishesAgain(TestServer node) throws IOException {
+        try (ControlClient writer = ControlClient.connect(node.frames())) {
+            writer.send(pub(1, "probe", "x"));
+            return writer.read() instanceof ControlFrame.Ack;
+        }
+    }
+
+    private interface Io<T> {
+        T get() throws IOException;
+    }
+
+    private static <T> T uncheck(Io<T> call) {
+        try {
+            return call.get();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
