@@ -83,7 +83,7 @@ final class AckedRun {
                     channel.pipeline().addLast(new ReceiptClock(publisher::readArrived), wire.ackHandler(publisher),
                             publisher);
                 }
-            }).connect(options.host(), options.port());
+            }).connect(options.placement().publisher(p).host(), options.placement().publisher(p).port());
             connecting.addListener(done -> {
                 if (done.isSuccess()) {
                     Channel channel = connecting.channel();
@@ -100,11 +100,12 @@ final class AckedRun {
             });
             pending.add(connecting);
         }
-        for (ChannelFuture future : pending) {
+        for (int p = 0; p < pending.size(); p++) {
+            ChannelFuture future = pending.get(p);
             future.await();
             if (!future.isSuccess()) {
                 throw new IllegalStateException("cannot connect to " + options.target().label() + " at "
-                        + options.host() + ":" + options.port() + ": " + future.cause().getMessage()
+                        + options.placement().publisher(p) + ": " + future.cause().getMessage()
                         + "; is the server running?");
             }
             channels.add(future.channel());
@@ -128,7 +129,7 @@ final class AckedRun {
 
     private BenchResult measure() throws InterruptedException {
         LongSupplier benchCpu = BenchRun.cpuNanos(ProcessHandle.current());
-        LongSupplier serverCpu = BenchRun.serverCpuNanos(options.serverPid());
+        LongSupplier serverCpu = BenchRun.serverCpuNanos(options.serverPids());
         long benchCpuStart = benchCpu.getAsLong();
         long serverCpuStart = serverCpu.getAsLong();
         long start = System.nanoTime();
@@ -171,7 +172,7 @@ final class AckedRun {
             outOfOrder += publisher.outOfOrder();
         }
         return new BenchResult(options, sent, sent, acked, sent - acked, outOfOrder, seconds,
-                BenchRun.micros(latency), latency.getTotalCount(), benchCpuPercent, serverCpuPercent);
+                BenchRun.micros(latency), latency.getTotalCount(), benchCpuPercent, serverCpuPercent, List.of());
     }
 
     /**

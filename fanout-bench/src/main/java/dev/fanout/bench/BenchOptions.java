@@ -1,6 +1,7 @@
 package dev.fanout.bench;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * One bench run.
@@ -18,7 +19,8 @@ import java.time.Duration;
  * @param topic       the topic (fanout's raw mode always uses the server's default topic)
  * @param threads     the bench's own event-loop threads
  * @param idleTimeout how long to wait, once publishing ended, for messages that stopped arriving
- * @param serverPid   the server's process id, to report its CPU use; 0 if unknown
+ * @param serverPids  the server's process id, to report its CPU use; several add up (the nodes of a cluster
+ *                    and their Redis); none if unknown
  * @param window      as fast as possible, how many messages a publisher may be ahead of its slowest
  *                    subscriber; 0 picks about 2 MiB worth. In the acked shape, how many of its publishes may
  *                    await their acknowledgement; 0 picks {@link #DEFAULT_ACK_WINDOW}
@@ -27,11 +29,13 @@ import java.time.Duration;
  *                    so that the JIT compiling the hot paths does not show as latency
  * @param receiveBuffer each subscriber's socket receive buffer (SO_RCVBUF) in bytes; 0 picks one by
  *                    {@link #AUTOMATIC_RECEIVE_BUFFERS}
+ * @param placement   which server each connection goes to; null for all to {@code host:port}. With several
+ *                    nodes of one fanout cluster, subscribers on some and publishers on another
  */
 public record BenchOptions(Target target, String host, int port, Shape shape, int publishers, int subscribers,
                            int size, long count, Duration duration, long rate, String topic, int threads,
-                           Duration idleTimeout, long serverPid, long window, int stuck, Duration warmup,
-                           int receiveBuffer) {
+                           Duration idleTimeout, List<Long> serverPids, long window, int stuck, Duration warmup,
+                           int receiveBuffer, Placement placement) {
 
     /**
      * With {@code receiveBuffer} 0, what all subscribers' receive buffers may hold together once there are more
@@ -52,6 +56,11 @@ public record BenchOptions(Target target, String host, int port, Shape shape, in
 
     /** Checks the values that the run relies on, naming the first that is wrong. */
     public BenchOptions {
+        if (placement == null) {
+            placement = Placement.single(host, port);
+        }
+        serverPids = List.copyOf(serverPids);
+        require(serverPids.stream().allMatch(pid -> pid > 0), "serverPids (" + serverPids + ") must be above 0");
         require(publishers >= 1, "publishers (" + publishers + ") must be at least 1");
         if (shape == Shape.ACKED) {
             target.ackedWire();
@@ -75,6 +84,21 @@ public record BenchOptions(Target target, String host, int port, Shape shape, in
         require(stuck >= 0, "stuck (" + stuck + ") must be 0 or more");
         require(!warmup.isNegative(), "warmup (" + warmup.toMillis() + " ms) must not be negative");
         require(receiveBuffer >= 0, "receiveBuffer (" + receiveBuffer + ") must be 0 (automatic) or more");
+    }
+
+    /** A run with every connection to {@code host:port}, and one server process id; 0 if unknown. */
+    public BenchOptions(Target target, String host, int port, Shape shape, int publishers, int subscribers, int size,
+                        long count, Duration duration, long rate, String topic, int threads, Duration idleTimeout,
+                        long serverPid, long window, int stuck, Duration warmup, int receiveBuffer) {
+        this(target, host, port, shape, publishers, subscribers, size, count, duration, rate, topic, threads,
+                idleTimeout, serverPid > 0 ? List.of(serverPid) : List.of(), window, stuck, warmup, receiveBuffer,
+                null);
+    }
+
+    /** These options with connections placed as {@code value} says. */
+    public BenchOptions withPlacement(Placement value) {
+        return new BenchOptions(target, host, port, shape, publishers, subscribers, size, count, duration, rate,
+                topic, threads, idleTimeout, serverPids, window, stuck, warmup, receiveBuffer, value);
     }
 
     /**

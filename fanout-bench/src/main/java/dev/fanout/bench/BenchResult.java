@@ -1,5 +1,6 @@
 package dev.fanout.bench;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -21,10 +22,17 @@ import java.util.Locale;
  * @param timed             deliveries whose latency was recorded (all but the warm-up's)
  * @param benchCpuPercent   the bench's own CPU use over the run, percent of one core
  * @param serverCpuPercent  the server's, or -1 when its process id was not given
+ * @param nodes             the deliveries per server the subscribers were connected to, in the order of
+ *                          {@link Placement#subscribeTo()}; empty in the acked shape
  */
 public record BenchResult(BenchOptions options, long sent, long expected, long received, long lost,
                           long outOfOrder, double seconds, double[] latency, long timed, double benchCpuPercent,
-                          double serverCpuPercent) {
+                          double serverCpuPercent, List<NodeDeliveries> nodes) {
+
+    /** Copies the list of nodes. */
+    public BenchResult {
+        nodes = List.copyOf(nodes);
+    }
 
     /** Deliveries per second. */
     public double deliveredPerSecond() {
@@ -48,8 +56,8 @@ public record BenchResult(BenchOptions options, long sent, long expected, long r
 
     private String deliveryTable() {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "target      %s %s:%d%n", options.target().label(), options.host(),
-                options.port()));
+        out.append(String.format(Locale.ROOT, "target      %s %s%n", options.target().label(),
+                options.placement().describe()));
         out.append(String.format(Locale.ROOT, "shape       %s: %d publisher(s) -> %d subscriber(s), %d-byte "
                 + "messages, %s%n", options.shape().label(), options.publishers(), options.subscribers(),
                 options.size(), options.rate() == 0 ? "as fast as possible" : options.rate() + " msg/s each"));
@@ -57,6 +65,13 @@ public record BenchResult(BenchOptions options, long sent, long expected, long r
                 seconds, human(deliveredPerSecond())));
         out.append(String.format(Locale.ROOT, "checks      lost %,d, out of order or repeated %,d%s%n", lost,
                 outOfOrder, clean() ? " (clean)" : " (NOT CLEAN)"));
+        if (options.placement().spread()) {
+            for (NodeDeliveries node : nodes) {
+                out.append(String.format(Locale.ROOT, "on %-21s %d subscriber(s): delivered %,d of %,d, lost %,d, "
+                        + "out of order or repeated %,d%n", node.address(), node.subscribers(), node.received(),
+                        node.expected(), node.lost(), node.outOfOrder()));
+            }
+        }
         out.append(String.format(Locale.ROOT, "latency us  p50 %.0f  p90 %.0f  p99 %.0f  p99.9 %.0f  max %.0f%n",
                 latency[0], latency[1], latency[2], latency[3], latency[4]));
         out.append(cpuLine());
@@ -65,8 +80,10 @@ public record BenchResult(BenchOptions options, long sent, long expected, long r
 
     private String ackedTable() {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "target      %s %s:%d%n", options.target().label(), options.host(),
-                options.port()));
+        out.append(String.format(Locale.ROOT, "target      %s %s%n", options.target().label(),
+                options.placement().spread() ? "publishers on " + String.join(", ",
+                        options.placement().publishTo().stream().map(Address::toString).toList())
+                        : options.placement().describe()));
         out.append(String.format(Locale.ROOT, "shape       acked: %d publisher(s), up to %d publishes awaiting "
                 + "acknowledgement each, %d-byte messages%n", options.publishers(), options.ackWindow(),
                 options.size()));
@@ -87,8 +104,10 @@ public record BenchResult(BenchOptions options, long sent, long expected, long r
     }
 
     /**
-     * The same figures as one JSON object. The acked shape adds {@code window} and {@code ackedPerSecond} (the
-     * same figure as {@code deliveredPerSecond}, named for what it counts).
+     * The same figures as one JSON object, with {@code subscribeTo} and {@code publishTo} (lists of
+     * {@code "HOST:PORT"}) and {@code nodes}, the deliveries per server subscribed to ({@link NodeDeliveries}).
+     * The acked shape adds {@code window} and {@code ackedPerSecond} (the same figure as
+     * {@code deliveredPerSecond}, named for what it counts).
      */
     public String json() {
         String object = deliveryJson();
@@ -105,12 +124,31 @@ public record BenchResult(BenchOptions options, long sent, long expected, long r
                         + "\"lost\":%d,\"outOfOrder\":%d,\"seconds\":%.3f,\"deliveredPerSecond\":%.0f,"
                         + "\"latencyMicros\":{\"p50\":%.1f,\"p90\":%.1f,\"p99\":%.1f,\"p999\":%.1f,\"max\":%.1f},"
                         + "\"timed\":%d,"
-                        + "\"benchCpuPercent\":%.1f,\"serverCpuPercent\":%.1f,\"clean\":%b}",
+                        + "\"benchCpuPercent\":%.1f,\"serverCpuPercent\":%.1f,\"clean\":%b,"
+                        + "\"subscribeTo\":%s,\"publishTo\":%s,\"nodes\":%s}",
                 options.target().label(), options.shape().label(), options.publishers(), options.subscribers(),
                 options.size(), options.rate(), sent, expected, received, lost, outOfOrder, seconds,
                 deliveredPerSecond(), latency[0], latency[1], latency[2], latency[3], latency[4], timed,
                 benchCpuPercent,
-                serverCpuPercent, clean());
+                serverCpuPercent, clean(), jsonAddresses(options.placement().subscribeTo()),
+                jsonAddresses(options.placement().publishTo()), nodesJson());
+    }
+
+    private static String jsonAddresses(List<Address> addresses) {
+        return "[" + String.join(",", addresses.stream().map(a -> "\"" + jsonText(a.toString()) + "\"").toList())
+                + "]";
+    }
+
+    private String nodesJson() {
+        return "[" + String.join(",", nodes.stream().map(node -> String.format(Locale.ROOT, "{\"address\":\"%s\","
+                + "\"subscribers\":%d,\"expected\":%d,\"received\":%d,\"lost\":%d,\"outOfOrder\":%d,"
+                + "\"clean\":%b}", jsonText(node.address().toString()), node.subscribers(), node.expected(),
+                node.received(), node.lost(), node.outOfOrder(), node.clean())).toList()) + "]";
+    }
+
+    /** A host name as a JSON string's contents: host names have no quotes or backslashes, but be safe. */
+    private static String jsonText(String text) {
+        return text.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
     /** {@code 3.47 M}, {@code 812 k}. */

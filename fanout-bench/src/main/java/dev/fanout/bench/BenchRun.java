@@ -20,16 +20,18 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
 
 /**
- * Runs one bench: connects the subscribers and publishers, waits until every subscriber is known to receive
- * (a probe message reached it), publishes, waits for the deliveries, and measures. The {@link Shape#ACKED} shape
- * is run by {@link AckedRun} instead. Not reusable.
+ * Runs one bench: connects the subscribers and publishers (each to the server its {@link Placement} names), waits
+ * until every subscriber is known to receive (a probe message reached it), publishes, waits for the deliveries,
+ * and measures. The {@link Shape#ACKED} shape is run by {@link AckedRun} instead. Not reusable.
  */
 public final class BenchRun {
 
@@ -54,6 +56,8 @@ public final class BenchRun {
     private final BenchOptions options;
     private final PrintStream progress;
     private final List<Tally> tallies = new ArrayList<>();
+    /** Where each tally's subscriber is connected, by index. */
+    private final List<Address> tallyAddresses = new ArrayList<>();
     private final List<Publisher> publishers = new ArrayList<>();
     private final List<Channel> channels = new ArrayList<>();
 
@@ -110,17 +114,19 @@ public final class BenchRun {
     private void connectSubscribers(Bootstrap bootstrap) throws InterruptedException {
         Wire wire = options.target().wire();
         Bootstrap subscribers = withReceiveBuffer(bootstrap);
-        List<ChannelFuture> pending = new ArrayList<>();
+        List<Connecting> pending = new ArrayList<>();
         for (int i = 0; i < options.subscribers(); i++) {
             Tally tally = new Tally(options.publishers());
+            Address address = options.placement().subscriber(i);
             tallies.add(tally);
-            ChannelFuture connecting = connect(subscribers, new ChannelInitializer<SocketChannel>() {
+            tallyAddresses.add(address);
+            Connecting connecting = connect(subscribers, new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel channel) {
                     channel.pipeline().addLast(new ReceiptClock(tally), wire.subscriberHandler(tally));
                 }
-            }, true);
-            connecting.channel().closeFuture().addListener(closed -> tally.markClosed());
+            }, true, address);
+            connecting.future().channel().closeFuture().addListener(closed -> tally.markClosed());
             pending.add(connecting);
             if (pending.size() == CONNECT_BATCH) {
                 awaitConnected(pending);
@@ -141,19 +147,20 @@ public final class BenchRun {
      */
     private void connectStuck(Bootstrap bootstrap) throws InterruptedException {
         Wire wire = options.target().wire();
-        List<ChannelFuture> pending = new ArrayList<>();
+        List<Connecting> pending = new ArrayList<>();
         for (int i = 0; i < options.stuck(); i++) {
             Bootstrap neverReads = bootstrap.clone()
                     .option(ChannelOption.AUTO_READ, false)
                     .option(ChannelOption.SO_RCVBUF, 4096);
-            pending.add(connect(neverReads, wire.subscriberHandler((buf, index, length) -> { }), true));
+            pending.add(connect(neverReads, wire.subscriberHandler((buf, index, length) -> { }), true,
+                    options.placement().subscriber(options.subscribers() + i)));
         }
         awaitConnected(pending);
     }
 
     private void connectPublishers(Bootstrap bootstrap) throws InterruptedException {
         Wire wire = options.target().wire();
-        List<ChannelFuture> pending = new ArrayList<>();
+        List<Connecting> pending = new ArrayList<>();
         for (int p = 0; p < options.publishers(); p++) {
             int id = p;
             Publisher publisher = new Publisher(p, wire, options.topic(), options.size(), options.count(),
@@ -164,7 +171,7 @@ public final class BenchRun {
                 protected void initChannel(SocketChannel channel) {
                     channel.pipeline().addLast(wire.publisherHandler(), publisher);
                 }
-            }, false));
+            }, false, options.placement().publisher(p)));
         }
         awaitConnected(pending);
     }
@@ -187,9 +194,9 @@ public final class BenchRun {
         return min == Long.MAX_VALUE ? Integer.MAX_VALUE : min;
     }
 
-    private ChannelFuture connect(Bootstrap bootstrap, ChannelHandler handler, boolean subscribe) {
+    private Connecting connect(Bootstrap bootstrap, ChannelHandler handler, boolean subscribe, Address address) {
         Wire wire = options.target().wire();
-        ChannelFuture future = bootstrap.clone().handler(handler).connect(options.host(), options.port());
+        ChannelFuture future = bootstrap.clone().handler(handler).connect(address.host(), address.port());
         future.addListener(done -> {
             if (done.isSuccess()) {
                 Channel channel = future.channel();
@@ -204,20 +211,24 @@ public final class BenchRun {
                 channel.flush();
             }
         });
-        return future;
+        return new Connecting(future, address);
     }
 
-    private void awaitConnected(List<ChannelFuture> pending) throws InterruptedException {
-        for (ChannelFuture future : pending) {
+    private void awaitConnected(List<Connecting> pending) throws InterruptedException {
+        for (Connecting connecting : pending) {
+            ChannelFuture future = connecting.future();
             future.await();
             if (!future.isSuccess()) {
                 throw new IllegalStateException("cannot connect to " + options.target().label() + " at "
-                        + options.host() + ":" + options.port() + ": " + future.cause().getMessage()
-                        + "; is the server running?");
+                        + connecting.address() + ": " + future.cause().getMessage() + "; is the server running?");
             }
             channels.add(future.channel());
         }
         pending.clear();
+    }
+
+    /** A connection on its way to {@code address}. */
+    private record Connecting(ChannelFuture future, Address address) {
     }
 
     /** Sends probes until every subscriber has received one: only then is every subscription in effect. */
@@ -236,7 +247,7 @@ public final class BenchRun {
 
     private BenchResult measure() throws InterruptedException {
         LongSupplier benchCpu = cpuNanos(ProcessHandle.current());
-        LongSupplier serverCpu = serverCpuNanos(options.serverPid());
+        LongSupplier serverCpu = serverCpuNanos(options.serverPids());
         long benchCpuStart = benchCpu.getAsLong();
         long serverCpuStart = serverCpu.getAsLong();
         long start = System.nanoTime();
@@ -311,14 +322,23 @@ public final class BenchRun {
         long received = 0;
         long lost = 0;
         long outOfOrder = 0;
-        for (Tally tally : tallies) {
+        Map<Address, NodeDeliveries> nodes = new LinkedHashMap<>();
+        for (int i = 0; i < tallies.size(); i++) {
+            Tally tally = tallies.get(i);
+            long tallyLost = tally.lost(sent);
             latency.add(tally.latency());
             received += tally.received();
-            lost += tally.lost(sent);
+            lost += tallyLost;
             outOfOrder += tally.outOfOrder();
+            nodes.merge(tallyAddresses.get(i),
+                    new NodeDeliveries(tallyAddresses.get(i), 1, totalSent, tally.received(), tallyLost,
+                            tally.outOfOrder()),
+                    (a, b) -> new NodeDeliveries(a.address(), a.subscribers() + b.subscribers(),
+                            a.expected() + b.expected(), a.received() + b.received(), a.lost() + b.lost(),
+                            a.outOfOrder() + b.outOfOrder()));
         }
         return new BenchResult(options, totalSent, expected, received, lost, outOfOrder, seconds, micros(latency),
-                latency.getTotalCount(), benchCpuPercent, serverCpuPercent);
+                latency.getTotalCount(), benchCpuPercent, serverCpuPercent, List.copyOf(nodes.values()));
     }
 
     /** p50, p90, p99, p99.9 and max of {@code nanos}, in microseconds: {@link BenchResult#latency()}. */
@@ -335,9 +355,27 @@ public final class BenchRun {
         return () -> process.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
     }
 
-    /** The server's CPU time so far ({@link #cpuNanos}); -1 if its process id is 0 (not given) or unknown. */
-    static LongSupplier serverCpuNanos(long pid) {
-        return pid > 0 ? ProcessHandle.of(pid).map(BenchRun::cpuNanos).orElse(() -> -1) : () -> -1;
+    /**
+     * The servers' CPU time so far, all of {@code pids} together ({@link #cpuNanos}); -1 if none is given or any
+     * is unknown.
+     */
+    static LongSupplier serverCpuNanos(List<Long> pids) {
+        if (pids.isEmpty()) {
+            return () -> -1;
+        }
+        List<LongSupplier> each = pids.stream()
+                .map(pid -> ProcessHandle.of(pid).map(BenchRun::cpuNanos).orElse(() -> -1)).toList();
+        return () -> {
+            long sum = 0;
+            for (LongSupplier one : each) {
+                long nanos = one.getAsLong();
+                if (nanos < 0) {
+                    return -1;
+                }
+                sum += nanos;
+            }
+            return sum;
+        };
     }
 
     /** CPU time as a percentage of one core over the wall time; -1 if either is unknown. */

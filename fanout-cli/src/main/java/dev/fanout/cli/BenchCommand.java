@@ -1,11 +1,14 @@
 package dev.fanout.cli;
 
+import dev.fanout.bench.Address;
 import dev.fanout.bench.BenchOptions;
 import dev.fanout.bench.BenchResult;
 import dev.fanout.bench.BenchRun;
+import dev.fanout.bench.Placement;
 import dev.fanout.bench.Shape;
 import dev.fanout.bench.Target;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -24,7 +27,11 @@ import picocli.CommandLine.TypeConversionException;
             "--shape acked measures acknowledged publishes per second instead:",
             "fanout-control's PUB with an ACK, Redis's XADD to a stream, NATS JetStream",
             "(a stream with file storage that the bench makes; nats-server -js). Each",
-            "of --publishers keeps up to --window publishes awaiting acknowledgement."
+            "of --publishers keeps up to --window publishes awaiting acknowledgement.",
+            "--subscribe-to and --publish-to spread the connections over several servers:",
+            "the nodes of one fanout cluster (fanout serve --redis), to measure what a",
+            "publish on one node delivers on the others. Latency stays exact: the bench",
+            "stamps and reads the send times itself."
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -34,7 +41,10 @@ import picocli.CommandLine.TypeConversionException;
             "  ./fanout bench --target fanout-control --subscribers 100 --duration 3s",
             "  ./fanout bench --target fanout-control --shape acked --duration 3s",
             "  ./fanout bench --target redis --shape acked --publishers 1 --window 1",
-            "  ./fanout bench --target nats --port 4222 --subscribers 10 --json"
+            "  ./fanout bench --target nats --port 4222 --subscribers 10 --json",
+            "  ./fanout bench --target fanout-control --subscribers 100 --duration 3s \\",
+            "      --subscribe-to 7080,7090 --publish-to 7070   a cluster: 50 subscribers",
+            "                                  on each of two nodes, publishing on a third"
         })
 final class BenchCommand implements Callable<Integer> {
 
@@ -49,6 +59,17 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "The server's port; default: the "
             + "target's usual one (fanout and fanout-control 7070, nats 4222, redis 6379).")
     private Integer port;
+
+    @Option(names = "--subscribe-to", paramLabel = "HOST:PORT,...",
+            description = "Connect the subscribers to these servers instead, round-robin (the first subscriber to "
+                    + "the first, the second to the second, ...): nodes of one fanout cluster. A bare PORT is on "
+                    + "--host. Each server's deliveries are reported too.")
+    private String subscribeTo;
+
+    @Option(names = "--publish-to", paramLabel = "HOST:PORT,...",
+            description = "Connect the publishers to these servers instead, round-robin; may be a node that no "
+                    + "subscriber uses. A bare PORT is on --host.")
+    private String publishTo;
 
     @Option(names = "--shape", defaultValue = "fan-out", converter = ShapeConverter.class, paramLabel = "SHAPE",
             description = "fan-out (1 publisher), fan-in (1 subscriber), chat (each member publishes and "
@@ -91,9 +112,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Once publishing ends, how long to wait for messages that stopped arriving.")
     private Duration idleTimeout;
 
-    @Option(names = "--server-pid", defaultValue = "0", paramLabel = "PID",
-            description = "The server's process id, to report its CPU use beside the bench's.")
-    private long serverPid;
+    @Option(names = "--server-pid", split = ",", paramLabel = "PID",
+            description = "The server's process id, to report its CPU use beside the bench's; several, "
+                    + "comma-separated, are added up (the nodes of a cluster and their Redis).")
+    private List<Long> serverPids;
 
     @Option(names = "--window", defaultValue = "0", paramLabel = "N",
             description = "As fast as possible, how many messages a publisher may run ahead of its slowest "
@@ -139,12 +161,33 @@ final class BenchCommand implements Callable<Integer> {
             case ACKED -> 0;
             case FAN_OUT, CHAT -> subscribers;
         };
-        BenchOptions options = new BenchOptions(target, host, port == null ? target.defaultPort() : port, shape,
-                pubs, subs, size, duration.isZero() ? count : 0, duration, rate, topic, threads, idleTimeout,
-                serverPid, window, stuck, warmup, receiveBuffer(receiveBuffer));
+        if (shape == Shape.ACKED && subscribeTo != null) {
+            throw new IllegalArgumentException("--subscribe-to has no use with --shape acked, which has no "
+                    + "subscribers: give the servers to publish to with --publish-to");
+        }
+        int serverPort = port == null ? target.defaultPort() : port;
+        BenchOptions options = new BenchOptions(target, host, serverPort, shape, pubs, subs, size,
+                duration.isZero() ? count : 0, duration, rate, topic, threads, idleTimeout,
+                serverPids == null ? List.of() : serverPids, window, stuck, warmup, receiveBuffer(receiveBuffer),
+                placement(serverPort));
         BenchResult result = new BenchRun(options, quiet || json ? null : System.err).run();
         System.out.print(json ? result.json() + System.lineSeparator() : result.table());
         return result.clean() ? 0 : 1;
+    }
+
+    /** Where the connections go: --subscribe-to and --publish-to, each --host:--port unless given. */
+    private Placement placement(int serverPort) {
+        List<Address> server = List.of(new Address(host, serverPort));
+        return new Placement(subscribeTo == null ? server : addresses("--subscribe-to", subscribeTo),
+                publishTo == null ? server : addresses("--publish-to", publishTo));
+    }
+
+    private List<Address> addresses(String flag, String text) {
+        try {
+            return Address.parseList(text, host);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(flag + ": " + e.getMessage(), e);
+        }
     }
 
     private static int receiveBuffer(long bytes) {
