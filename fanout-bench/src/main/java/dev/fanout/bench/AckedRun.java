@@ -129,9 +129,9 @@ final class AckedRun {
 
     private BenchResult measure() throws InterruptedException {
         LongSupplier benchCpu = BenchRun.cpuNanos(ProcessHandle.current());
-        LongSupplier serverCpu = BenchRun.serverCpuNanos(options.serverPids());
+        ServerCpu serverCpu = new ServerCpu(options.serverPids());
         long benchCpuStart = benchCpu.getAsLong();
-        long serverCpuStart = serverCpu.getAsLong();
+        serverCpu.start();
         long start = System.nanoTime();
         long stop = options.count() > 0 ? Long.MAX_VALUE : start + options.duration().toNanos();
         List<CompletableFuture<Long>> finished = new ArrayList<>();
@@ -157,9 +157,7 @@ final class AckedRun {
         long end = Math.max(start, publishers.stream().mapToLong(AckedPublisher::lastAckNanos).max().orElse(start));
         double seconds = Math.max(end - start, 1) / 1e9;
         double benchCpuPercent = BenchRun.percent(benchCpu.getAsLong() - benchCpuStart, end - start);
-        long serverCpuEnd = serverCpu.getAsLong();
-        double serverCpuPercent = serverCpuStart < 0 || serverCpuEnd < 0 ? -1
-                : BenchRun.percent(serverCpuEnd - serverCpuStart, end - start);
+        List<Double> serverCpuPercents = serverCpu.percents(end - start);
         for (Channel channel : channels) {
             channel.close().await();
         }
@@ -172,7 +170,8 @@ final class AckedRun {
             outOfOrder += publisher.outOfOrder();
         }
         return new BenchResult(options, sent, sent, acked, sent - acked, outOfOrder, seconds,
-                BenchRun.micros(latency), latency.getTotalCount(), benchCpuPercent, serverCpuPercent, List.of());
+                BenchRun.micros(latency), latency.getTotalCount(), benchCpuPercent, ServerCpu.total(serverCpuPercents),
+                serverCpuPercents, List.of());
     }
 
     /**

@@ -21,16 +21,20 @@ import java.util.Locale;
  * @param latency           latency percentiles in microseconds: p50, p90, p99, p99.9, max
  * @param timed             deliveries whose latency was recorded (all but the warm-up's)
  * @param benchCpuPercent   the bench's own CPU use over the run, percent of one core
- * @param serverCpuPercent  the server's, or -1 when its process id was not given
+ * @param serverCpuPercent  the server's, or -1 when its process id was not given; with several process ids, all
+ *                          of theirs together
+ * @param serverCpuPercents each server process's, in the order of {@link BenchOptions#serverPids()}; -1 for one
+ *                          whose CPU time could not be read
  * @param nodes             the deliveries per server the subscribers were connected to, in the order of
  *                          {@link Placement#subscribeTo()}; empty in the acked shape
  */
 public record BenchResult(BenchOptions options, long sent, long expected, long received, long lost,
                           long outOfOrder, double seconds, double[] latency, long timed, double benchCpuPercent,
-                          double serverCpuPercent, List<NodeDeliveries> nodes) {
+                          double serverCpuPercent, List<Double> serverCpuPercents, List<NodeDeliveries> nodes) {
 
-    /** Copies the list of nodes. */
+    /** Copies the lists. */
     public BenchResult {
+        serverCpuPercents = List.copyOf(serverCpuPercents);
         nodes = List.copyOf(nodes);
     }
 
@@ -98,14 +102,18 @@ public record BenchResult(BenchOptions options, long sent, long expected, long r
     }
 
     private String cpuLine() {
-        return String.format(Locale.ROOT, "cpu         bench %.0f%%, server %s%n", benchCpuPercent,
+        String each = serverCpuPercents.size() < 2 ? "" : " (" + String.join(" + ", serverCpuPercents.stream()
+                .map(percent -> percent < 0 ? "?" : String.format(Locale.ROOT, "%.0f", percent)).toList())
+                + " by --server-pid)";
+        return String.format(Locale.ROOT, "cpu         bench %.0f%%, server %s%s%n", benchCpuPercent,
                 serverCpuPercent < 0 ? "unknown (give --server-pid)" : String.format(Locale.ROOT, "%.0f%%",
-                        serverCpuPercent));
+                        serverCpuPercent), each);
     }
 
     /**
-     * The same figures as one JSON object, with {@code subscribeTo} and {@code publishTo} (lists of
-     * {@code "HOST:PORT"}) and {@code nodes}, the deliveries per server subscribed to ({@link NodeDeliveries}).
+     * The same figures as one JSON object, with {@code serverCpuPercents} (one per {@code --server-pid}),
+     * {@code subscribeTo} and {@code publishTo} (lists of {@code "HOST:PORT"}) and {@code nodes}, the deliveries
+     * per server subscribed to ({@link NodeDeliveries}).
      * The acked shape adds {@code window} and {@code ackedPerSecond} (the same figure as
      * {@code deliveredPerSecond}, named for what it counts).
      */
@@ -125,13 +133,18 @@ public record BenchResult(BenchOptions options, long sent, long expected, long r
                         + "\"latencyMicros\":{\"p50\":%.1f,\"p90\":%.1f,\"p99\":%.1f,\"p999\":%.1f,\"max\":%.1f},"
                         + "\"timed\":%d,"
                         + "\"benchCpuPercent\":%.1f,\"serverCpuPercent\":%.1f,\"clean\":%b,"
-                        + "\"subscribeTo\":%s,\"publishTo\":%s,\"nodes\":%s}",
+                        + "\"serverCpuPercents\":%s,\"subscribeTo\":%s,\"publishTo\":%s,\"nodes\":%s}",
                 options.target().label(), options.shape().label(), options.publishers(), options.subscribers(),
                 options.size(), options.rate(), sent, expected, received, lost, outOfOrder, seconds,
                 deliveredPerSecond(), latency[0], latency[1], latency[2], latency[3], latency[4], timed,
                 benchCpuPercent,
-                serverCpuPercent, clean(), jsonAddresses(options.placement().subscribeTo()),
+                serverCpuPercent, clean(), jsonPercents(), jsonAddresses(options.placement().subscribeTo()),
                 jsonAddresses(options.placement().publishTo()), nodesJson());
+    }
+
+    private String jsonPercents() {
+        return "[" + String.join(",", serverCpuPercents.stream()
+                .map(percent -> String.format(Locale.ROOT, "%.1f", percent)).toList()) + "]";
     }
 
     private static String jsonAddresses(List<Address> addresses) {

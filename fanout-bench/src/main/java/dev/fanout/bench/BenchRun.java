@@ -247,9 +247,9 @@ public final class BenchRun {
 
     private BenchResult measure() throws InterruptedException {
         LongSupplier benchCpu = cpuNanos(ProcessHandle.current());
-        LongSupplier serverCpu = serverCpuNanos(options.serverPids());
+        ServerCpu serverCpu = new ServerCpu(options.serverPids());
         long benchCpuStart = benchCpu.getAsLong();
-        long serverCpuStart = serverCpu.getAsLong();
+        serverCpu.start();
         long start = System.nanoTime();
         long stop = options.count() > 0 ? Long.MAX_VALUE : start + options.duration().toNanos();
         for (Tally tally : tallies) {
@@ -276,13 +276,11 @@ public final class BenchRun {
         long end = tallies.stream().mapToLong(Tally::lastReceiptNanos).max().orElse(start);
         double seconds = Math.max(end - start, 1) / 1e9;
         double benchCpuPercent = percent(benchCpu.getAsLong() - benchCpuStart, end - start);
-        long serverCpuEnd = serverCpu.getAsLong();
-        double serverCpuPercent = serverCpuStart < 0 || serverCpuEnd < 0 ? -1
-                : percent(serverCpuEnd - serverCpuStart, end - start);
+        List<Double> serverCpuPercents = serverCpu.percents(end - start);
         for (Channel channel : channels) {
             channel.close().await();
         }
-        return result(sent, totalSent, expected, seconds, benchCpuPercent, serverCpuPercent);
+        return result(sent, totalSent, expected, seconds, benchCpuPercent, serverCpuPercents);
     }
 
     private static void awaitAny(List<CompletableFuture<Integer>> futures, long millis) throws InterruptedException {
@@ -317,7 +315,7 @@ public final class BenchRun {
     }
 
     private BenchResult result(int[] sent, long totalSent, long expected, double seconds, double benchCpuPercent,
-                               double serverCpuPercent) {
+                               List<Double> serverCpuPercents) {
         Histogram latency = new Histogram(3);
         long received = 0;
         long lost = 0;
@@ -338,7 +336,8 @@ public final class BenchRun {
                             a.outOfOrder() + b.outOfOrder()));
         }
         return new BenchResult(options, totalSent, expected, received, lost, outOfOrder, seconds, micros(latency),
-                latency.getTotalCount(), benchCpuPercent, serverCpuPercent, List.copyOf(nodes.values()));
+                latency.getTotalCount(), benchCpuPercent, ServerCpu.total(serverCpuPercents), serverCpuPercents,
+                List.copyOf(nodes.values()));
     }
 
     /** p50, p90, p99, p99.9 and max of {@code nanos}, in microseconds: {@link BenchResult#latency()}. */
@@ -353,29 +352,6 @@ public final class BenchRun {
     /** The CPU time the process has used so far, in nanoseconds; -1 if unknown. */
     static LongSupplier cpuNanos(ProcessHandle process) {
         return () -> process.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
-    }
-
-    /**
-     * The servers' CPU time so far, all of {@code pids} together ({@link #cpuNanos}); -1 if none is given or any
-     * is unknown.
-     */
-    static LongSupplier serverCpuNanos(List<Long> pids) {
-        if (pids.isEmpty()) {
-            return () -> -1;
-        }
-        List<LongSupplier> each = pids.stream()
-                .map(pid -> ProcessHandle.of(pid).map(BenchRun::cpuNanos).orElse(() -> -1)).toList();
-        return () -> {
-            long sum = 0;
-            for (LongSupplier one : each) {
-                long nanos = one.getAsLong();
-                if (nanos < 0) {
-                    return -1;
-                }
-                sum += nanos;
-            }
-            return sum;
-        };
     }
 
     /** CPU time as a percentage of one core over the wall time; -1 if either is unknown. */

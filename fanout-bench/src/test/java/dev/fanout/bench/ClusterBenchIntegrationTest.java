@@ -118,12 +118,23 @@ class ClusterBenchIntegrationTest {
         TestServer a = node();
         TestServer b = node();
         Placement placement = new Placement(List.of(address(a)), List.of(address(a), address(b)));
-        BenchResult result = new BenchRun(options(Shape.FAN_IN, 4, 1, 1_000, 0, placement), null).run();
+        BenchOptions options = options(Shape.FAN_IN, 4, 1, 1_000, 0, placement);
+        // Both nodes run in this JVM: its process id twice stands for a node's and another's.
+        long self = ProcessHandle.current().pid();
+        BenchResult result = new BenchRun(new BenchOptions(options.target(), options.host(), options.port(),
+                options.shape(), options.publishers(), options.subscribers(), options.size(), options.count(),
+                options.duration(), options.rate(), options.topic(), options.threads(), options.idleTimeout(),
+                List.of(self, self), options.window(), options.stuck(), options.warmup(), options.receiveBuffer(),
+                placement), null).run();
 
         assertThat(result.sent()).isEqualTo(4_000);
         assertThat(result.received()).isEqualTo(4_000);
         assertThat(result.clean()).as(result.table()).isTrue();
         assertThat(result.json()).contains("\"publishTo\":[\"" + address(a) + "\",\"" + address(b) + "\"]");
+        assertThat(result.serverCpuPercents()).hasSize(2).allSatisfy(percent -> assertThat(percent).isNotNegative());
+        assertThat(result.serverCpuPercent()).isEqualTo(result.serverCpuPercents().get(0)
+                + result.serverCpuPercents().get(1));
+        assertThat(result.table()).contains(" by --server-pid)");
         assertNobodyCutOff(a, b);
     }
 
