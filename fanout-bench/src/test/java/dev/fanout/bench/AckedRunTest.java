@@ -103,7 +103,7 @@ class AckedRunTest {
         server = TestServer.start(o -> o.maxFrame(1024));
         assertThatThrownBy(() -> new BenchRun(acked(1, 2_000, 10, Duration.ZERO, 4), null).run())
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageStartingWith("fanout server error: frame_too_large: ");
+                .hasMessageStartingWith("fanout server error: payload_too_large: ");
     }
 
     @Test

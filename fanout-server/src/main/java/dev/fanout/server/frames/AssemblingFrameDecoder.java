@@ -44,6 +44,12 @@ final class AssemblingFrameDecoder extends ByteToMessageDecoder {
     private long startedNanos;
     private ScheduledFuture<?> deadline;
     private boolean waitingForBudget;
+    /**
+     * Whether the connection's first frame has gone up the pipeline. Until it has, decoding stops after one frame:
+     * the first may be a HELLO, whose handling raises {@link #maxFrame}, and a control client may send its first
+     * PUBs in the same packet; their lengths must be checked against the raised limit, not the raw one.
+     */
+    private boolean firstFrameOut;
 
     /** Allows frames up to {@code bytes} from now on. On the channel's loop. */
     void maxFrame(int bytes) {
@@ -67,6 +73,10 @@ final class AssemblingFrameDecoder extends ByteToMessageDecoder {
                 out.add(assembling);
                 budget.release(assembling.capacity());
                 assembling = null;
+                if (!firstFrameOut) {
+                    firstFrameOut = true;
+                    break;
+                }
                 continue;
             }
             if (headerBytes == 0 && in.readableBytes() >= Frames.LENGTH_BYTES) {
@@ -93,6 +103,10 @@ final class AssemblingFrameDecoder extends ByteToMessageDecoder {
                 in.skipBytes(prefix);
                 out.add(in.readRetainedSlice((int) length));
                 clearHeader();
+                if (!firstFrameOut) {
+                    firstFrameOut = true;
+                    break;
+                }
             } else if (budget.tryCharge(length)) {
                 in.skipBytes(prefix);
                 assembling = ctx.alloc().buffer((int) length, (int) length);

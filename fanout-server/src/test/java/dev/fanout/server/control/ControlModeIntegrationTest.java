@@ -12,8 +12,11 @@ import dev.fanout.server.session.Protocol;
 import dev.fanout.server.testing.ControlClient;
 import dev.fanout.server.testing.RawClient;
 import dev.fanout.server.testing.TestServer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +41,36 @@ class ControlModeIntegrationTest {
 
     static String text(ControlFrame.Msg msg) {
         return msg.payload().toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aPubInTheSamePacketAsHello_isCheckedAgainstControlModesFrameLimit_notTheRawOne() throws Exception {
+        // A PUB carrying a payload of exactly --max-frame is a frame a little larger than --max-frame, which
+        // control mode allows for its header; sent at once after HELLO, it must not be judged as a raw frame.
+        try (TestServer small = TestServer.start(options -> options.maxFrame(1024));
+             RawClient raw = RawClient.connect(small.frames())) {
+            ByteBuf hello = ControlCodec.encode(ByteBufAllocator.DEFAULT,
+                    new ControlFrame.Hello(ControlCodec.VERSION, List.of()));
+            ControlFrame.Pub pub = new ControlFrame.Pub(1, "t", Unpooled.wrappedBuffer(new byte[1024]));
+            ByteBuf publish = ControlCodec.encode(ByteBufAllocator.DEFAULT, pub);
+            byte[] both = new byte[hello.readableBytes() + publish.readableBytes()];
+            hello.readBytes(both, 0, hello.readableBytes());
+            publish.readBytes(both, both.length - publish.readableBytes(), publish.readableBytes());
+            hello.release();
+            publish.release();
+            raw.socket().getOutputStream().write(both);
+            raw.socket().getOutputStream().flush();
+            List<ControlFrame> answers = new ArrayList<>();
+            while (answers.stream().noneMatch(f -> f instanceof ControlFrame.Ack || f instanceof ControlFrame.Error
+                    || f instanceof ControlFrame.Goodbye)) {
+                byte[] body = raw.read();
+                assertThat(body).as("the server closed the connection").isNotNull();
+                if (ControlCodec.isWelcome(Unpooled.wrappedBuffer(body)) || !answers.isEmpty()) {
+                    answers.add(ControlCodec.decode(Unpooled.wrappedBuffer(body)));
+                }
+            }
+            assertThat(answers.get(answers.size() - 1)).isInstanceOf(ControlFrame.Ack.class);
+        }
     }
 
     @Test
