@@ -16,6 +16,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -62,9 +63,14 @@ final class ClientCore {
     private Disconnect goodbye;
     private Throwable failure;
     private ScheduledFuture<?> handshakeTimer;
+    /** The server of the current or last attempt; the first address before any. */
+    private volatile InetSocketAddress target;
+    /** Connection attempts made, which picks the next address. */
+    private long attempts;
 
     ClientCore(ClientOptions options, String identity, EventLoopGroup group, Executor pool) {
         this.options = options;
+        this.target = options.address();
         this.identity = identity;
         this.loop = group.next();
         this.events = new Events(options.listener(), pool);
@@ -99,9 +105,9 @@ final class ClientCore {
                 });
     }
 
-    /** The server's address as people write it: host:port. */
+    /** The address of the server this client connects to now, as people write it: host:port. */
     String address() {
-        return options.address().getHostString() + ":" + options.address().getPort();
+        return target.getHostString() + ":" + target.getPort();
     }
 
     Events events() {
@@ -115,7 +121,10 @@ final class ClientCore {
         }
         goodbye = null;
         failure = null;
-        ChannelFuture connecting = bootstrap.connect(options.address());
+        // Round the servers it was given: after the first, each attempt goes to the next one.
+        List<InetSocketAddress> addresses = options.addresses();
+        target = addresses.get((int) (attempts++ % addresses.size()));
+        ChannelFuture connecting = bootstrap.connect(target);
         Channel ch = connecting.channel();
         channel = ch;
         handshakeTimer = loop.schedule(() -> {

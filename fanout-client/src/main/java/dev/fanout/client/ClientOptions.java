@@ -3,7 +3,9 @@ package dev.fanout.client;
 import dev.fanout.protocol.control.HelloOptions;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -40,9 +42,21 @@ public final class ClientOptions {
         return values.copy();
     }
 
-    /** The server's frames port; an unresolved address is resolved on each connect. */
+    /** The server's frames port (the first, if several); an unresolved address is resolved on each connect. */
     public InetSocketAddress address() {
         return values.address;
+    }
+
+    /**
+     * Every server the client may connect to: {@link #address()} first, then the others given with
+     * {@link Builder#alsoAddress}. Each connection attempt after the first goes to the next in turn, so that a
+     * client of a cluster whose node went away resumes on another.
+     */
+    public List<InetSocketAddress> addresses() {
+        List<InetSocketAddress> all = new ArrayList<>(1 + values.more.size());
+        all.add(values.address);
+        all.addAll(values.more);
+        return all;
     }
 
     /** The display name sent in HELLO, or null. */
@@ -133,6 +147,7 @@ public final class ClientOptions {
     /** Sets each option; {@link #build()} checks them. Not thread-safe. */
     public static final class Builder {
         private InetSocketAddress address = DEFAULT_ADDRESS;
+        private List<InetSocketAddress> more = List.of();
         private String name;
         private String identity;
         private Map<String, String> helloOptions = Map.of();
@@ -157,6 +172,7 @@ public final class ClientOptions {
         private Builder copy() {
             Builder b = new Builder();
             b.address = address;
+            b.more = more;
             b.name = name;
             b.identity = identity;
             b.helloOptions = helloOptions;
@@ -188,6 +204,20 @@ public final class ClientOptions {
         /** The server's frames port. */
         public Builder address(InetSocketAddress value) {
             this.address = value;
+            return this;
+        }
+
+        /**
+         * Another server to connect to when the last one cannot be reached or went away: another node of the same
+         * cluster ({@code fanout serve --redis}), where subscriptions resume from where they were. Repeatable;
+         * the attempts go round {@link #address} and these in order.
+         */
+        public Builder alsoAddress(String host, int port) {
+            require(host != null && !host.isBlank(), "host (" + host + ") must name a host");
+            require(port >= 1 && port <= 65535, "port (" + port + ") must be 1 to 65535");
+            List<InetSocketAddress> grown = new ArrayList<>(more);
+            grown.add(InetSocketAddress.createUnresolved(host, port));
+            this.more = List.copyOf(grown);
             return this;
         }
 
