@@ -52,6 +52,8 @@ final class RedisConnection implements AutoCloseable {
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
     /** Probes missed in a row that mean the subscription connection no longer delivers. */
     static final int PROBES_MISSED = 3;
+    /** How soon a catch-up whose subscribing failed is tried again. */
+    static final long RECOVER_RETRY_MILLIS = 100;
 
     /** What the connection tells its owner. */
     interface Events {
@@ -288,8 +290,10 @@ final class RedisConnection implements AutoCloseable {
         subscribed.whenComplete((ignored, failure) -> {
             recovering.set(false);
             if (failure != null) {
-                log.debug("subscribing again to {} failed ({}); the next reconnect or probe tries again",
-                        options.target().describe(), rootMessage(failure));
+                // Disconnected again meanwhile: try until it holds, or messages missed would wait for the next.
+                log.debug("subscribing again to {} failed ({}); trying again", options.target().describe(),
+                        rootMessage(failure));
+                schedule(this::recover, RECOVER_RETRY_MILLIS);
                 return;
             }
             recoveries.incrementAndGet();

@@ -374,6 +374,16 @@ public final class RedisHistory implements HistoryStore {
         return heldDropped.sum();
     }
 
+    /** How many times this node's subscription connection stopped delivering its probes and was replaced. */
+    public long subscriptionsReplaced() {
+        return redis.subscriptionsReplaced();
+    }
+
+    /** How many times this node caught up from the logs after its subscription may have missed messages. */
+    public long catchUps() {
+        return redis.recoveries();
+    }
+
     /** This server's number among the nodes, as its messages carry it. */
     public long node() {
         return node;

@@ -9,7 +9,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -29,6 +31,8 @@ public final class CuttingProxy implements AutoCloseable {
     private final AtomicInteger accepted = new AtomicInteger();
     private final Object gate = new Object();
     private volatile boolean holding;
+    /** Guarded by gate: connections (by their number) whose downstream is held. */
+    private final Set<Integer> heldConnections = new HashSet<>();
     private volatile boolean closed;
 
     public CuttingProxy(InetSocketAddress upstream) {
@@ -66,6 +70,22 @@ public final class CuttingProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops (true) or resumes (false) forwarding what the server sends on one connection only, the
+     * {@code connection}th accepted (from 1): the others go on, as when one of a client's connections silently
+     * stops delivering while the rest work.
+     */
+    public void holdDownstreamOf(int connection, boolean hold) {
+        synchronized (gate) {
+            if (hold) {
+                heldConnections.add(connection);
+            } else {
+                heldConnections.remove(connection);
+            }
+            gate.notifyAll();
+        }
+    }
+
     /** Cuts every connection it carries, both ways, at once. */
     public void cutAll() {
         for (Socket socket : sockets) {
@@ -78,7 +98,7 @@ public final class CuttingProxy implements AutoCloseable {
         while (!closed && accepted.get() < MAX_CONNECTIONS) {
             try {
                 Socket client = listener.accept();
-                accepted.incrementAndGet();
+                int number = accepted.incrementAndGet();
                 Socket server = new Socket();
                 server.connect(upstream, 5_000);
                 for (Socket s : List.of(client, server)) {
@@ -86,8 +106,8 @@ public final class CuttingProxy implements AutoCloseable {
                     s.setSoTimeout((int) TestServer.PATIENCE.toMillis() * 2);
                     sockets.add(s);
                 }
-                pump(client, server, false);
-                pump(server, client, true);
+                pump(client, server, 0);
+                pump(server, client, number);
             } catch (IOException e) {
                 if (!closed) {
                     continue;
@@ -97,13 +117,14 @@ public final class CuttingProxy implements AutoCloseable {
         }
     }
 
-    private void pump(Socket from, Socket to, boolean downstream) {
+    /** Copies {@code from} to {@code to}; {@code downstream} is the connection's number, 0 for upstream. */
+    private void pump(Socket from, Socket to, int downstream) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[8192];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 for (int n; (n = in.read(buffer)) >= 0; ) {
-                    if (downstream) {
-                        awaitGate();
+                    if (downstream > 0) {
+                        awaitGate(downstream);
                     }
                     out.write(buffer, 0, n);
                     out.flush();
@@ -116,15 +137,15 @@ public final class CuttingProxy implements AutoCloseable {
                 sockets.remove(from);
                 sockets.remove(to);
             }
-        }, downstream ? "proxy-down" : "proxy-up");
+        }, downstream > 0 ? "proxy-down" : "proxy-up");
         thread.setDaemon(true);
         thread.start();
     }
 
-    private void awaitGate() throws InterruptedException, SocketException {
+    private void awaitGate(int connection) throws InterruptedException, SocketException {
         synchronized (gate) {
             long deadline = System.nanoTime() + TestServer.PATIENCE.toNanos();
-            while (holding && !closed) {
+            while ((holding || heldConnections.contains(connection)) && !closed) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new SocketException("held too long");

@@ -7,11 +7,13 @@ import dev.fanout.protocol.control.ControlFrame;
 import dev.fanout.protocol.control.ErrorCode;
 import dev.fanout.protocol.control.ResumeMode;
 import dev.fanout.server.testing.ControlClient;
+import dev.fanout.server.testing.CuttingProxy;
 import dev.fanout.server.testing.RedisProcess;
 import dev.fanout.server.testing.TestServer;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -203,16 +206,42 @@ class ClusterIntegrationTest {
                     publishing.set(false);
                 }
             }));
-            long killed = 0;
-            while (publishing.get() && killed < 20) {
-                killed += redis.clientKillPubsub();
-            }
+            // Every 20 ms while the publisher runs: each node's subscription connection is cut again and again.
+            AtomicLong killed = new AtomicLong();
+            await().atMost(TestServer.PATIENCE).pollInterval(Duration.ofMillis(20)).until(() -> {
+                killed.addAndGet(redis.clientKillPubsub());
+                return !publishing.get();
+            });
             assertThat(published.get()).hasSize(total);
             for (ControlClient reader : List.of(onA, onB)) {
                 assertThat(reader.readMessages(total)).extracting(ControlFrame.Msg::sequence)
                         .containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
             }
-            assertThat(killed).as("pub/sub connections killed while publishing").isPositive();
+            assertThat(killed.get()).as("pub/sub connections killed while publishing").isPositive();
+        }
+    }
+
+    @Test
+    void aSubscriptionThatSilentlyStopsDelivering_isNoticedByItsProbes_replaced_andWhatItMissedDelivered()
+            throws IOException {
+        // Node a reaches Redis through a proxy that can hold back one of its connections: its second, which is
+        // the subscription connection (the first carries commands).
+        try (CuttingProxy proxy = new CuttingProxy(new InetSocketAddress("127.0.0.1", redis.port()))) {
+            TestServer a = node(RedisOptions.of(RedisTarget.parse("redis://127.0.0.1:" + proxy.address().getPort()))
+                    .withProbeInterval(Duration.ofMillis(100)));
+            TestServer b = node();
+            try (ControlClient onA = subscriber(a, "t")) {
+                publish(b, "t", "before", 5);
+                assertThat(onA.readMessages(5).get(4).sequence()).isEqualTo(5);
+                proxy.holdDownstreamOf(2, true);
+                publish(b, "t", "silent", 20);
+                List<ControlFrame.Msg> got = onA.readMessages(20);
+                assertThat(got).extracting(ControlFrame.Msg::sequence).containsExactlyElementsOf(
+                        LongStream.rangeClosed(6, 25).boxed().toList());
+                assertThat(((RedisHistory) a.server().history()).subscriptionsReplaced()).isPositive();
+                publish(b, "t", "after", 1);
+                assertThat(onA.read(ControlFrame.Msg.class).sequence()).isEqualTo(26);
+            }
         }
     }
 
