@@ -119,6 +119,10 @@ final class RedisConnection implements AutoCloseable {
                                 .enablePeriodicRefresh(Duration.ofSeconds(30)).build())
                         .build());
                 StatefulRedisClusterConnection<String, byte[]> clustered = cluster.connect(CODEC);
+                // Lettuce opens a connection to each master on first use, and a command on one still connecting
+                // is refused like one on a lost connection: open them all now, so that no first publish is.
+                clustered.getPartitions().forEach(node -> clustered.getConnection(node.getUri().getHost(),
+                        node.getUri().getPort()).sync().ping());
                 connection = clustered;
                 commands = clustered.async();
             } else {

@@ -61,24 +61,24 @@ class ClusterIntegrationTest {
         return node;
     }
 
-    private static ControlFrame.Pub pub(long id, String topic, String text) {
+    static ControlFrame.Pub pub(long id, String topic, String text) {
         return new ControlFrame.Pub(id, topic, Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
     }
 
-    private static ControlFrame.Sub sub(int id, String topic) {
+    static ControlFrame.Sub sub(int id, String topic) {
         return new ControlFrame.Sub(id, false, ResumeMode.NEW, 0, 0, topic, List.of());
     }
 
-    private static ControlFrame.Sub from(int id, String topic, long epoch, long sequence) {
+    static ControlFrame.Sub from(int id, String topic, long epoch, long sequence) {
         return new ControlFrame.Sub(id, false, ResumeMode.FROM, epoch, sequence, topic, List.of());
     }
 
-    private static String text(ControlFrame.Msg msg) {
+    static String text(ControlFrame.Msg msg) {
         return msg.payload().toString(StandardCharsets.UTF_8);
     }
 
     /** Publishes {@code n} messages from a new client of {@code node}; returns their ACKs. */
-    private static List<ControlFrame.Ack> publish(TestServer node, String topic, String prefix, int n)
+    static List<ControlFrame.Ack> publish(TestServer node, String topic, String prefix, int n)
             throws IOException {
         try (ControlClient writer = ControlClient.connect(node.frames())) {
             for (int i = 1; i <= n; i++) {
@@ -92,7 +92,7 @@ class ClusterIntegrationTest {
         }
     }
 
-    private static ControlClient subscriber(TestServer node, String topic) throws IOException {
+    static ControlClient subscriber(TestServer node, String topic) throws IOException {
         ControlClient client = ControlClient.connect(node.frames());
         client.send(sub(1, topic));
         client.read(ControlFrame.Subscribed.class);
@@ -304,11 +304,11 @@ class ClusterIntegrationTest {
         }
     }
 
-    private interface Io<T> {
+    interface Io<T> {
         T get() throws IOException;
     }
 
-    private static <T> T uncheck(Io<T> call) {
+    static <T> T uncheck(Io<T> call) {
         try {
             return call.get();
         } catch (IOException e) {
