@@ -99,6 +99,27 @@ public interface HistoryStore extends AutoCloseable {
     record StoredTopic(String name, TopicState state, long lastPublishedAtMillis) {
     }
 
+    /**
+     * For a {@linkplain #isShared() shared} store: tells {@code discovered} of each topic {@code filter} (a pattern)
+     * matches that another server publishes to while this one does not follow it, until {@link #unwatchPattern};
+     * so that a pattern subscription here joins topics made anywhere. Watches of one filter are counted.
+     */
+    default void watchPattern(String filter, Consumer<String> discovered) {
+    }
+
+    /** Ends one {@link #watchPattern} of {@code filter}. */
+    default void unwatchPattern(String filter) {
+    }
+
+    /**
+     * For a {@linkplain #isShared() shared} store: up to {@code max} of the topics it holds that {@code filter}
+     * matches, including those no server here follows; every topic held throughout the call is among them unless
+     * {@code max} cut the list. A store that is not shared holds no topic the hub does not know, and answers none.
+     */
+    default CompletableFuture<List<String>> topicsMatching(String filter, int max) {
+        return CompletableFuture.completedFuture(List.of());
+    }
+
     /** Where the history lives and what it holds, for people: for the start log and the console's /stats. */
     String describe();
 

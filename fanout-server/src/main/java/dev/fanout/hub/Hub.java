@@ -157,16 +157,51 @@ public final class Hub {
     }
 
     /**
-     * Tells {@code watcher} of every topic made from now on, until {@link #unwatch}; existing topics are for the
-     * caller to find with {@link #topics()}, after this call so that none is missed.
+     * Tells {@code watcher} of every topic {@code filter} matches made from now on, until {@link #unwatch};
+     * existing topics are for the caller to find with {@link #topics()} (and, when history is shared, with
+     * {@link #topicsMatching}), after this call so that none is missed. With shared history, a topic another
+     * server publishes to is made here when its first message since this call arrives.
      */
-    public void watch(TopicWatcher watcher) {
+    public void watch(String filter, TopicWatcher watcher) {
         watchers.add(watcher);
+        if (history.isShared()) {
+            history.watchPattern(filter, this::discover);
+        }
     }
 
     /** Stops telling {@code watcher} of new topics. */
-    public void unwatch(TopicWatcher watcher) {
-        watchers.remove(watcher);
+    public void unwatch(String filter, TopicWatcher watcher) {
+        if (watchers.remove(watcher) && history.isShared()) {
+            history.unwatchPattern(filter);
+        }
+    }
+
+    /**
+     * With shared history: up to {@code max} topics of the shared store that {@code filter} matches, whether or not
+     * this server has them; without: none beyond {@link #topics()}.
+     */
+    public CompletableFuture<List<String>> topicsMatching(String filter, int max) {
+        return history.topicsMatching(filter, max);
+    }
+
+    /**
+     * A topic another server publishes to, which a watched pattern matches: made here so that the watchers join
+     * it, and forgotten at once if none did. Refused quietly (and counted) at the topic limit.
+     */
+    private void discover(String topic) {
+        if (topics.containsKey(topic)) {
+            return;
+        }
+        Topic made;
+        try {
+            made = topicFor(topic);
+        } catch (TooManyTopicsException e) {
+            log.debug("topic '{}' published elsewhere is not followed here: {}", topic, e.getMessage());
+            return;
+        }
+        if (made.subscriberCount() == 0 && !made.name().equals(defaultTopic) && made.removeIfIdle(false)) {
+            forget(made);
+        }
     }
 
     /**

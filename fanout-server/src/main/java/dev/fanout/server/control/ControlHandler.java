@@ -8,7 +8,6 @@ import dev.fanout.protocol.control.HelloOptions;
 import dev.fanout.protocol.control.Option;
 import dev.fanout.protocol.control.RefKind;
 import dev.fanout.protocol.control.ResumeMode;
-import dev.fanout.protocol.control.TopicNames;
 import dev.fanout.protocol.control.TopicPosition;
 import dev.fanout.protocol.control.WelcomeOptions;
 import dev.fanout.server.Version;
@@ -255,13 +254,6 @@ public final class ControlHandler extends SessionHandler {
                     + subscriptions.size() + " subscriptions, the server's limit (--max-subscriptions)");
             return;
         }
-        if (TopicNames.isPattern(sub.filter()) && session.context().hub().isShared()) {
-            // A node knows only the topics its own clients use; matching the whole cluster's is still to come.
-            error(ErrorCode.NOT_ALLOWED, RefKind.SUBSCRIPTION_ID, id, "pattern '" + sub.filter() + "' refused: "
-                    + "a cluster node (--redis) serves subscriptions to topics by name only; subscribe to each "
-                    + "topic, or run patterns on a server without --redis");
-            return;
-        }
         Map<String, ResumePoint> positions = new LinkedHashMap<>();
         for (TopicPosition position : sub.positions()) {
             positions.put(position.topic(), new ResumePoint(ResumeMode.FROM,
@@ -311,6 +303,14 @@ public final class ControlHandler extends SessionHandler {
         session.eventLoop().execute(() -> error(ErrorCode.TOO_MANY_SUBSCRIPTIONS, RefKind.SUBSCRIPTION_ID,
                 subscription.id(), "topic '" + topic + "' is not delivered: " + full));
         return false;
+    }
+
+    /**
+     * How many topics a pattern may still join on this connection, and one more, so that a listing of that many
+     * shows the client the limit when there are more.
+     */
+    int feedsLeft() {
+        return Math.max(0, options.maxSubscriptions() - feeds.get()) + 1;
     }
 
     /** Gives back a place {@link #takeFeed} took. Any thread. */

@@ -78,7 +78,7 @@ final class ControlSubscription implements Subscription, TopicWatcher {
         // Before joining anything: a topic the client never hears from is resumed from this moment (SINCE), and
         // what its topics publish from now on is either delivered or found again from it.
         long since = hub.clock().millis();
-        hub.watch(this);
+        hub.watch(filter, this);
         for (Map.Entry<String, ResumePoint> known : positions.entrySet()) {
             join(hub, known.getKey(), known.getValue());
         }
@@ -87,9 +87,28 @@ final class ControlSubscription implements Subscription, TopicWatcher {
                 join(hub, topic.name(), resume);
             }
         }
-        // Only now: a client may publish as soon as it reads SUBSCRIBED, and what it publishes must find the
-        // pattern watching new topics and joined to the existing ones.
-        send(new ControlFrame.Subscribed(id, 0, since));
+        if (!hub.isShared()) {
+            // Only now: a client may publish as soon as it reads SUBSCRIBED, and what it publishes must find the
+            // pattern watching new topics and joined to the existing ones.
+            send(new ControlFrame.Subscribed(id, 0, since));
+            return true;
+        }
+        // A cluster node: the topics other servers made are in the shared store; join them too, then answer.
+        hub.topicsMatching(filter, handler.feedsLeft()).whenComplete((names, failure) -> session().onLoop(() -> {
+            if (cancelled) {
+                return;
+            }
+            if (failure != null) {
+                unavailable(filter, failure);
+                return;
+            }
+            for (String name : names) {
+                if (TopicNames.matches(filter, name) && !feeds.containsKey(name) && !join(hub, name, resume)) {
+                    break;
+                }
+            }
+            send(new ControlFrame.Subscribed(id, 0, since));
+        }));
         return true;
     }
 
@@ -168,7 +187,7 @@ final class ControlSubscription implements Subscription, TopicWatcher {
         cancelled = true;
         Hub hub = session().context().hub();
         if (pattern) {
-            hub.unwatch(this);
+            hub.unwatch(filter, this);
         }
         for (TopicFeed feed : feeds.values()) {
             feed.cancel();

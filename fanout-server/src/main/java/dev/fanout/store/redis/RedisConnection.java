@@ -19,6 +19,9 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.protocol.ProtocolVersion;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.net.SocketAddress;
@@ -54,6 +57,8 @@ final class RedisConnection implements AutoCloseable {
     static final int PROBES_MISSED = 3;
     /** How soon a catch-up whose subscribing failed is tried again. */
     static final long RECOVER_RETRY_MILLIS = 100;
+    /** The longest wait between attempts to reconnect to Redis. */
+    static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
 
     /** What the connection tells its owner. */
     interface Events {
@@ -61,11 +66,15 @@ final class RedisConnection implements AutoCloseable {
         /** A message arrived on a subscribed channel; on a Redis client thread: must not block. */
         void message(String channel, byte[] message);
 
+        /** A message arrived on a channel a subscribed pattern matches; as {@link #message}. */
+        void patternMessage(String channel, byte[] message);
+
         /** The subscription is whole again after it may have missed messages: catch up from the logs. */
         void recovered();
     }
 
     private final RedisOptions options;
+    private final ClientResources resources;
     private final AbstractRedisClient client;
     private final StatefulConnection<String, byte[]> connection;
     private final RedisClusterAsyncCommands<String, byte[]> commands;
@@ -74,6 +83,8 @@ final class RedisConnection implements AutoCloseable {
     private final ScheduledExecutorService timer;
     /** The channels subscribed, besides the probe's. */
     private final Set<String> channels = ConcurrentHashMap.newKeySet();
+    /** The channel patterns subscribed. */
+    private final Set<String> patterns = ConcurrentHashMap.newKeySet();
     private volatile StatefulRedisPubSubConnection<String, byte[]> subscription;
     private final AtomicBoolean up = new AtomicBoolean(true);
     private final AtomicBoolean recovering = new AtomicBoolean();
@@ -84,10 +95,11 @@ final class RedisConnection implements AutoCloseable {
     private volatile long downSinceMillis;
     private volatile boolean closed;
 
-    private RedisConnection(RedisOptions options, AbstractRedisClient client,
+    private RedisConnection(RedisOptions options, ClientResources resources, AbstractRedisClient client,
                             StatefulConnection<String, byte[]> connection,
                             RedisClusterAsyncCommands<String, byte[]> commands, Events events, String probeChannel) {
         this.options = options;
+        this.resources = resources;
         this.client = client;
         this.connection = connection;
         this.commands = commands;
@@ -107,12 +119,18 @@ final class RedisConnection implements AutoCloseable {
      */
     static RedisConnection open(RedisOptions options, Events events, String probeChannel) {
         RedisTarget target = options.target();
+        // Lettuce's default waits up to 30 s between reconnects, growing with each failure: a node would stay
+        // cut off long after Redis is back, and a connection cut again and again drifts to that ceiling.
+        ClientResources resources = DefaultClientResources.builder()
+                .reconnectDelay(() -> Delay.exponential(Duration.ofMillis(10), MAX_RECONNECT_DELAY, 2,
+                        TimeUnit.MILLISECONDS))
+                .build();
         AbstractRedisClient client = null;
         try {
             StatefulConnection<String, byte[]> connection;
             RedisClusterAsyncCommands<String, byte[]> commands;
             if (target.cluster()) {
-                RedisClusterClient cluster = RedisClusterClient.create(target.uris());
+                RedisClusterClient cluster = RedisClusterClient.create(resources, target.uris());
                 client = cluster;
                 cluster.setOptions(ClusterClientOptions.builder(clientOptions(options))
                         .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
@@ -126,21 +144,23 @@ final class RedisConnection implements AutoCloseable {
                 connection = clustered;
                 commands = clustered.async();
             } else {
-                RedisClient single = RedisClient.create(target.uris().get(0));
+                RedisClient single = RedisClient.create(resources, target.uris().get(0));
                 client = single;
                 single.setOptions(clientOptions(options));
                 StatefulRedisConnection<String, byte[]> plain = single.connect(CODEC);
                 connection = plain;
                 commands = plain.async();
             }
-            RedisConnection opened = new RedisConnection(options, client, connection, commands, events, probeChannel);
+            RedisConnection opened = new RedisConnection(options, resources, client, connection, commands, events,
+                    probeChannel);
             opened.subscription = opened.newSubscription();
             opened.startWatching();
             return opened;
         } catch (RedisException e) {
             if (client != null) {
-                client.shutdown();
+                client.shutdown(0, options.timeout().toMillis(), TimeUnit.MILLISECONDS);
             }
+            resources.shutdown(0, options.timeout().toMillis(), TimeUnit.MILLISECONDS);
             throw new RedisUnavailableException("cannot reach " + target.describe() + " (" + rootMessage(e)
                     + "): start Redis there, or check --redis (host, port, password, rediss:// for TLS)", e);
         }
@@ -177,6 +197,11 @@ final class RedisConnection implements AutoCloseable {
                     events.message(channel, message);
                 }
             }
+
+            @Override
+            public void message(String pattern, String channel, byte[] message) {
+                events.patternMessage(channel, message);
+            }
         });
         created.sync().subscribe(probeChannel);
         return created;
@@ -205,6 +230,19 @@ final class RedisConnection implements AutoCloseable {
     CompletableFuture<Void> subscribe(String channel) {
         channels.add(channel);
         return subscription.async().subscribe(channel).toCompletableFuture();
+    }
+
+    /** Subscribes to the channels {@code glob} matches. */
+    void psubscribe(String glob) {
+        patterns.add(glob);
+        subscription.async().psubscribe(glob);
+    }
+
+    /** Unsubscribes from the channels {@code glob} matches. */
+    void punsubscribe(String glob) {
+        if (patterns.remove(glob) && !closed) {
+            subscription.async().punsubscribe(glob);
+        }
     }
 
     /** Unsubscribes from {@code channel}. */
@@ -289,8 +327,12 @@ final class RedisConnection implements AutoCloseable {
             return;
         }
         String[] all = channels.toArray(String[]::new);
-        CompletableFuture<Void> subscribed = all.length == 0 ? CompletableFuture.completedFuture(null)
-                : subscription.async().subscribe(all).toCompletableFuture();
+        String[] globs = patterns.toArray(String[]::new);
+        CompletableFuture<Void> subscribed = CompletableFuture.allOf(
+                all.length == 0 ? CompletableFuture.completedFuture(null)
+                        : subscription.async().subscribe(all).toCompletableFuture(),
+                globs.length == 0 ? CompletableFuture.completedFuture(null)
+                        : subscription.async().psubscribe(globs).toCompletableFuture());
         subscribed.whenComplete((ignored, failure) -> {
             recovering.set(false);
             if (failure != null) {
@@ -351,6 +393,7 @@ final class RedisConnection implements AutoCloseable {
             connection.close();
         } finally {
             client.shutdown(0, options.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            resources.shutdown(0, options.timeout().toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 }

@@ -8,6 +8,9 @@ import dev.fanout.hub.PublishId;
 import dev.fanout.hub.PublishRefusedException;
 import dev.fanout.hub.TopicState;
 import dev.fanout.store.HistoryLimits;
+import dev.fanout.protocol.control.TopicNames;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -15,7 +18,11 @@ import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -50,6 +57,8 @@ public final class RedisHistory implements HistoryStore {
      * dropped and read from the logs too, which costs reads, never messages.
      */
     public static final long MAX_HELD_BYTES = 64L * 1024 * 1024;
+    /** Keys asked for per page of a SCAN for a pattern's topics. */
+    private static final int SCAN_COUNT = 1_000;
 
     private final RedisOptions options;
     private final HistoryLimits limits;
@@ -63,6 +72,13 @@ public final class RedisHistory implements HistoryStore {
     private final AtomicBoolean heldFull = new AtomicBoolean();
     private final LongAdder badFrames = new LongAdder();
     private final RedisConnection redis;
+    /** Patterns watched, and how many times each; guarded by this. */
+    private final Map<String, Integer> patternFilters = new HashMap<>();
+    /** The channel globs subscribed for them, and how many filters share each; guarded by this. */
+    private final Map<String, Integer> patternGlobs = new HashMap<>();
+    /** The watched patterns, read without the lock by the subscription's thread. */
+    private volatile List<String> filtersNow = List.of();
+    private volatile Consumer<String> discovered = topic -> { };
 
     private RedisHistory(RedisOptions options, HistoryLimits limits, Duration dedupWindow, long node) {
         this.options = options;
@@ -74,6 +90,11 @@ public final class RedisHistory implements HistoryStore {
             @Override
             public void message(String channel, byte[] message) {
                 arrived(channel, message);
+            }
+
+            @Override
+            public void patternMessage(String channel, byte[] message) {
+                arrivedByPattern(channel);
             }
 
             @Override
@@ -182,6 +203,76 @@ public final class RedisHistory implements HistoryStore {
         if (!messages.isEmpty()) {
             following.live(messages);
         }
+    }
+
+    @Override
+    public synchronized void watchPattern(String filter, Consumer<String> discovered) {
+        this.discovered = discovered;
+        patternFilters.merge(filter, 1, Integer::sum);
+        String glob = TopicKeys.liveGlob(filter);
+        if (patternGlobs.merge(glob, 1, Integer::sum) == 1) {
+            redis.psubscribe(glob);
+        }
+        filtersNow = List.copyOf(patternFilters.keySet());
+    }
+
+    @Override
+    public synchronized void unwatchPattern(String filter) {
+        if (patternFilters.computeIfPresent(filter, (f, n) -> n == 1 ? null : n - 1) == null) {
+            filtersNow = List.copyOf(patternFilters.keySet());
+        }
+        String glob = TopicKeys.liveGlob(filter);
+        if (patternGlobs.containsKey(glob) && patternGlobs.computeIfPresent(glob, (g, n) -> n == 1 ? null : n - 1)
+                == null) {
+            redis.punsubscribe(glob);
+        }
+    }
+
+    /**
+     * A message of a topic a watched pattern's glob matches: a topic this server follows has it from its own
+     * channel; one it does not is made known, if a pattern truly matches it, so that pattern subscriptions join it.
+     */
+    private void arrivedByPattern(String channel) {
+        String topic = TopicKeys.topicOf(channel);
+        if (topic == null || followed.containsKey(topic)) {
+            return;
+        }
+        for (String filter : filtersNow) {
+            if (TopicNames.matches(filter, topic)) {
+                discovered.accept(topic);
+                return;
+            }
+        }
+    }
+
+    @Override
+    public CompletableFuture<List<String>> topicsMatching(String filter, int max) {
+        CompletableFuture<List<String>> result = new CompletableFuture<>();
+        scan(ScanCursor.INITIAL, ScanArgs.Builder.matches(TopicKeys.metaGlob(filter)).limit(SCAN_COUNT), filter, max,
+                new LinkedHashSet<>(), result);
+        return result;
+    }
+
+    /** One page of a SCAN for a pattern's topics, then the next until done or {@code max} were found. */
+    private void scan(ScanCursor cursor, ScanArgs args, String filter, int max, Set<String> found,
+                      CompletableFuture<List<String>> result) {
+        redis.commands().scan(cursor, args).whenComplete((page, failure) -> {
+            if (failure != null) {
+                result.completeExceptionally(failure);
+                return;
+            }
+            for (String key : page.getKeys()) {
+                String topic = TopicKeys.topicOfMeta(key);
+                if (topic != null && TopicNames.matches(filter, topic) && found.size() < max) {
+                    found.add(topic);
+                }
+            }
+            if (page.isFinished() || found.size() >= max) {
+                result.complete(List.copyOf(found));
+            } else {
+                scan(page, args, filter, max, found, result);
+            }
+        });
     }
 
     @Override

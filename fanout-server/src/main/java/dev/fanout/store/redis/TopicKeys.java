@@ -16,11 +16,12 @@ record TopicKeys(String topic, String meta, String log, String channel) {
 
     private static final String PREFIX = "fanout:{";
     private static final String LIVE = "}:live";
+    private static final String META = "}:meta";
 
     /** The names of {@code topic}. */
     static TopicKeys of(String topic) {
         String tagged = PREFIX + topic;
-        return new TopicKeys(topic, tagged + "}:meta", tagged + "}:log", tagged + LIVE);
+        return new TopicKeys(topic, tagged + META, tagged + "}:log", tagged + LIVE);
     }
 
     /** The key that remembers what a publish id was given, for a repeat to get the same. */
@@ -34,6 +35,38 @@ record TopicKeys(String topic, String meta, String log, String channel) {
             return null;
         }
         return channel.substring(PREFIX.length(), channel.length() - LIVE.length());
+    }
+
+    /** The name of the topic a meta key belongs to, or null if {@code key} is no topic's meta. */
+    static String topicOfMeta(String key) {
+        if (!key.startsWith(PREFIX) || !key.endsWith(META)) {
+            return null;
+        }
+        return key.substring(PREFIX.length(), key.length() - META.length());
+    }
+
+    /**
+     * A Redis glob matching the live channels of every topic {@code filter} matches, and maybe more (its {@code *}
+     * matches dots too): what it brings is checked against the filter. Topic names hold no glob character.
+     */
+    static String liveGlob(String filter) {
+        return PREFIX + glob(filter) + LIVE;
+    }
+
+    /** As {@link #liveGlob}, for the topics' meta keys, which every topic Redis holds has. */
+    static String metaGlob(String filter) {
+        return PREFIX + glob(filter) + META;
+    }
+
+    private static String glob(String filter) {
+        StringBuilder glob = new StringBuilder();
+        for (String token : filter.split("\\.", -1)) {
+            if (glob.length() > 0) {
+                glob.append('.');
+            }
+            glob.append(token.equals("*") || token.equals(">") ? "*" : token);
+        }
+        return glob.toString();
     }
 
     /** The channel this server's probes go to: its own, so that only it hears them. */

@@ -1,22 +1,13 @@
 package dev.fanout.server.control;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.fanout.protocol.control.ControlFrame;
-import dev.fanout.protocol.control.ErrorCode;
-import dev.fanout.protocol.control.ResumeMode;
 import dev.fanout.server.ServerOptions;
-import dev.fanout.server.testing.ControlClient;
 import dev.fanout.server.testing.RedisProcess;
 import dev.fanout.server.testing.TestServer;
 import dev.fanout.store.redis.RedisOptions;
 import dev.fanout.store.redis.RedisTarget;
-import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,27 +30,6 @@ class RedisResumeIntegrationTest extends ResumeIntegrationTest {
         redis.command("FLUSHALL");
         return TestServer.start(builder -> options.apply(builder)
                 .redis(RedisOptions.of(RedisTarget.parse(redis.uri()))));
-    }
-
-    /** A cluster node refuses patterns for now (see ClusterIntegrationTest): the refusal is what it must give. */
-    @Override
-    @Test
-    void pattern_withPositions_resumesEachTopic_andJoinsNewTopicsFromTheirFirstMessage() throws IOException {
-        assertPatternRefused();
-    }
-
-    @Override
-    @Test
-    void pattern_subscribedCarriesTheMomentItTookEffect_andSinceThenResumesTopicsNeverHeardFrom()
-            throws IOException {
-        assertPatternRefused();
-    }
-
-    private void assertPatternRefused() throws IOException {
-        try (ControlClient client = ControlClient.connect(server().frames())) {
-            client.send(new ControlFrame.Sub(1, false, ResumeMode.NEW, 0, 0, "feed.>", List.of()));
-            assertThat(client.read(ControlFrame.Error.class).code()).isEqualTo(ErrorCode.NOT_ALLOWED);
-        }
     }
 
     @AfterAll

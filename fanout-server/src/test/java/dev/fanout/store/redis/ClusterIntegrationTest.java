@@ -286,13 +286,29 @@ class ClusterIntegrationTest {
     }
 
     @Test
-    void aPatternSubscription_isRefusedClearly_onAClusterNode() throws IOException {
+    void aPatternOnOneNode_joinsTopicsPublishedOnAnother_thoseThatExisted_andThoseMadeLater() throws IOException {
         TestServer a = node();
-        try (ControlClient client = ControlClient.connect(a.frames())) {
-            client.send(sub(1, "prices.>"));
-            ControlFrame.Error refused = client.read(ControlFrame.Error.class);
-            assertThat(refused.code()).isEqualTo(ErrorCode.NOT_ALLOWED);
-            assertThat(refused.text()).contains("by name");
+        TestServer b = node();
+        publish(b, "prices.eur", "e", 3);
+        try (ControlClient onA = ControlClient.connect(a.frames())) {
+            onA.send(new ControlFrame.Sub(1, false, ResumeMode.LAST, 0, 2, "prices.>", List.of()));
+            List<String> got = new ArrayList<>();
+            while (got.size() < 2) {
+                ControlFrame frame = onA.read();
+                if (frame instanceof ControlFrame.Msg msg) {
+                    got.add(msg.topic() + "#" + msg.sequence());
+                } else {
+                    assertThat(frame).isInstanceOf(ControlFrame.Subscribed.class);
+                }
+            }
+            assertThat(got).as("the last 2 of a topic only another node had").containsExactly("prices.eur#2",
+                    "prices.eur#3");
+            publish(b, "prices.gbp.spot", "g", 2);
+            publish(b, "other", "o", 1);
+            publish(b, "prices.eur", "e", 1);
+            List<ControlFrame.Msg> later = onA.readMessages(3);
+            assertThat(later).extracting(m -> m.topic() + "#" + m.sequence())
+                    .containsExactlyInAnyOrder("prices.gbp.spot#1", "prices.gbp.spot#2", "prices.eur#4");
         }
     }
 
