@@ -259,6 +259,11 @@ class ClusterIntegrationTest {
                 ControlFrame.Error refused = writer.read(ControlFrame.Error.class);
                 assertThat(refused.code()).isEqualTo(ErrorCode.UNAVAILABLE);
                 assertThat(refused.text()).contains("not acknowledged");
+                // A resume meanwhile is asked to retry, not told a GAP or RESET it would act on.
+                writer.send(from(2, "t", epoch, 2));
+                ControlFrame.Error retry = writer.readUntil(ControlFrame.Error.class);
+                assertThat(retry.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+                assertThat(retry.text()).contains("subscribe again later");
             }
             redis.restart();
             await().atMost(TestServer.PATIENCE).until(() -> publishesAgain(a));
@@ -274,8 +279,19 @@ class ClusterIntegrationTest {
     void redisBackWithoutItsData_givesANewEpoch_andResumingClientsAreToldReset() throws IOException {
         TestServer a = node();
         long epoch = publish(a, "t", "m", 3).get(0).epoch();
+        ControlClient live = subscriber(a, "t");
         redis.restartEmpty();
         await().atMost(TestServer.PATIENCE).until(() -> publishesAgain(a));
+        publish(a, "t", "afresh", 1);
+        // A live subscriber is told with the first message of the new epoch.
+        try (live) {
+            ControlFrame.Reset reset = live.readUntil(ControlFrame.Reset.class);
+            assertThat(reset.clientEpoch()).isEqualTo(epoch);
+            ControlFrame.Msg first = live.read(ControlFrame.Msg.class);
+            assertThat(first.epoch()).isEqualTo(reset.epoch()).isNotEqualTo(epoch);
+            assertThat(first.sequence()).isEqualTo(1);
+            assertThat(text(first)).isEqualTo("afresh1");
+        }
         try (ControlClient reader = ControlClient.connect(a.frames())) {
             reader.send(from(1, "t", epoch, 4));
             reader.read(ControlFrame.Subscribed.class);
