@@ -9,6 +9,9 @@ import dev.fanout.client.Position;
 import dev.fanout.client.ReconnectOptions;
 import dev.fanout.client.SubscribeOptions;
 import dev.fanout.server.testing.RedisProcess;
+import dev.fanout.server.testing.TestServer;
+import dev.fanout.store.redis.RedisOptions;
+import dev.fanout.store.redis.RedisTarget;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -110,6 +113,33 @@ class ClusterProcessTest {
                 String text = name + "-" + i;
                 Position at = publisher.publishAcked("t", text.getBytes(StandardCharsets.UTF_8)).join();
                 acked.put(at.sequence(), text);
+            }
+        }
+    }
+
+    @Test
+    void aSubscriptionMadeWhileRedisIsDown_isMadeAgainByTheClientLibrary_andResumesOnceRedisIsBack()
+            throws Exception {
+        try (RedisProcess redis = RedisProcess.start(directory);
+             TestServer node = TestServer.start(builder -> builder.redis(RedisOptions.of(RedisTarget.parse(
+                     redis.uri()))))) {
+            try (FanoutClient publisher = FanoutClient.connect("127.0.0.1", node.frames().getPort())) {
+                publisher.publishAcked("t", "before".getBytes(StandardCharsets.UTF_8)).join();
+            }
+            redis.kill();
+            List<String> got = new CopyOnWriteArrayList<>();
+            try (FanoutClient subscriber = FanoutClient.connect(ClientOptions.builder()
+                    .address("127.0.0.1", node.frames().getPort()).reconnect(QUICK).build())) {
+                // Answered UNAVAILABLE while Redis is away: the library waits and subscribes again.
+                subscriber.subscribe("t", SubscribeOptions.fromSequence(1), message -> got.add(message.text()));
+                redis.restart();
+                try (FanoutClient publisher = FanoutClient.connect("127.0.0.1", node.frames().getPort())) {
+                    await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> publisher
+                            .publishAcked("t", "after".getBytes(StandardCharsets.UTF_8)).get(5, TimeUnit.SECONDS)
+                            != null);
+                }
+                await().atMost(Duration.ofSeconds(60)).until(() -> got.contains("after"));
+                assertThat(got).startsWith("before").endsWith("after").doesNotHaveDuplicates();
             }
         }
     }

@@ -45,6 +45,7 @@ final class ClientCore {
     final Outbox outbox;
     final Subscriptions subscriptions;
     private final Reconnector reconnector;
+    private final Backoff backoff;
     private final Keepalive keepalive;
     final CompletableFuture<ConnectionInfo> firstConnection = new CompletableFuture<>();
     /** The server's max payload, once known; publishes over it are refused before they are sent. */
@@ -78,7 +79,8 @@ final class ClientCore {
                 options.publishWait());
         this.outbox = new Outbox(budget, events);
         this.subscriptions = new Subscriptions(events);
-        this.reconnector = new Reconnector(options.reconnect(), new Backoff(options.reconnect(), options.random()),
+        this.backoff = new Backoff(options.reconnect(), options.random());
+        this.reconnector = new Reconnector(options.reconnect(), backoff,
                 (task, delay) -> loop.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS), this::attempt,
                 this::giveUp);
         this.keepalive = new Keepalive(options.pingInterval(), options.pingTimeout(), this::silent);
@@ -284,6 +286,11 @@ final class ClientCore {
     void send(ControlFrame frame) {
         channel.write(frame, channel.voidPromise());
         keepalive.sent();
+    }
+
+    /** The waits between attempts, as {@link ClientOptions#reconnect()} sets them. */
+    Backoff backoff() {
+        return backoff;
     }
 
     /** The current connection if it reached WELCOME, else null. */

@@ -1,11 +1,13 @@
 package dev.fanout.client;
 
 import dev.fanout.protocol.control.ControlFrame;
+import dev.fanout.protocol.control.ErrorCode;
 import java.lang.System.Logger.Level;
 
 /**
- * What the client does with an ERROR frame: a refused publish fails its future, a refused subscription ends,
- * and the listener hears of every refusal except those about ids the client no longer uses. On the I/O thread.
+ * What the client does with an ERROR frame: a refused publish fails its future, a refused subscription ends (one
+ * the server cannot serve for now, UNAVAILABLE, is made again after a wait), and the listener hears of every
+ * refusal except those about ids the client no longer uses and unavailable subscriptions. On the I/O thread.
  */
 final class ServerErrors {
 
@@ -20,6 +22,12 @@ final class ServerErrors {
                 failure = FanoutException.refused("publish " + error.ref(), error.code(), error.text());
             }
             case SUBSCRIPTION_ID -> {
+                if (error.code() == ErrorCode.UNAVAILABLE && core.subscriptions.unavailable(error.ref(), core)) {
+                    // The server's history store is away for now (a cluster's Redis): made again after a wait.
+                    ClientLog.LOG.log(Level.DEBUG, "subscription id {0} unavailable for now, subscribing again "
+                            + "later: {1}", error.ref(), error.text());
+                    return;
+                }
                 failure = core.subscriptions.refused(error.ref(), error.code(), error.text());
                 if (failure == null) {
                     ClientLog.LOG.log(Level.DEBUG, "ignored an error about subscription id {0}, no longer in use: "

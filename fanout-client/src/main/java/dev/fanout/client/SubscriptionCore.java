@@ -36,6 +36,8 @@ abstract class SubscriptionCore implements Subscription {
     boolean confirmed;
     /** The server confirmed it on some connection: a later SUB is a resubscription. */
     boolean everConfirmed;
+    /** Times in a row the server could not serve it for now (UNAVAILABLE): how long to wait before the next SUB. */
+    int unavailableInARow;
     /** Tell the listener when the server confirms the SUB sent after a reconnect. */
     boolean announceResubscribed;
 

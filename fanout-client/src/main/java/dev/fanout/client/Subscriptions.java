@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -104,6 +105,7 @@ final class Subscriptions {
             return;
         }
         subscription.confirmed = true;
+        subscription.unavailableInARow = 0;
         subscription.cursors.subscribed(frame);
         if (!subscription.everConfirmed) {
             subscription.everConfirmed = true;
@@ -154,6 +156,28 @@ final class Subscriptions {
             subscription.end(failure);
         }
         return failure;
+    }
+
+    /**
+     * The server could not serve subscription {@code id} for now (its history store was unavailable) and ended it:
+     * it is made again, from the last message accepted on, after a wait that grows as the reconnect backoff does
+     * with each refusal in a row. False if the id is not in use.
+     */
+    boolean unavailable(long id, ClientCore core) {
+        SubscriptionCore subscription = byId.get((int) id);
+        if (subscription == null) {
+            return false;
+        }
+        // The server ended it: no UNSUB.
+        retire(subscription, null);
+        int attempt = ++subscription.unavailableInARow;
+        core.loop.schedule(() -> {
+            if (all.contains(subscription) && subscription.wireId == 0 && core.readyChannel() != null) {
+                subscribe(subscription, core::send);
+                core.readyChannel().flush();
+            }
+        }, core.backoff().delay(attempt).toNanos(), TimeUnit.NANOSECONDS);
+        return true;
     }
 
     /** UNSUB the current id and SUB under a new one, from the last message accepted on. */

@@ -279,6 +279,16 @@ public final class ControlHandler extends SessionHandler {
     }
 
     /**
+     * Ends a subscription the server cannot serve for now (its history could not be read): the client was told
+     * UNAVAILABLE, and may subscribe again, with the same id, once it waited. On the loop.
+     */
+    void ended(ControlSubscription subscription) {
+        if (subscriptions.remove(subscription.id(), subscription)) {
+            session.remove(subscription);
+        }
+    }
+
+    /**
      * Takes a place for one more topic feed of the connection; false, with the client told, at the limit. Any
      * thread: a pattern meets new topics on the thread that makes them.
      */

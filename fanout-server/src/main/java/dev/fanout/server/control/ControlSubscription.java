@@ -1,6 +1,7 @@
 package dev.fanout.server.control;
 
 import dev.fanout.hub.Hub;
+import dev.fanout.hub.PublishRefusedException;
 import dev.fanout.hub.Subscriber;
 import dev.fanout.hub.Topic;
 import dev.fanout.hub.TopicState;
@@ -162,10 +163,19 @@ final class ControlSubscription implements Subscription, TopicWatcher {
         }
     }
 
-    /** The history store failed for {@code topic}: the client is told, and may subscribe again later. */
+    /**
+     * The history store failed for {@code topic} (in a cluster: Redis is unreachable): the client is told, and the
+     * subscription ends, so that the client may subscribe again later under the same id and resume where it
+     * stands; nothing it would act on (a GAP, a RESET) is made up meanwhile. On the loop.
+     */
     void unavailable(String topic, Throwable failure) {
+        if (cancelled) {
+            return;
+        }
         handler.error(ErrorCode.UNAVAILABLE, RefKind.SUBSCRIPTION_ID, id, "history of topic '" + topic
-                + "' could not be read (" + failure.getMessage() + "); subscribe again later");
+                + "' could not be read (" + PublishRefusedException.cause(failure).getMessage()
+                + "); the subscription ended: subscribe again later, from the last message you have");
+        handler.ended(this);
     }
 
     void send(ControlFrame frame) {
