@@ -17,6 +17,9 @@ FANOUT_TARGETS = ("fanout", "fanout-control")
 # fanout's server with history on disk (`--data-dir` in a fresh temporary directory), one target per `--fsync`
 # value, loaded in control mode as fanout-control is: that one, with history in memory, is their baseline.
 DISK_TARGETS = {"fanout-disk-interval": "interval", "fanout-disk-always": "always", "fanout-disk-os": "os"}
+# fanout clusters on one redis-server started for them (`fanout serve --redis`), by how many nodes: each loaded in
+# control mode, its subscribers spread over the nodes and its publisher on the first (see Cluster).
+CLUSTER_TARGETS = {"cluster-1": 1, "cluster-2": 2, "cluster-3": 3}
 # The peers with durable storage, for acknowledged publishes: Redis appending to its AOF with `appendfsync always`,
 # NATS with JetStream (file storage); each in a fresh temporary directory, loaded as `fanout bench` loads redis and
 # nats.
@@ -25,7 +28,7 @@ DURABLE_PEERS = {"redis-aof-always": "redis", "nats-js": "nats"}
 
 def bench_target(name):
     """The `fanout bench --target` that loads the server start(name) starts."""
-    if name in DISK_TARGETS:
+    if name in DISK_TARGETS or name in CLUSTER_TARGETS:
         return "fanout-control"
     return DURABLE_PEERS.get(name, name)
 
@@ -86,6 +89,10 @@ class Server:
                                         stdin=subprocess.DEVNULL, env=server_env())
         wait_for_port(port)
 
+    def bench_args(self):
+        """What tells `fanout bench` where this server is, and its process for the CPU figures."""
+        return ["--port", str(self.port), "--server-pid", str(self.process.pid)]
+
     def stop(self):
         self.process.terminate()
         try:
@@ -111,20 +118,62 @@ def fanout_server_jvm():
     return f"{version([java, '-version'])} with `{' '.join(launcher_serve_flags())}`"
 
 
+class Cluster:
+    """A fanout cluster on this machine: a redis-server on a free port, without persistence (`--save ''
+    --appendonly no`: the figures are the cluster's cost, not Redis's disk's), and `nodes` fanout servers started
+    as start() starts fanout, each with `--redis` on it. `fanout bench` spreads its subscribers over the nodes,
+    round-robin, and publishes on the first; the CPU it reports is the nodes' and Redis's together, and each
+    process's apart (the nodes' first, Redis's last)."""
+
+    def __init__(self, name, nodes, java=None):
+        self.name, self.target = name, bench_target(name)
+        redis_port = free_port()
+        self.redis = Server(f"{name}-redis", ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1",
+                                              "--save", "", "--appendonly", "no"], redis_port)
+        self.nodes = []
+        try:
+            for i in range(1, nodes + 1):
+                port = free_port()
+                self.nodes.append(Server(f"{name}-node{i}", fanout_command(port, java) + [
+                    "--redis", f"redis://127.0.0.1:{redis_port}"], port))
+        except BaseException:
+            self.stop()
+            raise
+        self.port = self.nodes[0].port
+
+    def bench_args(self):
+        ports = ",".join(str(node.port) for node in self.nodes)
+        pids = ",".join(str(server.process.pid) for server in [*self.nodes, self.redis])
+        return ["--port", str(self.port), "--subscribe-to", ports, "--publish-to", str(self.port),
+                "--server-pid", pids]
+
+    def stop(self):
+        for server in [*self.nodes, self.redis]:
+            server.stop()
+
+
+def fanout_command(port, java=None):
+    """`fanout serve` on port, with the settings every fanout target has: through ./fanout with its default JVM
+    flags or, given java (a command line up to and not including -jar), exactly as that says."""
+    launch = [os.path.join(ROOT, "fanout")] if java is None else [*java, "-jar", JAR]
+    return [*launch, "serve", "--host", "127.0.0.1", "--port", str(port), "--lines-port", "0", "--no-console",
+            "--max-clients", "19000", "--max-clients-per-address", "0"]
+
+
 def start(name, java=None):
     """Starts a server on a free loopback port; name is a `fanout bench --target`, or one of DISK_TARGETS or
     DURABLE_PEERS, which get a fresh data directory of their own. fanout (for FANOUT_TARGETS with the server's
     default settings; for DISK_TARGETS with --data-dir and that --fsync) starts through ./fanout with its default
-    JVM flags, or, given java (a command line up to and not including -jar), exactly as that says."""
+    JVM flags, or, given java (a command line up to and not including -jar), exactly as that says. One of
+    CLUSTER_TARGETS starts a Cluster of that many nodes instead."""
+    if name in CLUSTER_TARGETS:
+        return Cluster(name, CLUSTER_TARGETS[name], java)
     port = free_port()
     data_dir = None
     if name in DURABLE_PEERS or name in DISK_TARGETS:
         data_dir = tempfile.mkdtemp(prefix=f"{os.path.basename(sys.argv[0])}-{name}-")
     if name in FANOUT_TARGETS or name in DISK_TARGETS:
-        launch = [os.path.join(ROOT, "fanout")] if java is None else [*java, "-jar", JAR]
-        cmd = [*launch, "serve", "--host", "127.0.0.1", "--port", str(port),
-               "--lines-port", "0", "--no-console", "--max-clients", "19000",
-               "--max-clients-per-address", "0"]
+        cmd = fanout_command(port, java)
         if name in DISK_TARGETS:
             cmd += ["--data-dir", data_dir, "--fsync", DISK_TARGETS[name]]
     elif bench_target(name) == "nats":
@@ -140,8 +189,8 @@ def start(name, java=None):
 
 def bench(server, *args):
     """Runs `fanout bench` against server with args and returns its --json result."""
-    cmd = ["java", "-jar", JAR, "bench", "--target", server.target, "--port", str(server.port), "--json",
-           "--server-pid", str(server.process.pid), *map(str, args)]
+    cmd = ["java", "-jar", JAR, "bench", "--target", server.target, *server.bench_args(), "--json",
+           *map(str, args)]
     out = subprocess.run(cmd, capture_output=True, text=True)
     lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
     if not lines:
