@@ -262,6 +262,13 @@ final class TopicFeed implements SessionSubscriber, Delivery {
             }
             send(messages);
             next = messages.get(messages.size() - 1).sequence() + 1;
+            if (highestPassed > 0 && next > highestPassed) {
+                // The replay has covered everything let pass live: what comes live from now on follows it (the
+                // seam drops any overlap). Waiting for an empty read instead would never end while messages keep
+                // coming faster than a read of a store in another server takes.
+                live = true;
+                return false;
+            }
             return true;
         } finally {
             messages.forEach(Message::release);
