@@ -10,6 +10,7 @@ import dev.fanout.hub.TooManyTopicsException;
 import dev.fanout.protocol.control.ControlFrame;
 import dev.fanout.protocol.control.ErrorCode;
 import dev.fanout.protocol.control.RefKind;
+import dev.fanout.protocol.control.ResumeMode;
 import dev.fanout.protocol.control.TopicNames;
 import dev.fanout.server.session.Session;
 import dev.fanout.server.session.Subscription;
@@ -34,6 +35,8 @@ final class ControlSubscription implements Subscription, TopicWatcher {
     private final Map<String, ResumePoint> positions;
     private final Map<String, TopicFeed> feeds = new ConcurrentHashMap<>();
     private volatile boolean cancelled;
+    /** A pattern's moment of taking effect, on the server's clock; set before it watches for topics. */
+    private volatile long since;
 
     ControlSubscription(ControlHandler handler, ControlFrame.Sub sub, Map<String, ResumePoint> positions) {
         this.handler = handler;
@@ -79,6 +82,7 @@ final class ControlSubscription implements Subscription, TopicWatcher {
         // Before joining anything: a topic the client never hears from is resumed from this moment (SINCE), and
         // what its topics publish from now on is either delivered or found again from it.
         long since = hub.clock().millis();
+        this.since = since;
         hub.watch(filter, this);
         for (Map.Entry<String, ResumePoint> known : positions.entrySet()) {
             join(hub, known.getKey(), known.getValue());
@@ -142,7 +146,11 @@ final class ControlSubscription implements Subscription, TopicWatcher {
                 || !handler.takeFeed(this, topic.name())) {
             return null;
         }
-        TopicFeed feed = new TopicFeed(this, ResumePoint.EVERYTHING).attach(topic);
+        // On one server a topic made now is new: all of it is news. On a cluster node it may be an old topic first
+        // heard of now: only what was published since the pattern took effect is.
+        ResumePoint from = session().context().hub().isShared()
+                ? new ResumePoint(ResumeMode.SINCE, 0, since) : ResumePoint.EVERYTHING;
+        TopicFeed feed = new TopicFeed(this, from).attach(topic);
         if (feeds.putIfAbsent(topic.name(), feed) != null) {
             handler.returnFeed();
             return null;

@@ -86,7 +86,11 @@ final class FollowedTopic {
     void start() {
         store.state(name).whenComplete((state, failure) -> {
             if (failure != null) {
-                store.later(this::start, RETRY_MILLIS);
+                synchronized (this) {
+                    if (!forgotten) {
+                        store.later(this::start, RETRY_MILLIS);
+                    }
+                }
                 return;
             }
             synchronized (this) {
@@ -115,7 +119,12 @@ final class FollowedTopic {
 
     /** The subscription may have missed messages: read what the topic has beyond what was handed on. */
     synchronized void catchUp() {
-        if (forgotten || !ready) {
+        if (forgotten) {
+            return;
+        }
+        if (!ready) {
+            // The state read under way may be from before what was missed: catch up once it is in.
+            behind = true;
             return;
         }
         if (filling) {
@@ -161,10 +170,13 @@ final class FollowedTopic {
     private void take(List<Message> batch) {
         Message first = batch.get(0);
         if (first.epoch() != epoch) {
-            log.info("topic '{}' started afresh in Redis (epoch {}, was {}): following the new epoch from its first "
-                    + "message", name, first.epoch(), epoch);
-            epoch = first.epoch();
-            last = 0;
+            // Another epoch: the topic started afresh in Redis, or this batch is from before it did. Which one,
+            // only Redis's state can tell: read it (which moves to the new epoch if there is one and brings its
+            // messages from the stream), and let this batch go.
+            batch.forEach(Message::release);
+            filling = true;
+            readState();
+            return;
         }
         long newest = batch.get(batch.size() - 1).sequence();
         if (newest <= last) {

@@ -438,6 +438,10 @@ public final class RedisHistory implements HistoryStore {
         }
         return following.following().copy()
                 .orTimeout(options.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                .exceptionallyCompose(failure -> CompletableFuture.failedFuture(new PublishRefusedException(
+                        PublishRefusedException.Reason.UNAVAILABLE, options.target().describe() + " did not let "
+                        + "this server follow topic '" + topic + "' within " + options.timeout().toMillis()
+                        + " ms (--redis-timeout)")))
                 .thenCompose(ignored -> stateNow(topic));
     }
 

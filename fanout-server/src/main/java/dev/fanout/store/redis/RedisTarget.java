@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * Where Redis is, as {@code --redis} names it: one server ({@code redis://HOST:PORT}, {@code rediss://} for TLS,
- * a password or ACL user and a database in the URI as Redis's own tools take them), or a Redis Cluster, named by
+ * a password or ACL user in the URI as Redis's own tools take them; no database other than 0, as channels are
+ * shared by all databases), or a Redis Cluster, named by
  * {@code redis-cluster://HOST:PORT,HOST:PORT} ({@code rediss-cluster://} for TLS) or by several seed URIs
  * separated by commas.
  *
@@ -63,8 +64,19 @@ public record RedisTarget(List<RedisURI> uris, boolean cluster) {
                     + "redis-cluster://HOST:PORT,HOST:PORT for a Redis Cluster");
         }
         try {
-            return RedisURI.create(text);
+            RedisURI uri = RedisURI.create(text);
+            if (uri.getDatabase() != 0) {
+                // Channels are shared by every database of a Redis: two clusters on two databases would hear
+                // each other's messages.
+                throw new IllegalArgumentException("--redis '" + redact(whole) + "' names database "
+                        + uri.getDatabase() + ": Redis's channels are shared by all its databases, so a cluster "
+                        + "needs a Redis of its own; leave the database out (or give /0)");
+            }
+            return uri;
         } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("--redis ")) {
+                throw e;
+            }
             throw new IllegalArgumentException("--redis '" + redact(whole) + "': " + e.getMessage()
                     + "; give redis://HOST:PORT or redis-cluster://HOST:PORT,HOST:PORT", e);
         }

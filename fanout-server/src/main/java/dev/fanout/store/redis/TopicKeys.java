@@ -1,6 +1,9 @@
 package dev.fanout.store.redis;
 
 import dev.fanout.hub.PublishId;
+import dev.fanout.protocol.control.TopicNames;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 
 /**
  * The Redis names of one topic. Every key carries the topic as a Redis Cluster hash tag ({@code {topic}}), so that
@@ -24,9 +27,13 @@ record TopicKeys(String topic, String meta, String log, String channel) {
         return new TopicKeys(topic, tagged + META, tagged + "}:log", tagged + LIVE);
     }
 
-    /** The key that remembers what a publish id was given, for a repeat to get the same. */
+    /**
+     * The key that remembers what a publish id was given, for a repeat to get the same. The identity, which the
+     * client chose, is written in hex, so that no identity can make the key look like another kind of key.
+     */
     String publishId(PublishId id) {
-        return PREFIX + topic + "}:pub:" + id.id() + ":" + id.identity();
+        return PREFIX + topic + "}:pub:" + id.id() + ":"
+                + HexFormat.of().formatHex(id.identity().getBytes(StandardCharsets.UTF_8));
     }
 
     /** The topic a live channel belongs to, or null if {@code channel} is no topic's. */
@@ -42,7 +49,8 @@ record TopicKeys(String topic, String meta, String log, String channel) {
         if (!key.startsWith(PREFIX) || !key.endsWith(META)) {
             return null;
         }
-        return key.substring(PREFIX.length(), key.length() - META.length());
+        String topic = key.substring(PREFIX.length(), key.length() - META.length());
+        return TopicNames.isValidTopic(topic) ? topic : null;
     }
 
     /**

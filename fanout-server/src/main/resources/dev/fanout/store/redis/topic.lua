@@ -97,10 +97,12 @@ local function append(e, first, from)
   redis.call('HINCRBY', meta, 'b', bytes)
   redis.call('HSET', meta, 't', int(now))
   trim(tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), now)
+  -- A topic nobody publishes to any more lets go of its log: after its messages' age bound, or with its meta.
   local max_age = tonumber(ARGV[5])
-  if max_age > 0 then
-    -- A topic nobody publishes to any more lets go of its log too.
+  if max_age > 0 and max_age < tonumber(ARGV[6]) then
     redis.call('PEXPIRE', log, max_age)
+  else
+    redis.call('PEXPIRE', log, ARGV[6])
   end
   redis.call('PUBLISH', ARGV[8], table.concat(parts))
   return now

@@ -3,6 +3,7 @@ package dev.fanout.store.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fanout.hub.PublishId;
 import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisURI;
 import org.junit.jupiter.api.Test;
@@ -15,13 +16,20 @@ class RedisTargetTest {
     }
 
     @Test
-    void oneServer_withAPasswordAndADatabase() {
-        RedisTarget target = RedisTarget.parse("redis://:s3cret@db.example:6380/2");
+    void aDatabaseOtherThanZero_isRefused_asChannelsAreSharedByAllDatabases() {
+        assertThatThrownBy(() -> RedisTarget.parse("redis://:s3cret@db.example:6380/2"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("names database 2: Redis's channels are shared by all its databases")
+                .hasMessageNotContaining("s3cret");
+    }
+
+    @Test
+    void oneServer_withAPassword() {
+        RedisTarget target = RedisTarget.parse("redis://:s3cret@db.example:6380/0");
         assertThat(target.cluster()).isFalse();
         RedisURI uri = target.uris().get(0);
         assertThat(uri.getHost()).isEqualTo("db.example");
         assertThat(uri.getPort()).isEqualTo(6380);
-        assertThat(uri.getDatabase()).isEqualTo(2);
         assertThat(new String(credentials(uri).getPassword())).isEqualTo("s3cret");
         assertThat(target.describe()).isEqualTo("Redis at redis://db.example:6380").doesNotContain("s3cret");
     }
@@ -75,5 +83,9 @@ class RedisTargetTest {
         assertThat(TopicKeys.topicOf("other:channel")).isNull();
         assertThat(TopicKeys.liveGlob("prices.>")).isEqualTo("fanout:{prices.*}:live");
         assertThat(TopicKeys.metaGlob("*.eur")).isEqualTo("fanout:{*.eur}:meta");
+        // A client's identity cannot make a publish id's key pass for a topic's meta key.
+        String key = keys.publishId(new PublishId("x}:meta", "prices.eur", 1));
+        assertThat(key).doesNotEndWith("}:meta");
+        assertThat(TopicKeys.topicOfMeta("fanout:{prices.eur}:pub:1:x}:meta")).isNull();
     }
 }
