@@ -13,6 +13,7 @@ import dev.fanout.server.session.SessionSubscriber;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,12 +27,15 @@ import org.slf4j.LoggerFactory;
  * live messages with no gap and no duplicate at the seam, and reports what the client cannot get (GAP, RESET).
  *
  * <p>The feed joins the topic before it reads anything, so every message appended from then on reaches it
- * live. While it replays, it does not keep live messages: it notes the highest it let pass and reads history
- * again until a read has covered it, then goes live, skipping what the replay already sent. History holds
- * what it let pass (or the client is told it is gone), so the hand-over needs no buffer, whatever the
- * replay's length. Replay reads one chunk at a time, and only while the session's queue is empty and its
- * socket takes more: it is paced by the client like live traffic. Loop-confined, except
- * {@link #eventLoop()} and {@link #id()}.
+ * live. While it replays, it keeps those live messages (subscribe first, keep live, merge by sequence): once the
+ * replay reaches the first kept message, the kept ones follow it and the feed is live. A subscription to what
+ * comes next therefore needs no read at all, and a replay need not outrun the publishers to meet the live
+ * stream, which against a store in another server (Redis) a round trip per read could not. What is kept is
+ * charged to the session's queue limits and the server-wide budget; when they have no room, the feed stops
+ * keeping and notes the highest it let pass instead, and reads history until a read has covered it (history
+ * holds what it let pass, or the client is told it is gone). Replay reads one chunk at a time, and only while
+ * the session's queue is empty and its socket takes more: it is paced by the client like live traffic.
+ * Loop-confined, except {@link #eventLoop()} and {@link #id()}.
  */
 final class TopicFeed implements SessionSubscriber, Delivery {
 
@@ -68,7 +72,16 @@ final class TopicFeed implements SessionSubscriber, Delivery {
     private long epoch;
     /** The sequence number the client should get next. */
     private long next;
-    /** The highest sequence number let pass live while not live yet. */
+    /**
+     * Live messages kept while not live yet, oldest first, one reference each, for the replay to meet; see
+     * {@link #keep}. Their cost is reserved from the session while they wait.
+     */
+    private final ArrayDeque<Message> kept = new ArrayDeque<>();
+    /** What {@link #kept} has reserved from the session. */
+    private long keptBytes;
+    /** False once the session had no room to keep more, until the replay has reached what was kept. */
+    private boolean keeping = true;
+    /** The highest sequence number let pass live, not kept, while not live yet. */
     private long highestPassed;
     /** {@link #highestPassed} when the last read was made: what that read must have covered if it is held. */
     private long passedAtRead;
@@ -202,6 +215,10 @@ final class TopicFeed implements SessionSubscriber, Delivery {
         pumping = true;
         try {
             while (started && !live && !reading && !cancelled && session().isWritable()) {
+                if (keptIsNext()) {
+                    sendKept();
+                    continue;
+                }
                 reading = true;
                 passedAtRead = highestPassed;
                 CompletableFuture<List<Message>> read = topic.read(next, CHUNK_MESSAGES, CHUNK_BYTES);
@@ -238,6 +255,12 @@ final class TopicFeed implements SessionSubscriber, Delivery {
                 return false;
             }
             if (messages.isEmpty()) {
+                if (!kept.isEmpty()) {
+                    // History holds nothing before the first kept: what lies between is gone, a GAP the kept
+                    // messages' hand-over tells.
+                    sendKept();
+                    return true;
+                }
                 // History holds nothing from next on: live, unless something let pass live is still unread.
                 if (highestPassed < next) {
                     live = true;
@@ -262,7 +285,7 @@ final class TopicFeed implements SessionSubscriber, Delivery {
             }
             send(messages);
             next = messages.get(messages.size() - 1).sequence() + 1;
-            if (highestPassed > 0 && next > highestPassed) {
+            if (kept.isEmpty() && highestPassed > 0 && next > highestPassed) {
                 // The replay has covered everything let pass live: what comes live from now on follows it (the
                 // seam drops any overlap). Waiting for an empty read instead would never end while messages keep
                 // coming faster than a read of a store in another server takes.
@@ -315,11 +338,39 @@ final class TopicFeed implements SessionSubscriber, Delivery {
             return 0;
         }
         if (!live) {
-            highestPassed = Math.max(highestPassed, newest.sequence());
+            keep(messages);
             mirrorArrived();
             return 0;
         }
         Message oldest = messages.get(0);
+        List<Message> fresh = onward(messages);
+        if (fresh != messages) {
+            // The seam, a reset or a hole: rare; these are encoded for this client alone.
+            send(fresh);
+            return fresh.size();
+        }
+        long self = owner.echo() ? Batch.ECHO : id();
+        ByteBuf bytes = batch.encodedFor(form, self);
+        if (bytes == null) {
+            return 0;
+        }
+        try {
+            int count = batch.sizeFor(self);
+            session().offer(bytes, count, batch.sharedBytes(form), this, oldest.sequence(), newest.sequence());
+            return count;
+        } finally {
+            bytes.release();
+        }
+    }
+
+    /**
+     * Takes live messages of one run (consecutive, or with a hole the store could not fill) on from {@link #next}:
+     * tells the client a new epoch (RESET) or a hole (GAP), and returns what is to be sent: {@code messages}
+     * itself when all of it is, else those of it the client has not had.
+     */
+    private List<Message> onward(List<Message> messages) {
+        Message oldest = messages.get(0);
+        Message newest = messages.get(messages.size() - 1);
         boolean epochKnown = epoch != 0;
         if (epoch == 0) {
             // The relay brought its upstream's numbering: the stream takes it, with nothing to take back.
@@ -340,26 +391,79 @@ final class TopicFeed implements SessionSubscriber, Delivery {
             next = oldest.sequence();
         }
         if (oldest.sequence() < next || newest.epoch() != epoch) {
-            // The seam: some of these went out in the replay. Rare; sent one by one.
             List<Message> fresh = messages.stream().filter(m -> m.epoch() == epoch && m.sequence() >= next).toList();
             if (!fresh.isEmpty()) {
-                send(fresh);
                 next = fresh.get(fresh.size() - 1).sequence() + 1;
             }
-            return fresh.size();
+            return fresh;
         }
-        long self = owner.echo() ? Batch.ECHO : id();
-        ByteBuf bytes = batch.encodedFor(form, self);
         next = newest.sequence() + 1;
-        if (bytes == null) {
-            return 0;
+        return messages;
+    }
+
+    /**
+     * Keeps live messages that reach the feed before it is live, for the replay to meet, while the session has
+     * room for them; past that, notes the highest let pass, to be read from history.
+     */
+    private void keep(List<Message> messages) {
+        Message newest = messages.get(messages.size() - 1);
+        if (keeping) {
+            long bytes = 0;
+            for (Message message : messages) {
+                bytes += message.memorySize() + KEPT_OVERHEAD;
+            }
+            if (session().reserve(bytes, messages.size())) {
+                for (Message message : messages) {
+                    kept.add(message.retain());
+                }
+                keptBytes += bytes;
+                return;
+            }
+            keeping = false;
+            log.debug("{}: no room to keep live messages for the replay to meet from {} on; reading them from "
+                    + "history", this, messages.get(0).sequence());
         }
+        highestPassed = Math.max(highestPassed, newest.sequence());
+    }
+
+    /**
+     * Heap bytes a kept message is charged beyond {@link Message#memorySize()}: its slot in {@link #kept}. The
+     * message itself is charged whole, though the topic's other subscribers and its history may share it.
+     */
+    static final int KEPT_OVERHEAD = 16;
+
+    /** True when the replay has nothing to read before the first kept message: it is next, or of a new epoch. */
+    private boolean keptIsNext() {
+        Message first = kept.peek();
+        return first != null && (first.sequence() <= next || epoch != 0 && first.epoch() != epoch);
+    }
+
+    /**
+     * Hands over to the kept messages, run by run, as live ones are taken on; then the feed is live, unless
+     * messages let pass while keeping had no room remain to be read from history (and keeping starts again).
+     */
+    private void sendKept() {
+        List<Message> all = new ArrayList<>(kept);
+        kept.clear();
+        session().unreserve(keptBytes, all.size());
+        keptBytes = 0;
+        keeping = true;
         try {
-            int count = batch.sizeFor(self);
-            session().offer(bytes, count, batch.sharedBytes(form), this, oldest.sequence(), newest.sequence());
-            return count;
+            int start = 0;
+            for (int i = 1; i <= all.size(); i++) {
+                boolean runEnds = i == all.size() || i - start == CHUNK_MESSAGES
+                        || all.get(i).epoch() != all.get(i - 1).epoch()
+                        || all.get(i).sequence() != all.get(i - 1).sequence() + 1;
+                if (runEnds) {
+                    send(onward(all.subList(start, i)));
+                    start = i;
+                }
+            }
         } finally {
-            bytes.release();
+            all.forEach(Message::release);
+        }
+        if (highestPassed < next) {
+            live = true;
         }
     }
 
@@ -415,6 +519,12 @@ final class TopicFeed implements SessionSubscriber, Delivery {
     /** Stops: receives nothing more. */
     void cancel() {
         cancelled = true;
+        if (!kept.isEmpty()) {
+            kept.forEach(Message::release);
+            session().unreserve(keptBytes, kept.size());
+            kept.clear();
+            keptBytes = 0;
+        }
         if (mirrorWait != null) {
             mirrorWait.cancel(false);
         }

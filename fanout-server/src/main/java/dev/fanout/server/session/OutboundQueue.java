@@ -70,6 +70,9 @@ final class OutboundQueue {
     /** Written on the loop; volatile so the budget and listings on other threads read it. */
     private volatile long heldBytes;
     private int heldMessages;
+    /** What subscriptions keep for this client at their replay's seam; see {@link #reserve}. */
+    private long reservedBytes;
+    private int reservedMessages;
     private boolean unflushed;
     private long droppedSinceReport;
     /** Set by the budget from any thread: this queue is being cut and takes nothing more. */
@@ -147,6 +150,29 @@ final class OutboundQueue {
             waiting.add(entry);
         }
         return Offer.ACCEPTED;
+    }
+
+    /**
+     * Reserves room for live messages a subscription keeps for this client until its replay reaches them: within
+     * the session's limits together with what is queued, and within the server-wide budget without cutting anyone
+     * for it. False when there is no room, and nothing is reserved: the subscription reads those messages from
+     * history instead, so refusing costs the client nothing but reads.
+     */
+    boolean reserve(long bytes, int messages) {
+        if (cut || heldBytes + reservedBytes + bytes > limits.maxBytes()
+                || heldMessages + reservedMessages + messages > limits.maxMessages() || !budget.tryChargeSpare(bytes)) {
+            return false;
+        }
+        reservedBytes += bytes;
+        reservedMessages += messages;
+        return true;
+    }
+
+    /** Gives back what {@link #reserve} took. */
+    void unreserve(long bytes, int messages) {
+        reservedBytes -= bytes;
+        reservedMessages -= messages;
+        budget.release(bytes);
     }
 
     /** Within the session's limits; an empty queue takes any one entry, however large. */

@@ -57,6 +57,15 @@ public final class QueueBudget {
         return false;
     }
 
+    /** Charges {@code bytes} if they fit as things stand, cutting nobody for them; false, charging nothing, if not. */
+    boolean tryChargeSpare(long bytes) {
+        if (fits(bytes)) {
+            charged.addAndGet(bytes);
+            return true;
+        }
+        return false;
+    }
+
     /** Charges {@code bytes} whatever the limit: for a queue that has just freed at least as much. */
     void charge(long bytes) {
         charged.addAndGet(bytes);

@@ -280,6 +280,20 @@ public final class Session {
         return closeReason == null;
     }
 
+    /**
+     * Reserves room for {@code messages} live messages costing {@code bytes} that a subscription keeps for this
+     * client until its replay reaches them; false when the session's queue limits or the server-wide budget have
+     * no room for them, or the session is closed. On the loop.
+     */
+    public boolean reserve(long bytes, int messages) {
+        return closeReason == null && queue.reserve(bytes, messages);
+    }
+
+    /** Gives back what {@link #reserve} took, closed or not. On the loop. */
+    public void unreserve(long bytes, int messages) {
+        queue.unreserve(bytes, messages);
+    }
+
     /** True while the connection takes bytes at once: nothing waits in the queue and the socket is writable. */
     public boolean isWritable() {
         return queue.isEmpty() && channel.isWritable();
