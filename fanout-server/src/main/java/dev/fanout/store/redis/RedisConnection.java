@@ -15,6 +15,7 @@ import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -27,8 +28,11 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -80,6 +84,8 @@ final class RedisConnection implements AutoCloseable {
     private final RedisClusterAsyncCommands<String, byte[]> commands;
     private final Events events;
     private final String probeChannel;
+    /** Scripts kept in every master's cache: see {@link #loadEverywhere}. */
+    private final List<String> scripts;
     private final ScheduledExecutorService timer;
     /** The channels subscribed, besides the probe's. */
     private final Set<String> channels = ConcurrentHashMap.newKeySet();
@@ -97,8 +103,10 @@ final class RedisConnection implements AutoCloseable {
 
     private RedisConnection(RedisOptions options, ClientResources resources, AbstractRedisClient client,
                             StatefulConnection<String, byte[]> connection,
-                            RedisClusterAsyncCommands<String, byte[]> commands, Events events, String probeChannel) {
+                            RedisClusterAsyncCommands<String, byte[]> commands, Events events, String probeChannel,
+                            List<String> scripts) {
         this.options = options;
+        this.scripts = List.copyOf(scripts);
         this.resources = resources;
         this.client = client;
         this.connection = connection;
@@ -117,7 +125,7 @@ final class RedisConnection implements AutoCloseable {
      *
      * @throws RedisUnavailableException if Redis cannot be reached, saying where and what to check
      */
-    static RedisConnection open(RedisOptions options, Events events, String probeChannel) {
+    static RedisConnection open(RedisOptions options, Events events, String probeChannel, List<String> scripts) {
         RedisTarget target = options.target();
         // Lettuce's default waits up to 30 s between reconnects, growing with each failure: a node would stay
         // cut off long after Redis is back, and a connection cut again and again drifts to that ceiling.
@@ -141,6 +149,7 @@ final class RedisConnection implements AutoCloseable {
                 // is refused like one on a lost connection: open them all now, so that no first publish is.
                 clustered.getPartitions().forEach(node -> clustered.getConnection(node.getUri().getHost(),
                         node.getUri().getPort()).sync().ping());
+                loadEverywhere(clustered, scripts).join();
                 connection = clustered;
                 commands = clustered.async();
             } else {
@@ -148,15 +157,16 @@ final class RedisConnection implements AutoCloseable {
                 client = single;
                 single.setOptions(clientOptions(options));
                 StatefulRedisConnection<String, byte[]> plain = single.connect(CODEC);
+                loadEverywhere(plain, scripts).join();
                 connection = plain;
                 commands = plain.async();
             }
             RedisConnection opened = new RedisConnection(options, resources, client, connection, commands, events,
-                    probeChannel);
+                    probeChannel, scripts);
             opened.subscription = opened.newSubscription();
             opened.startWatching();
             return opened;
-        } catch (RedisException e) {
+        } catch (RedisException | CompletionException e) {
             if (client != null) {
                 client.shutdown(0, options.timeout().toMillis(), TimeUnit.MILLISECONDS);
             }
@@ -164,6 +174,32 @@ final class RedisConnection implements AutoCloseable {
             throw new RedisUnavailableException("cannot reach " + target.describe() + " (" + rootMessage(e)
                     + "): start Redis there, or check --redis (host, port, password, rediss:// for TLS)", e);
         }
+    }
+
+    /**
+     * Loads {@code scripts} into the script cache of every master {@code connection} reaches. Run by its digest, a
+     * script Redis does not have fails and is sent again whole; a publish that fails so while a later one of the
+     * same publisher finds the script (another node loaded it meanwhile) would be numbered after it. Loading them
+     * before any is run, and again after every reconnect, keeps that to publishes in flight while Redis loses its
+     * cache (a restart, a failover).
+     */
+    private static CompletableFuture<Void> loadEverywhere(StatefulConnection<String, byte[]> connection,
+                                                          List<String> scripts) {
+        List<CompletableFuture<String>> loads = new ArrayList<>();
+        if (connection instanceof StatefulRedisClusterConnection<String, byte[]> clustered) {
+            for (RedisClusterNode node : clustered.getPartitions()) {
+                if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                    RedisClusterAsyncCommands<String, byte[]> master = clustered.getConnection(
+                            node.getUri().getHost(), node.getUri().getPort()).async();
+                    scripts.forEach(script -> loads.add(master.scriptLoad(script).toCompletableFuture()));
+                }
+            }
+        } else {
+            RedisClusterAsyncCommands<String, byte[]> single = ((StatefulRedisConnection<String, byte[]>) connection)
+                    .async();
+            scripts.forEach(script -> loads.add(single.scriptLoad(script).toCompletableFuture()));
+        }
+        return CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new));
     }
 
     /** A log's options: refuse rather than queue while disconnected, bounded, timed, never replayed. */
@@ -211,9 +247,16 @@ final class RedisConnection implements AutoCloseable {
         client.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
-                // A reconnect: the subscription may have missed messages while it was down.
+                // A reconnect: the subscription may have missed messages while it was down, and Redis may have
+                // restarted without its script cache.
                 if (!closed) {
                     timer.execute(RedisConnection.this::recover);
+                    loadEverywhere(connection, scripts).whenComplete((ignored, failure) -> {
+                        if (failure != null) {
+                            log.debug("loading the scripts again into {} failed ({}); they are sent whole when "
+                                    + "missing", options.target().describe(), rootMessage(failure));
+                        }
+                    });
                 }
             }
         });

@@ -101,7 +101,7 @@ public final class RedisHistory implements HistoryStore {
             public void recovered() {
                 followed.values().forEach(FollowedTopic::catchUp);
             }
-        }, TopicKeys.probeChannel(node));
+        }, TopicKeys.probeChannel(node), List.of(script.text()));
     }
 
     /**

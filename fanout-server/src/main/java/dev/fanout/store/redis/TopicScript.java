@@ -38,6 +38,16 @@ final class TopicScript {
         }
     }
 
+    /** The script's source, to load ahead of its first run. */
+    String text() {
+        return text;
+    }
+
+    /** The script's SHA-1, by which Redis knows it. */
+    String digest() {
+        return digest;
+    }
+
     /** Runs the script on {@code keys} with {@code args} (the operation first); {@code type} is its reply's. */
     <T> CompletableFuture<T> run(RedisClusterAsyncCommands<String, byte[]> commands, ScriptOutputType type,
                                  String[] keys, byte[]... args) {

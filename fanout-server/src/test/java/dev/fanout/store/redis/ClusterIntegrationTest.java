@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.fanout.protocol.control.ControlFrame;
 import dev.fanout.protocol.control.ErrorCode;
 import dev.fanout.protocol.control.ResumeMode;
+import dev.fanout.server.ServerOptions;
 import dev.fanout.server.testing.ControlClient;
 import dev.fanout.server.testing.CuttingProxy;
 import dev.fanout.server.testing.RedisProcess;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -142,6 +144,105 @@ class ClusterIntegrationTest {
             assertThat(seenByA.stream().map(ClusterIntegrationTest::text).toList())
                     .isEqualTo(seenByB.stream().map(ClusterIntegrationTest::text).toList());
         }
+    }
+
+    @Test
+    void aSubscriptionMadeWhileMessagesKeepComing_takesThemFromTheLiveStream_andMissesNothing() throws Exception {
+        // History of 10: the subscription must not depend on reading history, which under 40,000 publishes in
+        // flight is a round trip behind hundreds of them; it keeps what comes live from the moment it joined.
+        TestServer a = TestServer.start(builder -> builder.history(10)
+                .redis(RedisOptions.of(RedisTarget.parse(redis.uri()))));
+        nodes.add(a);
+        int total = 40_000;
+        try (ControlClient writer = ControlClient.connect(a.frames());
+             ControlClient reader = ControlClient.connect(a.frames())) {
+            CompletableFuture<Void> publisher = publishUnacknowledged(writer, "busy", total);
+            await().atMost(TestServer.PATIENCE).until(() -> lastOf("busy") >= 2_000);
+            reader.send(sub(1, "busy"));
+            long from = reader.read(ControlFrame.Subscribed.class).lastSequence() + 1;
+            publisher.get();
+            writer.send(pub(1, "busy", "last"));
+            long last = writer.readUntil(ControlFrame.Ack.class).sequence();
+            assertThat(from).as("subscribed while messages kept coming").isLessThan(total);
+            List<ControlFrame.Msg> got = reader.readMessages((int) (last - from + 1));
+            assertThat(got).extracting(ControlFrame.Msg::sequence)
+                    .containsExactlyElementsOf(LongStream.rangeClosed(from, last).boxed().toList());
+        }
+    }
+
+    @Test
+    void aResumeOnAnotherNodeWhileMessagesKeepComing_replaysThenMeetsTheLiveStream_andMissesNothing()
+            throws Exception {
+        resumeOnBWhileAPublishes(1_001, UnaryOperator.identity());
+    }
+
+    @Test
+    void aSubscriptionWithNoRoomToKeepLiveMessages_readsThemFromHistory_andMissesNothing() throws Exception {
+        // A queue of 64 KiB has room to keep a few hundred live messages for the replay to meet, not the
+        // thousands that pass meanwhile: the rest are read from history.
+        TestServer b = resumeOnBWhileAPublishes(1, builder -> builder.maxFrame(16 * 1024).queueBytes(64 * 1024));
+        // What the subscription kept was charged to the server-wide budget, and is given back once it is gone.
+        await().atMost(TestServer.PATIENCE).until(() -> b.server().queueBudget().chargedBytes() == 0);
+    }
+
+    /**
+     * Starts nodes A and B (B set up as {@code onB} adds), sends 40,000 unacknowledged publishes to A, resumes
+     * from {@code from} on B once 5,000 are in, and checks that B's client gets every message from there on, in
+     * order, once. History holds the whole run: what is tested is the seam, not trimming. Returns B.
+     */
+    private TestServer resumeOnBWhileAPublishes(long from, UnaryOperator<ServerOptions.Builder> onB)
+            throws Exception {
+        RedisOptions options = RedisOptions.of(RedisTarget.parse(redis.uri()));
+        TestServer a = TestServer.start(builder -> builder.history(100_000).redis(options));
+        nodes.add(a);
+        TestServer b = TestServer.start(builder -> onB.apply(builder.history(100_000).redis(options)));
+        nodes.add(b);
+        try (ControlClient writer = ControlClient.connect(a.frames());
+             ControlClient reader = ControlClient.connect(b.frames())) {
+            CompletableFuture<Void> publisher = publishUnacknowledged(writer, "busy", 40_000);
+            await().atMost(TestServer.PATIENCE).until(() -> lastOf("busy") >= 5_000);
+            long epoch = Long.parseLong(redis.command("HGET", "fanout:{busy}:meta", "e"));
+            reader.send(from(1, "busy", epoch, from));
+            assertThat(reader.read(ControlFrame.Subscribed.class).lastSequence()).isGreaterThanOrEqualTo(5_000);
+            publisher.get();
+            writer.send(pub(1, "busy", "last"));
+            long last = writer.readUntil(ControlFrame.Ack.class).sequence();
+            List<ControlFrame.Msg> got = reader.readMessages((int) (last - from + 1));
+            assertThat(got).extracting(ControlFrame.Msg::sequence)
+                    .containsExactlyElementsOf(LongStream.rangeClosed(from, last).boxed().toList());
+        }
+        return b;
+    }
+
+    @Test
+    void aNodeLoadsItsScriptBeforeItServes_andAgainWhenItReconnects() {
+        // A script run by digest that Redis lacks is sent again whole: a publish so retried while a later one
+        // found the script (another node loaded it meanwhile) was numbered after it, out of its publisher's order.
+        String digest = TopicScript.load().digest();
+        redis.command("SCRIPT", "FLUSH");
+        node();
+        assertThat(redis.command("SCRIPT", "EXISTS", digest)).as("loaded before the first command").isEqualTo("1");
+
+        redis.command("SCRIPT", "FLUSH");
+        redis.command("CLIENT", "KILL", "TYPE", "normal");
+
+        await().atMost(TestServer.PATIENCE).until(() -> redis.command("SCRIPT", "EXISTS", digest).equals("1"));
+    }
+
+    /** Sends {@code total} publishes to {@code topic} without waiting for their ACKs, on another thread. */
+    private static CompletableFuture<Void> publishUnacknowledged(ControlClient writer, String topic, int total) {
+        return CompletableFuture.runAsync(() -> uncheck(() -> {
+            for (int i = 1; i <= total; i++) {
+                writer.send(pub(0, topic, "m" + i));
+            }
+            return null;
+        }));
+    }
+
+    /** The topic's last sequence in Redis, 0 before its first message. */
+    private long lastOf(String topic) {
+        String last = redis.command("HGET", "fanout:{" + topic + "}:meta", "s");
+        return last == null || last.isEmpty() || last.equals("(nil)") ? 0 : Long.parseLong(last);
     }
 
     @Test
