@@ -140,7 +140,7 @@ final class RedisConnection implements AutoCloseable {
             if (target.cluster()) {
                 RedisClusterClient cluster = RedisClusterClient.create(resources, target.uris());
                 client = cluster;
-                cluster.setOptions(ClusterClientOptions.builder(clientOptions(options))
+                cluster.setOptions(logOptions(ClusterClientOptions.builder(), options)
                         .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                                 .enablePeriodicRefresh(Duration.ofSeconds(30)).build())
                         .build());
@@ -155,7 +155,7 @@ final class RedisConnection implements AutoCloseable {
             } else {
                 RedisClient single = RedisClient.create(resources, target.uris().get(0));
                 client = single;
-                single.setOptions(clientOptions(options));
+                single.setOptions(logOptions(ClientOptions.builder(), options).build());
                 StatefulRedisConnection<String, byte[]> plain = single.connect(CODEC);
                 loadEverywhere(plain, scripts).join();
                 connection = plain;
@@ -202,10 +202,13 @@ final class RedisConnection implements AutoCloseable {
         return CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new));
     }
 
-    /** A log's options: refuse rather than queue while disconnected, bounded, timed, never replayed. */
-    private static ClientOptions clientOptions(RedisOptions options) {
-        return ClientOptions.builder()
-                .autoReconnect(true)
+    /**
+     * Sets a log's options on {@code builder}: refuse rather than queue while disconnected, bounded, timed, never
+     * replayed. Set on each client's own builder: {@code ClusterClientOptions.builder(ClientOptions)} leaves out the
+     * replay filter.
+     */
+    static <B extends ClientOptions.Builder> B logOptions(B builder, RedisOptions options) {
+        builder.autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .requestQueueSize(options.maxQueued())
                 .protocolVersion(ProtocolVersion.RESP2)
@@ -217,8 +220,8 @@ final class RedisConnection implements AutoCloseable {
                     command.completeExceptionally(new RedisException("the connection to Redis was lost before "
                             + "it answered; not sent again"));
                     return true;
-                })
-                .build();
+                });
+        return builder;
     }
 
     private StatefulRedisPubSubConnection<String, byte[]> newSubscription() {
