@@ -507,11 +507,16 @@ final class TopicFeed implements SessionSubscriber, Delivery {
         List<long[]> runs = List.copyOf(dropped);
         dropped.clear();
         topic.state().whenComplete((state, failure) -> session().onLoop(() -> {
-            if (!cancelled && failure == null) {
-                for (long[] run : runs) {
-                    owner.send(new ControlFrame.Gap(owner.id(), GapCause.DROPPED, epoch, run[0], run[1],
-                            state.first(), state.last(), topic.name()));
-                }
+            if (cancelled) {
+                return;
+            }
+            for (long[] run : runs) {
+                // Without the store's state (Redis unreachable), the GAP still goes: what the client lost is
+                // known here; only what history holds is not, and the last this server delivered stands in.
+                long first = failure == null ? state.first() : run[1] + 1;
+                long last = failure == null ? state.last() : Math.max(run[1], topic.lastSequence());
+                owner.send(new ControlFrame.Gap(owner.id(), GapCause.DROPPED, epoch, run[0], run[1], first, last,
+                        topic.name()));
             }
         }));
     }
