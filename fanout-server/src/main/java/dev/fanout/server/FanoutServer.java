@@ -171,9 +171,13 @@ public final class FanoutServer implements AutoCloseable {
         }
         hub = new Hub(options.defaultTopic(), limits.maxTopics(), history, new PublishBacklog(limits.publishBacklog()),
                 ByteBufAllocator.DEFAULT, clock);
-        broker = history instanceof RedisHistory redis ? new RedisBroker(redis, hub.backlog())
-                : new LocalBroker(hub, new PublishDedup(options.control().dedupWindow(),
-                        options.control().dedupEntries(), clock));
+        if (history instanceof RedisHistory redis) {
+            redis.deliverWithin(hub.backlog());
+            broker = new RedisBroker(redis, hub.backlog());
+        } else {
+            broker = new LocalBroker(hub, new PublishDedup(options.control().dedupWindow(),
+                    options.control().dedupEntries(), clock));
+        }
         queueBudget = new QueueBudget(limits.totalQueueBytes(), registry);
         limiter = new ConnectionLimiter(limits.maxClients(), limits.maxClientsPerAddress(), stats);
         inboundBudget = new InboundBudget(limits.totalInboundBytes());

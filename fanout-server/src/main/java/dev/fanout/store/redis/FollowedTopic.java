@@ -29,8 +29,12 @@ final class FollowedTopic {
 
     /** Most messages read from the log at once while filling a hole. */
     static final int FILL_CHUNK = 1_000;
+    /** About the most payload bytes read from the log at once while filling a hole. */
+    static final long FILL_BYTES = 1024 * 1024;
     /** How long to wait before reading again after Redis failed a read. */
     static final long RETRY_MILLIS = 1_000;
+    /** How long to wait before reading on while this server has no room for more messages to deliver. */
+    static final long FULL_RETRY_MILLIS = 20;
 
     /** What a followed topic needs of the store. */
     interface Log {
@@ -38,8 +42,23 @@ final class FollowedTopic {
         /** The topic's state. */
         CompletableFuture<TopicState> state(String topic);
 
-        /** Up to {@code count} messages of the topic from {@code from} on, each holding one reference. */
-        CompletableFuture<List<Message>> read(String topic, long from, int count);
+        /**
+         * Up to {@code count} messages of the topic from {@code from} on, within about {@code maxBytes} of payload
+         * (at least one), each holding one reference.
+         */
+        CompletableFuture<List<Message>> read(String topic, long from, int count, long maxBytes);
+
+        /**
+         * Moves the topic to a new epoch if Redis still has it in {@code epoch} with a last sequence below
+         * {@code handedOn} (or another node did so already).
+         */
+        CompletableFuture<Void> renew(String topic, long epoch, long handedOn);
+
+        /**
+         * True while this server can take more messages for delivery (its publish backlog is not full); while it
+         * cannot, live messages are let go and read from the log once it can.
+         */
+        boolean hasRoom();
 
         /** Reserves room for {@code bytes} of live messages held while a hole is filled; false if there is none. */
         boolean hold(long bytes);
@@ -110,6 +129,16 @@ final class FollowedTopic {
     synchronized void live(List<Message> batch) {
         if (forgotten) {
             batch.forEach(Message::release);
+        } else if (!store.hasRoom()) {
+            // This server's deliveries are behind: what Redis sends meanwhile is read from the log once they are
+            // not, rather than piling up here.
+            batch.forEach(Message::release);
+            behind = true;
+            if (ready && !filling) {
+                behind = false;
+                filling = true;
+                readState();
+            }
         } else if (!ready || filling) {
             hold(batch, false);
         } else {
@@ -217,8 +246,13 @@ final class FollowedTopic {
             drain();
             return;
         }
+        if (!store.hasRoom()) {
+            store.later(() -> fillWhenRoom(target), FULL_RETRY_MILLIS);
+            return;
+        }
         int count = (int) Math.min(FILL_CHUNK, target - from + 1);
-        store.read(name, from, count).whenComplete((messages, failure) -> filled(messages, failure, target));
+        store.read(name, from, count, FILL_BYTES)
+                .whenComplete((messages, failure) -> filled(messages, failure, target));
     }
 
     private synchronized void filled(List<Message> messages, Throwable failure, long target) {
@@ -248,6 +282,12 @@ final class FollowedTopic {
         fillTo(target);
     }
 
+    private synchronized void fillWhenRoom(long target) {
+        if (!forgotten && filling) {
+            fillTo(target);
+        }
+    }
+
     private synchronized void fillAgain() {
         if (!forgotten && filling) {
             readState();
@@ -265,6 +305,10 @@ final class FollowedTopic {
                     store.later(this::fillAgain, RETRY_MILLIS);
                     return;
                 }
+                if (state.epoch() == epoch && state.last() < last) {
+                    renew(state);
+                    return;
+                }
                 if (state.epoch() != epoch) {
                     log.info("topic '{}' started afresh in Redis (epoch {}, was {}): following the new epoch from its "
                             + "first message held", name, state.epoch(), epoch);
@@ -272,6 +316,31 @@ final class FollowedTopic {
                     last = state.first() - 1;
                 }
                 fillTo(state.last());
+            }
+        });
+    }
+
+    /**
+     * Redis's last is below what this server handed on in the same epoch: Redis lost acknowledged writes (it came
+     * back from an older snapshot, or a replica that lagged took over), and would give new messages numbers that
+     * clients already have for others. Starts a new epoch in Redis, so that clients are told RESET; then follows
+     * it. Under the lock, filling.
+     */
+    private void renew(TopicState state) {
+        log.warn("topic '{}': Redis holds messages up to {} of epoch {}, but this server handed on up to {}: Redis "
+                + "lost writes (restarted from an older snapshot, or a replica that lagged took over); starting a new "
+                + "epoch so that clients are told RESET rather than given other messages under numbers they have. "
+                + "Run Redis with appendfsync always to lose nothing", name, state.last(), epoch, last);
+        store.renew(name, epoch, last).whenComplete((ignored, failure) -> {
+            synchronized (this) {
+                if (forgotten) {
+                    return;
+                }
+                if (failure != null) {
+                    store.later(this::fillAgain, RETRY_MILLIS);
+                    return;
+                }
+                readState();
             }
         });
     }

@@ -4,6 +4,7 @@ import dev.fanout.hub.HistoryStore;
 import dev.fanout.hub.Message;
 import dev.fanout.hub.Origin;
 import dev.fanout.hub.Position;
+import dev.fanout.hub.PublishBacklog;
 import dev.fanout.hub.PublishId;
 import dev.fanout.hub.PublishRefusedException;
 import dev.fanout.hub.TopicState;
@@ -52,6 +53,7 @@ public final class RedisHistory implements HistoryStore {
     private static final byte[] STATE = ascii("state");
     private static final byte[] READ = ascii("read");
     private static final byte[] SINCE = ascii("since");
+    private static final byte[] RENEW = ascii("renew");
     /**
      * Live messages held, all topics together, while holes are filled from the logs: 64 MiB. Past it they are
      * dropped and read from the logs too, which costs reads, never messages.
@@ -79,6 +81,8 @@ public final class RedisHistory implements HistoryStore {
     /** The watched patterns, read without the lock by the subscription's thread. */
     private volatile List<String> filtersNow = List.of();
     private volatile Consumer<String> discovered = topic -> { };
+    /** What this server has yet to deliver; live messages wait in Redis's log while it is full. */
+    private volatile PublishBacklog deliveries = new PublishBacklog(Long.MAX_VALUE);
 
     private RedisHistory(RedisOptions options, HistoryLimits limits, Duration dedupWindow, long node) {
         this.options = options;
@@ -129,8 +133,21 @@ public final class RedisHistory implements HistoryStore {
             }
 
             @Override
-            public CompletableFuture<List<Message>> read(String name, long from, int count) {
-                return RedisHistory.this.read(name, from, count, Long.MAX_VALUE);
+            public CompletableFuture<List<Message>> read(String name, long from, int count, long maxBytes) {
+                return RedisHistory.this.read(name, from, count, maxBytes);
+            }
+
+            @Override
+            public CompletableFuture<Void> renew(String name, long epoch, long handedOn) {
+                TopicKeys keys = TopicKeys.of(name);
+                return script.run(redis.commands(), ScriptOutputType.VALUE, new String[] {keys.meta(), keys.log()},
+                        RENEW, ascii(Long.toString(epoch)), ascii(Long.toString(newEpoch())),
+                        ascii(Long.toString(handedOn))).thenApply(ignored -> null);
+            }
+
+            @Override
+            public boolean hasRoom() {
+                return !deliveries.isFull();
             }
 
             @Override
@@ -396,27 +413,10 @@ public final class RedisHistory implements HistoryStore {
         TopicKeys keys = TopicKeys.of(topic);
         return script.<List<Object>>run(redis.commands(), ScriptOutputType.MULTI,
                 new String[] {keys.meta(), keys.log()}, READ, ascii(Long.toString(Math.max(1, from))),
-                ascii(Integer.toString(Math.max(1, maxMessages)))).thenApply(reply -> {
-                    if (reply.isEmpty()) {
-                        return List.of();
-                    }
-                    List<Message> messages = forms.entries(topic, topic.getBytes(StandardCharsets.UTF_8),
-                            RedisMessages.number(reply.get(0)), (List<?>) reply.get(1));
-                    return withinBytes(messages, maxBytes);
-                });
-    }
-
-    /** The first messages within about {@code maxBytes} (at least one); the rest released. */
-    private static List<Message> withinBytes(List<Message> messages, long maxBytes) {
-        long bytes = 0;
-        for (int i = 0; i < messages.size(); i++) {
-            bytes += messages.get(i).size();
-            if (bytes > maxBytes && i > 0) {
-                messages.subList(i, messages.size()).forEach(Message::release);
-                return List.copyOf(messages.subList(0, i));
-            }
-        }
-        return messages;
+                ascii(Integer.toString(Math.max(1, maxMessages))), ascii(Long.toString(Math.max(1, maxBytes))))
+                .thenApply(reply -> reply.isEmpty() ? List.of() : forms.entries(topic,
+                        topic.getBytes(StandardCharsets.UTF_8), RedisMessages.number(reply.get(0)),
+                        (List<?>) reply.get(1)));
     }
 
     @Override
@@ -452,6 +452,15 @@ public final class RedisHistory implements HistoryStore {
                 ascii(Long.toString(options.topicTtl().toMillis())))
                 .thenApply(reply -> new TopicState(RedisMessages.number(reply.get(0)),
                         RedisMessages.number(reply.get(1)), RedisMessages.number(reply.get(2))));
+    }
+
+    /**
+     * Bounds what comes from Redis by {@code backlog}, the hub's: while it is full, live messages are let go and
+     * read from the topics' logs once it has room, so that a node whose event loops fall behind does not gather
+     * what Redis sends.
+     */
+    public void deliverWithin(PublishBacklog backlog) {
+        deliveries = backlog;
     }
 
     /** Whether Redis answers now. */

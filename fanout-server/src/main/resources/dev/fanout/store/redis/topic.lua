@@ -6,7 +6,7 @@
 --         trimmed, ms: what firstSince needs to know whether a moment is still held)
 -- KEYS[2] the topic's log: a stream whose entry ids are <sequence>-0, fields d (payload), t (time), o (origin)
 -- KEYS[3] publish only: the key that remembers a publish id's result
--- ARGV[1] the operation: publish, at, state, read, since; the rest is per operation, below.
+-- ARGV[1] the operation: publish, at, state, read, since, renew; the rest is per operation, below.
 --
 -- Sequences and times pass through Lua numbers (doubles): exact up to 2^53, and written back with %d.
 
@@ -42,25 +42,36 @@ local function first_held(s)
 end
 
 -- Lets go of the oldest messages while the log holds more than max_messages or max_bytes, or older than
--- max_age ms (0: no age bound).
+-- max_age ms (0: no age bound). The oldest are read in one call, as many as the count bound alone lets go and the
+-- one after (a full history lets one go per message: one call, not one per message looked at); more, a chunk at
+-- a time, only while the byte or age bound still lets go.
 local function trim(max_messages, max_bytes, max_age, now)
   local held = redis.call('XLEN', log)
   local bytes = tonumber(redis.call('HGET', meta, 'b'))
+  if held <= max_messages and bytes <= max_bytes and max_age == 0 then
+    return
+  end
   local cut_id, cut_t = nil, nil
-  while held > 0 do
-    local head = redis.call('XRANGE', log, cut_id and ('(' .. cut_id) or '-', '+', 'COUNT', 1)[1]
-    if not head then
+  local want = math.max(held - max_messages, 0) + 1
+  local done = false
+  while held > 0 and not done do
+    local heads = redis.call('XRANGE', log, cut_id and ('(' .. cut_id) or '-', '+', 'COUNT', want)
+    if #heads == 0 then
       break
     end
-    local fields = head[2]
-    local t = tonumber(fields[4])
-    if held <= max_messages and bytes <= max_bytes and (max_age == 0 or t >= now - max_age) then
-      break
+    for _, head in ipairs(heads) do
+      local fields = head[2]
+      local t = tonumber(fields[4])
+      if held <= max_messages and bytes <= max_bytes and (max_age == 0 or t >= now - max_age) then
+        done = true
+        break
+      end
+      held = held - 1
+      bytes = bytes - #fields[2]
+      cut_id = head[1]
+      cut_t = t
     end
-    held = held - 1
-    bytes = bytes - #fields[2]
-    cut_id = head[1]
-    cut_t = t
+    want = 64
   end
   if cut_id then
     redis.call('XTRIM', log, 'MINID', int(seq_of(cut_id) + 1) .. '-0')
@@ -154,12 +165,33 @@ elseif op == 'state' then
   local s = tonumber(redis.call('HGET', meta, 's'))
   return {e, first_held(s), s}
 elseif op == 'read' then
-  -- ARGV[2] first sequence, [3] most messages. Returns {epoch, entries}, or {} for a topic Redis does not know.
+  -- ARGV[2] first sequence, [3] most messages, [4] about the most payload bytes (at least one message). Returns
+  -- {epoch, entries}, or {} for a topic Redis does not know. Read a chunk at a time, so that a bound of a few
+  -- large messages does not make Redis gather hundreds of them first.
   local e = redis.call('HGET', meta, 'e')
   if not e then
     return {}
   end
-  return {e, redis.call('XRANGE', log, ARGV[2] .. '-0', '+', 'COUNT', ARGV[3])}
+  local max, max_bytes = tonumber(ARGV[3]), tonumber(ARGV[4])
+  local out, bytes = {}, 0
+  local start = ARGV[2] .. '-0'
+  while #out < max do
+    local want = math.min(64, max - #out)
+    local chunk = redis.call('XRANGE', log, start, '+', 'COUNT', want)
+    for _, entry in ipairs(chunk) do
+      local size = #entry[2][2]
+      if #out > 0 and bytes + size > max_bytes then
+        return {e, out}
+      end
+      out[#out + 1] = entry
+      bytes = bytes + size
+    end
+    if #chunk < want then
+      break
+    end
+    start = '(' .. chunk[#chunk][1]
+  end
+  return {e, out}
 elseif op == 'since' then
   -- ARGV[2] a moment, ms. Returns the first sequence held published at or after it, the last + 1 if none was,
   -- or 1 (the epoch's first) if messages of that moment may have been trimmed already.
@@ -191,5 +223,15 @@ elseif op == 'since' then
     end
   end
   return lo
+elseif op == 'renew' then
+  -- A node handed on messages up to ARGV[4] of epoch ARGV[2], but Redis's last is below: Redis lost writes (an
+  -- older snapshot, a replica that lagged) and would number new messages again with numbers clients have. Moves
+  -- the topic to the new epoch ARGV[3] unless another node did already. Returns the epoch now.
+  local e = redis.call('HGET', meta, 'e')
+  if e == ARGV[2] and tonumber(redis.call('HGET', meta, 's')) < tonumber(ARGV[4]) then
+    redis.call('HSET', meta, 'e', ARGV[3])
+    return ARGV[3]
+  end
+  return e or ''
 end
 return redis.error_reply('fanout topic script: unknown operation ' .. tostring(op))

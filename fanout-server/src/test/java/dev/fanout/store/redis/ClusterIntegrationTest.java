@@ -407,6 +407,45 @@ class ClusterIntegrationTest {
     }
 
     @Test
+    void redisBackFromAnOlderSnapshot_startsANewEpoch_insteadOfNumberingNewMessagesAgain() throws IOException {
+        // Snapshots only (no AOF): after a crash Redis comes back with what its last SAVE held.
+        redis.close();
+        redis = RedisProcess.start(directory.resolve("snapshots"), RedisProcess.Options.defaults()
+                .withAppendOnly(false));
+        TestServer a = node();
+        long epoch = publish(a, "t", "m", 5).get(0).epoch();
+        try (ControlClient live = subscriber(a, "t")) {
+            redis.command("SAVE");
+            publish(a, "t", "lost", 5);
+            assertThat(live.readMessages(5)).extracting(ControlFrame.Msg::sequence).containsExactly(6L, 7L, 8L, 9L,
+                    10L);
+
+            redis.restart();
+
+            await().atMost(TestServer.PATIENCE).until(() -> !epochOf("t").equals(Long.toString(epoch)));
+            publish(a, "t", "afresh", 1);
+            ControlFrame.Reset reset = live.readUntil(ControlFrame.Reset.class);
+            assertThat(reset.clientEpoch()).isEqualTo(epoch);
+            List<ControlFrame.Msg> after = new ArrayList<>();
+            while (after.isEmpty() || !text(after.get(after.size() - 1)).equals("afresh1")) {
+                after.add(live.read(ControlFrame.Msg.class));
+            }
+            assertThat(after).extracting(ControlFrame.Msg::epoch).containsOnly(reset.epoch());
+            assertThat(after).extracting(ControlFrame.Msg::sequence).as("numbers go on in the new epoch")
+                    .endsWith(6L);
+        }
+        try (ControlClient reader = ControlClient.connect(a.frames())) {
+            reader.send(from(1, "t", epoch, 10));
+            reader.read(ControlFrame.Subscribed.class);
+            assertThat(reader.read(ControlFrame.Reset.class).clientEpoch()).isEqualTo(epoch);
+        }
+    }
+
+    private String epochOf(String topic) {
+        return redis.command("HGET", "fanout:{" + topic + "}:meta", "e");
+    }
+
+    @Test
     void aPatternOnOneNode_joinsTopicsPublishedOnAnother_thoseThatExisted_andThoseMadeLater() throws IOException {
         TestServer a = node();
         TestServer b = node();
