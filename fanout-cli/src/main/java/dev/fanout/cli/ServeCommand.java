@@ -223,6 +223,12 @@ final class ServeCommand implements Callable<Integer> {
                     + "delivers; three missed probes and it is replaced, and missed messages read back.")
     private Duration redisProbeInterval;
 
+    @Option(names = "--redis-read-bytes", defaultValue = "32MiB", paramLabel = "SIZE",
+            converter = Converters.Size.class,
+            description = "With --redis, the most bytes this node's reads of history from Redis (resuming clients, "
+                    + "holes filled) may bring back at once; more reads wait.")
+    private long redisReadBytes;
+
     @Option(names = "--ping-interval", defaultValue = "30s", paramLabel = "TIME", converter = Converters.Time.class,
             description = "Silence after which a control-mode client is sent a PING.")
     private Duration pingInterval;
@@ -443,7 +449,8 @@ final class ServeCommand implements Callable<Integer> {
     /** The --redis flags, or null for a server on its own. */
     private RedisOptions redisOptions() {
         if (redis == null || redis.isBlank()) {
-            for (String flag : List.of("--redis-timeout", "--redis-topic-ttl", "--redis-probe-interval")) {
+            for (String flag : List.of("--redis-timeout", "--redis-topic-ttl", "--redis-probe-interval",
+                    "--redis-read-bytes")) {
                 if (matched(flag)) {
                     log.warn("{} has no effect without --redis: this server runs on its own", flag);
                 }
@@ -451,7 +458,7 @@ final class ServeCommand implements Callable<Integer> {
             return null;
         }
         return RedisOptions.of(RedisTarget.parse(redis)).withTimeout(redisTimeout).withTopicTtl(redisTopicTtl)
-                .withProbeInterval(redisProbeInterval);
+                .withProbeInterval(redisProbeInterval).withReadBytes(redisReadBytes);
     }
 
     private boolean matched(String flag) {

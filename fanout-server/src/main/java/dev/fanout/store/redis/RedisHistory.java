@@ -83,6 +83,7 @@ public final class RedisHistory implements HistoryStore {
     private volatile Consumer<String> discovered = topic -> { };
     /** What this server has yet to deliver; live messages wait in Redis's log while it is full. */
     private volatile PublishBacklog deliveries = new PublishBacklog(Long.MAX_VALUE);
+    private final ReadBudget reads;
 
     private RedisHistory(RedisOptions options, HistoryLimits limits, Duration dedupWindow, long node) {
         this.options = options;
@@ -90,6 +91,7 @@ public final class RedisHistory implements HistoryStore {
         this.dedupWindow = dedupWindow;
         this.node = node;
         this.forms = new RedisMessages(node);
+        this.reads = new ReadBudget(options.readBytes(), ReadBudget.DEFAULT_MAX_WAITING);
         this.redis = RedisConnection.open(options, new RedisConnection.Events() {
             @Override
             public void message(String channel, byte[] message) {
@@ -411,9 +413,9 @@ public final class RedisHistory implements HistoryStore {
     @Override
     public CompletableFuture<List<Message>> read(String topic, long from, int maxMessages, long maxBytes) {
         TopicKeys keys = TopicKeys.of(topic);
-        return script.<List<Object>>run(redis.commands(), ScriptOutputType.MULTI,
+        return reads.run(maxBytes, () -> script.<List<Object>>run(redis.commands(), ScriptOutputType.MULTI,
                 new String[] {keys.meta(), keys.log()}, READ, ascii(Long.toString(Math.max(1, from))),
-                ascii(Integer.toString(Math.max(1, maxMessages))), ascii(Long.toString(Math.max(1, maxBytes))))
+                ascii(Integer.toString(Math.max(1, maxMessages))), ascii(Long.toString(Math.max(1, maxBytes)))))
                 .thenApply(reply -> reply.isEmpty() ? List.of() : forms.entries(topic,
                         topic.getBytes(StandardCharsets.UTF_8), RedisMessages.number(reply.get(0)),
                         (List<?>) reply.get(1)));

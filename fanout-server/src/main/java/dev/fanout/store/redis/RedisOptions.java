@@ -13,9 +13,11 @@ import java.time.Duration;
  * @param probeInterval how often this server checks that its subscription connection still delivers, by
  *                      publishing to itself ({@code --redis-probe-interval})
  * @param maxQueued     the most commands waiting for Redis's answer on one connection; more are refused
+ * @param readBytes     the most bytes the reads of topics' logs under way at once may bring back; more wait
+ *                      ({@code --redis-read-bytes})
  */
 public record RedisOptions(RedisTarget target, Duration timeout, Duration topicTtl, Duration probeInterval,
-                           int maxQueued) {
+                           int maxQueued, long readBytes) {
 
     /** Default {@code --redis-timeout}: 2 s, long enough for a busy Redis, short enough to refuse fast. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
@@ -28,6 +30,11 @@ public record RedisOptions(RedisTarget target, Duration timeout, Duration topicT
      * publish backlog; it bounds what a Redis that stops answering can pile up.
      */
     public static final int DEFAULT_MAX_QUEUED = 65_536;
+    /**
+     * Default {@code --redis-read-bytes}: 32 MiB, as for reads of history on disk; resuming clients read 64 KiB at
+     * a time, a node filling a hole 1 MiB.
+     */
+    public static final long DEFAULT_READ_BYTES = 32L * 1024 * 1024;
 
     public RedisOptions {
         if (timeout.isNegative() || timeout.isZero()) {
@@ -42,26 +49,34 @@ public record RedisOptions(RedisTarget target, Duration timeout, Duration topicT
         if (maxQueued < 1) {
             throw new IllegalArgumentException("the Redis command queue must hold at least 1 command");
         }
+        if (readBytes < 64 * 1024) {
+            throw new IllegalArgumentException("--redis-read-bytes must be at least 64KiB, one client's read");
+        }
     }
 
     /** The defaults, against {@code target}. */
     public static RedisOptions of(RedisTarget target) {
         return new RedisOptions(target, DEFAULT_TIMEOUT, DEFAULT_TOPIC_TTL, DEFAULT_PROBE_INTERVAL,
-                DEFAULT_MAX_QUEUED);
+                DEFAULT_MAX_QUEUED, DEFAULT_READ_BYTES);
     }
 
     /** These options with another timeout. */
     public RedisOptions withTimeout(Duration value) {
-        return new RedisOptions(target, value, topicTtl, probeInterval, maxQueued);
+        return new RedisOptions(target, value, topicTtl, probeInterval, maxQueued, readBytes);
     }
 
     /** These options with another topic lifetime. */
     public RedisOptions withTopicTtl(Duration value) {
-        return new RedisOptions(target, timeout, value, probeInterval, maxQueued);
+        return new RedisOptions(target, timeout, value, probeInterval, maxQueued, readBytes);
     }
 
     /** These options with another probe interval. */
     public RedisOptions withProbeInterval(Duration value) {
-        return new RedisOptions(target, timeout, topicTtl, value, maxQueued);
+        return new RedisOptions(target, timeout, topicTtl, value, maxQueued, readBytes);
+    }
+
+    /** These options with another bound on reads under way. */
+    public RedisOptions withReadBytes(long value) {
+        return new RedisOptions(target, timeout, topicTtl, probeInterval, maxQueued, value);
     }
 }
