@@ -52,16 +52,6 @@ public final class BenchRun {
     private static final long PROBE_INTERVAL_MILLIS = 20;
     /** How long subscribers may take to become ready. */
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
-    /**
-     * How long nothing is published once every subscriber has a probe, before the run starts. A subscriber that
-     * received a probe may still be catching up rather than live: a fanout cluster node (--redis) replays a new
-     * control subscription from Redis and goes live only once a history read finds nothing newer, which a stream
-     * with a message per round trip never allows (a defect of the cluster mode found with this bench: such a
-     * subscription reads every message from Redis on its own and loses what the history trims first). The run
-     * measures subscriptions in their steady state, so it lets them settle.
-     */
-    private static final long SETTLE_MILLIS = 500;
-
     private final BenchOptions options;
     private final PrintStream progress;
     private final List<Tally> tallies = new ArrayList<>();
@@ -240,10 +230,7 @@ public final class BenchRun {
     private record Connecting(ChannelFuture future, Address address) {
     }
 
-    /**
-     * Sends probes until every subscriber has received one: only then is every subscription in effect; then lets
-     * the subscriptions settle ({@link #SETTLE_MILLIS}).
-     */
+    /** Sends probes until every subscriber has received one: only then is every subscription in effect. */
     private void awaitReady() throws InterruptedException {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (!tallies.stream().allMatch(Tally::probed)) {
@@ -255,7 +242,6 @@ public final class BenchRun {
             publishers.get(0).probe();
             Thread.sleep(PROBE_INTERVAL_MILLIS);
         }
-        Thread.sleep(SETTLE_MILLIS);
     }
 
     private BenchResult measure() throws InterruptedException {
