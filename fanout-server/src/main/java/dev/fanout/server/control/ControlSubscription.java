@@ -155,12 +155,22 @@ final class ControlSubscription implements Subscription, TopicWatcher {
             handler.returnFeed();
             return null;
         }
+        if (cancelled && feeds.remove(topic.name(), feed)) {
+            // Cancelled meanwhile, perhaps after it let go of its feeds: this one is not joined.
+            handler.returnFeed();
+            return null;
+        }
         session().eventLoop().execute(() -> {
             if (!cancelled) {
                 feed.start();
             }
         });
         return feed;
+    }
+
+    /** True once the subscription was cancelled; any thread. */
+    boolean isCancelled() {
+        return cancelled;
     }
 
     /** A feed learned its topic's state: an exact subscription now tells the client where it stands. */

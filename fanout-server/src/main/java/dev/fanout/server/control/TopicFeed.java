@@ -162,6 +162,7 @@ final class TopicFeed implements SessionSubscriber, Delivery {
         // replaces when the relay's first message comes: the client is told no epoch (0), and takes that one.
         boolean upstreamEpochUnknown = topic.awaitsMirror();
         epoch = upstreamEpochUnknown ? 0 : state.epoch();
+        dropKeptOfAnEarlierEpoch();
         owner.started(this, state, upstreamEpochUnknown);
         if (!resume.isMoment()) {
             replayFrom(resume.firstWanted(state, this));
@@ -177,6 +178,24 @@ final class TopicFeed implements SessionSubscriber, Delivery {
             }
             replayFrom(ResumePoint.fromSequence(sequence).firstWanted(state, this));
         }));
+    }
+
+    /**
+     * Lets go of kept messages of another epoch that came before kept ones of the state's epoch: the topic moved
+     * to that epoch before the state was read (a store starting a topic afresh), so they are of the epoch the client
+     * must not be sent back to. Kept ones all of another epoch may be older or newer; they stay, for the live rules.
+     */
+    private void dropKeptOfAnEarlierEpoch() {
+        if (epoch == 0 || kept.stream().noneMatch(m -> m.epoch() == epoch)) {
+            return;
+        }
+        while (kept.peek().epoch() != epoch) {
+            Message old = kept.poll();
+            long bytes = old.memorySize() + KEPT_OVERHEAD;
+            session().unreserve(bytes, 1);
+            keptBytes -= bytes;
+            old.release();
+        }
     }
 
     /** The relay brought something of the topic, or the wait is over: look at the topic's state again. */
@@ -216,7 +235,7 @@ final class TopicFeed implements SessionSubscriber, Delivery {
         try {
             while (started && !live && !reading && !cancelled && session().isWritable()) {
                 if (keptIsNext()) {
-                    sendKept();
+                    sendKeptRun();
                     continue;
                 }
                 reading = true;
@@ -256,9 +275,13 @@ final class TopicFeed implements SessionSubscriber, Delivery {
             }
             if (messages.isEmpty()) {
                 if (!kept.isEmpty()) {
-                    // History holds nothing before the first kept: what lies between is gone, a GAP the kept
-                    // messages' hand-over tells.
-                    sendKept();
+                    // History holds nothing before the first kept: what lies between is gone.
+                    Message first = kept.peek();
+                    if (epoch != 0 && first.epoch() == epoch && first.sequence() > next) {
+                        owner.send(new ControlFrame.Gap(owner.id(), GapCause.HISTORY, epoch, next,
+                                first.sequence() - 1, first.sequence(), topic.lastSequence(), topic.name()));
+                    }
+                    next = Math.max(next, first.sequence());
                     return true;
                 }
                 // History holds nothing from next on: live, unless something let pass live is still unread.
@@ -332,8 +355,9 @@ final class TopicFeed implements SessionSubscriber, Delivery {
     public int deliver(Batch batch) {
         List<Message> messages = batch.messages();
         Message newest = messages.get(messages.size() - 1);
-        if (cancelled) {
+        if (cancelled || owner.isCancelled()) {
             // Joined a topic as its subscription was cancelled (a pattern meeting a new topic): leave it.
+            cancel();
             session().context().hub().unsubscribe(topic, this);
             return 0;
         }
@@ -403,10 +427,15 @@ final class TopicFeed implements SessionSubscriber, Delivery {
 
     /**
      * Keeps live messages that reach the feed before it is live, for the replay to meet, while the session has
-     * room for them; past that, notes the highest let pass, to be read from history.
+     * room for them. Without room, it lets go of all it kept (the replay reads them from history instead, so a
+     * client that stops reading while it replays holds nothing for it) and notes the highest let pass.
      */
     private void keep(List<Message> messages) {
         Message newest = messages.get(messages.size() - 1);
+        if (!keeping && kept.isEmpty()) {
+            // What was let pass comes before anything kept from now on: the replay reads it, then meets these.
+            keeping = true;
+        }
         if (keeping) {
             long bytes = 0;
             for (Message message : messages) {
@@ -421,9 +450,22 @@ final class TopicFeed implements SessionSubscriber, Delivery {
             }
             keeping = false;
             log.debug("{}: no room to keep live messages for the replay to meet from {} on; reading them from "
-                    + "history", this, messages.get(0).sequence());
+                    + "history", this, kept.isEmpty() ? messages.get(0).sequence() : kept.peek().sequence());
+            letGoOfKept();
         }
         highestPassed = Math.max(highestPassed, newest.sequence());
+    }
+
+    /** Releases what was kept and gives its room back; what it held counts as let pass. */
+    private void letGoOfKept() {
+        if (kept.isEmpty()) {
+            return;
+        }
+        highestPassed = Math.max(highestPassed, kept.peekLast().sequence());
+        kept.forEach(Message::release);
+        session().unreserve(keptBytes, kept.size());
+        kept.clear();
+        keptBytes = 0;
     }
 
     /**
@@ -439,30 +481,31 @@ final class TopicFeed implements SessionSubscriber, Delivery {
     }
 
     /**
-     * Hands over to the kept messages, run by run, as live ones are taken on; then the feed is live, unless
-     * messages let pass while keeping had no room remain to be read from history (and keeping starts again).
+     * Hands over to the next run of kept messages (consecutive, one epoch, at most a chunk), as live ones are taken
+     * on, one run per turn of the pump so that the client's pace decides, as for a replay. Once none is kept, the
+     * feed is live, unless messages let pass remain to be read from history.
      */
-    private void sendKept() {
-        List<Message> all = new ArrayList<>(kept);
-        kept.clear();
-        session().unreserve(keptBytes, all.size());
-        keptBytes = 0;
-        keeping = true;
-        try {
-            int start = 0;
-            for (int i = 1; i <= all.size(); i++) {
-                boolean runEnds = i == all.size() || i - start == CHUNK_MESSAGES
-                        || all.get(i).epoch() != all.get(i - 1).epoch()
-                        || all.get(i).sequence() != all.get(i - 1).sequence() + 1;
-                if (runEnds) {
-                    send(onward(all.subList(start, i)));
-                    start = i;
+    private void sendKeptRun() {
+        List<Message> run = new ArrayList<>();
+        long bytes = 0;
+        for (Message message; (message = kept.peek()) != null && run.size() < CHUNK_MESSAGES; ) {
+            if (!run.isEmpty()) {
+                Message previous = run.get(run.size() - 1);
+                if (message.epoch() != previous.epoch() || message.sequence() != previous.sequence() + 1) {
+                    break;
                 }
             }
-        } finally {
-            all.forEach(Message::release);
+            run.add(kept.poll());
+            bytes += message.memorySize() + KEPT_OVERHEAD;
         }
-        if (highestPassed < next) {
+        session().unreserve(bytes, run.size());
+        keptBytes -= bytes;
+        try {
+            send(onward(run));
+        } finally {
+            run.forEach(Message::release);
+        }
+        if (kept.isEmpty() && highestPassed < next) {
             live = true;
         }
     }
@@ -524,12 +567,7 @@ final class TopicFeed implements SessionSubscriber, Delivery {
     /** Stops: receives nothing more. */
     void cancel() {
         cancelled = true;
-        if (!kept.isEmpty()) {
-            kept.forEach(Message::release);
-            session().unreserve(keptBytes, kept.size());
-            kept.clear();
-            keptBytes = 0;
-        }
+        letGoOfKept();
         if (mirrorWait != null) {
             mirrorWait.cancel(false);
         }

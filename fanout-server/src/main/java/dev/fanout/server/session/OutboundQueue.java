@@ -154,13 +154,15 @@ final class OutboundQueue {
 
     /**
      * Reserves room for live messages a subscription keeps for this client until its replay reaches them: within
-     * the session's limits together with what is queued, and within the server-wide budget without cutting anyone
-     * for it. False when there is no room, and nothing is reserved: the subscription reads those messages from
-     * history instead, so refusing costs the client nothing but reads.
+     * half the session's limits together with what is queued (the other half stays for what is sent meanwhile), and
+     * within half the server-wide budget without cutting anyone for it. False when there is no room, and nothing is
+     * reserved: the subscription reads those messages from history instead, so refusing costs the client nothing
+     * but reads.
      */
     boolean reserve(long bytes, int messages) {
-        if (cut || heldBytes + reservedBytes + bytes > limits.maxBytes()
-                || heldMessages + reservedMessages + messages > limits.maxMessages() || !budget.tryChargeSpare(bytes)) {
+        if (cut || heldBytes + reservedBytes + bytes > limits.maxBytes() / 2
+                || heldMessages + reservedMessages + messages > limits.maxMessages() / 2
+                || !budget.tryChargeSpare(bytes)) {
             return false;
         }
         reservedBytes += bytes;

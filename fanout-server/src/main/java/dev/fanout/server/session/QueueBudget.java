@@ -57,9 +57,13 @@ public final class QueueBudget {
         return false;
     }
 
-    /** Charges {@code bytes} if they fit as things stand, cutting nobody for them; false, charging nothing, if not. */
+    /**
+     * Charges {@code bytes} if they fit in half the limit as things stand, cutting nobody for them; false, charging
+     * nothing, if not. For what may be let go instead (messages kept for a replay to meet): kept to half, it never
+     * leaves the queues too little room, nor makes the budget cut clients that read.
+     */
     boolean tryChargeSpare(long bytes) {
-        if (fits(bytes)) {
+        if (active() + bytes <= limitBytes / 2) {
             charged.addAndGet(bytes);
             return true;
         }

@@ -475,36 +475,38 @@ class OutboundQueueTest {
     }
 
     @Test
-    void reserve_fitsBesideWhatIsQueued_withinTheSessionsLimitsAndTheBudget_andIsGivenBack() {
+    void reserve_fitsInHalfTheSessionsLimitsBesideWhatIsQueued_andIsGivenBack() {
         budget = new QueueBudget(10_000, new SessionRegistry());
         OutboundQueue queue = queue(2_000, 10, SlowConsumerPolicy.DISCONNECT);
         socket.stall();
         publish(queue, message(TEN));
 
-        assertThat(queue.reserve(2_000 - cost(TEN) + 1, 1)).as("past the session's bytes with what is queued")
+        assertThat(queue.reserve(1_000 - cost(TEN) + 1, 1)).as("past half the session's bytes with what is queued")
                 .isFalse();
-        assertThat(queue.reserve(100, 10)).as("past the session's messages with what is queued").isFalse();
-        assertThat(queue.reserve(1_000, 9)).isTrue();
-        assertThat(queue.reserve(1_000, 0)).as("past what the first reservation left").isFalse();
-        assertThat(budget.chargedBytes()).isEqualTo(cost(TEN) + 1_000);
+        assertThat(queue.reserve(100, 5)).as("past half the session's messages with what is queued").isFalse();
+        assertThat(queue.reserve(600, 4)).isTrue();
+        assertThat(queue.reserve(100, 0)).as("past what the first reservation left").isFalse();
+        assertThat(budget.chargedBytes()).isEqualTo(cost(TEN) + 600);
 
-        queue.unreserve(1_000, 9);
+        queue.unreserve(600, 4);
         assertThat(budget.chargedBytes()).isEqualTo(cost(TEN));
-        assertThat(queue.reserve(1_000, 9)).as("room again once given back").isTrue();
-        queue.unreserve(1_000, 9);
+        assertThat(queue.reserve(600, 4)).as("room again once given back").isTrue();
+        queue.unreserve(600, 4);
     }
 
     @Test
-    void reserve_whenTheBudgetHasNoRoom_isRefused_cuttingNobody() {
-        budget = new QueueBudget(cost(TEN) + 500, new SessionRegistry());
+    void reserve_fitsInHalfTheBudget_andIsRefusedPastIt_cuttingNobody() {
+        budget = new QueueBudget(2 * (cost(TEN) + 100), new SessionRegistry());
         OutboundQueue queue = queue(PLENTY, 10, SlowConsumerPolicy.DISCONNECT);
         socket.stall();
         publish(queue, message(TEN));
 
-        assertThat(queue.reserve(501, 1)).isFalse();
+        assertThat(queue.reserve(100, 1)).as("up to half the budget").isTrue();
+        assertThat(queue.reserve(1, 1)).isFalse();
 
         assertThat(budget.reclaims()).as("a reservation never cuts a queue for its room").isZero();
-        assertThat(budget.chargedBytes()).isEqualTo(cost(TEN));
+        assertThat(budget.chargedBytes()).isEqualTo(cost(TEN) + 100);
+        queue.unreserve(100, 1);
     }
 
     @Test

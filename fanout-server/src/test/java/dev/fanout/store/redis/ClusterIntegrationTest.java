@@ -150,8 +150,10 @@ class ClusterIntegrationTest {
     void aSubscriptionMadeWhileMessagesKeepComing_takesThemFromTheLiveStream_andMissesNothing() throws Exception {
         // History of 10: the subscription must not depend on reading history, which under 40,000 publishes in
         // flight is a round trip behind hundreds of them; it keeps what comes live from the moment it joined.
-        TestServer a = TestServer.start(builder -> builder.history(10)
-                .redis(RedisOptions.of(RedisTarget.parse(redis.uri()))));
+        // Room to keep all 40,000 if they came at once (half of --queue-bytes may be kept): what is tested is the
+        // seam, not the fallback when there is no room (tested below).
+        TestServer a = TestServer.start(builder -> builder.history(10).queueBytes(32L * 1024 * 1024)
+                .totalQueueBytes(256L * 1024 * 1024).redis(RedisOptions.of(RedisTarget.parse(redis.uri()))));
         nodes.add(a);
         int total = 40_000;
         try (ControlClient writer = ControlClient.connect(a.frames());
