@@ -4,6 +4,7 @@ import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.SocketOptions;
@@ -149,7 +150,7 @@ final class RedisConnection implements AutoCloseable {
                 // is refused like one on a lost connection: open them all now, so that no first publish is.
                 clustered.getPartitions().forEach(node -> clustered.getConnection(node.getUri().getHost(),
                         node.getUri().getPort()).sync().ping());
-                loadEverywhere(clustered, scripts).join();
+                loadAtStart(clustered, scripts, target);
                 connection = clustered;
                 commands = clustered.async();
             } else {
@@ -157,7 +158,7 @@ final class RedisConnection implements AutoCloseable {
                 client = single;
                 single.setOptions(logOptions(ClientOptions.builder(), options).build());
                 StatefulRedisConnection<String, byte[]> plain = single.connect(CODEC);
-                loadEverywhere(plain, scripts).join();
+                loadAtStart(plain, scripts, target);
                 connection = plain;
                 commands = plain.async();
             }
@@ -173,6 +174,24 @@ final class RedisConnection implements AutoCloseable {
             resources.shutdown(0, options.timeout().toMillis(), TimeUnit.MILLISECONDS);
             throw new RedisUnavailableException("cannot reach " + target.describe() + " (" + rootMessage(e)
                     + "): start Redis there, or check --redis (host, port, password, rediss:// for TLS)", e);
+        }
+    }
+
+    /**
+     * Loads the scripts before the node serves. Redis refusing the command (an ACL user without {@code SCRIPT}, a
+     * managed Redis that disables it) is no reason not to start: a script Redis lacks is sent whole when run.
+     */
+    private static void loadAtStart(StatefulConnection<String, byte[]> connection, List<String> scripts,
+                                    RedisTarget target) {
+        try {
+            loadEverywhere(connection, scripts).join();
+        } catch (CompletionException e) {
+            if (!(rootOf(e) instanceof RedisCommandExecutionException)) {
+                throw e;
+            }
+            log.warn("{} refused SCRIPT LOAD ({}): the topic script is sent whole where missing; a publish that "
+                    + "meets a cache without it may then be numbered after a later one of its publisher",
+                    target.describe(), rootMessage(e));
         }
     }
 
@@ -254,12 +273,8 @@ final class RedisConnection implements AutoCloseable {
                 // restarted without its script cache.
                 if (!closed) {
                     timer.execute(RedisConnection.this::recover);
-                    loadEverywhere(connection, scripts).whenComplete((ignored, failure) -> {
-                        if (failure != null) {
-                            log.debug("loading the scripts again into {} failed ({}); they are sent whole when "
-                                    + "missing", options.target().describe(), rootMessage(failure));
-                        }
-                    });
+                    // Off Lettuce's I/O thread: on a Redis Cluster, reaching a master may wait for its connection.
+                    timer.execute(RedisConnection.this::loadScriptsAgain);
                 }
             }
         });
@@ -270,6 +285,21 @@ final class RedisConnection implements AutoCloseable {
     /** The commands of the command connection, routed by key in a Redis Cluster. */
     RedisClusterAsyncCommands<String, byte[]> commands() {
         return commands;
+    }
+
+    /** Loads the scripts into every master again after a reconnect: Redis may have restarted without them. */
+    private void loadScriptsAgain() {
+        try {
+            loadEverywhere(connection, scripts).whenComplete((ignored, failure) -> {
+                if (failure != null) {
+                    log.info("loading the topic script again into {} failed ({}); it is sent whole where missing",
+                            options.target().describe(), rootMessage(failure));
+                }
+            });
+        } catch (RuntimeException e) {
+            log.info("loading the topic script again into {} failed ({}); it is sent whole where missing",
+                    options.target().describe(), rootMessage(e));
+        }
     }
 
     /** Subscribes to {@code channel}; completes once Redis confirmed. */
