@@ -1,7 +1,10 @@
 package dev.fanout.hub;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,6 +42,28 @@ public final class PublishBacklog {
     /** Counts {@code n} more bytes waiting: published and not yet handed out, or on their way to a shared store. */
     public void add(long n) {
         bytes.addAndGet(n);
+    }
+
+    /** What {@code payloads} count here while they wait: their bytes and {@link Message#OVERHEAD} each. */
+    public static long bytesOf(List<ByteBuf> payloads) {
+        long bytes = 0;
+        for (ByteBuf payload : payloads) {
+            bytes += payload.readableBytes() + (long) Message.OVERHEAD;
+        }
+        return bytes;
+    }
+
+    /**
+     * Counts {@code bytes} while {@code pending} has not completed (a store that writes to disk or to another
+     * server takes a moment), so that publishers pause when it falls behind too, not only the subscribers.
+     * Returns a future of the same outcome.
+     */
+    public <T> CompletableFuture<T> whilePending(CompletableFuture<T> pending, long bytes) {
+        if (pending.isDone()) {
+            return pending;
+        }
+        add(bytes);
+        return pending.whenComplete((result, failure) -> remove(bytes));
     }
 
     /** Counts {@code n} bytes no longer waiting; publishers paused resume once it is half empty. */

@@ -147,8 +147,8 @@ public final class Topic {
                 return null;
             }
             long now = publishTime();
-            long bytes = backlogBytes(payloads);
-            return whileStored(history.append(name, payloads, origin, now), bytes).thenApply(this::fanOut);
+            long bytes = PublishBacklog.bytesOf(payloads);
+            return backlog.whilePending(history.append(name, payloads, origin, now), bytes).thenApply(this::fanOut);
         }
     }
 
@@ -160,8 +160,8 @@ public final class Topic {
             }
             relayed = true;
             long now = publishTime();
-            long bytes = backlogBytes(List.of(payload));
-            return whileStored(history.appendAt(name, position, payload, origin, now), bytes)
+            long bytes = PublishBacklog.bytesOf(List.of(payload));
+            return backlog.whilePending(history.appendAt(name, position, payload, origin, now), bytes)
                     .thenApply(m -> fanOut(List.of(m)));
         }
     }
@@ -183,26 +183,6 @@ public final class Topic {
     }
 
     /** What payloads count in the publish backlog, as the messages they become will. */
-    private static long backlogBytes(List<ByteBuf> payloads) {
-        long bytes = 0;
-        for (ByteBuf payload : payloads) {
-            bytes += payload.readableBytes() + (long) Message.OVERHEAD;
-        }
-        return bytes;
-    }
-
-    /**
-     * Counts {@code bytes} in the publish backlog while the store has not completed {@code appended} (a store that
-     * writes to disk or to another server takes a moment), so that publishers pause when the store falls behind
-     * too, not only the subscribers.
-     */
-    private <T> CompletableFuture<T> whileStored(CompletableFuture<T> appended, long bytes) {
-        if (appended.isDone()) {
-            return appended;
-        }
-        backlog.add(bytes);
-        return appended.whenComplete((result, failure) -> backlog.remove(bytes));
-    }
 
     /**
      * The publish time of the next message, which never goes back within a topic even if the clock does, so that

@@ -1,7 +1,6 @@
 package dev.fanout.store.redis;
 
 import dev.fanout.hub.Broker;
-import dev.fanout.hub.Message;
 import dev.fanout.hub.Origin;
 import dev.fanout.hub.Position;
 import dev.fanout.hub.PublishBacklog;
@@ -30,31 +29,20 @@ public final class RedisBroker implements Broker {
 
     @Override
     public CompletableFuture<Position> publish(String topic, ByteBuf payload, Origin origin, PublishId publishId) {
-        long bytes = payload.readableBytes() + (long) Message.OVERHEAD;
-        return whileSent(history.publish(topic, List.of(payload), origin, publishId), bytes);
+        long bytes = PublishBacklog.bytesOf(List.of(payload));
+        return backlog.whilePending(history.publish(topic, List.of(payload), origin, publishId), bytes);
     }
 
     @Override
     public CompletableFuture<Position> publishAll(String topic, List<ByteBuf> payloads, Origin origin) {
-        long bytes = 0;
-        for (ByteBuf payload : payloads) {
-            bytes += payload.readableBytes() + (long) Message.OVERHEAD;
-        }
-        return whileSent(history.publish(topic, payloads, origin, null), bytes);
+        long bytes = PublishBacklog.bytesOf(payloads);
+        return backlog.whilePending(history.publish(topic, payloads, origin, null), bytes);
     }
 
     @Override
     public CompletableFuture<Position> publishAt(String topic, Position position, ByteBuf payload, Origin origin) {
-        long bytes = payload.readableBytes() + (long) Message.OVERHEAD;
-        return whileSent(history.publishAt(topic, position, payload, origin), bytes);
-    }
-
-    private CompletableFuture<Position> whileSent(CompletableFuture<Position> sent, long bytes) {
-        if (sent.isDone()) {
-            return sent;
-        }
-        backlog.add(bytes);
-        return sent.whenComplete((position, failure) -> backlog.remove(bytes));
+        long bytes = PublishBacklog.bytesOf(List.of(payload));
+        return backlog.whilePending(history.publishAt(topic, position, payload, origin), bytes);
     }
 
     @Override

@@ -311,6 +311,12 @@ public final class RedisHistory implements HistoryStore {
      */
     public CompletableFuture<Position> publish(String topic, List<ByteBuf> payloads, Origin origin,
                                                PublishId publishId) {
+        return publishCopies(topic, payloads.stream().map(RedisHistory::bytesOf).toList(), origin, publishId);
+    }
+
+    /** {@link #publish} of payloads already copied out of their buffers (and released). */
+    private CompletableFuture<Position> publishCopies(String topic, List<byte[]> payloads, Origin origin,
+                                                      PublishId publishId) {
         TopicKeys keys = TopicKeys.of(topic);
         byte[][] args = new byte[9 + payloads.size()][];
         args[0] = PUBLISH;
@@ -321,7 +327,7 @@ public final class RedisHistory implements HistoryStore {
         args[7] = ascii(keys.channel());
         args[8] = forms.origin(origin);
         for (int i = 0; i < payloads.size(); i++) {
-            args[9 + i] = bytesOf(payloads.get(i));
+            args[9 + i] = payloads.get(i);
         }
         String[] keyNames = publishId == null ? new String[] {keys.meta(), keys.log()}
                 : new String[] {keys.meta(), keys.log(), keys.publishId(publishId)};
@@ -345,6 +351,12 @@ public final class RedisHistory implements HistoryStore {
      * {@link PublishRefusedException.Reason#OUT_OF_ORDER} if the topic is already past it.
      */
     public CompletableFuture<Position> publishAt(String topic, Position position, ByteBuf payload, Origin origin) {
+        return publishCopyAt(topic, position, bytesOf(payload), origin);
+    }
+
+    /** {@link #publishAt} of a payload already copied out of its buffer (and released). */
+    private CompletableFuture<Position> publishCopyAt(String topic, Position position, byte[] payload,
+                                                      Origin origin) {
         TopicKeys keys = TopicKeys.of(topic);
         byte[][] args = new byte[10][];
         args[0] = AT;
@@ -354,7 +366,7 @@ public final class RedisHistory implements HistoryStore {
         args[6] = ascii(Long.toString(position.sequence()));
         args[7] = ascii(keys.channel());
         args[8] = forms.origin(origin);
-        args[9] = bytesOf(payload);
+        args[9] = payload;
         return script.<List<Object>>run(redis.commands(), ScriptOutputType.MULTI,
                 new String[] {keys.meta(), keys.log()}, args).handle((reply, failure) -> {
                     if (failure != null) {
@@ -389,8 +401,9 @@ public final class RedisHistory implements HistoryStore {
     @Override
     public CompletableFuture<List<Message>> append(String topic, List<ByteBuf> payloads, Origin origin,
                                                    long publishedAtMillis) {
-        List<byte[]> copies = payloads.stream().map(ByteBufUtil::getBytes).toList();
-        return publish(topic, payloads, origin, null).thenApply(position -> {
+        // One copy serves the command and the messages: Redis's client only reads it.
+        List<byte[]> copies = payloads.stream().map(RedisHistory::bytesOf).toList();
+        return publishCopies(topic, copies, origin, null).thenApply(position -> {
             List<Message> messages = new ArrayList<>(copies.size());
             long sequence = position.sequence() - copies.size() + 1;
             for (byte[] copy : copies) {
@@ -405,8 +418,8 @@ public final class RedisHistory implements HistoryStore {
     @Override
     public CompletableFuture<Message> appendAt(String topic, Position position, ByteBuf payload, Origin origin,
                                                long publishedAtMillis) {
-        byte[] copy = ByteBufUtil.getBytes(payload);
-        return publishAt(topic, position, payload, origin).thenApply(at -> Message.of(topic,
+        byte[] copy = bytesOf(payload);
+        return publishCopyAt(topic, position, copy, origin).thenApply(at -> Message.of(topic,
                 topic.getBytes(StandardCharsets.UTF_8), at, Unpooled.wrappedBuffer(copy), publishedAtMillis, origin));
     }
 
