@@ -191,7 +191,7 @@ final class TopicFeed implements SessionSubscriber, Delivery {
         }
         while (kept.peek().epoch() != epoch) {
             Message old = kept.poll();
-            long bytes = old.memorySize() + KEPT_OVERHEAD;
+            long bytes = keptCost(old);
             session().unreserve(bytes, 1);
             keptBytes -= bytes;
             old.release();
@@ -439,7 +439,7 @@ final class TopicFeed implements SessionSubscriber, Delivery {
         if (keeping) {
             long bytes = 0;
             for (Message message : messages) {
-                bytes += message.memorySize() + KEPT_OVERHEAD;
+                bytes += keptCost(message);
             }
             if (session().reserve(bytes, messages.size())) {
                 for (Message message : messages) {
@@ -474,6 +474,11 @@ final class TopicFeed implements SessionSubscriber, Delivery {
      */
     static final int KEPT_OVERHEAD = 16;
 
+    /** What keeping {@code message} is charged. */
+    private static long keptCost(Message message) {
+        return message.memorySize() + KEPT_OVERHEAD;
+    }
+
     /** True when the replay has nothing to read before the first kept message: it is next, or of a new epoch. */
     private boolean keptIsNext() {
         Message first = kept.peek();
@@ -496,7 +501,7 @@ final class TopicFeed implements SessionSubscriber, Delivery {
                 }
             }
             run.add(kept.poll());
-            bytes += message.memorySize() + KEPT_OVERHEAD;
+            bytes += keptCost(message);
         }
         session().unreserve(bytes, run.size());
         keptBytes -= bytes;

@@ -294,15 +294,26 @@ final class FollowedTopic {
         }
     }
 
+    /**
+     * Whether to go on with what Redis answered while filling: not once forgotten, nor after a failure, for which a
+     * new try is scheduled. Under the lock.
+     */
+    private boolean answered(Throwable failure) {
+        if (forgotten) {
+            return false;
+        }
+        if (failure != null) {
+            store.later(this::fillAgain, RETRY_MILLIS);
+            return false;
+        }
+        return true;
+    }
+
     /** Reads the topic's state and fills up to its last. Under the lock, filling. */
     private void readState() {
         store.state(name).whenComplete((state, failure) -> {
             synchronized (this) {
-                if (forgotten) {
-                    return;
-                }
-                if (failure != null) {
-                    store.later(this::fillAgain, RETRY_MILLIS);
+                if (!answered(failure)) {
                     return;
                 }
                 if (state.epoch() == epoch && state.last() < last) {
@@ -333,14 +344,9 @@ final class FollowedTopic {
                 + "Run Redis with appendfsync always to lose nothing", name, state.last(), epoch, last);
         store.renew(name, epoch, last).whenComplete((ignored, failure) -> {
             synchronized (this) {
-                if (forgotten) {
-                    return;
+                if (answered(failure)) {
+                    readState();
                 }
-                if (failure != null) {
-                    store.later(this::fillAgain, RETRY_MILLIS);
-                    return;
-                }
-                readState();
             }
         });
     }
