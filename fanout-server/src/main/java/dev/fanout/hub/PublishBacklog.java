@@ -27,6 +27,8 @@ public final class PublishBacklog {
 
     private final long limitBytes;
     private final AtomicLong bytes = new AtomicLong();
+    /** The part of {@link #bytes} on its way to a shared store, not yet to be delivered. */
+    private final AtomicLong pending = new AtomicLong();
     private final Queue<Runnable> waiters = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean full = new AtomicBoolean();
     private final LongAdder pauses = new LongAdder();
@@ -62,8 +64,12 @@ public final class PublishBacklog {
         if (pending.isDone()) {
             return pending;
         }
+        this.pending.addAndGet(bytes);
         add(bytes);
-        return pending.whenComplete((result, failure) -> remove(bytes));
+        return pending.whenComplete((result, failure) -> {
+            this.pending.addAndGet(-bytes);
+            remove(bytes);
+        });
     }
 
     /** Counts {@code n} bytes no longer waiting; publishers paused resume once it is half empty. */
@@ -84,6 +90,16 @@ public final class PublishBacklog {
                     bytes.get(), limitBytes);
         }
         return true;
+    }
+
+    /**
+     * True while what waits for delivery alone, leaving out what is on its way to a shared store, is within the
+     * limit. A cluster node lets go of live messages from its store past it (they are read back later): its own
+     * publishes on their way to the store must not crowd out their coming back. Those publishes pause publishers
+     * at the limit, so at most about twice the limit waits in all.
+     */
+    public boolean hasRoomToDeliver() {
+        return bytes.get() - pending.get() <= limitBytes;
     }
 
     /**

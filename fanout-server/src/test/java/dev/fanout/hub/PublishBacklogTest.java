@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +27,25 @@ class PublishBacklogTest {
         assertThat(backlog.isFull()).isTrue();
         assertThat(backlog.bytes()).isEqualTo(101);
         assertThat(backlog.limitBytes()).isEqualTo(100);
+    }
+
+    @Test
+    void hasRoomToDeliver_leavesOutWhatIsOnItsWayToAStore_whichStillPausesPublishers() {
+        PublishBacklog backlog = new PublishBacklog(100);
+        CompletableFuture<String> stored = new CompletableFuture<>();
+        CompletableFuture<String> outcome = backlog.whilePending(stored, 80);
+        backlog.add(90);
+
+        assertThat(backlog.isFull()).as("publishers pause on both together").isTrue();
+        assertThat(backlog.hasRoomToDeliver()).as("90 wait for delivery").isTrue();
+        backlog.add(11);
+        assertThat(backlog.hasRoomToDeliver()).as("101 wait for delivery").isFalse();
+
+        stored.complete("done");
+        assertThat(outcome).isCompletedWithValue("done");
+        assertThat(backlog.bytes()).isEqualTo(101);
+        backlog.remove(1);
+        assertThat(backlog.hasRoomToDeliver()).isTrue();
     }
 
     @Test

@@ -55,8 +55,8 @@ final class FollowedTopic {
         CompletableFuture<Void> renew(String topic, long epoch, long handedOn);
 
         /**
-         * True while this server can take more messages for delivery (its publish backlog is not full); while it
-         * cannot, live messages are let go and read from the log once it can.
+         * True while this server can take more messages for delivery (what waits in its publish backlog for delivery
+         * is within the limit); while it cannot, live messages are let go and read from the log once it can.
          */
         boolean hasRoom();
 
@@ -65,6 +65,9 @@ final class FollowedTopic {
 
         /** Gives back what {@link #hold} reserved. */
         void unhold(long bytes);
+
+        /** Releases live messages let go for want of room, to be read from the log instead; counts them. */
+        void letGo(List<Message> batch);
 
         /** Runs {@code task} later, off the caller's thread. */
         void later(Runnable task, long delayMillis);
@@ -132,7 +135,7 @@ final class FollowedTopic {
         } else if (!store.hasRoom()) {
             // This server's deliveries are behind: what Redis sends meanwhile is read from the log once they are
             // not, rather than piling up here.
-            batch.forEach(Message::release);
+            store.letGo(batch);
             behind = true;
             if (ready && !filling) {
                 behind = false;
@@ -183,7 +186,7 @@ final class FollowedTopic {
         }
         if (!store.hold(bytes)) {
             // No room: drop it, and read it from the log with whatever else came meanwhile.
-            batch.forEach(Message::release);
+            store.letGo(batch);
             behind = true;
             return;
         }

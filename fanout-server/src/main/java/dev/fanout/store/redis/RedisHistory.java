@@ -70,7 +70,7 @@ public final class RedisHistory implements HistoryStore {
     private final TopicScript script = TopicScript.load();
     private final ConcurrentHashMap<String, FollowedTopic> followed = new ConcurrentHashMap<>();
     private final AtomicLong heldBytes = new AtomicLong();
-    private final LongAdder heldDropped = new LongAdder();
+    private final LongAdder letGo = new LongAdder();
     private final AtomicBoolean heldFull = new AtomicBoolean();
     private final LongAdder badFrames = new LongAdder();
     private final RedisConnection redis;
@@ -149,7 +149,7 @@ public final class RedisHistory implements HistoryStore {
 
             @Override
             public boolean hasRoom() {
-                return !deliveries.isFull();
+                return deliveries.hasRoomToDeliver();
             }
 
             @Override
@@ -160,6 +160,12 @@ public final class RedisHistory implements HistoryStore {
             @Override
             public void unhold(long bytes) {
                 heldBytes.addAndGet(-bytes);
+            }
+
+            @Override
+            public void letGo(List<Message> batch) {
+                batch.forEach(Message::release);
+                letGo.add(batch.size());
             }
 
             @Override
@@ -195,7 +201,6 @@ public final class RedisHistory implements HistoryStore {
             return true;
         }
         heldBytes.addAndGet(-bytes);
-        heldDropped.increment();
         if (heldFull.compareAndSet(false, true)) {
             log.warn("live messages waiting for holes to be filled from Redis reached {} bytes: more are dropped and "
                     + "read from the topics' logs instead", MAX_HELD_BYTES);
@@ -470,9 +475,10 @@ public final class RedisHistory implements HistoryStore {
     }
 
     /**
-     * Bounds what comes from Redis by {@code backlog}, the hub's: while it is full, live messages are let go and
-     * read from the topics' logs once it has room, so that a node whose event loops fall behind does not gather
-     * what Redis sends.
+     * Bounds what comes from Redis by {@code backlog}, the hub's: while what waits there for delivery fills it, live
+     * messages are let go and read from the topics' logs once it has room, so that a node whose event loops fall
+     * behind does not gather what Redis sends. This node's publishes on their way to Redis do not count: they would
+     * crowd out their own coming back.
      */
     public void deliverWithin(PublishBacklog backlog) {
         deliveries = backlog;
@@ -488,9 +494,12 @@ public final class RedisHistory implements HistoryStore {
         return followed.size();
     }
 
-    /** Live messages dropped for want of room while holes were filled (and read from the logs instead). */
-    public long heldDropped() {
-        return heldDropped.sum();
+    /**
+     * Live messages let go for want of room (this server's deliveries were behind, or holes were being filled) and
+     * read from the logs instead.
+     */
+    public long liveLetGo() {
+        return letGo.sum();
     }
 
     /** How many times this node's subscription connection stopped delivering its probes and was replaced. */
@@ -512,7 +521,8 @@ public final class RedisHistory implements HistoryStore {
     public String describe() {
         return "in " + options.target().describe() + " (" + (redis.isUp() ? "reachable" : "UNREACHABLE") + "), "
                 + followed.size() + " topics followed here, " + redis.recoveries() + " catch-ups after missed "
-                + "messages, " + redis.subscriptionsReplaced() + " silent subscriptions replaced";
+                + "messages, " + letGo.sum() + " live messages let go for want of room and read back, "
+                + redis.subscriptionsReplaced() + " silent subscriptions replaced";
     }
 
     @Override

@@ -97,6 +97,7 @@ class FollowedTopicTest {
 
         assertThat(sequencesHandedOn()).as("nothing gathered while full").containsExactly(1L, 2L);
         assertThat(store.reads).as("nothing read while full").isZero();
+        assertThat(store.letGo).as("counted").isEqualTo(3);
 
         store.room = true;
         store.runLater();
@@ -134,6 +135,7 @@ class FollowedTopicTest {
         long epoch = EPOCH;
         long last;
         int reads;
+        int letGo;
         boolean room = true;
 
         @Override
@@ -182,6 +184,12 @@ class FollowedTopicTest {
 
         @Override
         public void unhold(long bytes) {
+        }
+
+        @Override
+        public void letGo(List<Message> batch) {
+            batch.forEach(Message::release);
+            letGo += batch.size();
         }
 
         @Override
