@@ -247,12 +247,7 @@ final class TopicFeed implements SessionSubscriber, Delivery {
                         break;
                     }
                 } else {
-                    read.whenComplete((messages, failure) -> session().onLoop(() -> {
-                        reading = false;
-                        if (replayed(read)) {
-                            pump();
-                        }
-                    }));
+                    read.whenComplete((messages, failure) -> session().onLoop(() -> afterRead(read)));
                 }
             }
         } finally {
@@ -260,7 +255,26 @@ final class TopicFeed implements SessionSubscriber, Delivery {
         }
     }
 
-    /** Sends what a read returned; true to read on. */
+    /**
+     * Sends what a read that completed later returned, and reads on. As a pump: sending may flush, and a connection
+     * that can take more again says so at once (Netty's writability event), which would pump from inside the send,
+     * before {@link #next} has moved past what it sent, and read it again.
+     */
+    private void afterRead(CompletableFuture<List<Message>> read) {
+        reading = false;
+        boolean more;
+        pumping = true;
+        try {
+            more = replayed(read);
+        } finally {
+            pumping = false;
+        }
+        if (more) {
+            pump();
+        }
+    }
+
+    /** Sends what a read returned; true to read on. Only while pumping (see {@link #afterRead}). */
     private boolean replayed(CompletableFuture<List<Message>> read) {
         List<Message> messages;
         try {
