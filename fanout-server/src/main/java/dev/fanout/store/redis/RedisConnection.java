@@ -44,8 +44,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This server's connections to Redis: one for commands (scripts, publishes) and one subscribed to the live
- * channels of the topics it follows, configured for a log rather than a cache. Commands fail at once while
+ * This server's connections to Redis: one for writes (publishes), one for reads (state, history, the probe) so
+ * that they do not wait behind the publishes, and one subscribed to the live channels of the topics it follows,
+ * configured for a log rather than a cache. Commands fail at once while
  * Redis is unreachable and after {@link RedisOptions#timeout()} when it does not answer; none is buffered
  * without bound, and none is sent again after a reconnect (a publish Redis may have run already must not run
  * twice). The subscription connection is watched: a probe published to this server's own channel every
@@ -83,6 +84,9 @@ final class RedisConnection implements AutoCloseable {
     private final AbstractRedisClient client;
     private final StatefulConnection<String, byte[]> connection;
     private final RedisClusterAsyncCommands<String, byte[]> commands;
+    /** A second connection, for reads: they must not wait behind the publishes this node has sent. */
+    private final StatefulConnection<String, byte[]> reading;
+    private final RedisClusterAsyncCommands<String, byte[]> reads;
     private final Events events;
     private final String probeChannel;
     /** Scripts kept in every master's cache: see {@link #loadEverywhere}. */
@@ -103,15 +107,16 @@ final class RedisConnection implements AutoCloseable {
     private volatile boolean closed;
 
     private RedisConnection(RedisOptions options, ClientResources resources, AbstractRedisClient client,
-                            StatefulConnection<String, byte[]> connection,
-                            RedisClusterAsyncCommands<String, byte[]> commands, Events events, String probeChannel,
-                            List<String> scripts) {
+                            StatefulConnection<String, byte[]> connection, StatefulConnection<String, byte[]> reading,
+                            Events events, String probeChannel, List<String> scripts) {
         this.options = options;
         this.scripts = List.copyOf(scripts);
         this.resources = resources;
         this.client = client;
         this.connection = connection;
-        this.commands = commands;
+        this.commands = commandsOf(connection);
+        this.reading = reading;
+        this.reads = commandsOf(reading);
         this.events = events;
         this.probeChannel = probeChannel;
         this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -136,8 +141,6 @@ final class RedisConnection implements AutoCloseable {
                 .build();
         AbstractRedisClient client = null;
         try {
-            StatefulConnection<String, byte[]> connection;
-            RedisClusterAsyncCommands<String, byte[]> commands;
             if (target.cluster()) {
                 RedisClusterClient cluster = RedisClusterClient.create(resources, target.uris());
                 client = cluster;
@@ -145,24 +148,15 @@ final class RedisConnection implements AutoCloseable {
                         .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                                 .enablePeriodicRefresh(Duration.ofSeconds(30)).build())
                         .build());
-                StatefulRedisClusterConnection<String, byte[]> clustered = cluster.connect(CODEC);
-                // Lettuce opens a connection to each master on first use, and a command on one still connecting
-                // is refused like one on a lost connection: open them all now, so that no first publish is.
-                clustered.getPartitions().forEach(node -> clustered.getConnection(node.getUri().getHost(),
-                        node.getUri().getPort()).sync().ping());
-                loadAtStart(clustered, scripts, target);
-                connection = clustered;
-                commands = clustered.async();
             } else {
                 RedisClient single = RedisClient.create(resources, target.uris().get(0));
                 client = single;
                 single.setOptions(logOptions(ClientOptions.builder(), options).build());
-                StatefulRedisConnection<String, byte[]> plain = single.connect(CODEC);
-                loadAtStart(plain, scripts, target);
-                connection = plain;
-                commands = plain.async();
             }
-            RedisConnection opened = new RedisConnection(options, resources, client, connection, commands, events,
+            StatefulConnection<String, byte[]> connection = connect(client);
+            loadAtStart(connection, scripts, target);
+            StatefulConnection<String, byte[]> reading = connect(client);
+            RedisConnection opened = new RedisConnection(options, resources, client, connection, reading, events,
                     probeChannel, scripts);
             opened.subscription = opened.newSubscription();
             opened.startWatching();
@@ -175,6 +169,25 @@ final class RedisConnection implements AutoCloseable {
             throw new RedisUnavailableException("cannot reach " + target.describe() + " (" + rootMessage(e)
                     + "): start Redis there, or check --redis (host, port, password, rediss:// for TLS)", e);
         }
+    }
+
+    /** A connection for commands, routed by key in a Redis Cluster. */
+    private static StatefulConnection<String, byte[]> connect(AbstractRedisClient client) {
+        if (client instanceof RedisClusterClient cluster) {
+            StatefulRedisClusterConnection<String, byte[]> clustered = cluster.connect(CODEC);
+            // Lettuce opens a connection to each master on first use, and a command on one still connecting is
+            // refused like one on a lost connection: open them all now, so that no first command is.
+            clustered.getPartitions().forEach(node -> clustered.getConnection(node.getUri().getHost(),
+                    node.getUri().getPort()).sync().ping());
+            return clustered;
+        }
+        return ((RedisClient) client).connect(CODEC);
+    }
+
+    /** The commands of {@code connection}. */
+    private static RedisClusterAsyncCommands<String, byte[]> commandsOf(StatefulConnection<String, byte[]> connection) {
+        return connection instanceof StatefulRedisClusterConnection<String, byte[]> clustered ? clustered.async()
+                : ((StatefulRedisConnection<String, byte[]>) connection).async();
     }
 
     /**
@@ -282,9 +295,18 @@ final class RedisConnection implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::probe, interval, interval, TimeUnit.NANOSECONDS);
     }
 
-    /** The commands of the command connection, routed by key in a Redis Cluster. */
+    /** The commands of the command connection, routed by key in a Redis Cluster: for writes. */
     RedisClusterAsyncCommands<String, byte[]> commands() {
         return commands;
+    }
+
+    /**
+     * The commands of the read connection: for reads of the topics' state and logs, which on the command connection
+     * would wait for Redis's answers to every publish this node sent before them (tens of megabytes, when a
+     * publisher floods it), and for the probe, which must tell how Redis answers, not how deep that queue is.
+     */
+    RedisClusterAsyncCommands<String, byte[]> reads() {
+        return reads;
     }
 
     /** Loads the scripts into every master again after a reconnect: Redis may have restarted without them. */
@@ -344,7 +366,7 @@ final class RedisConnection implements AutoCloseable {
         }
         long silentNanos = System.nanoTime() - lastProbeNanos.get();
         boolean silent = silentNanos > PROBES_MISSED * options.probeInterval().toNanos();
-        commands.publish(probeChannel, Long.toString(probesSent.incrementAndGet()).getBytes(StandardCharsets.US_ASCII))
+        reads.publish(probeChannel, Long.toString(probesSent.incrementAndGet()).getBytes(StandardCharsets.US_ASCII))
                 .whenComplete((receivers, failure) -> {
                     if (failure != null) {
                         markDown(failure);
@@ -466,6 +488,7 @@ final class RedisConnection implements AutoCloseable {
         timer.shutdownNow();
         try {
             subscription.close();
+            reading.close();
             connection.close();
         } finally {
             client.shutdown(0, options.timeout().toMillis(), TimeUnit.MILLISECONDS);

@@ -280,7 +280,7 @@ public final class RedisHistory implements HistoryStore {
     /** One page of a SCAN for a pattern's topics, then the next until done or {@code max} were found. */
     private void scan(ScanCursor cursor, ScanArgs args, String filter, int max, Set<String> found,
                       CompletableFuture<List<String>> result) {
-        redis.commands().scan(cursor, args).whenComplete((page, failure) -> {
+        redis.reads().scan(cursor, args).whenComplete((page, failure) -> {
             if (failure != null) {
                 result.completeExceptionally(failure);
                 return;
@@ -431,7 +431,7 @@ public final class RedisHistory implements HistoryStore {
     @Override
     public CompletableFuture<List<Message>> read(String topic, long from, int maxMessages, long maxBytes) {
         TopicKeys keys = TopicKeys.of(topic);
-        return reads.run(maxBytes, () -> script.<List<Object>>run(redis.commands(), ScriptOutputType.MULTI,
+        return reads.run(maxBytes, () -> script.<List<Object>>run(redis.reads(), ScriptOutputType.MULTI,
                 new String[] {keys.meta(), keys.log()}, READ, ascii(Long.toString(Math.max(1, from))),
                 ascii(Integer.toString(Math.max(1, maxMessages))), ascii(Long.toString(Math.max(1, maxBytes)))))
                 .thenApply(reply -> reply.isEmpty() ? List.of() : forms.entries(topic,
@@ -442,7 +442,7 @@ public final class RedisHistory implements HistoryStore {
     @Override
     public CompletableFuture<Long> firstSince(String topic, long millis) {
         TopicKeys keys = TopicKeys.of(topic);
-        return script.run(redis.commands(), ScriptOutputType.INTEGER, new String[] {keys.meta(), keys.log()},
+        return script.run(redis.reads(), ScriptOutputType.INTEGER, new String[] {keys.meta(), keys.log()},
                 SINCE, ascii(Long.toString(millis)));
     }
 
@@ -467,7 +467,7 @@ public final class RedisHistory implements HistoryStore {
 
     private CompletableFuture<TopicState> stateNow(String topic) {
         TopicKeys keys = TopicKeys.of(topic);
-        return script.<List<Object>>run(redis.commands(), ScriptOutputType.MULTI,
+        return script.<List<Object>>run(redis.reads(), ScriptOutputType.MULTI,
                 new String[] {keys.meta(), keys.log()}, STATE, ascii(Long.toString(newEpoch())),
                 ascii(Long.toString(options.topicTtl().toMillis())))
                 .thenApply(reply -> new TopicState(RedisMessages.number(reply.get(0)),

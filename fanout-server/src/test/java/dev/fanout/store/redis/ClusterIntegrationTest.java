@@ -326,10 +326,37 @@ class ClusterIntegrationTest {
     }
 
     @Test
+    void aResume_doesNotWaitForRedisToAnswerThePublishesTheNodeSentBeforeIt() throws IOException {
+        // Redis answers a connection's commands in order: on the publishes' connection, a resume waited behind every
+        // publish the node had sent, and under a flood passed --redis-timeout. Here Redis's answers to node a's
+        // publishes are held back altogether (its first connection), and a resume on a must still be answered.
+        try (CuttingProxy proxy = new CuttingProxy(new InetSocketAddress("127.0.0.1", redis.port()))) {
+            TestServer a = node(RedisOptions.of(RedisTarget.parse("redis://127.0.0.1:" + proxy.address().getPort()))
+                    .withTimeout(Duration.ofSeconds(30)));
+            TestServer b = node();
+            List<ControlFrame.Ack> acks = publish(b, "t", "m", 5);
+            proxy.holdDownstreamOf(1, true);
+            try (ControlClient writer = ControlClient.connect(a.frames());
+                 ControlClient reader = ControlClient.connect(a.frames())) {
+                writer.send(pub(1, "t", "held"));
+                await().atMost(TestServer.PATIENCE).until(() -> lastOf("t") == 6);
+
+                reader.send(from(1, "t", acks.get(0).epoch(), 1));
+                assertThat(reader.read(ControlFrame.Subscribed.class).lastSequence()).isEqualTo(6);
+                assertThat(reader.readMessages(6)).extracting(ClusterIntegrationTest::text)
+                        .containsExactly("m1", "m2", "m3", "m4", "m5", "held");
+
+                proxy.holdDownstreamOf(1, false);
+                assertThat(writer.read(ControlFrame.Ack.class).sequence()).isEqualTo(6);
+            }
+        }
+    }
+
+    @Test
     void aSubscriptionThatSilentlyStopsDelivering_isNoticedByItsProbes_replaced_andWhatItMissedDelivered()
             throws IOException {
-        // Node a reaches Redis through a proxy that can hold back one of its connections: its second, which is
-        // the subscription connection (the first carries commands).
+        // Node a reaches Redis through a proxy that can hold back one of its connections: its third, which is
+        // the subscription connection (the first carries publishes, the second reads and the probes).
         try (CuttingProxy proxy = new CuttingProxy(new InetSocketAddress("127.0.0.1", redis.port()))) {
             TestServer a = node(RedisOptions.of(RedisTarget.parse("redis://127.0.0.1:" + proxy.address().getPort()))
                     .withProbeInterval(Duration.ofMillis(100)));
@@ -337,7 +364,7 @@ class ClusterIntegrationTest {
             try (ControlClient onA = subscriber(a, "t")) {
                 publish(b, "t", "before", 5);
                 assertThat(onA.readMessages(5).get(4).sequence()).isEqualTo(5);
-                proxy.holdDownstreamOf(2, true);
+                proxy.holdDownstreamOf(3, true);
                 publish(b, "t", "silent", 20);
                 List<ControlFrame.Msg> got = onA.readMessages(20);
                 assertThat(got).extracting(ControlFrame.Msg::sequence).containsExactlyElementsOf(
