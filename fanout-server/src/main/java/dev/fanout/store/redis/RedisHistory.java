@@ -14,8 +14,6 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -316,14 +314,13 @@ public final class RedisHistory implements HistoryStore {
      */
     public CompletableFuture<Position> publish(String topic, List<ByteBuf> payloads, Origin origin,
                                                PublishId publishId) {
-        return publishCopies(topic, payloads.stream().map(RedisHistory::bytesOf).toList(), origin, publishId);
+        return publishBurst(topic, Burst.of(payloads), origin, publishId);
     }
 
-    /** {@link #publish} of payloads already copied out of their buffers (and released). */
-    private CompletableFuture<Position> publishCopies(String topic, List<byte[]> payloads, Origin origin,
-                                                      PublishId publishId) {
+    /** {@link #publish} of payloads already copied into a burst (and released). */
+    private CompletableFuture<Position> publishBurst(String topic, Burst burst, Origin origin, PublishId publishId) {
         TopicKeys keys = TopicKeys.of(topic);
-        byte[][] args = new byte[9 + payloads.size()][];
+        byte[][] args = new byte[9 + 2 * burst.entries().size()][];
         args[0] = PUBLISH;
         args[1] = ascii(Long.toString(newEpoch()));
         boundsInto(args, 2);
@@ -331,12 +328,9 @@ public final class RedisHistory implements HistoryStore {
         args[6] = ascii(publishId == null ? "0" : Long.toString(Math.max(1, dedupWindow.toMillis())));
         args[7] = ascii(keys.channel());
         args[8] = forms.origin(origin);
-        for (int i = 0; i < payloads.size(); i++) {
-            args[9 + i] = payloads.get(i);
-        }
+        entriesInto(args, 9, burst);
         String[] keyNames = publishId == null ? new String[] {keys.meta(), keys.log()}
                 : new String[] {keys.meta(), keys.log(), keys.publishId(publishId)};
-        int count = payloads.size();
         return script.<List<Object>>run(redis.commands(), ScriptOutputType.MULTI, keyNames, args)
                 .handle((reply, failure) -> {
                     if (failure != null) {
@@ -347,7 +341,7 @@ public final class RedisHistory implements HistoryStore {
                         return new Position(Long.parseLong(position[0]), Long.parseLong(position[1]));
                     }
                     return new Position(RedisMessages.number(reply.get(0)),
-                            RedisMessages.number(reply.get(1)) + count - 1);
+                            RedisMessages.number(reply.get(1)) + burst.count() - 1);
                 });
     }
 
@@ -356,14 +350,13 @@ public final class RedisHistory implements HistoryStore {
      * {@link PublishRefusedException.Reason#OUT_OF_ORDER} if the topic is already past it.
      */
     public CompletableFuture<Position> publishAt(String topic, Position position, ByteBuf payload, Origin origin) {
-        return publishCopyAt(topic, position, bytesOf(payload), origin);
+        return publishBurstAt(topic, position, Burst.of(List.of(payload)), origin);
     }
 
-    /** {@link #publishAt} of a payload already copied out of its buffer (and released). */
-    private CompletableFuture<Position> publishCopyAt(String topic, Position position, byte[] payload,
-                                                      Origin origin) {
+    /** {@link #publishAt} of a payload already copied into a burst of one (and released). */
+    private CompletableFuture<Position> publishBurstAt(String topic, Position position, Burst burst, Origin origin) {
         TopicKeys keys = TopicKeys.of(topic);
-        byte[][] args = new byte[10][];
+        byte[][] args = new byte[9 + 2 * burst.entries().size()][];
         args[0] = AT;
         args[1] = ascii(Long.toString(position.epoch()));
         boundsInto(args, 2);
@@ -371,7 +364,7 @@ public final class RedisHistory implements HistoryStore {
         args[6] = ascii(Long.toString(position.sequence()));
         args[7] = ascii(keys.channel());
         args[8] = forms.origin(origin);
-        args[9] = payload;
+        entriesInto(args, 9, burst);
         return script.<List<Object>>run(redis.commands(), ScriptOutputType.MULTI,
                 new String[] {keys.meta(), keys.log()}, args).handle((reply, failure) -> {
                     if (failure != null) {
@@ -384,6 +377,15 @@ public final class RedisHistory implements HistoryStore {
                     }
                     return position;
                 });
+    }
+
+    /** The burst's log entries, as the script takes them (data, offsets, data, offsets ...), from {@code from}. */
+    private static void entriesInto(byte[][] args, int from, Burst burst) {
+        int at = from;
+        for (Burst.Entry entry : burst.entries()) {
+            args[at++] = entry.data();
+            args[at++] = entry.offsets();
+        }
     }
 
     /** The per-topic bounds, as the script takes them, at {@code args[from..from+2]}. */
@@ -407,14 +409,13 @@ public final class RedisHistory implements HistoryStore {
     public CompletableFuture<List<Message>> append(String topic, List<ByteBuf> payloads, Origin origin,
                                                    long publishedAtMillis) {
         // One copy serves the command and the messages: Redis's client only reads it.
-        List<byte[]> copies = payloads.stream().map(RedisHistory::bytesOf).toList();
-        return publishCopies(topic, copies, origin, null).thenApply(position -> {
-            List<Message> messages = new ArrayList<>(copies.size());
-            long sequence = position.sequence() - copies.size() + 1;
-            for (byte[] copy : copies) {
+        Burst burst = Burst.of(payloads);
+        return publishBurst(topic, burst, origin, null).thenApply(position -> {
+            List<Message> messages = new ArrayList<>(burst.count());
+            long sequence = position.sequence() - burst.count() + 1;
+            for (ByteBuf payload : burst.payloads()) {
                 messages.add(Message.of(topic, topic.getBytes(StandardCharsets.UTF_8),
-                        new Position(position.epoch(), sequence++), Unpooled.wrappedBuffer(copy), publishedAtMillis,
-                        origin));
+                        new Position(position.epoch(), sequence++), payload, publishedAtMillis, origin));
             }
             return messages;
         });
@@ -423,20 +424,24 @@ public final class RedisHistory implements HistoryStore {
     @Override
     public CompletableFuture<Message> appendAt(String topic, Position position, ByteBuf payload, Origin origin,
                                                long publishedAtMillis) {
-        byte[] copy = bytesOf(payload);
-        return publishCopyAt(topic, position, copy, origin).thenApply(at -> Message.of(topic,
-                topic.getBytes(StandardCharsets.UTF_8), at, Unpooled.wrappedBuffer(copy), publishedAtMillis, origin));
+        Burst burst = Burst.of(List.of(payload));
+        return publishBurstAt(topic, position, burst, origin).thenApply(at -> Message.of(topic,
+                topic.getBytes(StandardCharsets.UTF_8), at, burst.payloads().get(0), publishedAtMillis, origin));
     }
 
     @Override
     public CompletableFuture<List<Message>> read(String topic, long from, int maxMessages, long maxBytes) {
         TopicKeys keys = TopicKeys.of(topic);
-        return reads.run(maxBytes, () -> script.<List<Object>>run(redis.reads(), ScriptOutputType.MULTI,
-                new String[] {keys.meta(), keys.log()}, READ, ascii(Long.toString(Math.max(1, from))),
-                ascii(Integer.toString(Math.max(1, maxMessages))), ascii(Long.toString(Math.max(1, maxBytes)))))
+        int count = Math.max(1, maxMessages);
+        // Redis returns whole entries: the first may hold up to an entry's bytes before the sequence asked for.
+        return reads.run(maxBytes + Burst.ENTRY_BYTES, () -> script.<List<Object>>run(redis.reads(),
+                ScriptOutputType.MULTI, new String[] {keys.meta(), keys.log()}, READ,
+                ascii(Long.toString(Math.max(1, from))), ascii(Integer.toString(count)),
+                ascii(Long.toString(Math.max(1, maxBytes)))))
                 .thenApply(reply -> reply.isEmpty() ? List.of() : forms.entries(topic,
                         topic.getBytes(StandardCharsets.UTF_8), RedisMessages.number(reply.get(0)),
-                        (List<?>) reply.get(1)));
+                        Math.max(from, RedisMessages.number(reply.get(1))), count, maxBytes,
+                        (List<?>) reply.get(2)));
     }
 
     @Override
@@ -534,14 +539,6 @@ public final class RedisHistory implements HistoryStore {
 
     private static long newEpoch() {
         return ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-    }
-
-    private static byte[] bytesOf(ByteBuf payload) {
-        try {
-            return ByteBufUtil.getBytes(payload);
-        } finally {
-            payload.release();
-        }
     }
 
     private static byte[] ascii(String text) {

@@ -14,7 +14,8 @@ import java.util.List;
  * server's node number, the client's number on it and the client's name ({@code u16 length, u64 node, u64 client,
  * name}), so that a server delivering a message another node published does not mistake that node's client for
  * one of its own with the same number. A live frame, as the topic script publishes it, is
- * {@code "<epoch>:<first>:<time>\n"}, the origin, then each payload after its length (u32).
+ * {@code "<epoch>:<first>:<time>\n"}, the origin, then each payload after its length (u32): the {@link Burst} as
+ * the log keeps it.
  */
 final class RedisMessages {
 
@@ -63,34 +64,65 @@ final class RedisMessages {
         bytes.readerIndex(end + 1);
         Origin origin = readOrigin(bytes);
         List<Message> messages = new ArrayList<>();
-        while (bytes.isReadable()) {
-            int length = bytes.readInt();
-            // Each payload a view of the frame's array: no copy, and nothing to release but the message.
-            ByteBuf payload = Unpooled.wrappedBuffer(frame, bytes.readerIndex(), length);
-            bytes.skipBytes(length);
-            messages.add(Message.of(topic, topicUtf8, new Position(epoch, sequence++), payload, time, origin));
+        split(frame, bytes, topic, topicUtf8, new Position(epoch, sequence), time, origin, sequence, Integer.MAX_VALUE,
+                Long.MAX_VALUE, messages);
+        return messages;
+    }
+
+    /**
+     * The messages of a read's log entries ({@code [id, [d, burst, t, time, o, origin, n, count, z, offsets]]}; see
+     * {@link Burst}), of {@code epoch}, from sequence {@code from} on, at most {@code max} and about
+     * {@code maxBytes} of payload (one at least), each holding one reference. An entry may start before
+     * {@code from}: what comes before it is left out.
+     */
+    List<Message> entries(String topic, byte[] topicUtf8, long epoch, long from, int max, long maxBytes,
+                          List<?> entries) {
+        List<Message> messages = new ArrayList<>();
+        long bytes = 0;
+        for (Object item : entries) {
+            List<?> entry = (List<?>) item;
+            String id = new String((byte[]) entry.get(0), StandardCharsets.US_ASCII);
+            long first = Long.parseLong(id.substring(0, id.indexOf('-')));
+            List<?> fields = (List<?>) entry.get(1);
+            byte[] burst = (byte[]) fields.get(1);
+            long time = Long.parseLong(new String((byte[]) fields.get(3), StandardCharsets.US_ASCII));
+            Origin origin = readOrigin(Unpooled.wrappedBuffer((byte[]) fields.get(5)));
+            ByteBuf reading = Unpooled.wrappedBuffer(burst);
+            bytes += split(burst, reading, topic, topicUtf8, new Position(epoch, first), time, origin, from, max,
+                    maxBytes - bytes, messages);
+            if (reading.isReadable()) {
+                // Stopped at a bound: what follows would leave a hole.
+                break;
+            }
         }
         return messages;
     }
 
     /**
-     * The messages of a read's stream entries ({@code [id, [d, payload, t, time, o, origin]]}), of {@code epoch},
-     * each holding one reference.
+     * Adds to {@code out} the payloads {@code bytes} holds from its reader index on (each after its length, views of
+     * {@code array}), numbered from {@code first}, leaving out those before {@code from}, and stopping when
+     * {@code out} holds {@code max} or the next would pass {@code maxBytes} (unless {@code out} is empty). Returns
+     * the payload bytes added.
      */
-    List<Message> entries(String topic, byte[] topicUtf8, long epoch, List<?> entries) {
-        List<Message> messages = new ArrayList<>(entries.size());
-        for (Object item : entries) {
-            List<?> entry = (List<?>) item;
-            String id = new String((byte[]) entry.get(0), StandardCharsets.US_ASCII);
-            long sequence = Long.parseLong(id.substring(0, id.indexOf('-')));
-            List<?> fields = (List<?>) entry.get(1);
-            byte[] payload = (byte[]) fields.get(1);
-            long time = Long.parseLong(new String((byte[]) fields.get(3), StandardCharsets.US_ASCII));
-            Origin origin = readOrigin(Unpooled.wrappedBuffer((byte[]) fields.get(5)));
-            messages.add(Message.of(topic, topicUtf8, new Position(epoch, sequence), Unpooled.wrappedBuffer(payload),
-                    time, origin));
+    private static long split(byte[] array, ByteBuf bytes, String topic, byte[] topicUtf8, Position first, long time,
+                              Origin origin, long from, int max, long maxBytes, List<Message> out) {
+        long sequence = first.sequence();
+        long added = 0;
+        while (bytes.isReadable() && out.size() < max) {
+            int length = bytes.readInt();
+            if (sequence >= from) {
+                if (!out.isEmpty() && added + length > maxBytes) {
+                    break;
+                }
+                // A view of the array: no copy, and nothing to release but the message.
+                ByteBuf payload = Unpooled.wrappedBuffer(array, bytes.readerIndex(), length);
+                out.add(Message.of(topic, topicUtf8, new Position(first.epoch(), sequence), payload, time, origin));
+                added += length;
+            }
+            bytes.skipBytes(length);
+            sequence++;
         }
-        return messages;
+        return added;
     }
 
     /** A decimal number a script returned as text. */

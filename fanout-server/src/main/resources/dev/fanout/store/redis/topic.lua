@@ -2,9 +2,15 @@
 -- what makes "number, append, publish" one step that every node sees in the same order.
 --
 -- KEYS[1] the topic's meta hash: e (epoch, a decimal string never read as a number), s (last sequence),
---         b (payload bytes the log holds), t (last publish time, ms), x (publish time of the newest message
---         trimmed, ms: what firstSince needs to know whether a moment is still held)
--- KEYS[2] the topic's log: a stream whose entry ids are <sequence>-0, fields d (payload), t (time), o (origin)
+--         f (first sequence the log holds, while it exists), b (payload bytes the log holds), t (last publish
+--         time, ms), x (publish time of the newest message trimmed, ms: what firstSince needs to know whether a
+--         moment is still held)
+-- KEYS[2] the topic's log: a stream with an entry per publish burst (per 64 KiB of it: see Burst.java), its id
+--         <first sequence>-0, its fields d (the payloads, each after its length, u32 big-endian), t (time),
+--         o (origin), n (how many), z (where each payload's length starts in d, 0 for the first, u32 big-endian,
+--         n + 1 of them: the last is d's length). An entry per burst, not per message, keeps Redis's work per
+--         publish nearly the same for a burst of one message or of a thousand. Trimming lets go of whole entries;
+--         of the oldest one left, those before f are no longer held.
 -- KEYS[3] publish only: the key that remembers a publish id's result
 -- ARGV[1] the operation: publish, at, state, read, since, renew; the rest is per operation, below.
 --
@@ -21,93 +27,143 @@ local function seq_of(id)
   return tonumber(string.match(id, '^(%d+)'))
 end
 
+-- Where payload i (0-based) of an entry starts in its d, from its z.
+local function offset(z, i)
+  return (struct.unpack('>I4', z, 4 * i + 1))
+end
+
 -- The topic's epoch; a topic Redis does not know (new, expired, or lost with Redis's data) starts in new_epoch.
+-- A meta without f was written before logs kept bursts: its log is unreadable, so the topic starts afresh too.
 local function epoch_of(new_epoch, meta_ttl)
-  local e = redis.call('HGET', meta, 'e')
-  if not e then
+  local known = redis.call('HMGET', meta, 'e', 'f')
+  local e = known[1]
+  if not e or not known[2] then
     e = new_epoch
     redis.call('DEL', log)
-    redis.call('HSET', meta, 'e', e, 's', 0, 'b', 0, 't', 0, 'x', 0)
+    redis.call('HSET', meta, 'e', e, 's', 0, 'f', 1, 'b', 0, 't', 0, 'x', 0)
   end
   redis.call('PEXPIRE', meta, meta_ttl)
   return e
 end
 
 local function first_held(s)
-  local head = redis.call('XRANGE', log, '-', '+', 'COUNT', 1)[1]
-  if head then
-    return seq_of(head[1])
+  local f = redis.call('HGET', meta, 'f')
+  if f and redis.call('EXISTS', log) == 1 then
+    return tonumber(f)
   end
   return s + 1
 end
 
+-- The entry that holds sequence q, if the log has it.
+local function entry_of(q)
+  local entry = redis.call('XREVRANGE', log, int(q) .. '-0', '-', 'COUNT', 1)[1]
+  if entry and seq_of(entry[1]) + tonumber(entry[2][8]) > q then
+    return entry
+  end
+  return nil
+end
+
 -- Lets go of the oldest messages while the log holds more than max_messages or max_bytes, or older than
--- max_age ms (0: no age bound). The oldest are read in one call, as many as the count bound alone lets go and the
--- one after (a full history lets one go per message: one call, not one per message looked at); more, a chunk at
--- a time, only while the byte or age bound still lets go.
-local function trim(max_messages, max_bytes, max_age, now)
-  local held = redis.call('XLEN', log)
+-- max_age ms (0: no age bound): whole entries, then as many of the oldest entry left as the bounds still want,
+-- found from its z without a look at each message, by moving f past them.
+local function trim(max_messages, max_bytes, max_age, now, s)
+  local f = first_held(s)
+  local held = s - f + 1
   local bytes = tonumber(redis.call('HGET', meta, 'b'))
   if held <= max_messages and bytes <= max_bytes and max_age == 0 then
     return
   end
-  local cut_id, cut_t = nil, nil
-  local want = math.max(held - max_messages, 0) + 1
-  local done = false
-  while held > 0 and not done do
-    local heads = redis.call('XRANGE', log, cut_id and ('(' .. cut_id) or '-', '+', 'COUNT', want)
+  local cut_t, keep_id = nil, nil
+  local after = '-'
+  while held > 0 and not keep_id do
+    -- Two at a time: a publish usually lets go of one whole entry and part of the next.
+    local heads = redis.call('XRANGE', log, after, '+', 'COUNT', 2)
     if #heads == 0 then
       break
     end
     for _, head in ipairs(heads) do
       local fields = head[2]
-      local t = tonumber(fields[4])
-      if held <= max_messages and bytes <= max_bytes and (max_age == 0 or t >= now - max_age) then
-        done = true
+      local first, n, t, z = seq_of(head[1]), tonumber(fields[8]), tonumber(fields[4]), fields[10]
+      local i = math.max(f - first, 0)
+      local left = n - i
+      -- The payload bytes of the oldest k of those it still holds.
+      local function oldest_bytes(k)
+        return offset(z, i + k) - offset(z, i) - 4 * k
+      end
+      -- How many of them go: all when too old, else the fewest that satisfy both bounds (the byte bound by a
+      -- binary search over the offsets).
+      local k = left
+      if max_age == 0 or t >= now - max_age then
+        k = math.min(math.max(held - max_messages, 0), left)
+        if k < left and bytes - oldest_bytes(k) > max_bytes then
+          local lo, hi = k + 1, left
+          while lo < hi do
+            local mid = math.floor((lo + hi) / 2)
+            if bytes - oldest_bytes(mid) > max_bytes then
+              lo = mid + 1
+            else
+              hi = mid
+            end
+          end
+          k = lo
+        end
+      end
+      if k > 0 then
+        held, bytes, f, cut_t = held - k, bytes - oldest_bytes(k), f + k, t
+      end
+      if k < left then
+        keep_id = head[1]
         break
       end
-      held = held - 1
-      bytes = bytes - #fields[2]
-      cut_id = head[1]
-      cut_t = t
+      after = '(' .. head[1]
     end
-    want = 64
   end
-  if cut_id then
-    redis.call('XTRIM', log, 'MINID', int(seq_of(cut_id) + 1) .. '-0')
-    redis.call('HSET', meta, 'b', int(bytes), 'x', int(cut_t))
+  if after ~= '-' then
+    redis.call('XTRIM', log, 'MINID', keep_id or (int(f) .. '-0'))
+  end
+  if cut_t then
+    redis.call('HSET', meta, 'f', int(f), 'b', int(bytes), 'x', int(cut_t))
   end
 end
 
--- Appends payloads ARGV[from..] at sequences first.. of epoch e, trims, and publishes them on the live channel
--- as one frame: "<epoch>:<first>:<time>\n", the origin, then each payload after its length (4 bytes, big-endian).
--- ARGV[3] max messages, ARGV[4] max bytes, ARGV[5] max age ms, ARGV[8] channel, ARGV[9] origin.
-local function append(e, first, from)
+-- How many messages the burst from ARGV[10] holds: its entries' data and offsets come in pairs.
+local function burst_count()
+  local n = 0
+  for i = 11, #ARGV, 2 do
+    n = n + #ARGV[i] / 4 - 1
+  end
+  return n
+end
+
+-- Appends the burst (ARGV[10..], an entry's data then its offsets, for each entry) at sequences first.. of epoch
+-- e, trims, and publishes it on the live channel as one frame: "<epoch>:<first>:<time>\n", the origin, then the
+-- entries' data one after another. ARGV[3] max messages, ARGV[4] max bytes, ARGV[5] max age ms, ARGV[6] meta
+-- ttl ms, ARGV[8] channel, ARGV[9] origin.
+local function append(e, first)
   local clock = redis.call('TIME')
   local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
   local last_t = tonumber(redis.call('HGET', meta, 't'))
   if now < last_t then
     now = last_t
   end
+  local origin = ARGV[9]
   if redis.call('EXISTS', log) == 0 then
     -- Expired whole (a quiet topic) or never written: whatever it held is gone.
-    redis.call('HSET', meta, 'b', 0, 'x', int(last_t))
+    redis.call('HSET', meta, 'f', int(first), 'b', 0, 'x', int(last_t))
   end
-  local origin = ARGV[9]
   local parts = {e, ':', int(first), ':', int(now), '\n', origin}
-  local bytes = 0
-  local seq = first
-  for i = from, #ARGV do
-    local payload = ARGV[i]
-    redis.call('XADD', log, int(seq) .. '-0', 'd', payload, 't', int(now), 'o', origin)
-    bytes = bytes + #payload
-    parts[#parts + 1] = struct.pack('>I4', #payload)
-    parts[#parts + 1] = payload
-    seq = seq + 1
+  local seq, bytes = first, 0
+  for i = 10, #ARGV, 2 do
+    local data, offsets = ARGV[i], ARGV[i + 1]
+    local n = #offsets / 4 - 1
+    redis.call('XADD', log, int(seq) .. '-0', 'd', data, 't', int(now), 'o', origin, 'n', int(n), 'z', offsets)
+    parts[#parts + 1] = data
+    seq = seq + n
+    bytes = bytes + #data - 4 * n
   end
-  redis.call('HINCRBY', meta, 'b', bytes)
+  redis.call('HINCRBY', meta, 'b', int(bytes))
   redis.call('HSET', meta, 't', int(now))
-  trim(tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), now)
+  trim(tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), now, seq - 1)
   -- A topic nobody publishes to any more lets go of its log: after its messages' age bound, or with its meta.
   local max_age = tonumber(ARGV[5])
   if max_age > 0 and max_age < tonumber(ARGV[6]) then
@@ -121,7 +177,7 @@ end
 
 if op == 'publish' then
   -- ARGV[2] new epoch, [3..5] bounds, [6] meta ttl ms, [7] publish id ttl ms (0: no id), [8] channel,
-  -- [9] origin, [10..] payloads. Returns {epoch, first sequence, time}, or {'repeat', 'epoch:sequence'}.
+  -- [9] origin, [10..] the burst's entries. Returns {epoch, first sequence, time}, or {'repeat', 'epoch:sequence'}.
   if ARGV[7] ~= '0' then
     local done = redis.call('GET', KEYS[3])
     if done then
@@ -129,21 +185,22 @@ if op == 'publish' then
     end
   end
   local e = epoch_of(ARGV[2], ARGV[6])
-  local n = #ARGV - 9
+  local n = burst_count()
   local first = redis.call('HINCRBY', meta, 's', n) - n + 1
-  local now = append(e, first, 10)
+  local now = append(e, first)
   if ARGV[7] ~= '0' then
     redis.call('SET', KEYS[3], e .. ':' .. int(first + n - 1), 'PX', ARGV[7])
   end
   return {e, first, now}
 elseif op == 'at' then
   -- A relay's message at its upstream's position. ARGV[2] epoch, [3..5] bounds, [6] meta ttl ms, [7] sequence,
-  -- [8] channel, [9] origin, [10] payload. Returns {epoch, sequence, time}, or {'behind', last sequence}.
+  -- [8] channel, [9] origin, [10..] the message as a burst of one. Returns {epoch, sequence, time}, or
+  -- {'behind', last sequence}.
   local e = redis.call('HGET', meta, 'e')
   if e ~= ARGV[2] then
     e = ARGV[2]
     redis.call('DEL', log)
-    redis.call('HSET', meta, 'e', e, 's', 0, 'b', 0, 't', 0, 'x', 0)
+    redis.call('HSET', meta, 'e', e, 's', 0, 'f', 1, 'b', 0, 't', 0, 'x', 0)
   end
   redis.call('PEXPIRE', meta, ARGV[6])
   local s = tonumber(redis.call('HGET', meta, 's'))
@@ -157,7 +214,7 @@ elseif op == 'at' then
     redis.call('HSET', meta, 'b', 0, 'x', redis.call('HGET', meta, 't'))
   end
   redis.call('HSET', meta, 's', int(seq))
-  local now = append(e, seq, 10)
+  local now = append(e, seq)
   return {e, seq, now}
 elseif op == 'state' then
   -- ARGV[2] new epoch, [3] meta ttl ms. Returns {epoch, first held, last}.
@@ -165,33 +222,47 @@ elseif op == 'state' then
   local s = tonumber(redis.call('HGET', meta, 's'))
   return {e, first_held(s), s}
 elseif op == 'read' then
-  -- ARGV[2] first sequence, [3] most messages, [4] about the most payload bytes (at least one message). Returns
-  -- {epoch, entries}, or {} for a topic Redis does not know. Read a chunk at a time, so that a bound of a few
-  -- large messages does not make Redis gather hundreds of them first.
-  local e = redis.call('HGET', meta, 'e')
-  if not e then
+  -- ARGV[2] first sequence, [3] most messages, [4] about the most payload bytes (at least one entry). Returns
+  -- {epoch, first held, entries}: the entries that hold messages from the first sequence on (the first of them
+  -- may start before it, and before the first held), within the bounds; or {} for a topic Redis does not know.
+  -- Read a few entries at a time, so that a bound of a few large messages does not make Redis gather many first.
+  local known = redis.call('HMGET', meta, 'e', 'f')
+  local e = known[1]
+  if not e or not known[2] then
     return {}
   end
+  local s = tonumber(redis.call('HGET', meta, 's'))
+  local f = first_held(s)
+  local from = math.max(tonumber(ARGV[2]), f)
   local max, max_bytes = tonumber(ARGV[3]), tonumber(ARGV[4])
-  local out, bytes = {}, 0
-  local start = ARGV[2] .. '-0'
-  while #out < max do
-    local want = math.min(64, max - #out)
-    local chunk = redis.call('XRANGE', log, start, '+', 'COUNT', want)
+  local out, count, bytes = {}, 0, 0
+  local holding = entry_of(from)
+  local start = int(from) .. '-0'
+  if holding then
+    start = holding[1]
+  end
+  while count < max do
+    local chunk = redis.call('XRANGE', log, start, '+', 'COUNT', 8)
     for _, entry in ipairs(chunk) do
-      local size = #entry[2][2]
+      local first, n, z = seq_of(entry[1]), tonumber(entry[2][8]), entry[2][10]
+      local i = math.max(from - first, 0)
+      local size = offset(z, n) - offset(z, i) - 4 * (n - i)
       if #out > 0 and bytes + size > max_bytes then
-        return {e, out}
+        return {e, f, out}
       end
       out[#out + 1] = entry
+      count = count + n - i
       bytes = bytes + size
+      if count >= max then
+        return {e, f, out}
+      end
     end
-    if #chunk < want then
+    if #chunk < 8 then
       break
     end
     start = '(' .. chunk[#chunk][1]
   end
-  return {e, out}
+  return {e, f, out}
 elseif op == 'since' then
   -- ARGV[2] a moment, ms. Returns the first sequence held published at or after it, the last + 1 if none was,
   -- or 1 (the epoch's first) if messages of that moment may have been trimmed already.
@@ -208,7 +279,7 @@ elseif op == 'since' then
     return 1
   end
   local function time_of(q)
-    return tonumber(redis.call('XRANGE', log, int(q) .. '-0', int(q) .. '-0')[1][2][4])
+    return tonumber(entry_of(q)[2][4])
   end
   if time_of(s) < millis then
     return s + 1

@@ -1,10 +1,13 @@
 package dev.fanout.store.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.fanout.hub.Message;
 import dev.fanout.hub.Origin;
+import dev.fanout.hub.Position;
+import dev.fanout.hub.PublishRefusedException;
 import dev.fanout.hub.TopicState;
 import dev.fanout.server.testing.RedisProcess;
 import dev.fanout.server.testing.TestServer;
@@ -16,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,8 +88,9 @@ class RedisLogTest {
         publish("t", "a", "b", "c", "d", "e");
 
         assertThat(state("t")).extracting(TopicState::first, TopicState::last).containsExactly(13L, 15L);
-        assertThat(logLength("t")).isEqualTo(3);
+        assertThat(logLength("t")).as("the burst's entry, its oldest two no longer held").isEqualTo(1);
         assertThat(countedBytes("t")).isEqualTo(3);
+        assertThat(read("t", 1, 100, Long.MAX_VALUE)).containsExactly(13L, 14L, 15L);
     }
 
     @Test
@@ -132,6 +137,79 @@ class RedisLogTest {
         assertThat(read("t", 1, 150, Long.MAX_VALUE)).as("past the script's chunk of 64").hasSize(150)
                 .startsWith(1L).endsWith(150L);
         assertThat(read("t", 190, 100, Long.MAX_VALUE)).hasSize(11).endsWith(200L);
+    }
+
+    @Test
+    void aBurstIsOneEntry_yetTrimmedAndReadMessageByMessage() {
+        start(new HistoryLimits(25, 45, Long.MAX_VALUE));
+        for (int burst = 0; burst < 3; burst++) {
+            publish("t", "0123", "0123", "0123", "0123", "0123", "0123", "0123", "0123", "0123", "0123");
+        }
+
+        // 45 bytes hold 11 of the 4-byte messages: the last burst, and the last message of the one before.
+        assertThat(state("t")).extracting(TopicState::first, TopicState::last).containsExactly(20L, 30L);
+        assertThat(logLength("t")).isEqualTo(2);
+        assertThat(countedBytes("t")).isEqualTo(44);
+        assertThat(read("t", 1, 100, Long.MAX_VALUE)).containsExactlyElementsOf(
+                LongStream.rangeClosed(20, 30).boxed().toList());
+        assertThat(read("t", 25, 3, Long.MAX_VALUE)).as("from the middle of a burst").containsExactly(25L, 26L, 27L);
+        assertThat(read("t", 18, 5, 8)).as("the next burst is past the byte bound").containsExactly(20L);
+        List<Message> messages = history.read("t", 29, 10, Long.MAX_VALUE).join();
+        assertThat(messages).extracting(m -> m.payload().toString(StandardCharsets.UTF_8)).containsExactly("0123",
+                "0123");
+        messages.forEach(Message::release);
+
+        publish("t", "x".repeat(44));
+
+        assertThat(state("t")).extracting(TopicState::first, TopicState::last).containsExactly(31L, 31L);
+        assertThat(logLength("t")).isEqualTo(1);
+        assertThat(countedBytes("t")).isEqualTo(44);
+    }
+
+    @Test
+    void aBurstOfLargeMessages_takesAnEntryPer64KiB_soThatAReadOfAFewBringsBackAFew() {
+        start(new HistoryLimits(1_000, Long.MAX_VALUE, Long.MAX_VALUE));
+        String large = "y".repeat(40 * 1024);
+        publish("t", large, large, large, "small", "small");
+
+        assertThat(logLength("t")).isEqualTo(3);
+        assertThat(read("t", 2, 10, 1024)).as("one larger than the bound").containsExactly(2L);
+        assertThat(read("t", 3, 10, Long.MAX_VALUE)).containsExactly(3L, 4L, 5L);
+    }
+
+    @Test
+    void aRelaysMessages_landAtTheirUpstreamsPositions_andOneBehindIsRefused() {
+        start(new HistoryLimits(1_000, Long.MAX_VALUE, Long.MAX_VALUE));
+        history.publishAt("r", new Position(42, 5), Unpooled.copiedBuffer("five", StandardCharsets.UTF_8), ORIGIN)
+                .join();
+        history.publishAt("r", new Position(42, 6), Unpooled.copiedBuffer("six", StandardCharsets.UTF_8), ORIGIN)
+                .join();
+
+        assertThat(state("r")).extracting(TopicState::epoch, TopicState::first, TopicState::last)
+                .containsExactly(42L, 5L, 6L);
+        assertThat(read("r", 1, 10, Long.MAX_VALUE)).containsExactly(5L, 6L);
+        assertThatThrownBy(() -> history.publishAt("r", new Position(42, 6), Unpooled.copiedBuffer("again",
+                StandardCharsets.UTF_8), ORIGIN).join()).hasCauseInstanceOf(PublishRefusedException.class)
+                .hasMessageContaining("past 6");
+
+        history.publishAt("r", new Position(42, 9), Unpooled.copiedBuffer("nine", StandardCharsets.UTF_8), ORIGIN)
+                .join();
+        assertThat(state("r")).as("the history starts again at a jump").extracting(TopicState::first,
+                TopicState::last).containsExactly(9L, 9L);
+    }
+
+    @Test
+    void aTopicWrittenBeforeLogsKeptBursts_startsAfresh_ratherThanFailing() {
+        start(new HistoryLimits(1_000, Long.MAX_VALUE, Long.MAX_VALUE));
+        redis.command("HSET", "fanout:{old}:meta", "e", "7", "s", "2", "b", "6", "t", "1", "x", "0");
+        redis.command("XADD", "fanout:{old}:log", "1-0", "d", "one", "t", "1", "o", "x");
+
+        assertThat(read("old", 1, 10, Long.MAX_VALUE)).isEmpty();
+        TopicState state = state("old");
+        assertThat(state.epoch()).isNotEqualTo(7);
+        assertThat(state.last()).isZero();
+        publish("old", "new");
+        assertThat(read("old", 1, 10, Long.MAX_VALUE)).containsExactly(1L);
     }
 
     /** The sequences a read returns; the messages are released. */
