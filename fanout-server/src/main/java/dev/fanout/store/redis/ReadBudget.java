@@ -27,6 +27,7 @@ final class ReadBudget {
 
     private final long maxBytes;
     private final int maxWaiting;
+    private final long margin;
     // Guarded by this.
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     private long reserved;
@@ -37,20 +38,31 @@ final class ReadBudget {
     }
 
     ReadBudget(long maxBytes, int maxWaiting) {
-        if (maxBytes < 1 || maxWaiting < 0) {
-            throw new IllegalArgumentException("a read budget needs room: " + maxBytes + " bytes, " + maxWaiting
-                    + " waiting");
-        }
-        this.maxBytes = maxBytes;
-        this.maxWaiting = maxWaiting;
+        this(maxBytes, maxWaiting, 0);
     }
 
     /**
-     * Runs {@code read}, which brings back about {@code bytes} at most, once there is room for it. Fails with
-     * {@link PublishRefusedException} (unavailable) at once when too many reads wait already.
+     * A budget of {@code maxBytes} for reads under way, {@code maxWaiting} waiting at most, each read counted with
+     * {@code margin} bytes more than it asks for (what the store may bring back beyond it).
+     */
+    ReadBudget(long maxBytes, int maxWaiting, long margin) {
+        if (maxBytes < 1 || maxWaiting < 0 || margin < 0) {
+            throw new IllegalArgumentException("a read budget needs room: " + maxBytes + " bytes, " + maxWaiting
+                    + " waiting, a margin of " + margin);
+        }
+        this.maxBytes = maxBytes;
+        this.maxWaiting = maxWaiting;
+        this.margin = margin;
+    }
+
+    /**
+     * Runs {@code read}, which brings back about {@code bytes} at most (and the margin), once there is room for it.
+     * Fails with {@link PublishRefusedException} (unavailable) at once when too many reads wait already.
      */
     <T> CompletableFuture<T> run(long bytes, Supplier<CompletableFuture<T>> read) {
-        long cost = Math.max(1, Math.min(bytes, maxBytes));
+        // Saturated: a read of everything (Long.MAX_VALUE) takes the whole budget, never a negative cost.
+        long asked = bytes > Long.MAX_VALUE - margin ? Long.MAX_VALUE : bytes + margin;
+        long cost = Math.max(1, Math.min(asked, maxBytes));
         CompletableFuture<T> result = new CompletableFuture<>();
         synchronized (this) {
             if (!waiting.isEmpty() || reserved + cost > maxBytes) {

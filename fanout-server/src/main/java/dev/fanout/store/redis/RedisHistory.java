@@ -89,7 +89,8 @@ public final class RedisHistory implements HistoryStore {
         this.dedupWindow = dedupWindow;
         this.node = node;
         this.forms = new RedisMessages(node);
-        this.reads = new ReadBudget(options.readBytes(), ReadBudget.DEFAULT_MAX_WAITING);
+        // Redis returns whole log entries: the first may hold up to an entry's bytes before the sequence asked for.
+        this.reads = new ReadBudget(options.readBytes(), ReadBudget.DEFAULT_MAX_WAITING, Burst.ENTRY_BYTES);
         this.redis = RedisConnection.open(options, new RedisConnection.Events() {
             @Override
             public void message(String channel, byte[] message) {
@@ -433,8 +434,7 @@ public final class RedisHistory implements HistoryStore {
     public CompletableFuture<List<Message>> read(String topic, long from, int maxMessages, long maxBytes) {
         TopicKeys keys = TopicKeys.of(topic);
         int count = Math.max(1, maxMessages);
-        // Redis returns whole entries: the first may hold up to an entry's bytes before the sequence asked for.
-        return reads.run(maxBytes + Burst.ENTRY_BYTES, () -> script.<List<Object>>run(redis.reads(),
+        return reads.run(maxBytes, () -> script.<List<Object>>run(redis.reads(),
                 ScriptOutputType.MULTI, new String[] {keys.meta(), keys.log()}, READ,
                 ascii(Long.toString(Math.max(1, from))), ascii(Integer.toString(count)),
                 ascii(Long.toString(Math.max(1, maxBytes)))))

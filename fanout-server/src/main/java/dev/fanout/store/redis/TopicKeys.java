@@ -17,7 +17,8 @@ import java.util.HexFormat;
  */
 record TopicKeys(String topic, String meta, String log, String channel) {
 
-    private static final String PREFIX = "fanout:{";
+    /** With the log's format (see topic.lua): a node of another format, which would misread it, never meets it. */
+    private static final String PREFIX = "fanout:v2:{";
     private static final String LIVE = "}:live";
     private static final String META = "}:meta";
 

@@ -10,7 +10,8 @@
 --         o (origin), n (how many), z (where each payload's length starts in d, 0 for the first, u32 big-endian,
 --         n + 1 of them: the last is d's length). An entry per burst, not per message, keeps Redis's work per
 --         publish nearly the same for a burst of one message or of a thousand. Trimming lets go of whole entries;
---         of the oldest one left, those before f are no longer held.
+--         of the oldest one left, those before f are no longer held (Redis keeps them until the entry goes).
+-- Key names carry the log's format (v2): nodes of another format never share a topic with these.
 -- KEYS[3] publish only: the key that remembers a publish id's result
 -- ARGV[1] the operation: publish, at, state, read, since, renew; the rest is per operation, below.
 --
@@ -33,11 +34,9 @@ local function offset(z, i)
 end
 
 -- The topic's epoch; a topic Redis does not know (new, expired, or lost with Redis's data) starts in new_epoch.
--- A meta without f was written before logs kept bursts: its log is unreadable, so the topic starts afresh too.
 local function epoch_of(new_epoch, meta_ttl)
-  local known = redis.call('HMGET', meta, 'e', 'f')
-  local e = known[1]
-  if not e or not known[2] then
+  local e = redis.call('HGET', meta, 'e')
+  if not e then
     e = new_epoch
     redis.call('DEL', log)
     redis.call('HSET', meta, 'e', e, 's', 0, 'f', 1, 'b', 0, 't', 0, 'x', 0)
@@ -47,9 +46,8 @@ local function epoch_of(new_epoch, meta_ttl)
 end
 
 local function first_held(s)
-  local f = redis.call('HGET', meta, 'f')
-  if f and redis.call('EXISTS', log) == 1 then
-    return tonumber(f)
+  if redis.call('EXISTS', log) == 1 then
+    return tonumber(redis.call('HGET', meta, 'f'))
   end
   return s + 1
 end
@@ -226,9 +224,8 @@ elseif op == 'read' then
   -- {epoch, first held, entries}: the entries that hold messages from the first sequence on (the first of them
   -- may start before it, and before the first held), within the bounds; or {} for a topic Redis does not know.
   -- Read a few entries at a time, so that a bound of a few large messages does not make Redis gather many first.
-  local known = redis.call('HMGET', meta, 'e', 'f')
-  local e = known[1]
-  if not e or not known[2] then
+  local e = redis.call('HGET', meta, 'e')
+  if not e then
     return {}
   end
   local s = tonumber(redis.call('HGET', meta, 's'))
@@ -238,11 +235,20 @@ elseif op == 'read' then
   local out, count, bytes = {}, 0, 0
   local holding = entry_of(from)
   local start = int(from) .. '-0'
+  local chunk = {}
   if holding then
-    start = holding[1]
+    -- Taken from the entry that holds the first sequence, which is not read again.
+    start = '(' .. holding[1]
+    chunk = {holding}
   end
   while count < max do
-    local chunk = redis.call('XRANGE', log, start, '+', 'COUNT', 8)
+    if #chunk == 0 then
+      chunk = redis.call('XRANGE', log, start, '+', 'COUNT', 8)
+      if #chunk == 0 then
+        break
+      end
+      start = '(' .. chunk[#chunk][1]
+    end
     for _, entry in ipairs(chunk) do
       local first, n, z = seq_of(entry[1]), tonumber(entry[2][8]), entry[2][10]
       local i = math.max(from - first, 0)
@@ -257,10 +263,7 @@ elseif op == 'read' then
         return {e, f, out}
       end
     end
-    if #chunk < 8 then
-      break
-    end
-    start = '(' .. chunk[#chunk][1]
+    chunk = {}
   end
   return {e, f, out}
 elseif op == 'since' then

@@ -203,7 +203,7 @@ class ClusterIntegrationTest {
              ControlClient reader = ControlClient.connect(b.frames())) {
             CompletableFuture<Void> publisher = publishUnacknowledged(writer, "busy", 40_000);
             await().atMost(TestServer.PATIENCE).until(() -> lastOf("busy") >= 5_000);
-            long epoch = Long.parseLong(redis.command("HGET", "fanout:{busy}:meta", "e"));
+            long epoch = Long.parseLong(redis.command("HGET", "fanout:v2:{busy}:meta", "e"));
             reader.send(from(1, "busy", epoch, from));
             assertThat(reader.read(ControlFrame.Subscribed.class).lastSequence()).isGreaterThanOrEqualTo(5_000);
             publisher.get();
@@ -243,7 +243,7 @@ class ClusterIntegrationTest {
 
     /** The topic's last sequence in Redis, 0 before its first message. */
     private long lastOf(String topic) {
-        String last = redis.command("HGET", "fanout:{" + topic + "}:meta", "s");
+        String last = redis.command("HGET", "fanout:v2:{" + topic + "}:meta", "s");
         return last == null || last.isEmpty() || last.equals("(nil)") ? 0 : Long.parseLong(last);
     }
 
@@ -286,7 +286,7 @@ class ClusterIntegrationTest {
             assertThat(repeat.sequence()).isEqualTo(first.sequence());
             assertThat(repeat.epoch()).isEqualTo(first.epoch());
         }
-        assertThat(redis.command("XLEN", "fanout:{t}:log")).isEqualTo("1");
+        assertThat(redis.command("XLEN", "fanout:v2:{t}:log")).isEqualTo("1");
     }
 
     @Test
@@ -471,7 +471,7 @@ class ClusterIntegrationTest {
     }
 
     private String epochOf(String topic) {
-        return redis.command("HGET", "fanout:{" + topic + "}:meta", "e");
+        return redis.command("HGET", "fanout:v2:{" + topic + "}:meta", "e");
     }
 
     @Test

@@ -65,6 +65,23 @@ class ReadBudgetTest {
     }
 
     @Test
+    void eachReadCountsItsMargin_andAReadOfEverything_takesTheWholeBound() {
+        ReadBudget budget = new ReadBudget(100, 10, 10);
+        read(budget, 30);
+        assertThat(budget.reservedBytes()).isEqualTo(40);
+        started.get(0).complete("small");
+
+        CompletableFuture<String> everything = read(budget, Long.MAX_VALUE);
+        read(budget, 1);
+
+        assertThat(budget.reservedBytes()).as("not a negative cost").isEqualTo(100);
+        assertThat(budget.waitingReads()).isEqualTo(1);
+        started.get(1).complete("all");
+        assertThat(everything).isCompletedWithValue("all");
+        assertThat(budget.reservedBytes()).isEqualTo(11);
+    }
+
+    @Test
     void tooManyWaiting_areRefusedAtOnce_withTryAgain() {
         ReadBudget budget = new ReadBudget(100, 2);
         read(budget, 100);

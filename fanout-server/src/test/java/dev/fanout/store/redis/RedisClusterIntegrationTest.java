@@ -67,7 +67,7 @@ class RedisClusterIntegrationTest {
         List<String> topics = List.of("eur", "usd", "gbp", "jpy", "chf", "cad", "aud", "nzd");
         Set<Integer> masters = new HashSet<>();
         for (String topic : topics) {
-            masters.add(redis.ports().indexOf(redis.nodeOwning("fanout:{" + topic + "}:meta").port()));
+            masters.add(redis.ports().indexOf(redis.nodeOwning("fanout:v2:{" + topic + "}:meta").port()));
         }
         assertThat(masters).as("masters holding the topics").hasSize(3);
         for (String topic : topics) {
@@ -123,6 +123,6 @@ class RedisClusterIntegrationTest {
             again.send(pub(9, "once", "x"));
             assertThat(again.read(ControlFrame.Ack.class).sequence()).isEqualTo(first.sequence());
         }
-        assertThat(redis.nodeOwning("fanout:{once}:log").command("XLEN", "fanout:{once}:log")).isEqualTo("1");
+        assertThat(redis.nodeOwning("fanout:v2:{once}:log").command("XLEN", "fanout:v2:{once}:log")).isEqualTo("1");
     }
 }

@@ -68,11 +68,11 @@ class RedisLogTest {
 
     /** The payload bytes Redis counts for the topic's log. */
     private long countedBytes(String topic) {
-        return Long.parseLong(redis.command("HGET", "fanout:{" + topic + "}:meta", "b"));
+        return Long.parseLong(redis.command("HGET", "fanout:v2:{" + topic + "}:meta", "b"));
     }
 
     private long logLength(String topic) {
-        return Long.parseLong(redis.command("XLEN", "fanout:{" + topic + "}:log"));
+        return Long.parseLong(redis.command("XLEN", "fanout:v2:{" + topic + "}:log"));
     }
 
     @Test
@@ -199,17 +199,42 @@ class RedisLogTest {
     }
 
     @Test
-    void aTopicWrittenBeforeLogsKeptBursts_startsAfresh_ratherThanFailing() {
+    void aTopicWrittenInAnEarlierFormat_isNotMet_underTheKeysOfThisOne() {
         start(new HistoryLimits(1_000, Long.MAX_VALUE, Long.MAX_VALUE));
         redis.command("HSET", "fanout:{old}:meta", "e", "7", "s", "2", "b", "6", "t", "1", "x", "0");
         redis.command("XADD", "fanout:{old}:log", "1-0", "d", "one", "t", "1", "o", "x");
 
         assertThat(read("old", 1, 10, Long.MAX_VALUE)).isEmpty();
-        TopicState state = state("old");
-        assertThat(state.epoch()).isNotEqualTo(7);
-        assertThat(state.last()).isZero();
         publish("old", "new");
+        assertThat(state("old")).extracting(TopicState::first, TopicState::last).containsExactly(1L, 1L);
         assertThat(read("old", 1, 10, Long.MAX_VALUE)).containsExactly(1L);
+        assertThat(redis.command("HGET", "fanout:{old}:meta", "s")).as("left as it was").isEqualTo("2");
+    }
+
+    @Test
+    void aHistoryOfNone_keepsNothing_andNumberingGoesOn() {
+        start(new HistoryLimits(0, Long.MAX_VALUE, Long.MAX_VALUE));
+        publish("t", "a", "b");
+        publish("t", "c");
+
+        assertThat(state("t")).extracting(TopicState::first, TopicState::last).containsExactly(4L, 3L);
+        assertThat(read("t", 1, 10, Long.MAX_VALUE)).isEmpty();
+        assertThat(countedBytes("t")).isZero();
+        assertThat(logLength("t")).isZero();
+    }
+
+    @Test
+    void aLogThatExpiredWhileItsTopicStayed_startsAgainAtTheNextNumber() {
+        start(new HistoryLimits(1_000, Long.MAX_VALUE, Long.MAX_VALUE));
+        publish("t", "a", "b");
+        redis.command("DEL", "fanout:v2:{t}:log");
+        assertThat(state("t")).extracting(TopicState::first, TopicState::last).containsExactly(3L, 2L);
+
+        publish("t", "c");
+
+        assertThat(state("t")).extracting(TopicState::first, TopicState::last).containsExactly(3L, 3L);
+        assertThat(read("t", 1, 10, Long.MAX_VALUE)).containsExactly(3L);
+        assertThat(countedBytes("t")).isEqualTo(1);
     }
 
     /** The sequences a read returns; the messages are released. */

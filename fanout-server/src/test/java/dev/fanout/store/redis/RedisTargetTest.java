@@ -75,17 +75,17 @@ class RedisTargetTest {
     @Test
     void topicKeys_shareTheTopicsHashTag_andPatternsBecomeGlobs() {
         TopicKeys keys = TopicKeys.of("prices.eur");
-        assertThat(keys.meta()).isEqualTo("fanout:{prices.eur}:meta");
-        assertThat(keys.log()).isEqualTo("fanout:{prices.eur}:log");
-        assertThat(keys.channel()).isEqualTo("fanout:{prices.eur}:live");
+        assertThat(keys.meta()).isEqualTo("fanout:v2:{prices.eur}:meta");
+        assertThat(keys.log()).isEqualTo("fanout:v2:{prices.eur}:log");
+        assertThat(keys.channel()).isEqualTo("fanout:v2:{prices.eur}:live");
         assertThat(TopicKeys.topicOf(keys.channel())).isEqualTo("prices.eur");
         assertThat(TopicKeys.topicOfMeta(keys.meta())).isEqualTo("prices.eur");
         assertThat(TopicKeys.topicOf("other:channel")).isNull();
-        assertThat(TopicKeys.liveGlob("prices.>")).isEqualTo("fanout:{prices.*}:live");
-        assertThat(TopicKeys.metaGlob("*.eur")).isEqualTo("fanout:{*.eur}:meta");
+        assertThat(TopicKeys.liveGlob("prices.>")).isEqualTo("fanout:v2:{prices.*}:live");
+        assertThat(TopicKeys.metaGlob("*.eur")).isEqualTo("fanout:v2:{*.eur}:meta");
         // A client's identity cannot make a publish id's key pass for a topic's meta key.
         String key = keys.publishId(new PublishId("x}:meta", "prices.eur", 1));
         assertThat(key).doesNotEndWith("}:meta");
-        assertThat(TopicKeys.topicOfMeta("fanout:{prices.eur}:pub:1:x}:meta")).isNull();
+        assertThat(TopicKeys.topicOfMeta("fanout:v2:{prices.eur}:pub:1:x}:meta")).isNull();
     }
 }
