@@ -67,8 +67,9 @@ public final class PublishBacklog {
         this.pending.addAndGet(bytes);
         add(bytes);
         return pending.whenComplete((result, failure) -> {
-            this.pending.addAndGet(-bytes);
+            // Total first: a look between the two sees less waiting for delivery, never more.
             remove(bytes);
+            this.pending.addAndGet(-bytes);
         });
     }
 

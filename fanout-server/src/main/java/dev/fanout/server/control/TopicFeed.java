@@ -262,6 +262,11 @@ final class TopicFeed implements SessionSubscriber, Delivery {
      */
     private void afterRead(CompletableFuture<List<Message>> read) {
         reading = false;
+        if (pumping) {
+            // Completed at once, inside the pump's own loop (between its look and its callback): it goes on.
+            replayed(read);
+            return;
+        }
         boolean more;
         pumping = true;
         try {

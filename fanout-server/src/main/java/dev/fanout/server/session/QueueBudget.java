@@ -50,7 +50,11 @@ public final class QueueBudget {
      * charging nothing, when they still do not fit: then the caller's own queue is among the largest, or cut.
      */
     boolean tryCharge(long bytes) {
-        if (fits(bytes) || reclaim(bytes)) {
+        if (chargeWithin(bytes, limitBytes)) {
+            return true;
+        }
+        if (reclaim(bytes)) {
+            // Room made with an eighth to spare: what other loops charge meanwhile fits in that.
             charged.addAndGet(bytes);
             return true;
         }
@@ -63,11 +67,22 @@ public final class QueueBudget {
      * leaves the queues too little room, nor makes the budget cut clients that read.
      */
     boolean tryChargeSpare(long bytes) {
-        if (active() + bytes <= limitBytes / 2) {
-            charged.addAndGet(bytes);
-            return true;
-        }
-        return false;
+        return chargeWithin(bytes, limitBytes / 2);
+    }
+
+    /**
+     * Charges {@code bytes} if the active charge stays within {@code limit}, in one step: event loops charging at
+     * once cannot each see room that only one of them has.
+     */
+    private boolean chargeWithin(long bytes, long limit) {
+        long now;
+        do {
+            now = charged.get();
+            if (now - releasing.get() + bytes > limit) {
+                return false;
+            }
+        } while (!charged.compareAndSet(now, now + bytes));
+        return true;
     }
 
     /** Charges {@code bytes} whatever the limit: for a queue that has just freed at least as much. */

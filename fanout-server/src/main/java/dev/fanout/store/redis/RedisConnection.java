@@ -99,6 +99,10 @@ final class RedisConnection implements AutoCloseable {
     private volatile StatefulRedisPubSubConnection<String, byte[]> subscription;
     private final AtomicBoolean up = new AtomicBoolean(true);
     private final AtomicBoolean recovering = new AtomicBoolean();
+    /** A catch-up after a reconnect is scheduled and has not started yet. */
+    private final AtomicBoolean recoverPending = new AtomicBoolean();
+    /** A reload of the scripts is scheduled and has not started yet. */
+    private final AtomicBoolean reloadPending = new AtomicBoolean();
     private final AtomicLong lastProbeNanos = new AtomicLong(System.nanoTime());
     private final AtomicLong probesSent = new AtomicLong();
     private final AtomicLong subscriptionsReplaced = new AtomicLong();
@@ -285,9 +289,19 @@ final class RedisConnection implements AutoCloseable {
                 // A reconnect: the subscription may have missed messages while it was down, and Redis may have
                 // restarted without its script cache.
                 if (!closed) {
-                    timer.execute(RedisConnection.this::recover);
+                    // Once for the reconnects that come together (each connection, each master's).
+                    if (recoverPending.compareAndSet(false, true)) {
+                        timer.execute(() -> {
+                            recoverPending.set(false);
+                            recover();
+                        });
+                    }
                     // Off Lettuce's I/O thread: on a Redis Cluster, reaching a master may wait for its connection.
-                    timer.execute(RedisConnection.this::loadScriptsAgain);
+                    // Once for the reconnects that come together (each connection, and each master's), not once
+                    // each: every load goes to every master.
+                    if (reloadPending.compareAndSet(false, true)) {
+                        timer.execute(RedisConnection.this::loadScriptsAgain);
+                    }
                 }
             }
         });
@@ -303,7 +317,8 @@ final class RedisConnection implements AutoCloseable {
     /**
      * The commands of the read connection: for reads of the topics' state and logs, which on the command connection
      * would wait for Redis's answers to every publish this node sent before them (tens of megabytes, when a
-     * publisher floods it), and for the probe, which must tell how Redis answers, not how deep that queue is.
+     * publisher floods it), and for the probe, which must tell how Redis answers, not how deep that queue is. Not
+     * read-only: reading a topic's state makes the topic if Redis does not know it (so no replica may serve it).
      */
     RedisClusterAsyncCommands<String, byte[]> reads() {
         return reads;
@@ -311,6 +326,7 @@ final class RedisConnection implements AutoCloseable {
 
     /** Loads the scripts into every master again after a reconnect: Redis may have restarted without them. */
     private void loadScriptsAgain() {
+        reloadPending.set(false);
         try {
             loadEverywhere(connection, scripts).whenComplete((ignored, failure) -> {
                 if (failure != null) {
