@@ -81,8 +81,10 @@ final class TopicFeed implements SessionSubscriber, Delivery {
     private long keptBytes;
     /** False once the session had no room to keep more, until the replay has reached what was kept. */
     private boolean keeping = true;
-    /** The highest sequence number let pass live, not kept, while not live yet. */
+    /** The highest sequence number let pass live, not kept, while not live yet; of {@link #passedEpoch}. */
     private long highestPassed;
+    /** The epoch of {@link #highestPassed}, 0 while nothing was let pass. */
+    private long passedEpoch;
     /** {@link #highestPassed} when the last read was made: what that read must have covered if it is held. */
     private long passedAtRead;
     /**
@@ -234,12 +236,17 @@ final class TopicFeed implements SessionSubscriber, Delivery {
         pumping = true;
         try {
             while (started && !live && !reading && !cancelled && session().isWritable()) {
+                if (epoch != 0 && !kept.isEmpty() && kept.peek().epoch() != epoch) {
+                    // Kept from a new epoch: its start is in history, before what was kept.
+                    replayTheNewEpoch();
+                    break;
+                }
                 if (keptIsNext()) {
                     sendKeptRun();
                     continue;
                 }
                 reading = true;
-                passedAtRead = highestPassed;
+                passedAtRead = epoch == 0 || passedEpoch == epoch ? highestPassed : 0;
                 CompletableFuture<List<Message>> read = topic.read(next, CHUNK_MESSAGES, CHUNK_BYTES);
                 if (read.isDone()) {
                     reading = false;
@@ -292,7 +299,14 @@ final class TopicFeed implements SessionSubscriber, Delivery {
             if (cancelled || session().isClosed()) {
                 return false;
             }
-            if (messages.isEmpty()) {
+            if (anotherEpochAhead(messages)) {
+                replayTheNewEpoch();
+                return false;
+            }
+            // Kept meanwhile from the live stream (the read may come back after the store moved on): what the read
+            // has from the first kept on is handed over from there, and only what comes before it counts here.
+            List<Message> held = beforeKept(messages);
+            if (held.isEmpty()) {
                 if (!kept.isEmpty()) {
                     // History holds nothing before the first kept: what lies between is gone.
                     Message first = kept.peek();
@@ -304,7 +318,7 @@ final class TopicFeed implements SessionSubscriber, Delivery {
                     return true;
                 }
                 // History holds nothing from next on: live, unless something let pass live is still unread.
-                if (highestPassed < next) {
+                if (!passedUnread()) {
                     live = true;
                     return false;
                 }
@@ -317,17 +331,17 @@ final class TopicFeed implements SessionSubscriber, Delivery {
                 return true;
             }
             if (epoch == 0) {
-                epoch = messages.get(0).epoch();
+                epoch = held.get(0).epoch();
             }
-            long first = messages.get(0).sequence();
+            long first = held.get(0).sequence();
             if (first > next) {
                 // Trimmed while we replayed.
                 owner.send(new ControlFrame.Gap(owner.id(), GapCause.HISTORY, epoch, next, first - 1, first,
                         topic.lastSequence(), topic.name()));
             }
-            send(messages);
-            next = messages.get(messages.size() - 1).sequence() + 1;
-            if (kept.isEmpty() && highestPassed > 0 && next > highestPassed) {
+            send(held);
+            next = held.get(held.size() - 1).sequence() + 1;
+            if (kept.isEmpty() && highestPassed > 0 && !passedUnread()) {
                 // The replay has covered everything let pass live: what comes live from now on follows it (the
                 // seam drops any overlap). Waiting for an empty read instead would never end while messages keep
                 // coming faster than a read of a store in another server takes.
@@ -338,6 +352,16 @@ final class TopicFeed implements SessionSubscriber, Delivery {
         } finally {
             messages.forEach(Message::release);
         }
+    }
+
+    /** The messages of {@code read} before the first kept one, if that is of their epoch; all of them otherwise. */
+    private List<Message> beforeKept(List<Message> read) {
+        Message firstKept = kept.peek();
+        if (firstKept == null || read.isEmpty() || firstKept.epoch() != read.get(0).epoch()
+                || read.get(read.size() - 1).sequence() < firstKept.sequence()) {
+            return read;
+        }
+        return read.stream().filter(message -> message.sequence() < firstKept.sequence()).toList();
     }
 
     /** Encodes messages for this client alone (a replay, or the seam) and queues them. */
@@ -472,7 +496,84 @@ final class TopicFeed implements SessionSubscriber, Delivery {
                     + "history", this, kept.isEmpty() ? messages.get(0).sequence() : kept.peek().sequence());
             letGoOfKept();
         }
-        highestPassed = Math.max(highestPassed, newest.sequence());
+        notePassed(newest);
+    }
+
+    /** Notes {@code newest} as let pass: the highest of its epoch, which is the newest epoch let pass. */
+    private void notePassed(Message newest) {
+        if (newest.epoch() != passedEpoch) {
+            passedEpoch = newest.epoch();
+            highestPassed = newest.sequence();
+        } else {
+            highestPassed = Math.max(highestPassed, newest.sequence());
+        }
+    }
+
+    /** Whether messages let pass live are still to be read from history: past {@link #next} in this epoch. */
+    private boolean passedUnread() {
+        return highestPassed >= next && (epoch == 0 || passedEpoch == epoch);
+    }
+
+    /**
+     * Whether the store started the topic afresh while this feed replayed (Redis lost its data, or the topic
+     * expired): a read brought another epoch's messages, or, with nothing more to read, what was let pass or kept is
+     * of another epoch. Reading on in this epoch would never reach them.
+     */
+    private boolean anotherEpochAhead(List<Message> read) {
+        if (epoch == 0) {
+            return false;
+        }
+        if (!read.isEmpty()) {
+            return read.get(0).epoch() != epoch;
+        }
+        return passedEpoch != 0 && passedEpoch != epoch || !kept.isEmpty() && kept.peekLast().epoch() != epoch;
+    }
+
+    /**
+     * Tells the client RESET to the epoch the store holds now, and replays it from its first message held, to meet
+     * what was kept of it; lets go of what was kept or noted of others.
+     */
+    private void replayTheNewEpoch() {
+        reading = true;
+        topic.state().whenComplete((state, failure) -> session().onLoop(() -> {
+            reading = false;
+            if (cancelled) {
+                return;
+            }
+            if (failure != null) {
+                owner.unavailable(topic.name(), failure);
+                return;
+            }
+            if (state.epoch() != epoch) {
+                owner.send(new ControlFrame.Reset(owner.id(), epoch, state.epoch(), state.first(), state.last(),
+                        topic.name()));
+                epoch = state.epoch();
+                next = state.first();
+            }
+            letGoOfKeptOfOtherEpochs();
+            if (passedEpoch != epoch) {
+                passedEpoch = 0;
+                highestPassed = 0;
+            }
+            passedAtRead = 0;
+            // A task of its own: this may run inside the pump that asked (the state was in already), which would
+            // return at once and stop with nothing left to call it again.
+            session().eventLoop().execute(this::pump);
+        }));
+    }
+
+    /** Releases kept messages of an epoch other than the feed's, and gives their room back. */
+    private void letGoOfKeptOfOtherEpochs() {
+        kept.removeIf(message -> {
+            if (message.epoch() == epoch) {
+                return false;
+            }
+            long bytes = keptCost(message);
+            session().unreserve(bytes, 1);
+            keptBytes -= bytes;
+            message.release();
+            return true;
+        });
     }
 
     /** Releases what was kept and gives its room back; what it held counts as let pass. */
@@ -480,7 +581,7 @@ final class TopicFeed implements SessionSubscriber, Delivery {
         if (kept.isEmpty()) {
             return;
         }
-        highestPassed = Math.max(highestPassed, kept.peekLast().sequence());
+        notePassed(kept.peekLast());
         kept.forEach(Message::release);
         session().unreserve(keptBytes, kept.size());
         kept.clear();
@@ -498,10 +599,10 @@ final class TopicFeed implements SessionSubscriber, Delivery {
         return message.memorySize() + KEPT_OVERHEAD;
     }
 
-    /** True when the replay has nothing to read before the first kept message: it is next, or of a new epoch. */
+    /** True when the replay has nothing to read before the first kept message, of the feed's epoch: it is next. */
     private boolean keptIsNext() {
         Message first = kept.peek();
-        return first != null && (first.sequence() <= next || epoch != 0 && first.epoch() != epoch);
+        return first != null && (epoch == 0 || first.epoch() == epoch) && first.sequence() <= next;
     }
 
     /**
@@ -529,7 +630,7 @@ final class TopicFeed implements SessionSubscriber, Delivery {
         } finally {
             run.forEach(Message::release);
         }
-        if (kept.isEmpty() && highestPassed < next) {
+        if (kept.isEmpty() && !passedUnread()) {
             live = true;
         }
     }

@@ -7,6 +7,7 @@ import dev.fanout.protocol.control.ControlFrame;
 import dev.fanout.protocol.control.ErrorCode;
 import dev.fanout.protocol.control.ResumeMode;
 import dev.fanout.server.ServerOptions;
+import dev.fanout.server.session.Session;
 import dev.fanout.server.testing.ControlClient;
 import dev.fanout.server.testing.CuttingProxy;
 import dev.fanout.server.testing.RedisProcess;
@@ -214,6 +215,55 @@ class ClusterIntegrationTest {
                     .containsExactlyElementsOf(LongStream.rangeClosed(from, last).boxed().toList());
         }
         return b;
+    }
+
+    @Test
+    void redisLosingItsDataWhileAClientReplays_movesTheReplayToTheNewEpoch_withAllThatItHolds() throws Exception {
+        RedisOptions options = RedisOptions.of(RedisTarget.parse(redis.uri()));
+        TestServer a = TestServer.start(builder -> builder.history(100_000).historyBytes(64L * 1024 * 1024)
+                .redis(options));
+        nodes.add(a);
+        // A queue of 256 KiB keeps 128 KiB of live messages for the replay to meet: of the new epoch's 200 KiB, the
+        // rest passes.
+        TestServer b = TestServer.start(builder -> builder.history(100_000).historyBytes(64L * 1024 * 1024)
+                .maxFrame(16 * 1024).queueBytes(256 * 1024).redis(options));
+        nodes.add(b);
+        String kib = "k".repeat(1024);
+        try (ControlClient writer = ControlClient.connect(a.frames());
+             ControlClient reader = ControlClient.connect(b.frames(), 4096)) {
+            for (int i = 1; i <= 20_000; i++) {
+                writer.send(pub(0, "epochs", kib));
+            }
+            await().atMost(TestServer.PATIENCE).until(() -> lastOf("epochs") == 20_000);
+            long old = Long.parseLong(redis.command("HGET", "fanout:v2:{epochs}:meta", "e"));
+            // Resumes from the start and does not read: the replay stops on the full queue, far from its end.
+            reader.send(from(1, "epochs", old, 1));
+            Session replaying = b.sessionOf(reader.raw().socket());
+            await().atMost(TestServer.PATIENCE).until(() -> replaying.queuedBytes() > 32 * 1024);
+
+            redis.command("FLUSHALL");
+            for (int i = 1; i <= 200; i++) {
+                writer.send(pub(i, "epochs", kib));
+            }
+            long fresh = 0;
+            for (int i = 1; i <= 200; i++) {
+                fresh = writer.read(ControlFrame.Ack.class).epoch();
+            }
+            await().atMost(TestServer.PATIENCE).until(() -> b.server().hub().find("epochs").lastSequence() == 200);
+
+            ControlFrame frame;
+            do {
+                frame = reader.read();
+                assertThat(frame).as("old-epoch messages, then a RESET").isInstanceOfAny(ControlFrame.Msg.class,
+                        ControlFrame.Subscribed.class, ControlFrame.Reset.class);
+            } while (!(frame instanceof ControlFrame.Reset));
+            assertThat(((ControlFrame.Reset) frame).epoch()).isEqualTo(fresh);
+            writer.send(pub(201, "epochs", "last"));
+            List<ControlFrame.Msg> got = reader.readMessages(201);
+            assertThat(got).extracting(ControlFrame.Msg::epoch).containsOnly(fresh);
+            assertThat(got).extracting(ControlFrame.Msg::sequence).as("all the new epoch holds")
+                    .containsExactlyElementsOf(LongStream.rangeClosed(1, 201).boxed().toList());
+        }
     }
 
     @Test
