@@ -69,7 +69,7 @@ final class ControlWire implements Wire {
             case ADDRESS_FULL -> GoodbyeReason.ADDRESS_FULL;
             case KICKED -> GoodbyeReason.KICKED;
             case SHUTDOWN -> GoodbyeReason.SHUTDOWN;
-            case IO_ERROR, SERVER_ERROR -> GoodbyeReason.SERVER_ERROR;
+            case IO_ERROR, SERVER_ERROR, UNAVAILABLE -> GoodbyeReason.SERVER_ERROR;
             case READ_ONLY -> GoodbyeReason.PROTOCOL_ERROR;
             case RELAY_LOOP -> GoodbyeReason.RELAY_LOOP;
             case RECONNECT -> GoodbyeReason.RECONNECT;

@@ -130,12 +130,16 @@ final class RawFramesHandler extends SessionHandler {
         }
         context.broker().publishAll(context.hub().defaultTopic(), burst, session.origin())
                 .whenComplete((position, failure) -> {
-                    if (PublishRefusedException.is(failure, PublishRefusedException.Reason.READ_ONLY)) {
+                    CloseReason refusal = PublishRefusedException.is(failure, PublishRefusedException.Reason.READ_ONLY)
+                            ? CloseReason.READ_ONLY
+                            : PublishRefusedException.is(failure, PublishRefusedException.Reason.UNAVAILABLE)
+                            ? CloseReason.UNAVAILABLE : null;
+                    if (refusal != null) {
                         String why = PublishRefusedException.cause(failure).getMessage();
                         session.onLoop(() -> {
                             // A reset, not a normal close, which a publisher (fanout pub) reads as all taken.
                             ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
-                            session.close(CloseReason.READ_ONLY, why);
+                            session.close(refusal, why);
                         });
                     }
                 });

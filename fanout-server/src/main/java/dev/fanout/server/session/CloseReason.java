@@ -22,6 +22,8 @@ public enum CloseReason {
     ADDRESS_FULL("too many connections from this address", true),
     /** A raw frames client published to a topic that a source feeds; raw mode has no way to tell it. */
     READ_ONLY("published to a read-only topic", true),
+    /** A raw frames client published while the shared store (Redis) did not take it: it cannot be told otherwise. */
+    UNAVAILABLE("published while the shared store was unavailable", true),
     /** A relay that would close a loop of relays: it feeds this server already. */
     RELAY_LOOP("relay loop", true),
     /** A relay asked to connect again, to learn which servers feed this one now. */

@@ -7,6 +7,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
@@ -145,15 +146,19 @@ final class RedisConnection implements AutoCloseable {
                 .build();
         AbstractRedisClient client = null;
         try {
+            // The address's own timeout bounds the connection's set-up too: Lettuce's default waits a minute for
+            // something that accepts connections but is not Redis.
+            List<RedisURI> uris = target.uris().stream()
+                    .map(uri -> RedisURI.builder(uri).withTimeout(options.timeout()).build()).toList();
             if (target.cluster()) {
-                RedisClusterClient cluster = RedisClusterClient.create(resources, target.uris());
+                RedisClusterClient cluster = RedisClusterClient.create(resources, uris);
                 client = cluster;
                 cluster.setOptions(logOptions(ClusterClientOptions.builder(), options)
                         .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                                 .enablePeriodicRefresh(Duration.ofSeconds(30)).build())
                         .build());
             } else {
-                RedisClient single = RedisClient.create(resources, target.uris().get(0));
+                RedisClient single = RedisClient.create(resources, uris.get(0));
                 client = single;
                 single.setOptions(logOptions(ClientOptions.builder(), options).build());
             }
@@ -171,7 +176,8 @@ final class RedisConnection implements AutoCloseable {
             }
             resources.shutdown(0, options.timeout().toMillis(), TimeUnit.MILLISECONDS);
             throw new RedisUnavailableException("cannot reach " + target.describe() + " (" + rootMessage(e)
-                    + "): start Redis there, or check --redis (host, port, password, rediss:// for TLS)", e);
+                    + "): start Redis there, or check --redis (host, port, password, rediss:// for TLS, and that the "
+                    + "port is Redis's)", e);
         }
     }
 
@@ -407,6 +413,8 @@ final class RedisConnection implements AutoCloseable {
 
     private void markUp() {
         if (up.compareAndSet(false, true)) {
+            // Probes sent while Redis did not answer never came back: that says nothing about the subscription.
+            lastProbeNanos.set(System.nanoTime());
             log.info("{} is reachable again after {} ms: catching up every followed topic from its log",
                     options.target().describe(), System.currentTimeMillis() - downSinceMillis);
             timer.execute(this::recover);

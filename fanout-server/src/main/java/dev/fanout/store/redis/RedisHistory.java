@@ -10,6 +10,7 @@ import dev.fanout.hub.PublishRefusedException;
 import dev.fanout.hub.TopicState;
 import dev.fanout.store.HistoryLimits;
 import dev.fanout.protocol.control.TopicNames;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
@@ -400,6 +401,13 @@ public final class RedisHistory implements HistoryStore {
         Throwable cause = PublishRefusedException.cause(failure);
         if (cause instanceof PublishRefusedException refused) {
             return refused;
+        }
+        if (RedisConnection.rootOf(failure) instanceof RedisCommandTimeoutException) {
+            // Sent, and not answered in time: Redis may still run it.
+            return new PublishRefusedException(PublishRefusedException.Reason.UNAVAILABLE, options.target().describe()
+                    + " did not answer within " + options.timeout().toMillis() + " ms (--redis-timeout) for topic '"
+                    + topic + "': the message was not acknowledged and may or may not be published; send it again "
+                    + "with the same publish id to have it published once");
         }
         return new PublishRefusedException(PublishRefusedException.Reason.UNAVAILABLE, options.target().describe()
                 + " did not take the message for topic '" + topic + "' (" + RedisConnection.rootMessage(failure)

@@ -1,21 +1,27 @@
 package dev.fanout.store.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.fanout.protocol.control.ControlFrame;
 import dev.fanout.protocol.control.ErrorCode;
 import dev.fanout.protocol.control.ResumeMode;
 import dev.fanout.server.ServerOptions;
+import dev.fanout.server.session.CloseReason;
 import dev.fanout.server.session.Session;
 import dev.fanout.server.testing.ControlClient;
 import dev.fanout.server.testing.CuttingProxy;
+import dev.fanout.server.testing.RawClient;
 import dev.fanout.server.testing.RedisProcess;
 import dev.fanout.server.testing.TestServer;
+import dev.fanout.store.HistoryLimits;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -267,6 +273,19 @@ class ClusterIntegrationTest {
     }
 
     @Test
+    void anAddressThatAcceptsButIsNotRedis_isGivenUpOnAfterTheRedisTimeout_notLettucesMinute() throws IOException {
+        // Something that accepts connections and never answers like Redis (here: nothing answers at all).
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            RedisOptions options = RedisOptions.of(RedisTarget.parse("redis://127.0.0.1:" + silent.getLocalPort()))
+                    .withTimeout(Duration.ofMillis(500));
+            assertThatThrownBy(() -> RedisHistory.open(options, HistoryLimits.defaults(), Duration.ofMinutes(2)))
+                    .isInstanceOf(RedisUnavailableException.class)
+                    .hasMessageContaining("500 millisecond")
+                    .hasMessageContaining("that the port is Redis's");
+        }
+    }
+
+    @Test
     void aNodeLoadsItsScriptBeforeItServes_andAgainWhenItReconnects() {
         // A script run by digest that Redis lacks is sent again whole: a publish so retried while a later one
         // found the script (another node loaded it meanwhile) was numbered after it, out of its publisher's order.
@@ -446,6 +465,13 @@ class ClusterIntegrationTest {
                 assertThat(retry.code()).isEqualTo(ErrorCode.UNAVAILABLE);
                 assertThat(retry.text()).contains("subscribe again later");
             }
+            // A raw publisher cannot be told: its connection is reset, so that it does not take it as published.
+            try (RawClient raw = RawClient.connect(a.frames())) {
+                raw.send("raw while down");
+                assertThatThrownBy(raw::read).as("reset").isInstanceOf(IOException.class);
+            }
+            await().atMost(TestServer.PATIENCE).until(
+                    () -> a.server().sessionStats().closes(CloseReason.UNAVAILABLE) == 1);
             redis.restart();
             await().atMost(TestServer.PATIENCE).until(() -> publishesAgain(a));
             publish(a, "t", "back", 1);
