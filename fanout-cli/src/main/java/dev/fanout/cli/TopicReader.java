@@ -55,7 +55,8 @@ final class TopicReader {
     /** Runs until {@code count} messages were printed (0: until the client gives up); returns the exit status. */
     int run() {
         ClientOptions options = ClientOptions.builder().address(endpoint.host(), endpoint.port())
-                .name("fanout-sub").listener(new Reporter()).build();
+                // A name of its own: several at once must not ask for the same one.
+                .name("fanout-sub-" + ProcessHandle.current().pid()).listener(new Reporter()).build();
         try (FanoutClient client = FanoutClient.connect(options)) {
             List<Subscription> subscriptions = new ArrayList<>();
             for (String filter : filters) {

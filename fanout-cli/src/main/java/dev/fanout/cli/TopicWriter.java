@@ -30,7 +30,9 @@ final class TopicWriter implements AutoCloseable {
 
     TopicWriter(Endpoint endpoint, String topic, int maxPayload, PrintStream err) {
         this.topic = topic;
-        ClientOptions options = ClientOptions.builder().address(endpoint.host(), endpoint.port()).name("fanout-pub")
+        // A name of its own: several at once must not ask for the same one.
+        ClientOptions options = ClientOptions.builder().address(endpoint.host(), endpoint.port())
+                .name("fanout-pub-" + ProcessHandle.current().pid())
                 .maxPayload(maxPayload).listener(new ClientListener() {
                     @Override
                     public void onDisconnected(Disconnect disconnect) {
