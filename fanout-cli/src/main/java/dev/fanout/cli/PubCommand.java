@@ -26,10 +26,11 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         showDefaultValues = true,
         description = {
-            "Publish each line of standard input as one message to the default topic of a frames port, or with",
-            "--topic to a named topic in control mode, each message acknowledged (exit 0 once all are; across a",
-            "dropped connection it reconnects and re-sends what was not acknowledged, so each is published once,",
-            "unless the server restarted meanwhile: a single server remembers publish ids in memory only).",
+            "Publish each line of standard input as one message to a fanout frames port.",
+            "Without --topic: to the default topic; with --topic: to a named topic in control mode, each message",
+            "acknowledged (exit 0 once all are; across a dropped connection it reconnects and re-sends what was",
+            "not acknowledged, so each is published once, unless the server restarted meanwhile: a single server",
+            "remembers publish ids in memory only).",
             "Exits 0 once the server has taken everything; non-zero, with the reason, if it refuses or goes away,",
             "or if the port speaks the lines (chat) protocol: pub waits 0.5 s for a chat greeting before sending."
         },

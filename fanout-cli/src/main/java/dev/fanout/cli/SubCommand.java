@@ -29,8 +29,9 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         showDefaultValues = true,
         description = {
-            "Subscribe to a fanout frames port and print each message of the default topic on its own line, or with",
-            "--topic the messages of named topics and patterns in control mode, resuming after a lost connection.",
+            "Subscribe to a fanout frames port and print each message on its own line.",
+            "Without --topic: the default topic's messages; with --topic: those of named topics and patterns in",
+            "control mode, resuming after a lost connection.",
             "Text is printed as it is; control characters and binary payloads are shown in a safe escaped form."
         },
         footerHeading = "%nExamples:%n",

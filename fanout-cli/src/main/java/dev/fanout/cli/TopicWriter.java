@@ -27,6 +27,8 @@ final class TopicWriter implements AutoCloseable {
     private final FanoutClient client;
     private final String topic;
     private long published;
+    /** Messages acknowledged so far, in order. */
+    private long acknowledged;
 
     TopicWriter(Endpoint endpoint, String topic, int maxPayload, PrintStream err) {
         this.topic = topic;
@@ -98,8 +100,13 @@ final class TopicWriter implements AutoCloseable {
             } else {
                 ack.get(seconds, TimeUnit.SECONDS);
             }
+            acknowledged++;
         } catch (ExecutionException e) {
-            throw new CommandFailure("the server refused a message: " + e.getCause().getMessage());
+            // Input is sent ahead of its acknowledgements: what followed may have been published or not.
+            long refused = acknowledged + 1;
+            throw new CommandFailure("message " + refused + " (line or frame " + refused + " of the input) was "
+                    + "refused: " + e.getCause().getMessage() + "; the " + acknowledged + " before it were published, "
+                    + "the rest of the input was not (those already sent may have been)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CommandFailure("interrupted before every message was acknowledged");

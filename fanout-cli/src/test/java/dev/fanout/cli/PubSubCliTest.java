@@ -59,6 +59,19 @@ class PubSubCliTest {
     }
 
     @Test
+    void pubTopic_refused_saysWhichMessage_andWhatWasPublishedBeforeIt() throws Exception {
+        // One topic at most, the default one: a named topic is refused.
+        try (TestServer small = TestServer.start(builder -> builder.maxTopics(1));
+             CliProcess pub = CliProcess.start("pub", "127.0.0.1:" + small.frames().getPort(), "--topic", "other")) {
+            pub.feed("one\ntwo\n");
+            assertThat(pub.awaitExit()).isEqualTo(1);
+            assertThat(String.join("\n", pub.stderr())).startsWith("fanout pub: ")
+                    .contains("message 1 (line or frame 1 of the input) was refused: ")
+                    .contains("the 0 before it were published");
+        }
+    }
+
+    @Test
     void sub_withNoServer_exitsNonZeroAndSuggestsStartingOne() throws Exception {
         int closedPort = server.frames().getPort();
         server.close();
