@@ -106,13 +106,15 @@ class TcpSourceTest {
             upstream.restart();
 
             assertThat(reader.readText()).isEqualTo("hello from connection 2");
-            assertThat(source.status().state()).isEqualTo(SourceState.CONNECTED);
+            // The source's status is set on its own thread, which may not have got there when the message arrives.
+            await().until(() -> source.status().state() == SourceState.CONNECTED);
             assertThat(source.status().connects()).isEqualTo(2);
             assertThat(upstream.mostOpen()).isEqualTo(1);
             assertThat(upstream.accepted()).isEqualTo(2);
             assertThat(logs.messages(Level.WARN)).anyMatch(m -> m.contains("lost: the upstream closed the connection; "
                     + "retrying in"));
-            assertThat(logs.messages(Level.INFO)).filteredOn(m -> m.contains("connected to 127.0.0.1:")).hasSize(2);
+            await().until(() -> logs.messages(Level.INFO).stream().filter(m -> m.contains("connected to 127.0.0.1:"))
+                    .count() == 2);
             // The waits grew while the upstream was down: from 20 ms towards the 200 ms cap, give or take 20 %.
             List<Long> waits = logs.messages(Level.WARN).stream().filter(m -> m.contains("retrying in"))
                     .map(m -> Long.parseLong(m.replaceAll(".*retrying in (\\d+) ms$", "$1"))).toList();
