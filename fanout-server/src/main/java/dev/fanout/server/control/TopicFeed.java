@@ -192,11 +192,7 @@ final class TopicFeed implements SessionSubscriber, Delivery {
             return;
         }
         while (kept.peek().epoch() != epoch) {
-            Message old = kept.poll();
-            long bytes = keptCost(old);
-            session().unreserve(bytes, 1);
-            keptBytes -= bytes;
-            old.release();
+            releaseKept(kept.poll());
         }
     }
 
@@ -568,12 +564,17 @@ final class TopicFeed implements SessionSubscriber, Delivery {
             if (message.epoch() == epoch) {
                 return false;
             }
-            long bytes = keptCost(message);
-            session().unreserve(bytes, 1);
-            keptBytes -= bytes;
-            message.release();
+            releaseKept(message);
             return true;
         });
+    }
+
+    /** Releases one message taken out of {@link #kept}, and gives its room back. */
+    private void releaseKept(Message keptMessage) {
+        long bytes = keptCost(keptMessage);
+        session().unreserve(bytes, 1);
+        keptBytes -= bytes;
+        keptMessage.release();
     }
 
     /** Releases what was kept and gives its room back; what it held counts as let pass. */

@@ -100,9 +100,9 @@ final class RedisConnection implements AutoCloseable {
     private volatile StatefulRedisPubSubConnection<String, byte[]> subscription;
     private final AtomicBoolean up = new AtomicBoolean(true);
     private final AtomicBoolean recovering = new AtomicBoolean();
-    /** A catch-up after a reconnect is scheduled and has not started yet. */
+    /** A catch-up after a reconnect is scheduled and has not started yet: see {@link #onceOnTimer}. */
     private final AtomicBoolean recoverPending = new AtomicBoolean();
-    /** A reload of the scripts is scheduled and has not started yet. */
+    /** A reload of the scripts is scheduled and has not started yet: see {@link #onceOnTimer}. */
     private final AtomicBoolean reloadPending = new AtomicBoolean();
     private final AtomicLong lastProbeNanos = new AtomicLong(System.nanoTime());
     private final AtomicLong probesSent = new AtomicLong();
@@ -295,19 +295,11 @@ final class RedisConnection implements AutoCloseable {
                 // A reconnect: the subscription may have missed messages while it was down, and Redis may have
                 // restarted without its script cache.
                 if (!closed) {
-                    // Once for the reconnects that come together (each connection, each master's).
-                    if (recoverPending.compareAndSet(false, true)) {
-                        timer.execute(() -> {
-                            recoverPending.set(false);
-                            recover();
-                        });
-                    }
-                    // Off Lettuce's I/O thread: on a Redis Cluster, reaching a master may wait for its connection.
-                    // Once for the reconnects that come together (each connection, and each master's), not once
-                    // each: every load goes to every master.
-                    if (reloadPending.compareAndSet(false, true)) {
-                        timer.execute(RedisConnection.this::loadScriptsAgain);
-                    }
+                    // Off Lettuce's I/O thread (on a Redis Cluster, reaching a master may wait for its connection),
+                    // and once for the reconnects that come together (each connection, each master's), not once
+                    // each: every load goes to every master, every catch-up reads every followed topic.
+                    onceOnTimer(recoverPending, RedisConnection.this::recover);
+                    onceOnTimer(reloadPending, RedisConnection.this::loadScriptsAgain);
                 }
             }
         });
@@ -330,20 +322,30 @@ final class RedisConnection implements AutoCloseable {
         return reads;
     }
 
+    /** Runs {@code task} on the watcher thread, once for all the asks that come before it starts. */
+    private void onceOnTimer(AtomicBoolean pending, Runnable task) {
+        if (pending.compareAndSet(false, true)) {
+            timer.execute(() -> {
+                pending.set(false);
+                task.run();
+            });
+        }
+    }
+
     /** Loads the scripts into every master again after a reconnect: Redis may have restarted without them. */
     private void loadScriptsAgain() {
-        reloadPending.set(false);
+        CompletableFuture<Void> loading;
         try {
-            loadEverywhere(connection, scripts).whenComplete((ignored, failure) -> {
-                if (failure != null) {
-                    log.info("loading the topic script again into {} failed ({}); it is sent whole where missing",
-                            options.target().describe(), rootMessage(failure));
-                }
-            });
+            loading = loadEverywhere(connection, scripts);
         } catch (RuntimeException e) {
-            log.info("loading the topic script again into {} failed ({}); it is sent whole where missing",
-                    options.target().describe(), rootMessage(e));
+            loading = CompletableFuture.failedFuture(e);
         }
+        loading.whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                log.info("loading the topic script again into {} failed ({}); it is sent whole where missing",
+                        options.target().describe(), rootMessage(failure));
+            }
+        });
     }
 
     /** Subscribes to {@code channel}; completes once Redis confirmed. */

@@ -322,15 +322,8 @@ public final class RedisHistory implements HistoryStore {
     /** {@link #publish} of payloads already copied into a burst (and released). */
     private CompletableFuture<Position> publishBurst(String topic, Burst burst, Origin origin, PublishId publishId) {
         TopicKeys keys = TopicKeys.of(topic);
-        byte[][] args = new byte[9 + 2 * burst.entries().size()][];
-        args[0] = PUBLISH;
-        args[1] = ascii(Long.toString(newEpoch()));
-        boundsInto(args, 2);
-        args[5] = ascii(Long.toString(options.topicTtl().toMillis()));
-        args[6] = ascii(publishId == null ? "0" : Long.toString(Math.max(1, dedupWindow.toMillis())));
-        args[7] = ascii(keys.channel());
-        args[8] = forms.origin(origin);
-        entriesInto(args, 9, burst);
+        byte[][] args = appendArgs(PUBLISH, newEpoch(), publishId == null ? 0 : Math.max(1, dedupWindow.toMillis()),
+                keys, origin, burst);
         String[] keyNames = publishId == null ? new String[] {keys.meta(), keys.log()}
                 : new String[] {keys.meta(), keys.log(), keys.publishId(publishId)};
         return script.<List<Object>>run(redis.commands(), ScriptOutputType.MULTI, keyNames, args)
@@ -358,15 +351,7 @@ public final class RedisHistory implements HistoryStore {
     /** {@link #publishAt} of a payload already copied into a burst of one (and released). */
     private CompletableFuture<Position> publishBurstAt(String topic, Position position, Burst burst, Origin origin) {
         TopicKeys keys = TopicKeys.of(topic);
-        byte[][] args = new byte[9 + 2 * burst.entries().size()][];
-        args[0] = AT;
-        args[1] = ascii(Long.toString(position.epoch()));
-        boundsInto(args, 2);
-        args[5] = ascii(Long.toString(options.topicTtl().toMillis()));
-        args[6] = ascii(Long.toString(position.sequence()));
-        args[7] = ascii(keys.channel());
-        args[8] = forms.origin(origin);
-        entriesInto(args, 9, burst);
+        byte[][] args = appendArgs(AT, position.epoch(), position.sequence(), keys, origin, burst);
         return script.<List<Object>>run(redis.commands(), ScriptOutputType.MULTI,
                 new String[] {keys.meta(), keys.log()}, args).handle((reply, failure) -> {
                     if (failure != null) {
@@ -381,20 +366,28 @@ public final class RedisHistory implements HistoryStore {
                 });
     }
 
-    /** The burst's log entries, as the script takes them (data, offsets, data, offsets ...), from {@code from}. */
-    private static void entriesInto(byte[][] args, int from, Burst burst) {
-        int at = from;
+    /**
+     * The arguments of an operation that appends {@code burst} ({@code publish} or {@code at}; see topic.lua): the
+     * operation, {@code epoch}, the bounds, the topic's lifetime, {@code sixth} (the publish id's lifetime, or the
+     * sequence), the channel, the origin, then each entry's data and offsets.
+     */
+    private byte[][] appendArgs(byte[] op, long epoch, long sixth, TopicKeys keys, Origin origin, Burst burst) {
+        byte[][] args = new byte[9 + 2 * burst.entries().size()][];
+        args[0] = op;
+        args[1] = ascii(Long.toString(epoch));
+        args[2] = ascii(Integer.toString(limits.maxMessages()));
+        args[3] = ascii(Long.toString(limits.maxBytes()));
+        args[4] = ascii(Long.toString(limits.maxAge().toMillis()));
+        args[5] = ascii(Long.toString(options.topicTtl().toMillis()));
+        args[6] = ascii(Long.toString(sixth));
+        args[7] = ascii(keys.channel());
+        args[8] = forms.origin(origin);
+        int at = 9;
         for (Burst.Entry entry : burst.entries()) {
             args[at++] = entry.data();
             args[at++] = entry.offsets();
         }
-    }
-
-    /** The per-topic bounds, as the script takes them, at {@code args[from..from+2]}. */
-    private void boundsInto(byte[][] args, int from) {
-        args[from] = ascii(Integer.toString(limits.maxMessages()));
-        args[from + 1] = ascii(Long.toString(limits.maxBytes()));
-        args[from + 2] = ascii(Long.toString(limits.maxAge().toMillis()));
+        return args;
     }
 
     private PublishRefusedException refused(String topic, Throwable failure) {
@@ -534,7 +527,7 @@ public final class RedisHistory implements HistoryStore {
     public String describe() {
         return "in " + options.target().describe() + " (" + (redis.isUp() ? "reachable" : "UNREACHABLE") + "), "
                 + followed.size() + " topics followed here, " + redis.recoveries() + " catch-ups after missed "
-                + "messages, " + letGo.sum() + " live messages let go for want of room and read back, "
+                + "messages, " + liveLetGo() + " live messages let go for want of room and read back, "
                 + redis.subscriptionsReplaced() + " silent subscriptions replaced";
     }
 

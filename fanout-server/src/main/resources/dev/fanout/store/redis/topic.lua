@@ -33,6 +33,11 @@ local function offset(z, i)
   return (struct.unpack('>I4', z, 4 * i + 1))
 end
 
+-- The payload bytes of an entry's messages i to j - 1 (0-based), from its z: their span less their lengths.
+local function payload_bytes(z, i, j)
+  return offset(z, j) - offset(z, i) - 4 * (j - i)
+end
+
 -- The topic's epoch; a topic Redis does not know (new, expired, or lost with Redis's data) starts in new_epoch.
 local function epoch_of(new_epoch, meta_ttl)
   local e = redis.call('HGET', meta, 'e')
@@ -86,7 +91,7 @@ local function trim(max_messages, max_bytes, max_age, now, s)
       local left = n - i
       -- The payload bytes of the oldest k of those it still holds.
       local function oldest_bytes(k)
-        return offset(z, i + k) - offset(z, i) - 4 * k
+        return payload_bytes(z, i, i + k)
       end
       -- How many of them go: all when too old, else the fewest that satisfy both bounds (the byte bound by a
       -- binary search over the offsets).
@@ -252,7 +257,7 @@ elseif op == 'read' then
     for _, entry in ipairs(chunk) do
       local first, n, z = seq_of(entry[1]), tonumber(entry[2][8]), entry[2][10]
       local i = math.max(from - first, 0)
-      local size = offset(z, n) - offset(z, i) - 4 * (n - i)
+      local size = payload_bytes(z, i, n)
       if #out > 0 and bytes + size > max_bytes then
         return {e, f, out}
       end

@@ -71,6 +71,16 @@ class RedisLogTest {
         return Long.parseLong(redis.command("HGET", "fanout:v2:{" + topic + "}:meta", "b"));
     }
 
+    /**
+     * Checks what the topic's log holds: messages {@code first} to {@code last}, in {@code entries} stream entries,
+     * {@code bytes} of payload as Redis counts them.
+     */
+    private void assertHeld(String topic, long first, long last, long entries, long bytes) {
+        assertThat(state(topic)).extracting(TopicState::first, TopicState::last).containsExactly(first, last);
+        assertThat(logLength(topic)).as("stream entries").isEqualTo(entries);
+        assertThat(countedBytes(topic)).as("payload bytes counted").isEqualTo(bytes);
+    }
+
     private long logLength(String topic) {
         return Long.parseLong(redis.command("XLEN", "fanout:v2:{" + topic + "}:log"));
     }
@@ -81,15 +91,12 @@ class RedisLogTest {
         for (int i = 1; i <= 10; i++) {
             publish("t", "0123456789");
         }
-        assertThat(state("t")).extracting(TopicState::first, TopicState::last).containsExactly(8L, 10L);
-        assertThat(logLength("t")).isEqualTo(3);
-        assertThat(countedBytes("t")).isEqualTo(30);
+        assertHeld("t", 8, 10, 3, 30);
 
         publish("t", "a", "b", "c", "d", "e");
 
-        assertThat(state("t")).extracting(TopicState::first, TopicState::last).containsExactly(13L, 15L);
-        assertThat(logLength("t")).as("the burst's entry, its oldest two no longer held").isEqualTo(1);
-        assertThat(countedBytes("t")).isEqualTo(3);
+        // The burst's entry, its oldest two no longer held.
+        assertHeld("t", 13, 15, 1, 3);
         assertThat(read("t", 1, 100, Long.MAX_VALUE)).containsExactly(13L, 14L, 15L);
     }
 
@@ -104,9 +111,7 @@ class RedisLogTest {
 
         publish("t", "x".repeat(24));
 
-        assertThat(state("t")).extracting(TopicState::first, TopicState::last).containsExactly(5L, 5L);
-        assertThat(logLength("t")).isEqualTo(1);
-        assertThat(countedBytes("t")).isEqualTo(24);
+        assertHeld("t", 5, 5, 1, 24);
     }
 
     @Test
@@ -147,9 +152,7 @@ class RedisLogTest {
         }
 
         // 45 bytes hold 11 of the 4-byte messages: the last burst, and the last message of the one before.
-        assertThat(state("t")).extracting(TopicState::first, TopicState::last).containsExactly(20L, 30L);
-        assertThat(logLength("t")).isEqualTo(2);
-        assertThat(countedBytes("t")).isEqualTo(44);
+        assertHeld("t", 20, 30, 2, 44);
         assertThat(read("t", 1, 100, Long.MAX_VALUE)).containsExactlyElementsOf(
                 LongStream.rangeClosed(20, 30).boxed().toList());
         assertThat(read("t", 25, 3, Long.MAX_VALUE)).as("from the middle of a burst").containsExactly(25L, 26L, 27L);
@@ -161,9 +164,7 @@ class RedisLogTest {
 
         publish("t", "x".repeat(44));
 
-        assertThat(state("t")).extracting(TopicState::first, TopicState::last).containsExactly(31L, 31L);
-        assertThat(logLength("t")).isEqualTo(1);
-        assertThat(countedBytes("t")).isEqualTo(44);
+        assertHeld("t", 31, 31, 1, 44);
     }
 
     @Test
