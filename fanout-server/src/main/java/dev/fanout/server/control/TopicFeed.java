@@ -73,6 +73,11 @@ final class TopicFeed implements SessionSubscriber, Delivery {
     /** The sequence number the client should get next. */
     private long next;
     /**
+     * The store's last in {@link #epoch} when the feed last read its state, a member of the topic by then: every
+     * message after it reaches the feed live.
+     */
+    private long lastAtState;
+    /**
      * Live messages kept while not live yet, oldest first, one reference each, for the replay to meet; see
      * {@link #keep}. Their cost is reserved from the session while they wait.
      */
@@ -164,6 +169,7 @@ final class TopicFeed implements SessionSubscriber, Delivery {
         // replaces when the relay's first message comes: the client is told no epoch (0), and takes that one.
         boolean upstreamEpochUnknown = topic.awaitsMirror();
         epoch = upstreamEpochUnknown ? 0 : state.epoch();
+        lastAtState = state.last();
         dropKeptOfAnEarlierEpoch();
         owner.started(this, state, upstreamEpochUnknown);
         if (!resume.isMoment()) {
@@ -288,8 +294,13 @@ final class TopicFeed implements SessionSubscriber, Delivery {
         try {
             messages = read.join();
         } catch (RuntimeException e) {
-            owner.unavailable(topic.name(), e);
-            return false;
+            if (!readOnlyConfirms()) {
+                owner.unavailable(topic.name(), e);
+                return false;
+            }
+            // Redis went while the read looked past what the feed has: whatever it holds beyond comes live, so the
+            // subscription goes on as if history had nothing more.
+            messages = List.of();
         }
         try {
             if (cancelled || session().isClosed()) {
@@ -505,6 +516,24 @@ final class TopicFeed implements SessionSubscriber, Delivery {
         }
     }
 
+    /**
+     * Whether the replay has sent or kept everything up to what the store held when the feed read its state, and
+     * nothing let pass waits to be read: everything further reaches the feed live, so reading on only confirms.
+     */
+    private boolean readOnlyConfirms() {
+        if (epoch == 0 || passedUnread()) {
+            return false;
+        }
+        long unsent = next;
+        for (Message message : kept) {
+            if (message.epoch() != epoch || message.sequence() > unsent) {
+                return false;
+            }
+            unsent = Math.max(unsent, message.sequence() + 1);
+        }
+        return unsent > lastAtState;
+    }
+
     /** Whether messages let pass live are still to be read from history: past {@link #next} in this epoch. */
     private boolean passedUnread() {
         return highestPassed >= next && (epoch == 0 || passedEpoch == epoch);
@@ -546,6 +575,7 @@ final class TopicFeed implements SessionSubscriber, Delivery {
                 epoch = state.epoch();
                 next = state.first();
             }
+            lastAtState = state.last();
             letGoOfKeptOfOtherEpochs();
             if (passedEpoch != epoch) {
                 passedEpoch = 0;
