@@ -9,7 +9,8 @@ import picocli.CommandLine.IVersionProvider;
         mixinStandardHelpOptions = true,
         versionProvider = FanoutCommand.VersionProvider.class,
         description = "Fan one stream out to many TCP clients, or let many people chat over telnet.",
-        subcommands = {ServeCommand.class, SubCommand.class, PubCommand.class, ChatCommand.class, BenchCommand.class},
+        subcommands = {ServeCommand.class, SubCommand.class, PubCommand.class, ChatCommand.class, BenchCommand.class,
+            CertCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
             "  ./fanout serve                        frames on 7070, chat on 7071",
@@ -19,6 +20,7 @@ import picocli.CommandLine.IVersionProvider;
             "  echo hello | ./fanout pub 7070        publish one message",
             "  ./fanout chat 7071 --nick alice       chat from this terminal",
             "  ./fanout bench --subscribers 100      measure fan-out against a running server",
+            "  ./fanout cert --out tls               a self-signed pair for trying TLS out",
             "",
             "Run './fanout COMMAND --help' for the options of each command."
         })

@@ -9,6 +9,7 @@ import dev.fanout.store.redis.RedisTarget;
 import dev.fanout.server.TransportChoice;
 import dev.fanout.server.console.OperatorConsole;
 import dev.fanout.server.session.SlowConsumerPolicy;
+import dev.fanout.server.tls.TlsOptions;
 import dev.fanout.client.ReconnectOptions;
 import dev.fanout.server.source.Source;
 import dev.fanout.source.SourceSettings;
@@ -23,9 +24,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -69,6 +72,10 @@ import picocli.CommandLine.Spec;
             "  ./fanout serve --redis redis://127.0.0.1:6379",
             "                                         a cluster node: run several on one Redis, each on its",
             "                                         own ports; clients may use any of them",
+            "  ./fanout cert --out tls && ./fanout serve --tls-cert tls/cert.pem --tls-key tls/key.pem",
+            "                                         both ports over TLS, with a self-signed pair to try",
+            "  ./fanout serve --tls-cert cert.pem --tls-key key.pem --plaintext lines",
+            "                                         frames over TLS, chat in plaintext",
             "  ./fanout serve --port 0 --lines-port 0 free ports, logged at start"
         })
 final class ServeCommand implements Callable<Integer> {
@@ -332,6 +339,32 @@ final class ServeCommand implements Callable<Integer> {
                     + "store: for an upstream with a private CA or a self-signed certificate.")
     private Path sourceCa;
 
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "PEM certificate chain, the server's own first: serves every listener over TLS (1.3 and "
+                    + "1.2), with --tls-key. Reloaded on SIGHUP and when the file changes; 'fanout cert' makes a pair "
+                    + "to try.")
+    private Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE",
+            description = "The certificate's private key, PEM, unencrypted; keep it readable by the server's user "
+                    + "alone.")
+    private Path tlsKey;
+
+    @Option(names = "--tls-client-ca", paramLabel = "FILE",
+            description = "Mutual TLS: clients must show a certificate issued by one of these PEM certificates (or "
+                    + "one of them itself); others are refused during the handshake.")
+    private Path tlsClientCa;
+
+    @Option(names = "--plaintext", paramLabel = "LISTENER", split = ",",
+            description = "Keep this listener (frames or lines) in plaintext beside the TLS one, e.g. lines for "
+                    + "telnet on a trusted network.")
+    private List<String> plaintext = new ArrayList<>();
+
+    @Option(names = "--handshake-timeout", defaultValue = "10s", paramLabel = "TIME",
+            converter = Converters.Time.class,
+            description = "A client must finish the TLS handshake within this, or it is closed and counted.")
+    private Duration handshakeTimeout;
+
     @Option(names = "--console", negatable = true,
             description = "Operator console on stdin (/list, /to, /all, /kick, /stats, /sources, /shutdown). "
                     + "Default: on when stdin is a terminal and not a source.")
@@ -355,6 +388,8 @@ final class ServeCommand implements Callable<Integer> {
         server.start();
         ShutdownWatchdog watchdog = new ShutdownWatchdog(options);
         trapSignals(server, watchdog);
+        // SIGHUP reloads what can change under a running server, as nginx and Mosquitto do.
+        SignalTrap.install("HUP", () -> startDaemon("fanout-reload", () -> server.reloadTls("SIGHUP")));
         if (useConsole) {
             startConsole(server, () -> {
                 watchdog.arm();
@@ -429,7 +464,7 @@ final class ServeCommand implements Callable<Integer> {
                 .pingTimeout(pingTimeout).maxSubscriptions(maxSubscriptions).dedupWindow(dedupWindow)
                 .dedupEntries(dedupEntries).maxTotalSubscriptions(maxTotalSubscriptions).closeGrace(closeGrace)
                 .allowPublish(allowPublish).historyAge(historyAge).disk(diskOptions())
-                .redis(redisOptions());
+                .redis(redisOptions()).tls(tlsOptions());
         // Unset, these keep the server's defaults, which depend on the heap or on --max-clients.
         if (maxClientsPerAddress != null) {
             builder.maxClientsPerAddress(maxClientsPerAddress);
@@ -444,6 +479,24 @@ final class ServeCommand implements Callable<Integer> {
             builder.historyTotalBytes(historyTotalBytes);
         }
         return builder.build();
+    }
+
+    /** The --tls-* flags, or null for plaintext listeners. */
+    private TlsOptions tlsOptions() {
+        if (tlsCert == null && tlsKey == null) {
+            for (String flag : List.of("--tls-client-ca", "--plaintext", "--handshake-timeout")) {
+                if (matched(flag)) {
+                    log.warn("{} has no effect without --tls-cert and --tls-key: the listeners speak plaintext", flag);
+                }
+            }
+            return null;
+        }
+        if (tlsCert == null || tlsKey == null) {
+            throw new IllegalArgumentException(tlsCert == null ? "--tls-key needs --tls-cert, the certificate it is "
+                    + "the key of" : "--tls-cert needs --tls-key, the certificate's private key");
+        }
+        return TlsOptions.of(tlsCert, tlsKey).withClientCa(tlsClientCa).withPlaintext(Set.copyOf(plaintext))
+                .withHandshakeTimeout(handshakeTimeout);
     }
 
     /** The --redis flags, or null for a server on its own. */

@@ -115,6 +115,11 @@ final class CliProcess implements AutoCloseable {
         process.toHandle().destroy();
     }
 
+    /** The process id, to signal it. */
+    long pid() {
+        return process.pid();
+    }
+
     List<String> stdout() {
         return stdout;
     }

@@ -11,11 +11,13 @@ import dev.fanout.server.TransportChoice;
 import dev.fanout.server.session.QueueLimits;
 import dev.fanout.server.session.SlowConsumerPolicy;
 import dev.fanout.server.source.Source;
+import dev.fanout.server.tls.TlsOptions;
 import dev.fanout.source.SourceSettings;
 import dev.fanout.source.StreamFormat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
@@ -33,6 +35,22 @@ class ServeCommandTest {
         System.arraycopy(args, 0, full, 1, args.length);
         ParseResult parsed = Main.commandLine().parseArgs(full);
         return parsed.subcommand().commandSpec().commandLine().getCommand();
+    }
+
+    @Test
+    void tlsFlags_becomeTheServersTlsOptions_andNeedEachOther() {
+        assertThat(serve().tls()).isNull();
+        TlsOptions tls = serve("--tls-cert", "c.pem", "--tls-key", "k.pem", "--tls-client-ca", "ca.pem",
+                "--plaintext", "lines", "--handshake-timeout", "3s").tls();
+        assertThat(tls).isEqualTo(new TlsOptions(Path.of("c.pem"), Path.of("k.pem"), Path.of("ca.pem"),
+                Set.of("lines"), Duration.ofSeconds(3)));
+        assertThat(tls.covers("frames")).isTrue();
+        assertThat(tls.covers("lines")).isFalse();
+        assertThatThrownBy(() -> serve("--tls-cert", "c.pem")).hasMessageContaining("--tls-cert needs --tls-key");
+        assertThatThrownBy(() -> serve("--tls-cert", "c.pem", "--tls-key", "k.pem", "--plaintext", "http"))
+                .hasMessageContaining("name a listener, frames or lines");
+        assertThatThrownBy(() -> serve("--tls-cert", "c.pem", "--tls-key", "k.pem", "--plaintext", "frames,lines"))
+                .hasMessageContaining("leave out --tls-cert");
     }
 
     @Test

@@ -23,6 +23,7 @@ import dev.fanout.server.source.ReadOnlyTopics;
 import dev.fanout.server.source.RelayPath;
 import dev.fanout.server.source.Source;
 import dev.fanout.server.source.SourceContext;
+import dev.fanout.server.tls.ServerTls;
 import dev.fanout.store.MemoryHistory;
 import dev.fanout.store.disk.DiskHistory;
 import dev.fanout.store.redis.RedisBroker;
@@ -79,6 +80,7 @@ public final class FanoutServer implements AutoCloseable {
     private Hub hub;
     private HistoryStore history;
     private ScheduledFuture<?> expiry;
+    private ServerTls tls;
     private Broker broker;
     private ConnectionLimiter limiter;
     private QueueBudget queueBudget;
@@ -135,7 +137,8 @@ public final class FanoutServer implements AutoCloseable {
         LimitOptions limits = options.limits();
         Transport transport = Transport.of(options.transport());
         int threads = options.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : options.ioThreads();
-        // First: a data directory that cannot be used stops the start before anything else is made.
+        // First: TLS files or a data directory that cannot be used stop the start before anything else is made.
+        tls = options.tls() == null ? null : ServerTls.open(options.tls(), stats);
         history = openHistory();
         try {
             startOnHistory(transport, threads);
@@ -191,14 +194,20 @@ public final class FanoutServer implements AutoCloseable {
                 queueBudget, limits.closeGrace(), this::outOfMemory);
         // Frames clients may half-close and keep reading: the tutorial client does.
         framesAddress = bind(transport, "frames", options.framesPort(), true,
-                new FramesInitializer(context, limiter, limits.maxFrame(), inboundBudget, limits.frameTimeout(),
-                        limits.keepAlive(), options.control(), options.serverName(), relays),
+                new FramesInitializer(context, limiter, tlsOn("frames"), limits.maxFrame(), inboundBudget,
+                        limits.frameTimeout(), limits.keepAlive(), options.control(), options.serverName(), relays),
                 "raw frames of topic '" + options.defaultTopic() + "', or control mode after HELLO");
         // A lines client whose input ends has left: telnet and nc close both ways.
         linesAddress = bind(transport, "lines", options.linesPort(), false,
-                new LinesInitializer(context, limiter, options.serverName() + " " + Version.VERSION,
+                new LinesInitializer(context, limiter, tlsOn("lines"), options.serverName() + " " + Version.VERSION,
                         limits.maxLine(), options.lineFlush()),
                 "chat, starting in room '" + options.defaultTopic() + "'");
+        if (tls != null) {
+            log.info("{}", tls.describe());
+            tls.warnIfOutOfDate();
+            // Renewed certificates are picked up without a signal too (certbot, a mounted secret).
+            ioGroup.next().scheduleWithFixedDelay(tls::checkFiles, 1, 1, TimeUnit.SECONDS);
+        }
         log.info("fanout {} ready (server id {}): {} transport, {} I/O threads, up to {} clients ({} per "
                         + "address), {} and {} messages queued per client, then {}",
                 Version.VERSION, relays.id(), transport.name(), threads, limits.maxClients(),
@@ -227,6 +236,25 @@ public final class FanoutServer implements AutoCloseable {
                 ByteSize.format(options.history().totalBytes()), limits.maxTopics(), options.disk() == null
                         ? "kept in memory, so a restart starts every topic afresh (--data-dir keeps it on disk)"
                         : history.describe() + ", so a restart keeps every topic's epoch and numbers");
+    }
+
+    /** The TLS {@code listener} speaks, or null for plaintext. */
+    private ServerTls tlsOn(String listener) {
+        return tls != null && tls.options().covers(listener) ? tls : null;
+    }
+
+    /**
+     * Loads the TLS certificate and key again: new connections use them; open ones keep theirs.
+     *
+     * @param trigger what asked for it, for the log ({@code SIGHUP})
+     * @return true if the new ones are in use; false if the server has no TLS or they could not be loaded (logged)
+     */
+    public boolean reloadTls(String trigger) {
+        if (tls == null) {
+            log.info("{}: no TLS to reload, the server was started without --tls-cert", trigger);
+            return false;
+        }
+        return tls.reload(trigger);
     }
 
     private InetSocketAddress bind(Transport transport, String protocol, int port, boolean allowHalfClosure,
@@ -261,8 +289,9 @@ public final class FanoutServer implements AutoCloseable {
                 throw BindFailure.of(protocol, host, chosenPort, e);
             }
         }
-        log.info("{} listener on {}: {}", protocol,
-                bound.stream().map(Addresses::format).collect(Collectors.joining(" and ")), purpose);
+        log.info("{} listener on {}{}: {}", protocol,
+                bound.stream().map(Addresses::format).collect(Collectors.joining(" and ")),
+                tlsOn(protocol) == null ? "" : " (TLS)", purpose);
         return bound.get(0);
     }
 

@@ -12,6 +12,7 @@ import dev.fanout.store.HistoryLimits;
 import dev.fanout.store.disk.DiskOptions;
 import dev.fanout.store.redis.RedisOptions;
 import dev.fanout.server.session.SlowConsumerPolicy;
+import dev.fanout.server.tls.TlsOptions;
 import java.time.Duration;
 import java.util.List;
 
@@ -35,11 +36,13 @@ import java.util.List;
  * @param allowPublish whether clients may publish to topics that sources feed
  * @param disk         where history lives on disk ({@code --data-dir}), or null to keep it in memory
  * @param redis        the Redis whose shared history makes this server a cluster node ({@code --redis}), or null
+ * @param tls          TLS for the listeners ({@code --tls-cert} and the flags that go with it), or null for none
  */
 public record ServerOptions(List<String> hosts, int framesPort, int linesPort, String defaultTopic,
                             String serverName, TransportChoice transport, int ioThreads, Duration lineFlush,
                             Duration drainTimeout, LimitOptions limits, HistoryLimits history,
-                            ControlOptions control, boolean allowPublish, DiskOptions disk, RedisOptions redis) {
+                            ControlOptions control, boolean allowPublish, DiskOptions disk, RedisOptions redis,
+                            TlsOptions tls) {
 
     /** Default frames port. */
     public static final int DEFAULT_FRAMES_PORT = 7070;
@@ -112,6 +115,7 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
         private Duration historyAge = Duration.ZERO;
         private DiskOptions disk;
         private RedisOptions redis;
+        private TlsOptions tls;
 
         private Builder() {
         }
@@ -293,6 +297,12 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
             return this;
         }
 
+        /** Serves every listener the options do not keep in plaintext over TLS; null serves none. */
+        public Builder tls(TlsOptions value) {
+            tls = value;
+            return this;
+        }
+
         public Builder allowPublish(boolean value) {
             allowPublish = value;
             return this;
@@ -375,7 +385,7 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
                     lineFlush, drainTimeout, limits,
                     new HistoryLimits(history, historyBytes, historyTotalBytes, historyAge),
                     new ControlOptions(pingInterval, pingTimeout, maxSubscriptions, dedupWindow, dedupEntries,
-                            maxTotalSubscriptions), allowPublish, disk, redis);
+                            maxTotalSubscriptions), allowPublish, disk, redis, tls);
         }
 
         private static void port(String field, int value) {

@@ -70,7 +70,8 @@ final class ControlWire implements Wire {
             case KICKED -> GoodbyeReason.KICKED;
             case SHUTDOWN -> GoodbyeReason.SHUTDOWN;
             case IO_ERROR, SERVER_ERROR, UNAVAILABLE -> GoodbyeReason.SERVER_ERROR;
-            case READ_ONLY -> GoodbyeReason.PROTOCOL_ERROR;
+            // The TLS ones end a connection before it is a session: never told in a GOODBYE.
+            case READ_ONLY, NOT_TLS, TLS_TIMEOUT, TLS_FAILED -> GoodbyeReason.PROTOCOL_ERROR;
             case RELAY_LOOP -> GoodbyeReason.RELAY_LOOP;
             case RECONNECT -> GoodbyeReason.RECONNECT;
         };

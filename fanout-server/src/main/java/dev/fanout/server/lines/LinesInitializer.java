@@ -5,8 +5,11 @@ import dev.fanout.protocol.line.Lines;
 import dev.fanout.protocol.line.TelnetDecoder;
 import dev.fanout.server.session.ConnectionLimiter;
 import dev.fanout.server.session.SessionContext;
+import dev.fanout.server.tls.ServerTls;
+import dev.fanout.server.tls.TlsGate;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import java.time.Duration;
 
 /** Builds the pipeline of each lines connection. Shared by all of them. */
@@ -14,6 +17,7 @@ public final class LinesInitializer extends ChannelInitializer<Channel> {
 
     private final SessionContext context;
     private final ConnectionLimiter limiter;
+    private final ServerTls tls;
     private final ChatCommands commands;
     private final String serverName;
     private final int maxLine;
@@ -22,14 +26,16 @@ public final class LinesInitializer extends ChannelInitializer<Channel> {
     /**
      * Creates the initializer.
      *
+     * @param tls        the TLS clients speak first, or null for plaintext
      * @param serverName named in the greeting
      * @param maxLine    longest line a client may send, in bytes
      * @param lineFlush  how long a partial line may idle before it counts as complete; zero turns this off
      */
-    public LinesInitializer(SessionContext context, ConnectionLimiter limiter, String serverName, int maxLine,
-                            Duration lineFlush) {
+    public LinesInitializer(SessionContext context, ConnectionLimiter limiter, ServerTls tls, String serverName,
+                            int maxLine, Duration lineFlush) {
         this.context = context;
         this.limiter = limiter;
+        this.tls = tls;
         this.commands = new ChatCommands(context.registry(), context.hub());
         this.serverName = serverName;
         this.maxLine = maxLine;
@@ -38,10 +44,16 @@ public final class LinesInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel channel) {
+        // TLS first: a refusal written before the handshake waits for it and goes encrypted, never in clear.
+        TlsGate gate = tls == null ? null : tls.secure(channel, "lines");
         if (!limiter.admit(channel, why -> Lines.encode(channel.alloc(), "*** " + serverName + ": " + why))) {
             return;
         }
-        channel.pipeline()
+        TlsGate.install(gate, channel.pipeline(), this::addSession);
+    }
+
+    private void addSession(ChannelPipeline pipeline) {
+        pipeline
                 // 1. telnet commands out of the text: negotiation refused, Ctrl-C and AYT passed on as signals
                 .addLast("telnetDecoder", new TelnetDecoder())
                 // 2. bytes to lines, bounded by maxLine; bad lines become LineProblem values, not errors

@@ -20,6 +20,12 @@ public enum CloseReason {
     SERVER_FULL("server full", true),
     /** The client's address had no place for another connection. */
     ADDRESS_FULL("too many connections from this address", true),
+    /** A client on a TLS listener spoke something else (a plaintext client on a TLS port): never a session. */
+    NOT_TLS("not TLS: a plaintext client on a TLS port", true),
+    /** A client on a TLS listener did not finish the handshake within the deadline (--handshake-timeout). */
+    TLS_TIMEOUT("TLS handshake not finished in time", true),
+    /** A TLS handshake failed: no protocol or cipher in common, a client certificate missing or refused, a close. */
+    TLS_FAILED("TLS handshake failed", true),
     /** A raw frames client published to a topic that a source feeds; raw mode has no way to tell it. */
     READ_ONLY("published to a read-only topic", true),
     /** A raw frames client published while the shared store (Redis) did not take it: it cannot be told otherwise. */

@@ -8,7 +8,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,8 +20,6 @@ import org.slf4j.LoggerFactory;
 public final class ConnectionLimiter {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionLimiter.class);
-    /** Refusals are logged at most this often; the ones in between are counted into the next line. */
-    private static final long REFUSAL_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
     private final int maxClients;
     private final int maxPerAddress;
@@ -30,8 +27,7 @@ public final class ConnectionLimiter {
     private final AtomicInteger connected = new AtomicInteger();
     /** Holds only addresses with live connections, so it is bounded by maxClients. */
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
-    private final AtomicLong lastRefusalLog = new AtomicLong(System.nanoTime() - REFUSAL_LOG_INTERVAL_NANOS);
-    private final AtomicLong unloggedRefusals = new AtomicLong();
+    private final RefusalLog refusals = new RefusalLog(log);
 
     /** Limits to {@code maxClients} connections in all, and {@code maxPerAddress} from any one address. */
     public ConnectionLimiter(int maxClients, int maxPerAddress, SessionStats stats) {
@@ -60,7 +56,7 @@ public final class ConnectionLimiter {
                 ? "server full (" + maxClients + " clients); try again later"
                 : "too many connections from " + address.getHostAddress() + " (limit " + maxPerAddress
                         + "); close one and try again";
-        logRefusal(channel, why);
+        refusals.refused(channel.remoteAddress(), why);
         ByteBuf message = tell == null ? null : tell.apply(why);
         if (message == null) {
             // SO_LINGER 0 makes the close an RST: the client cannot mistake it for a normal end of stream.
@@ -88,18 +84,6 @@ public final class ConnectionLimiter {
     private void release(InetAddress address) {
         connected.decrementAndGet();
         perAddress.computeIfPresent(address, (a, count) -> count.decrementAndGet() == 0 ? null : count);
-    }
-
-    private void logRefusal(Channel channel, String why) {
-        long now = System.nanoTime();
-        long last = lastRefusalLog.get();
-        if (now - last >= REFUSAL_LOG_INTERVAL_NANOS && lastRefusalLog.compareAndSet(last, now)) {
-            long others = unloggedRefusals.getAndSet(0);
-            log.warn("refused {}: {}{}", Addresses.format(channel.remoteAddress()), why,
-                    others == 0 ? "" : " (and " + others + " more refused since the last such line)");
-        } else {
-            unloggedRefusals.incrementAndGet();
-        }
     }
 
     /** Connections holding a place now. */

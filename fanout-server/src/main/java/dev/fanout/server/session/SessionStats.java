@@ -23,7 +23,8 @@ public final class SessionStats {
         accepted.increment();
     }
 
-    void countClose(CloseReason reason) {
+    /** Counts a connection that ended, or was refused before it became a session, for {@code reason}. */
+    public void countClose(CloseReason reason) {
         closes.get(reason).increment();
     }
 

@@ -42,6 +42,16 @@ public final class RawClient implements AutoCloseable {
         }
     }
 
+    /** A raw client on a socket already connected (a TLS one, say). */
+    public static RawClient over(Socket socket) {
+        try {
+            socket.setSoTimeout((int) TestServer.PATIENCE.toMillis());
+            return new RawClient(socket);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Sends one frame and flushes. */
     public void send(byte[] payload) throws IOException {
         writer.write(payload);

@@ -1,0 +1,37 @@
+package dev.fanout.server.session;
+
+import java.net.SocketAddress;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+
+/**
+ * Warns about refused connections at most once per interval, with the count of those refused in between: a flood
+ * of refusals (a reconnect storm, a scanner) must not flood the log too. Thread-safe.
+ */
+public final class RefusalLog {
+
+    /** Refusals are logged at most this often; the ones in between are counted into the next line. */
+    static final long INTERVAL_NANOS = 10_000_000_000L;
+
+    private final Logger log;
+    private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - INTERVAL_NANOS);
+    private final AtomicLong unlogged = new AtomicLong();
+
+    /** Writes to {@code log}. */
+    public RefusalLog(Logger log) {
+        this.log = log;
+    }
+
+    /** A connection from {@code address} was refused for {@code why}. */
+    public void refused(SocketAddress address, String why) {
+        long now = System.nanoTime();
+        long last = lastLogged.get();
+        if (now - last >= INTERVAL_NANOS && lastLogged.compareAndSet(last, now)) {
+            long others = unlogged.getAndSet(0);
+            log.warn("refused {}: {}{}", Addresses.format(address), why,
+                    others == 0 ? "" : " (and " + others + " more refused since the last such line)");
+        } else {
+            unlogged.incrementAndGet();
+        }
+    }
+}
