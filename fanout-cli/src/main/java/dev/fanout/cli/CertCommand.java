@@ -56,8 +56,8 @@ final class CertCommand implements Callable<Integer> {
                 String.join(", ", names), days);
         print.printf("wrote %s: its private key, readable by you alone%n", pair.key());
         print.printf("serve:   ./fanout serve --tls-cert %s --tls-key %s%n", pair.certificate(), pair.key());
-        print.printf("check:   openssl s_client -connect %s:7071 -CAfile %s%n", hostFor(names.get(0)),
-                pair.certificate());
+        print.printf("connect: ./fanout chat %s:7071 --tls-ca %s   (sub and pub take --tls-ca too)%n",
+                hostFor(names.get(0)), pair.certificate());
         print.flush();
         return 0;
     }

@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -35,7 +36,9 @@ import picocli.CommandLine.Parameters;
         footer = {
             "  ./fanout chat                    to 127.0.0.1:7071",
             "  ./fanout chat 7071 --nick alice",
-            "  ./fanout chat chat.example.org:7071"
+            "  ./fanout chat chat.example.org:7071",
+            "  ./fanout chat chat.example.org:7071 --tls        over TLS, the certificate checked",
+            "  ./fanout chat 7071 --tls-ca tls/cert.pem          over TLS to a self-signed server"
         })
 final class ChatCommand implements Callable<Integer> {
 
@@ -49,10 +52,13 @@ final class ChatCommand implements Callable<Integer> {
     @Option(names = "--nick", paramLabel = "NAME", description = "Name to take on joining (/nick NAME).")
     private String nick;
 
+    @Mixin
+    private TlsClientFlags tls;
+
     @Override
     public Integer call() throws Exception {
         String failure;
-        try (Socket socket = ClientConnection.open(endpoint, "./fanout serve")) {
+        try (Socket socket = ClientConnection.open(endpoint, "./fanout serve", tls.clientTls())) {
             PushbackInputStream fromServer = new PushbackInputStream(socket.getInputStream(),
                     PortProtocol.SNIFF_BYTES);
             refuseFramesPort(socket, fromServer);

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -39,12 +40,16 @@ import picocli.CommandLine.Parameters;
             "  echo hello | ./fanout pub                     to 127.0.0.1:7070",
             "  tail -f app.log | ./fanout pub 9000           a line per message, as they come",
             "  ./fanout pub --frames [::1]:7070 < frames.bin  length-prefixed input",
-            "  seq 1 1000 | ./fanout pub --topic prices.eur   to a topic, every message acknowledged"
+            "  seq 1 1000 | ./fanout pub --topic prices.eur   to a topic, every message acknowledged",
+            "  echo hi | ./fanout pub feed.example.org:7070 --tls   over TLS, the certificate checked"
         })
 final class PubCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+
+    @Mixin
+    private TlsClientFlags tls;
 
     /** How long to wait, after the last frame, for the server to confirm it has taken everything. */
     private static final long FINISH_TIMEOUT_SECONDS = 30;
@@ -92,7 +97,7 @@ final class PubCommand implements Callable<Integer> {
             return publishToTopic();
         }
         long connecting = System.nanoTime();
-        try (Socket socket = ClientConnection.open(endpoint, "./fanout serve")) {
+        try (Socket socket = ClientConnection.open(endpoint, "./fanout serve", tls.clientTls())) {
             ServerWatch server = ServerWatch.start(socket);
             // A lines port greets at once; a frames port says nothing. Wait a moment for a greeting before sending
             // anything, so that frames never reach a chat room as garbled text.
@@ -175,7 +180,7 @@ final class PubCommand implements Callable<Integer> {
                     + "255 letters, digits, _ - : @ or ~, in parts joined by dots (prices.eur), no wildcards");
         }
         StdinMessages input = new StdinMessages(System.in, frames, maxFrame);
-        try (TopicWriter writer = new TopicWriter(endpoint, topic, maxFrame, System.err)) {
+        try (TopicWriter writer = new TopicWriter(endpoint, tls.clientTls(), topic, maxFrame, System.err)) {
             Runnable drain = () -> writer.finish(FINISH_TIMEOUT_SECONDS);
             for (byte[] payload; (payload = input.next(writer.published(), drain)) != null; ) {
                 writer.publish(payload);

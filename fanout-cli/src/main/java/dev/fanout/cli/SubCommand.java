@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -40,12 +41,17 @@ import picocli.CommandLine.Parameters;
             "  ./fanout sub 9000 --count 10     exit after ten messages",
             "  ./fanout sub [::1]:7070 --raw > out.bin   payloads only, nothing between",
             "  ./fanout sub --topic 'prices.>' --last 10 --json   the last 10 of each, then live, as JSON",
-            "  ./fanout sub --topic orders --from 1 --count 100   from the oldest held, exit after 100"
+            "  ./fanout sub --topic orders --from 1 --count 100   from the oldest held, exit after 100",
+            "  ./fanout sub feed.example.org:7070 --tls          over TLS, the certificate checked",
+            "  ./fanout sub --tls-ca tls/cert.pem               over TLS to a self-signed server"
         })
 final class SubCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+
+    @Mixin
+    private TlsClientFlags tls;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "[HOST:]PORT", defaultValue = "7070",
             converter = Endpoint.Converter.class, description = "The server's frames port.")
@@ -90,7 +96,7 @@ final class SubCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--from, --last and --json need --topic: the default "
                     + "topic in raw mode has no numbering to start from");
         }
-        try (Socket socket = ClientConnection.open(endpoint, "./fanout serve")) {
+        try (Socket socket = ClientConnection.open(endpoint, "./fanout serve", tls.clientTls())) {
             PushbackInputStream socketIn = new PushbackInputStream(socket.getInputStream(), PortProtocol.SNIFF_BYTES);
             refuseLinesPort(socket, socketIn);
             FrameReader frames = new FrameReader(socketIn, maxFrame);
@@ -134,7 +140,8 @@ final class SubCommand implements Callable<Integer> {
         }
         SubscribeOptions start = from != null ? SubscribeOptions.fromSequence(from)
                 : last != null ? SubscribeOptions.last(last) : SubscribeOptions.newOnly();
-        return new TopicReader(endpoint, topics, start, count, json, raw, System.out, System.err).run();
+        return new TopicReader(endpoint, tls.clientTls(), topics, start, count, json, raw, System.out, System.err)
+                .run();
     }
 
     /** A lines port greets at once: its {@code *** } would be read as a 707406368-byte frame length. */

@@ -2,6 +2,7 @@ package dev.fanout.cli;
 
 import dev.fanout.client.ClientListener;
 import dev.fanout.client.ClientOptions;
+import dev.fanout.client.ClientTls;
 import dev.fanout.client.Disconnect;
 import dev.fanout.client.FanoutClient;
 import dev.fanout.client.FanoutException;
@@ -30,6 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class TopicReader {
 
     private final Endpoint endpoint;
+    private final ClientTls tls;
     private final List<String> filters;
     private final SubscribeOptions start;
     private final long count;
@@ -40,9 +42,10 @@ final class TopicReader {
     private final AtomicLong printed = new AtomicLong();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
 
-    TopicReader(Endpoint endpoint, List<String> filters, SubscribeOptions start, long count, boolean json,
-                boolean raw, OutputStream out, PrintStream err) {
+    TopicReader(Endpoint endpoint, ClientTls tls, List<String> filters, SubscribeOptions start, long count,
+                boolean json, boolean raw, OutputStream out, PrintStream err) {
         this.endpoint = endpoint;
+        this.tls = tls;
         this.filters = filters;
         this.start = start;
         this.count = count;
@@ -54,7 +57,7 @@ final class TopicReader {
 
     /** Runs until {@code count} messages were printed (0: until the client gives up); returns the exit status. */
     int run() {
-        ClientOptions options = ClientOptions.builder().address(endpoint.host(), endpoint.port())
+        ClientOptions options = ClientOptions.builder().address(endpoint.host(), endpoint.port()).tls(tls)
                 // A name of its own: several at once must not ask for the same one.
                 .name("fanout-sub-" + ProcessHandle.current().pid()).listener(new Reporter()).build();
         try (FanoutClient client = FanoutClient.connect(options)) {

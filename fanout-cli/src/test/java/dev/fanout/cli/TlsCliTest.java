@@ -1,10 +1,13 @@
 package dev.fanout.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.fanout.server.testing.LineClient;
+import dev.fanout.server.testing.TestServer;
 import dev.fanout.server.testing.TestTls;
 import dev.fanout.server.tls.SelfSignedPair;
+import dev.fanout.server.tls.TlsOptions;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +47,57 @@ class TlsCliTest {
             Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(serve.pid())).start();
             assertThat(kill.waitFor()).isZero();
             serve.awaitStderr(line -> line.contains("TLS certificate reloaded (SIGHUP)"));
+        }
+    }
+
+    @Test
+    void subPubAndChat_overTls_toATopic_inRawMode_andInChat() throws Exception {
+        SelfSignedPair pair = TestTls.pair(directory);
+        String ca = pair.certificate().toString();
+        try (TestServer server = TestServer.start(builder -> builder.tls(TlsOptions.of(pair.certificate(),
+                pair.key())))) {
+            String frames = "localhost:" + server.frames().getPort();
+            try (CliProcess pub = CliProcess.start("pub", frames, "--tls-ca", ca, "--topic", "news")) {
+                pub.feed("over TLS\n");
+                assertThat(pub.awaitExit()).as("pub; stderr %s", pub.stderr()).isZero();
+            }
+            try (CliProcess sub = CliProcess.start("sub", frames, "--tls-ca", ca, "--topic", "news", "--from", "1",
+                    "--count", "1")) {
+                assertThat(sub.awaitExit()).as("sub; stderr %s", sub.stderr()).isZero();
+                assertThat(sub.stdout()).containsExactly("over TLS");
+            }
+            try (CliProcess sub = CliProcess.start("sub", frames, "--tls-ca", ca, "--count", "1")) {
+                await().until(() -> server.server().hub().find("lobby").subscriberCount() == 1);
+                try (CliProcess pub = CliProcess.start("pub", frames, "--tls-ca", ca)) {
+                    pub.feed("raw over TLS\n");
+                    assertThat(pub.awaitExit()).as("pub; stderr %s", pub.stderr()).isZero();
+                }
+                assertThat(sub.awaitExit()).as("sub; stderr %s", sub.stderr()).isZero();
+                assertThat(sub.stdout()).containsExactly("raw over TLS");
+            }
+            try (CliProcess chat = CliProcess.start("chat", "localhost:" + server.lines().getPort(), "--tls-ca", ca)) {
+                chat.feed("/quit\n");
+                assertThat(chat.awaitExit()).as("chat; stderr %s", chat.stderr()).isZero();
+                assertThat(chat.stdout()).anyMatch(line -> line.contains("welcome to"));
+            }
+        }
+    }
+
+    @Test
+    void aServerWhoseCertificateIsNotTrusted_isRefusedSayingWhatToGive() throws Exception {
+        SelfSignedPair pair = TestTls.pair(directory);
+        try (TestServer server = TestServer.start(builder -> builder.tls(TlsOptions.of(pair.certificate(),
+                pair.key())))) {
+            String frames = "127.0.0.1:" + server.frames().getPort();
+            try (CliProcess sub = CliProcess.start("sub", frames, "--tls")) {
+                assertThat(sub.awaitExit()).isEqualTo(1);
+                assertThat(String.join("\n", sub.stderr())).contains("TLS with " + frames + " failed")
+                        .contains("not trusted").contains("--tls-ca");
+            }
+            try (CliProcess sub = CliProcess.start("sub", frames, "--tls", "--topic", "t")) {
+                assertThat(sub.awaitExit()).isEqualTo(1);
+                assertThat(String.join("\n", sub.stderr())).contains("not trusted");
+            }
         }
     }
 

@@ -15,6 +15,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslHandler;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -95,6 +96,11 @@ final class ClientCore {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (options.tls() != null) {
+                            // 0. TLS, checking the certificate against the name connected to
+                            ch.pipeline().addLast("tls", options.tls().newHandler(ch.alloc(),
+                                    target.getHostString(), target.getPort()));
+                        }
                         ch.pipeline()
                                 // 1. bytes to frame bodies, each length checked before anything is buffered
                                 .addLast("frameDecoder", new FrameDecoder(
@@ -246,6 +252,12 @@ final class ClientCore {
         ch.close();
     }
 
+    /** Whether {@code ch} has no TLS, or finished its TLS handshake. */
+    private static boolean handshakeDone(Channel ch) {
+        SslHandler tls = ch.pipeline().get(SslHandler.class);
+        return tls == null || tls.handshakeFuture().isSuccess();
+    }
+
     void onInactive(Channel ch) {
         if (ch != channel) {
             return;
@@ -263,6 +275,14 @@ final class ClientCore {
             return;
         }
         if (!wasReady) {
+            String tls = ClientTls.explain(failure);
+            if (tls == null && !handshakeDone(ch)) {
+                tls = ClientTls.CLOSED_DURING_HANDSHAKE;
+            }
+            if (tls != null) {
+                attemptFailed(new FanoutException("TLS with " + address() + " failed: " + tls, failure));
+                return;
+            }
             String said = goodbye == null ? "" : ": " + goodbye.reason() + ": " + goodbye.text();
             attemptFailed(new FanoutException("the connection to " + address() + " closed before WELCOME"
                     + said, failure, null, goodbye == null ? null : goodbye.reason()));

@@ -6,6 +6,7 @@ import dev.fanout.protocol.control.ControlProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 
 /**
  * The last handler of a client connection: skips what comes before the WELCOME (raw frames of the server's
@@ -72,6 +73,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         core.onInactive(ctx.channel());
         ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
+            core.onException(ctx.channel(), done.cause());
+        }
+        ctx.fireUserEventTriggered(event);
     }
 
     @Override

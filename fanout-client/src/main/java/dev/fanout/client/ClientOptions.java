@@ -129,6 +129,11 @@ public final class ClientOptions {
         return values.receiveBuffer;
     }
 
+    /** The TLS the client speaks, or null for plaintext. */
+    public ClientTls tls() {
+        return values.tls;
+    }
+
     /** Who hears about connection events; never null. */
     public ClientListener listener() {
         return values.listener;
@@ -162,6 +167,7 @@ public final class ClientOptions {
         private Duration pingTimeout = Duration.ofSeconds(10);
         private int maxPayload = 16 * 1024 * 1024;
         private int receiveBuffer;
+        private ClientTls tls;
         private ClientListener listener = new ClientListener() { };
         private Executor callbackExecutor;
         private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
@@ -187,6 +193,7 @@ public final class ClientOptions {
             b.pingTimeout = pingTimeout;
             b.maxPayload = maxPayload;
             b.receiveBuffer = receiveBuffer;
+            b.tls = tls;
             b.listener = listener;
             b.callbackExecutor = callbackExecutor;
             b.random = random;
@@ -288,6 +295,12 @@ public final class ClientOptions {
          */
         public Builder receiveBuffer(int bytes) {
             this.receiveBuffer = bytes;
+            return this;
+        }
+
+        /** Speaks TLS to every server ({@link ClientTls}); null (the default) speaks plaintext. */
+        public Builder tls(ClientTls value) {
+            this.tls = value;
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.fanout.source;
 
+import dev.fanout.client.ClientTls;
 import dev.fanout.server.Version;
 import dev.fanout.server.session.Addresses;
 import dev.fanout.server.source.SourceContext;
@@ -22,17 +23,12 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.ObjectReadContext;
@@ -58,7 +54,7 @@ final class HttpUpstream implements Upstream {
     private final URI configured;
     private final StreamFormat format;
     private final SourceSettings settings;
-    private final SslContext tls;
+    private final ClientTls tls;
     /** Where a redirect pointed: the next attempt goes there, later ones to the configured address again. */
     private volatile URI redirectedTo;
     private volatile int redirects;
@@ -76,27 +72,18 @@ final class HttpUpstream implements Upstream {
         this.configured = uri;
         this.format = format;
         this.settings = settings;
-        try {
-            // Built whatever the scheme: an http:// upstream may redirect to https://.
-            this.tls = tlsContext(settings);
-        } catch (SSLException e) {
-            throw new IllegalStateException("TLS is not available for " + describe() + ": " + e.getMessage(), e);
-        }
+        // Made whatever the scheme: an http:// upstream may redirect to https://.
+        this.tls = tlsContext(settings);
     }
 
     /** TLS for HTTPS upstreams: the JVM's trust store, or the certificates {@code --source-ca} names. */
-    private static SslContext tlsContext(SourceSettings settings) throws SSLException {
-        SslContextBuilder builder = SslContextBuilder.forClient().protocols("TLSv1.3", "TLSv1.2");
-        if (settings.trustedCerts() != null) {
-            try {
-                builder.trustManager(settings.trustedCerts().toFile());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--source-ca " + settings.trustedCerts() + " holds no PEM "
-                        + "certificates (" + e.getMessage() + "); give the CA's certificate, from -----BEGIN "
-                        + "CERTIFICATE----- on", e);
-            }
+    private static ClientTls tlsContext(SourceSettings settings) {
+        try {
+            return settings.trustedCerts() == null ? ClientTls.systemTrust()
+                    : ClientTls.trusting(settings.trustedCerts());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--source-ca " + e.getMessage(), e);
         }
-        return builder.build();
     }
 
     @Override
@@ -146,17 +133,11 @@ final class HttpUpstream implements Upstream {
 
     private SslHandler tlsHandler(Channel channel, String host, int port, NettyLink link) {
         SslHandler handler = tls.newHandler(channel.alloc(), host, port);
-        SSLEngine engine = handler.engine();
-        SSLParameters parameters = engine.getSSLParameters();
-        parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        engine.setSSLParameters(parameters);
         // The handler closes the connection itself when the handshake fails: keep why, for the log.
         handler.handshakeFuture().addListener(done -> {
             if (!done.isSuccess()) {
-                String why = Failures.describe(done.cause());
-                link.fail(channel, "TLS handshake failed: " + (why.contains("PKIX")
-                        ? "the upstream's certificate is not trusted (for a private CA or a self-signed certificate, "
-                        + "give it with --source-ca FILE)" : why));
+                String why = ClientTls.explain(done.cause());
+                link.fail(channel, "TLS handshake failed: " + (why != null ? why : Failures.describe(done.cause())));
             }
         });
         return handler;

@@ -2,6 +2,7 @@ package dev.fanout.source;
 
 import dev.fanout.client.ClientListener;
 import dev.fanout.client.ClientOptions;
+import dev.fanout.client.ClientTls;
 import dev.fanout.client.ConnectionInfo;
 import dev.fanout.client.Disconnect;
 import dev.fanout.client.FanoutClient;
@@ -63,6 +64,8 @@ final class RelayUpstream implements Upstream {
     private final int port;
     private final String filter;
     private final SourceSettings settings;
+    /** TLS for a {@code fanouts://} upstream, checked against --source-ca or the system's trust store; else null. */
+    private final ClientTls tls;
     /** A loop was logged at ERROR: its retries are not, until a link connects. */
     private volatile boolean loopReported;
 
@@ -71,11 +74,14 @@ final class RelayUpstream implements Upstream {
         this.port = address.getPort();
         this.filter = filter;
         this.settings = settings;
+        this.tls = !"fanouts".equals(address.getScheme()) ? null : settings.trustedCerts() == null
+                ? ClientTls.systemTrust() : ClientTls.trusting(settings.trustedCerts());
     }
 
     @Override
     public String describe() {
-        return "fanout://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/" + filter;
+        return (tls == null ? "fanout://" : "fanouts://") + (host.contains(":") ? "[" + host + "]" : host) + ":"
+                + port + "/" + filter;
     }
 
     @Override
@@ -140,6 +146,7 @@ final class RelayUpstream implements Upstream {
         private void connectAndSubscribe() {
             ClientOptions options = ClientOptions.builder()
                     .address(host, port)
+                    .tls(tls)
                     .helloOption(HelloOptions.RELAY, context.relays().id())
                     .connectTimeout(settings.connectTimeout())
                     .reconnect(NO_RECONNECT)

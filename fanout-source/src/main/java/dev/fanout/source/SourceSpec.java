@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * One {@code --source} argument, read: {@code [TOPIC=]WHERE}, where WHERE is {@code stdin},
- * {@code tcp://HOST:PORT}, {@code http(s)://...}, {@code exec:COMMAND} or {@code fanout://HOST:PORT/TOPIC}, and
+ * {@code tcp://HOST:PORT}, {@code http(s)://...}, {@code exec:COMMAND} or {@code fanout(s)://HOST:PORT/TOPIC}, and
  * {@code ?format=...} may say how its bytes are cut into messages.
  *
  * @param topic  the topic named before {@code =}, or null: the default topic (a relay keeps its upstream's)
@@ -75,11 +75,11 @@ public record SourceSpec(String topic, Kind kind, String target, String format) 
             kind = Kind.TCP;
         } else if (lower.startsWith("http://") || lower.startsWith("https://")) {
             kind = Kind.HTTP;
-        } else if (lower.startsWith("fanout://")) {
+        } else if (lower.startsWith("fanout://") || lower.startsWith("fanouts://")) {
             kind = Kind.FANOUT;
         } else {
             throw new IllegalArgumentException("--source " + argument + ": unknown source; expected stdin, "
-                    + "tcp://HOST:PORT, http(s)://..., exec:COMMAND or fanout://HOST:PORT/TOPIC "
+                    + "tcp://HOST:PORT, http(s)://..., exec:COMMAND or fanout(s)://HOST:PORT/TOPIC "
                     + "(see docs/sources.md)");
         }
         if (kind == Kind.FANOUT) {
@@ -124,7 +124,8 @@ public record SourceSpec(String topic, Kind kind, String target, String format) 
             throw new IllegalArgumentException("--source " + argument + ": a relay keeps its upstream's topic "
                     + "names; drop '" + topic + "='");
         }
-        String rest = text.substring("fanout://".length());
+        String scheme = text.substring(0, text.indexOf("://"));
+        String rest = text.substring(scheme.length() + "://".length());
         int slash = rest.indexOf('/');
         String filter = slash < 0 ? "" : rest.substring(slash + 1);
         if (filter.isEmpty() || !TopicNames.isValidFilter(filter)) {
@@ -134,7 +135,7 @@ public record SourceSpec(String topic, Kind kind, String target, String format) 
         }
         URI address;
         try {
-            address = new URI("fanout://" + rest.substring(0, slash));
+            address = new URI(scheme + "://" + rest.substring(0, slash));
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("--source " + argument + ": not a valid address: " + e.getMessage());
         }
@@ -156,7 +157,7 @@ public record SourceSpec(String topic, Kind kind, String target, String format) 
         if (kind != Kind.FANOUT) {
             throw new IllegalStateException(kind + " is not a relay");
         }
-        String rest = target.substring("fanout://".length());
+        String rest = target.substring(target.indexOf("://") + "://".length());
         return rest.substring(rest.indexOf('/') + 1);
     }
 
@@ -164,7 +165,7 @@ public record SourceSpec(String topic, Kind kind, String target, String format) 
         String lower = text.toLowerCase(Locale.ROOT);
         return lower.equals("stdin") || lower.startsWith("stdin?") || lower.startsWith("exec:")
                 || lower.startsWith("tcp://") || lower.startsWith("http://") || lower.startsWith("https://")
-                || lower.startsWith("fanout://");
+                || lower.startsWith("fanout://") || lower.startsWith("fanouts://");
     }
 
     /** Refuses parameters other than {@code format}: a mistyped one would be ignored without a word. */
@@ -209,8 +210,10 @@ public record SourceSpec(String topic, Kind kind, String target, String format) 
     /** The URI of a network source; for a relay, its address without the topic. */
     public URI uri() {
         if (kind == Kind.FANOUT) {
-            String rest = target.substring("fanout://".length());
-            return URI.create("fanout://" + rest.substring(0, rest.indexOf('/')));
+            int scheme = target.indexOf("://");
+            String rest = target.substring(scheme + "://".length());
+            return URI.create(target.substring(0, scheme).toLowerCase(Locale.ROOT) + "://"
+                    + rest.substring(0, rest.indexOf('/')));
         }
         return URI.create(target);
     }
