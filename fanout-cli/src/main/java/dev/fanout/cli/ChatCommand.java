@@ -55,6 +55,9 @@ final class ChatCommand implements Callable<Integer> {
     @Mixin
     private TlsClientFlags tls;
 
+    @Mixin
+    private LoginFlags login;
+
     @Override
     public Integer call() throws Exception {
         String failure;
@@ -63,6 +66,10 @@ final class ChatCommand implements Callable<Integer> {
                     PortProtocol.SNIFF_BYTES);
             refuseFramesPort(socket, fromServer);
             OutputStream toServer = socket.getOutputStream();
+            String loginLine = login.loginLine();
+            if (loginLine != null) {
+                send(toServer, loginLine);
+            }
             if (nick != null) {
                 send(toServer, "/nick " + nick);
             }

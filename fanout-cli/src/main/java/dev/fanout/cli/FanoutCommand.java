@@ -10,7 +10,7 @@ import picocli.CommandLine.IVersionProvider;
         versionProvider = FanoutCommand.VersionProvider.class,
         description = "Fan one stream out to many TCP clients, or let many people chat over telnet.",
         subcommands = {ServeCommand.class, SubCommand.class, PubCommand.class, ChatCommand.class, BenchCommand.class,
-            CertCommand.class},
+            CertCommand.class, PasswdCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
             "  ./fanout serve                        frames on 7070, chat on 7071",
@@ -21,6 +21,7 @@ import picocli.CommandLine.IVersionProvider;
             "  ./fanout chat 7071 --nick alice       chat from this terminal",
             "  ./fanout bench --subscribers 100      measure fan-out against a running server",
             "  ./fanout cert --out tls               a self-signed pair for trying TLS out",
+            "  ./fanout passwd                       a password's hash for the auth file (serve --auth)",
             "",
             "Run './fanout COMMAND --help' for the options of each command."
         })

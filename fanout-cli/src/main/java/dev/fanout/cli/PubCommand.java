@@ -51,6 +51,9 @@ final class PubCommand implements Callable<Integer> {
     @Mixin
     private TlsClientFlags tls;
 
+    @Mixin
+    private LoginFlags login;
+
     /** How long to wait, after the last frame, for the server to confirm it has taken everything. */
     private static final long FINISH_TIMEOUT_SECONDS = 30;
     /**
@@ -97,6 +100,10 @@ final class PubCommand implements Callable<Integer> {
             return publishToTopic();
         }
         long connecting = System.nanoTime();
+        if (login.given()) {
+            throw new ParameterException(spec.commandLine(), "--user and --token (or FANOUT_TOKEN) need --topic: raw "
+                    + "mode has no login, and reads and writes as anonymous");
+        }
         try (Socket socket = ClientConnection.open(endpoint, "./fanout serve", tls.clientTls())) {
             ServerWatch server = ServerWatch.start(socket);
             // A lines port greets at once; a frames port says nothing. Wait a moment for a greeting before sending
@@ -180,7 +187,8 @@ final class PubCommand implements Callable<Integer> {
                     + "255 letters, digits, _ - : @ or ~, in parts joined by dots (prices.eur), no wildcards");
         }
         StdinMessages input = new StdinMessages(System.in, frames, maxFrame);
-        try (TopicWriter writer = new TopicWriter(endpoint, tls.clientTls(), topic, maxFrame, System.err)) {
+        ClientTarget target = new ClientTarget(endpoint, tls.clientTls(), login);
+        try (TopicWriter writer = new TopicWriter(target, topic, maxFrame, System.err)) {
             Runnable drain = () -> writer.finish(FINISH_TIMEOUT_SECONDS);
             for (byte[] payload; (payload = input.next(writer.published(), drain)) != null; ) {
                 writer.publish(payload);

@@ -9,6 +9,7 @@ import dev.fanout.store.redis.RedisTarget;
 import dev.fanout.server.TransportChoice;
 import dev.fanout.server.console.OperatorConsole;
 import dev.fanout.server.session.SlowConsumerPolicy;
+import dev.fanout.server.auth.AuthOptions;
 import dev.fanout.server.tls.TlsOptions;
 import dev.fanout.client.ReconnectOptions;
 import dev.fanout.server.source.Source;
@@ -76,6 +77,8 @@ import picocli.CommandLine.Spec;
             "                                         both ports over TLS, with a self-signed pair to try",
             "  ./fanout serve --tls-cert cert.pem --tls-key key.pem --plaintext lines",
             "                                         frames over TLS, chat in plaintext",
+            "  ./fanout serve --tls-cert cert.pem --tls-key key.pem --auth users.toml",
+            "                                         only the users the file names, over TLS",
             "  ./fanout serve --port 0 --lines-port 0 free ports, logged at start"
         })
 final class ServeCommand implements Callable<Integer> {
@@ -365,6 +368,31 @@ final class ServeCommand implements Callable<Integer> {
             description = "A client must finish the TLS handshake within this, or it is closed and counted.")
     private Duration handshakeTimeout;
 
+    @Option(names = "--auth", paramLabel = "FILE",
+            description = "Users, their hashed secrets and what each may publish and subscribe to (TOML; see "
+                    + "docs/security.md); anonymous may then do nothing unless the file grants it. Reloaded on "
+                    + "SIGHUP. 'fanout passwd' makes the hashes.")
+    private Path auth;
+
+    @Option(names = "--max-login-failures", defaultValue = "5", paramLabel = "N",
+            description = "Failed logins from one address within --login-failure-window before its logins are "
+                    + "refused for the rest of the window.")
+    private int maxLoginFailures;
+
+    @Option(names = "--login-failure-window", defaultValue = "1m", paramLabel = "TIME",
+            converter = Converters.Time.class, description = "How long failed logins are counted and held against "
+                    + "an address.")
+    private Duration loginFailureWindow;
+
+    @Option(names = "--login-failure-addresses", defaultValue = "10000", paramLabel = "N",
+            description = "Addresses whose failed logins are remembered at once; past it the oldest are forgotten.")
+    private int loginFailureAddresses;
+
+    @Option(names = "--pending-logins", defaultValue = "64", paramLabel = "N",
+            description = "Logins waiting for their secret to be checked at once; more are refused (busy). Two "
+                    + "are checked at a time, each holding its hash's memory (19 MiB for fanout passwd's).")
+    private int pendingLogins;
+
     @Option(names = "--console", negatable = true,
             description = "Operator console on stdin (/list, /to, /all, /kick, /stats, /sources, /shutdown). "
                     + "Default: on when stdin is a terminal and not a source.")
@@ -389,7 +417,10 @@ final class ServeCommand implements Callable<Integer> {
         ShutdownWatchdog watchdog = new ShutdownWatchdog(options);
         trapSignals(server, watchdog);
         // SIGHUP reloads what can change under a running server, as nginx and Mosquitto do.
-        SignalTrap.install("HUP", () -> startDaemon("fanout-reload", () -> server.reloadTls("SIGHUP")));
+        SignalTrap.install("HUP", () -> startDaemon("fanout-reload", () -> {
+            server.reloadTls("SIGHUP");
+            server.reloadAuth("SIGHUP");
+        }));
         if (useConsole) {
             startConsole(server, () -> {
                 watchdog.arm();
@@ -464,7 +495,7 @@ final class ServeCommand implements Callable<Integer> {
                 .pingTimeout(pingTimeout).maxSubscriptions(maxSubscriptions).dedupWindow(dedupWindow)
                 .dedupEntries(dedupEntries).maxTotalSubscriptions(maxTotalSubscriptions).closeGrace(closeGrace)
                 .allowPublish(allowPublish).historyAge(historyAge).disk(diskOptions())
-                .redis(redisOptions()).tls(tlsOptions());
+                .redis(redisOptions()).tls(tlsOptions()).auth(authOptions());
         // Unset, these keep the server's defaults, which depend on the heap or on --max-clients.
         if (maxClientsPerAddress != null) {
             builder.maxClientsPerAddress(maxClientsPerAddress);
@@ -479,6 +510,20 @@ final class ServeCommand implements Callable<Integer> {
             builder.historyTotalBytes(historyTotalBytes);
         }
         return builder.build();
+    }
+
+    /** The --auth flags, or null for a server that lets anyone do anything. */
+    private AuthOptions authOptions() {
+        if (auth == null) {
+            for (String flag : List.of("--max-login-failures", "--login-failure-window", "--login-failure-addresses",
+                    "--pending-logins")) {
+                if (matched(flag)) {
+                    log.warn("{} has no effect without --auth: anyone may do anything", flag);
+                }
+            }
+            return null;
+        }
+        return new AuthOptions(auth, maxLoginFailures, loginFailureWindow, loginFailureAddresses, pendingLogins);
     }
 
     /** The --tls-* flags, or null for plaintext listeners. */

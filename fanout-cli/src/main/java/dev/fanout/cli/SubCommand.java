@@ -53,6 +53,9 @@ final class SubCommand implements Callable<Integer> {
     @Mixin
     private TlsClientFlags tls;
 
+    @Mixin
+    private LoginFlags login;
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "[HOST:]PORT", defaultValue = "7070",
             converter = Endpoint.Converter.class, description = "The server's frames port.")
     private Endpoint endpoint;
@@ -95,6 +98,10 @@ final class SubCommand implements Callable<Integer> {
         if (from != null || last != null || json) {
             throw new ParameterException(spec.commandLine(), "--from, --last and --json need --topic: the default "
                     + "topic in raw mode has no numbering to start from");
+        }
+        if (login.given()) {
+            throw new ParameterException(spec.commandLine(), "--user and --token (or FANOUT_TOKEN) need --topic: raw "
+                    + "mode has no login, and reads and writes as anonymous");
         }
         try (Socket socket = ClientConnection.open(endpoint, "./fanout serve", tls.clientTls())) {
             PushbackInputStream socketIn = new PushbackInputStream(socket.getInputStream(), PortProtocol.SNIFF_BYTES);
@@ -140,8 +147,8 @@ final class SubCommand implements Callable<Integer> {
         }
         SubscribeOptions start = from != null ? SubscribeOptions.fromSequence(from)
                 : last != null ? SubscribeOptions.last(last) : SubscribeOptions.newOnly();
-        return new TopicReader(endpoint, tls.clientTls(), topics, start, count, json, raw, System.out, System.err)
-                .run();
+        return new TopicReader(new ClientTarget(endpoint, tls.clientTls(), login), topics, start, count, json, raw,
+                System.out, System.err).run();
     }
 
     /** A lines port greets at once: its {@code *** } would be read as a 707406368-byte frame length. */

@@ -2,7 +2,6 @@ package dev.fanout.cli;
 
 import dev.fanout.client.ClientListener;
 import dev.fanout.client.ClientOptions;
-import dev.fanout.client.ClientTls;
 import dev.fanout.client.Disconnect;
 import dev.fanout.client.FanoutClient;
 import dev.fanout.client.FanoutException;
@@ -30,8 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class TopicReader {
 
-    private final Endpoint endpoint;
-    private final ClientTls tls;
+    private final ClientTarget target;
     private final List<String> filters;
     private final SubscribeOptions start;
     private final long count;
@@ -42,10 +40,9 @@ final class TopicReader {
     private final AtomicLong printed = new AtomicLong();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
 
-    TopicReader(Endpoint endpoint, ClientTls tls, List<String> filters, SubscribeOptions start, long count,
+    TopicReader(ClientTarget target, List<String> filters, SubscribeOptions start, long count,
                 boolean json, boolean raw, OutputStream out, PrintStream err) {
-        this.endpoint = endpoint;
-        this.tls = tls;
+        this.target = target;
         this.filters = filters;
         this.start = start;
         this.count = count;
@@ -57,7 +54,7 @@ final class TopicReader {
 
     /** Runs until {@code count} messages were printed (0: until the client gives up); returns the exit status. */
     int run() {
-        ClientOptions options = ClientOptions.builder().address(endpoint.host(), endpoint.port()).tls(tls)
+        ClientOptions options = target.options()
                 // A name of its own: several at once must not ask for the same one.
                 .name("fanout-sub-" + ProcessHandle.current().pid()).listener(new Reporter()).build();
         try (FanoutClient client = FanoutClient.connect(options)) {

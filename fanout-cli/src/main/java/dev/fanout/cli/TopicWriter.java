@@ -2,7 +2,6 @@ package dev.fanout.cli;
 
 import dev.fanout.client.ClientListener;
 import dev.fanout.client.ClientOptions;
-import dev.fanout.client.ClientTls;
 import dev.fanout.client.Disconnect;
 import dev.fanout.client.FanoutClient;
 import dev.fanout.client.FanoutException;
@@ -31,10 +30,10 @@ final class TopicWriter implements AutoCloseable {
     /** Messages acknowledged so far, in order. */
     private long acknowledged;
 
-    TopicWriter(Endpoint endpoint, ClientTls tls, String topic, int maxPayload, PrintStream err) {
+    TopicWriter(ClientTarget target, String topic, int maxPayload, PrintStream err) {
         this.topic = topic;
         // A name of its own: several at once must not ask for the same one.
-        ClientOptions options = ClientOptions.builder().address(endpoint.host(), endpoint.port()).tls(tls)
+        ClientOptions options = target.options()
                 .name("fanout-pub-" + ProcessHandle.current().pid())
                 .maxPayload(maxPayload).listener(new ClientListener() {
                     @Override

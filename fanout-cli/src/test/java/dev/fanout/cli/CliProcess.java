@@ -89,6 +89,13 @@ final class CliProcess implements AutoCloseable {
         }
     }
 
+    /** Waits for a line on standard output that matches, and returns it. */
+    String awaitStdout(Predicate<String> matching) {
+        Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> stdout.stream().anyMatch(matching));
+        return stdout.stream().filter(matching).findFirst().orElseThrow();
+    }
+
     /** Waits for a line on standard error that matches, and returns it. */
     String awaitStderr(Predicate<String> matching) {
         Awaitility.await().atMost(java.time.Duration.ofSeconds(60))

@@ -172,6 +172,7 @@ final class ClientCore {
         }
         hello.add(new Option(HelloOptions.IDENTITY, identity));
         options.helloOptions().forEach((key, value) -> hello.add(new Option(key, value)));
+        options.credentials().forEach((key, value) -> hello.add(new Option(key, value)));
         ch.writeAndFlush(new ControlFrame.Hello(ControlCodec.VERSION, hello), ch.voidPromise());
     }
 
@@ -211,6 +212,13 @@ final class ClientCore {
     }
 
     /** A frame after WELCOME; it is released by the caller. */
+    /** A GOODBYE before WELCOME: the server refused the HELLO (a login); kept to say why once the connection ends. */
+    void onRefused(Channel ch, ControlFrame.Goodbye bye) {
+        if (ch == channel && !ready) {
+            goodbye = new Disconnect(bye.reason(), bye.text(), null);
+        }
+    }
+
     void onFrame(Channel ch, ControlFrame frame) {
         if (ch != channel || !ready) {
             return;
@@ -281,6 +289,11 @@ final class ClientCore {
             }
             if (tls != null) {
                 attemptFailed(new FanoutException("TLS with " + address() + " failed: " + tls, failure));
+                return;
+            }
+            if (goodbye != null && goodbye.reason() == GoodbyeReason.AUTH_FAILED) {
+                attemptFailed(new FanoutException(address() + " refused the login: " + goodbye.text(), null, null,
+                        goodbye.reason()));
                 return;
             }
             String said = goodbye == null ? "" : ": " + goodbye.reason() + ": " + goodbye.text();

@@ -3,6 +3,7 @@ package dev.fanout.client;
 import dev.fanout.protocol.control.ControlCodec;
 import dev.fanout.protocol.control.ControlFrame;
 import dev.fanout.protocol.control.ControlProtocolException;
+import dev.fanout.protocol.control.FrameType;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -36,6 +37,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         try {
             core.heard();
             if (!welcomed && !ControlCodec.isWelcome(body)) {
+                goodbyeBeforeWelcome(ctx, body);
                 return;
             }
             frame = ControlCodec.decode(body);
@@ -54,6 +56,24 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             }
         } finally {
             frame.release();
+        }
+    }
+
+    /**
+     * Before WELCOME only a refusal of the HELLO comes from the server itself (a login refused: a GOODBYE after the
+     * ERROR); the rest are raw frames of the default topic that were on their way, and are skipped. A raw payload
+     * that is a well-formed GOODBYE from end to end is taken for one: as unlikely as a HELLO by accident.
+     */
+    private void goodbyeBeforeWelcome(ChannelHandlerContext ctx, ByteBuf body) {
+        if (!body.isReadable() || body.getUnsignedByte(body.readerIndex()) != FrameType.GOODBYE.code()) {
+            return;
+        }
+        try {
+            if (ControlCodec.decode(body.duplicate()) instanceof ControlFrame.Goodbye goodbye) {
+                core.onRefused(ctx.channel(), goodbye);
+            }
+        } catch (ControlProtocolException e) {
+            // A raw payload after all.
         }
     }
 

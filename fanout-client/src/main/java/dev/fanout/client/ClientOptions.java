@@ -129,6 +129,14 @@ public final class ClientOptions {
         return values.receiveBuffer;
     }
 
+    /**
+     * The HELLO options that say who the client is ({@code user} and {@code password}, or {@code token}); empty
+     * when it gives none. Kept apart from {@link #helloOptions()}, so that printing those shows no secret.
+     */
+    Map<String, String> credentials() {
+        return values.credentials;
+    }
+
     /** The TLS the client speaks, or null for plaintext. */
     public ClientTls tls() {
         return values.tls;
@@ -168,6 +176,7 @@ public final class ClientOptions {
         private int maxPayload = 16 * 1024 * 1024;
         private int receiveBuffer;
         private ClientTls tls;
+        private Map<String, String> credentials = Map.of();
         private ClientListener listener = new ClientListener() { };
         private Executor callbackExecutor;
         private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
@@ -194,6 +203,7 @@ public final class ClientOptions {
             b.maxPayload = maxPayload;
             b.receiveBuffer = receiveBuffer;
             b.tls = tls;
+            b.credentials = credentials;
             b.listener = listener;
             b.callbackExecutor = callbackExecutor;
             b.random = random;
@@ -298,6 +308,23 @@ public final class ClientOptions {
             return this;
         }
 
+        /**
+         * Logs in as {@code user} with {@code password}, on a server with an auth file; on every connection. The
+         * password goes as given: speak TLS ({@link #tls}) to a server that is not on this machine.
+         */
+        public Builder login(String user, String password) {
+            require(user != null && !user.isEmpty() && password != null, "login needs a user and a password");
+            this.credentials = Map.of(HelloOptions.USER, user, HelloOptions.PASSWORD, password);
+            return this;
+        }
+
+        /** Logs in with a bearer token, which names its user by itself; on every connection. */
+        public Builder token(String token) {
+            require(token != null && !token.isEmpty(), "token must not be empty");
+            this.credentials = Map.of(HelloOptions.TOKEN, token);
+            return this;
+        }
+
         /** Speaks TLS to every server ({@link ClientTls}); null (the default) speaks plaintext. */
         public Builder tls(ClientTls value) {
             this.tls = value;
@@ -338,8 +365,8 @@ public final class ClientOptions {
                     + "') must be 1 to " + HelloOptions.MAX_IDENTITY_CHARS + " printable ASCII characters");
             require(!helloOptions.containsKey(HelloOptions.NAME) && !helloOptions.containsKey(HelloOptions.IDENTITY),
                     "helloOption: set the name and identity with name() and identity()");
-            require(helloOptions.size() <= HelloOptions.MAX_OPTIONS - 2, "helloOption: at most "
-                    + (HelloOptions.MAX_OPTIONS - 2) + " besides the name and identity");
+            require(helloOptions.size() <= HelloOptions.MAX_OPTIONS - 4, "helloOption: at most "
+                    + (HelloOptions.MAX_OPTIONS - 4) + " besides the name, identity and credentials");
             positive("connectTimeout", connectTimeout);
             require(reconnect != null, "reconnect must be set");
             require(maxPendingPublishes >= 1, "maxPendingPublishes (" + maxPendingPublishes

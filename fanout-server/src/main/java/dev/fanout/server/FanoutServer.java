@@ -24,6 +24,7 @@ import dev.fanout.server.source.RelayPath;
 import dev.fanout.server.source.Source;
 import dev.fanout.server.source.SourceContext;
 import dev.fanout.server.tls.ServerTls;
+import dev.fanout.server.auth.Authenticator;
 import dev.fanout.store.MemoryHistory;
 import dev.fanout.store.disk.DiskHistory;
 import dev.fanout.store.redis.RedisBroker;
@@ -81,6 +82,7 @@ public final class FanoutServer implements AutoCloseable {
     private HistoryStore history;
     private ScheduledFuture<?> expiry;
     private ServerTls tls;
+    private Authenticator auth;
     private Broker broker;
     private ConnectionLimiter limiter;
     private QueueBudget queueBudget;
@@ -139,7 +141,13 @@ public final class FanoutServer implements AutoCloseable {
         int threads = options.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : options.ioThreads();
         // First: TLS files or a data directory that cannot be used stop the start before anything else is made.
         tls = options.tls() == null ? null : ServerTls.open(options.tls(), stats);
-        history = openHistory();
+        auth = options.auth() == null ? null : Authenticator.open(options.auth());
+        try {
+            history = openHistory();
+        } catch (RuntimeException e) {
+            closeAuth();
+            throw e;
+        }
         try {
             startOnHistory(transport, threads);
         } catch (RuntimeException e) {
@@ -148,6 +156,7 @@ public final class FanoutServer implements AutoCloseable {
                 expiry.cancel(false);
             }
             history.close();
+            closeAuth();
             throw e;
         }
         warnIfOpenFilesTooFew(limits.maxClients());
@@ -191,7 +200,7 @@ public final class FanoutServer implements AutoCloseable {
         pendingSources.forEach(this::register);
         SessionContext context = new SessionContext(hub, new ReadOnlyGuard(broker, readOnly), registry, stats,
                 limits.queue(),
-                queueBudget, limits.closeGrace(), this::outOfMemory);
+                queueBudget, limits.closeGrace(), this::outOfMemory, auth);
         // Frames clients may half-close and keep reading: the tutorial client does.
         framesAddress = bind(transport, "frames", options.framesPort(), true,
                 new FramesInitializer(context, limiter, tlsOn("frames"), limits.maxFrame(), inboundBudget,
@@ -202,6 +211,9 @@ public final class FanoutServer implements AutoCloseable {
                 new LinesInitializer(context, limiter, tlsOn("lines"), options.serverName() + " " + Version.VERSION,
                         limits.maxLine(), options.lineFlush()),
                 "chat, starting in room '" + options.defaultTopic() + "'");
+        if (auth != null) {
+            log.info("authentication: {}; a refusal never says whether a user exists", auth.describe());
+        }
         if (tls != null) {
             log.info("{}", tls.describe());
             tls.warnIfOutOfDate();
@@ -255,6 +267,26 @@ public final class FanoutServer implements AutoCloseable {
             return false;
         }
         return tls.reload(trigger);
+    }
+
+    /**
+     * Reads the auth file again: logins from now on use it; clients logged in keep what they have.
+     *
+     * @param trigger what asked for it, for the log ({@code SIGHUP})
+     * @return true if the new file is in use; false if the server has no auth file or it could not be read (logged)
+     */
+    public boolean reloadAuth(String trigger) {
+        if (auth == null) {
+            log.info("{}: no auth file to reload, the server was started without --auth", trigger);
+            return false;
+        }
+        return auth.reload(trigger);
+    }
+
+    private void closeAuth() {
+        if (auth != null) {
+            auth.close();
+        }
     }
 
     private InetSocketAddress bind(Transport transport, String protocol, int port, boolean allowHalfClosure,
@@ -445,6 +477,7 @@ public final class FanoutServer implements AutoCloseable {
             if (history != null) {
                 history.close();
             }
+            closeAuth();
             log.info("stopped: {} messages published, {} delivered, {} clients served",
                     hub == null ? 0 : hub.stats().published(), stats.delivered(),
                     stats.accepted());

@@ -13,6 +13,7 @@ import dev.fanout.store.disk.DiskOptions;
 import dev.fanout.store.redis.RedisOptions;
 import dev.fanout.server.session.SlowConsumerPolicy;
 import dev.fanout.server.tls.TlsOptions;
+import dev.fanout.server.auth.AuthOptions;
 import java.time.Duration;
 import java.util.List;
 
@@ -37,12 +38,14 @@ import java.util.List;
  * @param disk         where history lives on disk ({@code --data-dir}), or null to keep it in memory
  * @param redis        the Redis whose shared history makes this server a cluster node ({@code --redis}), or null
  * @param tls          TLS for the listeners ({@code --tls-cert} and the flags that go with it), or null for none
+ * @param auth         who may connect and do what ({@code --auth} and the flags that go with it), or null: anyone
+ *                     may do anything
  */
 public record ServerOptions(List<String> hosts, int framesPort, int linesPort, String defaultTopic,
                             String serverName, TransportChoice transport, int ioThreads, Duration lineFlush,
                             Duration drainTimeout, LimitOptions limits, HistoryLimits history,
                             ControlOptions control, boolean allowPublish, DiskOptions disk, RedisOptions redis,
-                            TlsOptions tls) {
+                            TlsOptions tls, AuthOptions auth) {
 
     /** Default frames port. */
     public static final int DEFAULT_FRAMES_PORT = 7070;
@@ -116,6 +119,7 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
         private DiskOptions disk;
         private RedisOptions redis;
         private TlsOptions tls;
+        private AuthOptions auth;
 
         private Builder() {
         }
@@ -303,6 +307,12 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
             return this;
         }
 
+        /** Checks who clients are and what they may do; null (the default) lets anyone do anything. */
+        public Builder auth(AuthOptions value) {
+            auth = value;
+            return this;
+        }
+
         public Builder allowPublish(boolean value) {
             allowPublish = value;
             return this;
@@ -385,7 +395,7 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
                     lineFlush, drainTimeout, limits,
                     new HistoryLimits(history, historyBytes, historyTotalBytes, historyAge),
                     new ControlOptions(pingInterval, pingTimeout, maxSubscriptions, dedupWindow, dedupEntries,
-                            maxTotalSubscriptions), allowPublish, disk, redis, tls);
+                            maxTotalSubscriptions), allowPublish, disk, redis, tls, auth);
         }
 
         private static void port(String field, int value) {

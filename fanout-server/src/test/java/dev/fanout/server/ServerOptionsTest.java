@@ -111,7 +111,7 @@ class ServerOptionsTest {
                 new ControlOptions(ControlOptions.DEFAULT_PING_INTERVAL, ControlOptions.DEFAULT_PING_TIMEOUT,
                         ControlOptions.DEFAULT_MAX_SUBSCRIPTIONS, PublishDedup.DEFAULT_WINDOW,
                         PublishDedup.DEFAULT_MAX_ENTRIES, SubscriptionBudget.DEFAULT_MAX), true,
-                DiskOptions.in(Path.of("data")), null, null));
+                DiskOptions.in(Path.of("data")), null, null, null));
     }
 
     @Test

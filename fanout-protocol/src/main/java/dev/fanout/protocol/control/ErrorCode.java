@@ -33,7 +33,11 @@ public enum ErrorCode {
     /** The history store failed; retry later. */
     UNAVAILABLE(14),
     /** A frame of a type the receiver never accepts, for example a client sending MSG. */
-    UNEXPECTED_TYPE(15);
+    UNEXPECTED_TYPE(15),
+    /** HELLO's credentials were refused (an unknown user or a wrong secret, never which); the connection closes. */
+    UNAUTHORIZED(16),
+    /** The client's user may not do this: publish to the topic, or subscribe to the topic or pattern. */
+    FORBIDDEN(17);
 
     private static final ErrorCode[] VALUES = values();
 

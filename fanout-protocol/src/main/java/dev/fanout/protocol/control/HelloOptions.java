@@ -28,6 +28,15 @@ public final class HelloOptions {
      */
     public static final String RELAY = "relay";
 
+    /** Key of the user to log in as, with {@link #PASSWORD}; a server with an auth file checks it. */
+    public static final String USER = "user";
+
+    /** Key of the user's password, sent as given: speak TLS to a server that asks for one. */
+    public static final String PASSWORD = "password";
+
+    /** Key of a bearer token, which names its user by itself (a {@link #USER} beside it must match). */
+    public static final String TOKEN = "token";
+
     /** The longest display name. */
     public static final int MAX_NAME_CHARS = 32;
 

@@ -69,6 +69,31 @@ public final class TopicNames {
     }
 
     /**
+     * Whether every topic {@code filter} matches, {@code allowed} matches too: a permission ({@code allowed})
+     * covers a subscription ({@code filter}), pattern or not. {@code prices.>} covers {@code prices.eur} and
+     * {@code prices.*}; {@code prices.*} covers {@code prices.eur} but not {@code prices.>}. Both are taken to be
+     * valid filters.
+     */
+    public static boolean covers(String allowed, String filter) {
+        String[] outer = allowed.split("\\.", -1);
+        String[] inner = filter.split("\\.", -1);
+        for (int i = 0; i < outer.length; i++) {
+            if (outer[i].equals(">")) {
+                // One or more tokens from here: the filter must have at least one here, whatever it is.
+                return i < inner.length;
+            }
+            if (i >= inner.length || inner[i].equals(">")) {
+                // The filter goes on (or ends) where the allowed one does not.
+                return false;
+            }
+            if (!outer[i].equals("*") && (inner[i].equals("*") || !outer[i].equals(inner[i]))) {
+                return false;
+            }
+        }
+        return outer.length == inner.length;
+    }
+
+    /**
      * Whether the valid filter {@code filter} matches the exact topic {@code topic}. A filter without
      * wildcards matches only the same topic. Neither argument is checked: the result for invalid names is
      * unspecified, so check them first (the decoder does). Allocates nothing.

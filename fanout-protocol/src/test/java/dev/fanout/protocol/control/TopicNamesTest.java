@@ -17,6 +17,27 @@ class TopicNamesTest {
             "x".repeat(256), "a/b", "a#b", "a\u0000b");
 
     @Test
+    void covers_saysWhetherAPermissionReachesEveryTopicAFilterMatches() {
+        assertThat(TopicNames.covers("prices.>", "prices.eur")).isTrue();
+        assertThat(TopicNames.covers("prices.>", "prices.*")).isTrue();
+        assertThat(TopicNames.covers("prices.>", "prices.eur.spot")).isTrue();
+        assertThat(TopicNames.covers("prices.>", "prices.>")).isTrue();
+        assertThat(TopicNames.covers("prices.>", "prices")).isFalse();
+        assertThat(TopicNames.covers("prices.>", ">")).isFalse();
+        assertThat(TopicNames.covers("prices.*", "prices.eur")).isTrue();
+        assertThat(TopicNames.covers("prices.*", "prices.*")).isTrue();
+        assertThat(TopicNames.covers("prices.*", "prices.>")).isFalse();
+        assertThat(TopicNames.covers("prices.*", "prices.eur.spot")).isFalse();
+        assertThat(TopicNames.covers("prices.eur", "prices.eur")).isTrue();
+        assertThat(TopicNames.covers("prices.eur", "prices.*")).isFalse();
+        assertThat(TopicNames.covers("prices.eur", "prices.usd")).isFalse();
+        assertThat(TopicNames.covers(">", "anything.at.all")).isTrue();
+        assertThat(TopicNames.covers(">", ">")).isTrue();
+        assertThat(TopicNames.covers("*.eur", "prices.eur")).isTrue();
+        assertThat(TopicNames.covers("*.eur", "*.usd")).isFalse();
+    }
+
+    @Test
     void isValidTopic_table() {
         assertThat(TOPICS).allMatch(TopicNames::isValidTopic);
         assertThat(PATTERNS).noneMatch(TopicNames::isValidTopic);

@@ -205,6 +205,10 @@ public final class OperatorConsole {
                 .map(e -> e.getKey().name().toLowerCase(Locale.ROOT) + "=" + e.getValue())
                 .collect(Collectors.joining(" "));
         out.printf("closes      %s%n", closes.isEmpty() ? "none" : closes);
+        if (server.options().auth() != null) {
+            out.printf("auth        %d logins refused, %d publishes and subscriptions refused as not allowed%n",
+                    server.sessionStats().refusedLogins(), server.sessionStats().forbidden());
+        }
         List<SourceStatus> sources = server.sources().stream().map(Source::status).toList();
         if (!sources.isEmpty()) {
             String states = sources.stream().collect(Collectors.groupingBy(s -> s.state().label(),

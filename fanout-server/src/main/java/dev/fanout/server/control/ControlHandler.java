@@ -12,6 +12,9 @@ import dev.fanout.protocol.control.TopicPosition;
 import dev.fanout.protocol.control.WelcomeOptions;
 import dev.fanout.server.Version;
 import dev.fanout.server.frames.FrameFailures;
+import dev.fanout.server.auth.Authenticator;
+import dev.fanout.server.auth.LoginRefusedException;
+import dev.fanout.server.auth.Principal;
 import dev.fanout.server.session.CloseReason;
 import dev.fanout.server.session.Session;
 import dev.fanout.server.session.SessionHandler;
@@ -19,6 +22,7 @@ import dev.fanout.server.source.RelayPath;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -56,6 +60,8 @@ public final class ControlHandler extends SessionHandler {
     private final RelayPath relays;
     private final Keepalive keepalive;
     private ControlPublisher publisher;
+    /** Frames that came while HELLO's credentials were being checked, to serve in order once they are; else null. */
+    private List<ByteBuf> held;
 
     /**
      * A handler for {@code session}, whose client just sent HELLO.
@@ -124,6 +130,48 @@ public final class ControlHandler extends SessionHandler {
                     + "server speaks version " + ControlCodec.VERSION);
             return;
         }
+        Authenticator auth = session.context().auth();
+        String user = hello.option(HelloOptions.USER);
+        String password = hello.option(HelloOptions.PASSWORD);
+        String token = hello.option(HelloOptions.TOKEN);
+        if (auth == null || user == null && password == null && token == null) {
+            welcome(hello, serverName);
+            return;
+        }
+        // The check runs off the loop: what the client sends meanwhile waits, and reading pauses.
+        held = new ArrayList<>();
+        session.channel().config().setAutoRead(false);
+        auth.login(((InetSocketAddress) session.remoteAddress()).getAddress(), user,
+                        password == null ? null : password.toCharArray(), token)
+                .whenComplete((principal, failure) -> session.onLoop(() -> loggedIn(hello, serverName, principal,
+                        failure)));
+    }
+
+    /** HELLO's credentials were checked: WELCOME and what waited, or UNAUTHORIZED and a close. On the loop. */
+    private void loggedIn(ControlFrame.Hello hello, String serverName, Principal principal, Throwable failure) {
+        List<ByteBuf> waiting = held;
+        held = null;
+        if (failure != null || session.isClosed()) {
+            waiting.forEach(ByteBuf::release);
+            if (failure != null) {
+                session.context().stats().countRefusedLogin();
+                String why = LoginRefusedException.why(failure);
+                error(ErrorCode.UNAUTHORIZED, RefKind.NONE, 0, "not logged in: " + why);
+                session.close(CloseReason.UNAUTHORIZED, why + " (user " + hello.option(HelloOptions.USER) + ")");
+            }
+            return;
+        }
+        session.loggedIn(principal);
+        welcome(hello, serverName);
+        ChannelHandlerContext ctx = session.channel().pipeline().context(this);
+        for (ByteBuf body : waiting) {
+            channelRead(ctx, body);
+        }
+        session.channel().config().setAutoRead(true);
+    }
+
+    /** Answers a HELLO that may go on: WELCOME, and the options it asked for. On the loop. */
+    private void welcome(ControlFrame.Hello hello, String serverName) {
         String name = hello.option("name");
         boolean named = name == null || NAME.matcher(name).matches() && session.rename(name);
         String identity = hello.option("identity");
@@ -164,6 +212,10 @@ public final class ControlHandler extends SessionHandler {
         ByteBuf body = (ByteBuf) msg;
         if (session.isClosed()) {
             body.release();
+            return;
+        }
+        if (held != null) {
+            held.add(body);
             return;
         }
         keepalive.heard();
@@ -247,6 +299,12 @@ public final class ControlHandler extends SessionHandler {
         if (subscriptions.containsKey(id)) {
             error(ErrorCode.DUPLICATE_SUBSCRIPTION, RefKind.SUBSCRIPTION_ID, id, "subscription id " + id
                     + " is in use on this connection; UNSUB it first or choose another");
+            return;
+        }
+        if (!session.principal().maySubscribe(sub.filter())) {
+            sub.release();
+            error(ErrorCode.FORBIDDEN, RefKind.SUBSCRIPTION_ID, id, session.forbidden("subscribe to '" + sub.filter()
+                    + "'"));
             return;
         }
         if (subscriptions.size() >= options.maxSubscriptions()) {

@@ -60,6 +60,12 @@ final class ControlPublisher {
                     + "split it or ask the operator to raise the limit");
             return;
         }
+        if (!pub.topic().equals(burstTopic) && !handler.session().principal().mayPublish(pub.topic())) {
+            pub.release();
+            handler.error(ErrorCode.FORBIDDEN, id == 0 ? RefKind.NONE : RefKind.PUBLISH_ID, id,
+                    handler.session().forbidden("publish to '" + pub.topic() + "'"));
+            return;
+        }
         if (id == 0) {
             if (!pub.topic().equals(burstTopic)) {
                 flush();

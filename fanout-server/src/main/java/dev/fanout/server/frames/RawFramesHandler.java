@@ -62,7 +62,10 @@ final class RawFramesHandler extends SessionHandler {
     public void channelActive(ChannelHandlerContext ctx) {
         session = new Session(context.registry().nextId(), ctx.channel(), context, RawWire.INSTANCE);
         session.open();
-        session.subscribe(context.hub().defaultTopic());
+        // A raw client is anonymous: with an auth file, it reads the default topic only if anonymous may.
+        if (session.principal().maySubscribe(context.hub().defaultTopic())) {
+            session.subscribe(context.hub().defaultTopic());
+        }
         ctx.fireChannelActive();
     }
 
@@ -126,6 +129,15 @@ final class RawFramesHandler extends SessionHandler {
     /** Publishes the frames of one read burst together: one lock, one hand-off per event loop. */
     private void publishBurst(ChannelHandlerContext ctx) {
         if (burst.isEmpty()) {
+            return;
+        }
+        if (!session.principal().mayPublish(context.hub().defaultTopic())) {
+            burst.forEach(ByteBuf::release);
+            burst.clear();
+            String why = session.forbidden("publish to '" + context.hub().defaultTopic() + "'");
+            // Raw mode cannot say why: a reset, which a publisher does not take for its messages having arrived.
+            ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+            session.close(CloseReason.FORBIDDEN, why);
             return;
         }
         context.broker().publishAll(context.hub().defaultTopic(), burst, session.origin())

@@ -3,12 +3,19 @@ package dev.fanout.server.lines;
 import dev.fanout.hub.Hub;
 import dev.fanout.hub.TooManyTopicsException;
 import dev.fanout.protocol.control.TopicNames;
+import dev.fanout.server.auth.Authenticator;
+import dev.fanout.server.auth.LoginRefusedException;
+import dev.fanout.server.auth.Principal;
 import dev.fanout.server.session.CloseReason;
 import dev.fanout.server.session.Protocol;
+import dev.fanout.server.session.RefusalLog;
 import dev.fanout.server.session.Session;
 import dev.fanout.server.session.SessionRegistry;
+import io.netty.handler.ssl.SslHandler;
+import java.net.InetSocketAddress;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code /}-commands of the lines protocol. Each answers with notice lines; a bad command or argument
@@ -33,6 +40,7 @@ final class ChatCommands {
             "  /sub TOPIC       also show what is published to TOPIC, each line marked [TOPIC]",
             "  /unsub TOPIC     stop showing TOPIC",
             "  /msg NAME TEXT   send TEXT to NAME only",
+            "  /login NAME SECRET  log in, on a server that asks who you are (over TLS or from this machine)",
             "  /quit            leave (Ctrl-C in telnet leaves too)",
             "  /help            this list",
             "anything else you type goes to everyone in your room; start a line with // to send one that begins"
@@ -55,13 +63,22 @@ final class ChatCommands {
             case "/help" -> help(member);
             case "/nick" -> nick(member, argument);
             case "/join" -> join(member, argument);
-            case "/who" -> member.notice(RoomListing.who(member.room(), member.session()));
+            case "/who" -> {
+                if (inARoom(member)) {
+                    member.notice(RoomListing.who(member.room(), member.session()));
+                }
+            }
             case "/rooms" -> RoomListing.rooms(member.room(), hub.topics()).forEach(member::notice);
             case "/msg" -> msg(member, argument);
-            case "/history" -> history(member, argument);
+            case "/history" -> {
+                if (inARoom(member)) {
+                    history(member, argument);
+                }
+            }
             case "/sub" -> follow(member, argument);
             case "/unsub" -> unfollow(member, argument);
             case "/quit" -> member.session().close(CloseReason.CLIENT_QUIT, null);
+            case "/login" -> login(member, argument);
             default -> member.notice("error: unknown command " + parts[0] + "; type /help for the list");
         }
     }
@@ -105,6 +122,10 @@ final class ChatCommands {
             member.notice("you are already in " + room);
             return;
         }
+        if (!member.session().principal().maySubscribe(room)) {
+            member.notice("error: " + member.session().forbidden("join '" + room + "'"));
+            return;
+        }
         try {
             member.join(room);
         } catch (TooManyTopicsException e) {
@@ -138,8 +159,12 @@ final class ChatCommands {
             member.notice("error: usage: /sub TOPIC, where TOPIC is " + TOPIC_RULE);
             return;
         }
-        if (member.room().name().equals(topic)) {
+        if (member.room() != null && member.room().name().equals(topic)) {
             member.notice("you are in " + topic + ": its messages already reach you");
+            return;
+        }
+        if (!member.session().principal().maySubscribe(topic)) {
+            member.notice("error: " + member.session().forbidden("subscribe to '" + topic + "'"));
             return;
         }
         try {
@@ -162,6 +187,11 @@ final class ChatCommands {
     }
 
     private void msg(ChatMember member, String argument) {
+        Session session = member.session();
+        if (session.context().auth() != null && session.principal().anonymous()) {
+            member.notice("error: log in first to send private messages: /login NAME SECRET");
+            return;
+        }
         String[] parts = argument.split("\\s+", 2);
         if (parts.length < 2 || parts[0].isEmpty() || parts[1].isBlank()) {
             member.notice("error: usage: /msg NAME TEXT");
@@ -179,4 +209,64 @@ final class ChatCommands {
         }
         target.sendText(member.session().origin(), parts[1]);
     }
+
+    /** True if the member is in a room; else tells it how to get into one. */
+    private static boolean inARoom(ChatMember member) {
+        if (member.room() == null) {
+            member.notice("error: you are in no room: " + (member.session().principal().anonymous()
+                    && member.session().context().auth() != null ? "/login NAME SECRET, then " : "") + "/join ROOM");
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * {@code /login NAME SECRET}: only over TLS or from this machine, where the secret does not cross a network in
+     * clear. The secret is checked off the loop; the answer comes when it is. A refusal never says whether the user
+     * exists, and failures are limited per address.
+     */
+    private static void login(ChatMember member, String argument) {
+        Session session = member.session();
+        Authenticator auth = session.context().auth();
+        if (auth == null) {
+            member.notice("error: this server does not ask who you are: there is nothing to log in to");
+            return;
+        }
+        String[] parts = argument.split("\\s+", 2);
+        if (parts.length < 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
+            member.notice("error: usage: /login NAME SECRET");
+            return;
+        }
+        InetSocketAddress from = (InetSocketAddress) session.remoteAddress();
+        if (session.channel().pipeline().get(SslHandler.class) == null && !from.getAddress().isLoopbackAddress()) {
+            member.notice("error: /login is refused over a plaintext connection from another machine: the secret "
+                    + "would cross the network in clear; connect with TLS (fanout chat --tls)");
+            return;
+        }
+        auth.login(from.getAddress(), parts[0], parts[1].toCharArray(), null).whenComplete((principal, failure) ->
+                session.onLoop(() -> loggedIn(member, parts[0], principal, failure)));
+    }
+
+    private static void loggedIn(ChatMember member, String name, Principal principal, Throwable failure) {
+        Session session = member.session();
+        if (session.isClosed()) {
+            return;
+        }
+        if (failure != null) {
+            session.context().stats().countRefusedLogin();
+            String why = LoginRefusedException.why(failure);
+            LOGINS.refused(session.remoteAddress(), "login as '" + name + "' refused: " + why + " (" + session + ")");
+            member.notice("error: not logged in: " + why);
+            return;
+        }
+        session.loggedIn(principal);
+        member.notice("logged in as " + principal.name());
+        String lobby = session.context().hub().defaultTopic();
+        if (member.room() == null && principal.maySubscribe(lobby)) {
+            member.join(lobby);
+            member.notice("you are now in " + lobby + " (" + RoomListing.Count.of(member.room()).here() + ")");
+        }
+    }
+
+    private static final RefusalLog LOGINS = new RefusalLog(LoggerFactory.getLogger("dev.fanout.server.auth"));
 }

@@ -36,6 +36,13 @@ final class LinesHandler extends SessionHandler {
         session = new Session(context.registry().nextId(), ctx.channel(), context, LinesWire.INSTANCE);
         member = new ChatMember(session);
         session.open();
+        if (!session.principal().maySubscribe(context.hub().defaultTopic())) {
+            // A server that asks who you are, and lets anonymous into no room: the client logs in first.
+            session.notice("welcome to " + greeting + ": you are client #" + session.id() + ", known as "
+                    + session.name() + ". This server asks who you are: /login NAME SECRET. Type /help for commands.");
+            ctx.fireChannelActive();
+            return;
+        }
         member.join(context.hub().defaultTopic());
         session.notice("welcome to " + greeting + ": you are client #" + session.id() + ", known as "
                 + session.name() + ", in room " + member.room().name() + " ("
@@ -65,6 +72,15 @@ final class LinesHandler extends SessionHandler {
     }
 
     private void publish(ChannelHandlerContext ctx, String text) {
+        if (member.room() == null) {
+            session.notice("error: not sent: you are in no room; " + (session.principal().anonymous()
+                    && context.auth() != null ? "/login NAME SECRET first" : "/join ROOM first"));
+            return;
+        }
+        if (!session.principal().mayPublish(member.room().name())) {
+            session.notice("error: not sent: " + session.forbidden("publish to '" + member.room().name() + "'"));
+            return;
+        }
         context.broker().publish(member.room().name(), ByteBufUtil.writeUtf8(ctx.alloc(), text), session.origin(),
                 null).whenComplete((position, failure) -> {
                     if (failure != null) {

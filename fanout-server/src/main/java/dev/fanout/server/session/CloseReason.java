@@ -26,6 +26,10 @@ public enum CloseReason {
     TLS_TIMEOUT("TLS handshake not finished in time", true),
     /** A TLS handshake failed: no protocol or cipher in common, a client certificate missing or refused, a close. */
     TLS_FAILED("TLS handshake failed", true),
+    /** A login was refused: unknown user or wrong secret (never said which), or too many failures lately. */
+    UNAUTHORIZED("login refused", true),
+    /** A raw frames client published where anonymous may not ({@code --auth}); raw mode has no way to tell it. */
+    FORBIDDEN("not allowed", true),
     /** A raw frames client published to a topic that a source feeds; raw mode has no way to tell it. */
     READ_ONLY("published to a read-only topic", true),
     /** A raw frames client published while the shared store (Redis) did not take it: it cannot be told otherwise. */

@@ -1,5 +1,6 @@
 package dev.fanout.server.session;
 
+import dev.fanout.server.auth.Principal;
 import dev.fanout.hub.MessageForm;
 import dev.fanout.hub.Origin;
 import dev.fanout.hub.SharedBytes;
@@ -49,6 +50,10 @@ public final class Session {
      * session's own loop gets to the cut (the loop stopping closes it first), the reason is still the shutdown.
      */
     private volatile String abortedBecause;
+    /** Refusals of what a user may not do, for the log: a client that retries in a loop must not flood it. */
+    private static final RefusalLog FORBIDDEN_LOG = new RefusalLog(LoggerFactory.getLogger("dev.fanout.server.auth"));
+    /** Who the client is, for what it may do: anonymous until it logs in. */
+    private volatile Principal principal;
 
     /** A session speaking {@code wire} on {@code channel}; call {@link #open()} once the connection is active. */
     public Session(long id, Channel channel, SessionContext context, Wire wire) {
@@ -59,6 +64,28 @@ public final class Session {
         this.name = "client-" + id;
         this.origin = new Origin(id, name);
         this.queue = new OutboundQueue(channel, context.queue(), context.stats(), context.budget());
+        this.principal = context.auth() == null ? Principal.OPEN : context.auth().anonymous();
+    }
+
+    /** Who the client is: anonymous until it logs in; allowed everything on a server without an auth file. */
+    public Principal principal() {
+        return principal;
+    }
+
+    /** The client logged in as {@code user}. */
+    public void loggedIn(Principal user) {
+        this.principal = user;
+    }
+
+    /**
+     * The client's user may not do {@code what} ("publish to 'x'"): counted, logged (a line per interval at most,
+     * with the address and the user), and returned as the text to tell the client.
+     */
+    public String forbidden(String what) {
+        context.stats().countForbidden();
+        String text = "user " + principal.name() + " may not " + what;
+        FORBIDDEN_LOG.refused(remoteAddress(), text + " (" + this + ")");
+        return text;
     }
 
     /** The wire protocol. */
@@ -471,7 +498,8 @@ public final class Session {
 
     @Override
     public String toString() {
+        Principal who = principal;
         return "client #" + id + " '" + name + "' " + Addresses.format(remoteAddress()) + " (" + protocol().label()
-                + ")";
+                + (who.anonymous() ? "" : ", user " + who.name()) + ")";
     }
 }

@@ -1,5 +1,6 @@
 package dev.fanout.server.session;
 
+import dev.fanout.server.auth.Authenticator;
 import dev.fanout.hub.Broker;
 import dev.fanout.hub.Hub;
 import java.time.Duration;
@@ -17,9 +18,11 @@ import java.util.function.Consumer;
  * @param closeGrace how long a closing session may take to send its last words before it is cut
  * @param outOfMemory told when serving a client ran out of memory (direct memory, which the JVM's
  *                    {@code ExitOnOutOfMemoryError} does not cover): the server decides whether to exit
+ * @param auth       who may do what ({@code --auth}), or null: everyone may do everything
  */
 public record SessionContext(Hub hub, Broker broker, SessionRegistry registry, SessionStats stats, QueueLimits queue,
-                             QueueBudget budget, Duration closeGrace, Consumer<Throwable> outOfMemory) {
+                             QueueBudget budget, Duration closeGrace, Consumer<Throwable> outOfMemory,
+                             Authenticator auth) {
 
     /**
      * Default time a goodbye may take to reach a client before the connection is cut anyway: 1 s, ample for a

@@ -10,6 +10,8 @@ public final class SessionStats {
     private final LongAdder accepted = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private final LongAdder delivered = new LongAdder();
+    private final LongAdder forbidden = new LongAdder();
+    private final LongAdder refusedLogins = new LongAdder();
     private final EnumMap<CloseReason, LongAdder> closes = new EnumMap<>(CloseReason.class);
 
     /** Creates zeroed counters. */
@@ -34,6 +36,25 @@ public final class SessionStats {
 
     void countDelivered(long messages) {
         delivered.add(messages);
+    }
+
+    void countForbidden() {
+        forbidden.increment();
+    }
+
+    /** Counts a refused login, whether its connection stays (lines mode) or not. */
+    public void countRefusedLogin() {
+        refusedLogins.increment();
+    }
+
+    /** Publishes and subscriptions refused because the client's user may not ({@code --auth}). */
+    public long forbidden() {
+        return forbidden.sum();
+    }
+
+    /** Logins refused: bad credentials, too many failures, or too many waiting. */
+    public long refusedLogins() {
+        return refusedLogins.sum();
     }
 
     /** Messages written to clients' sockets, all sessions (one message to ten clients counts ten). */

@@ -45,6 +45,28 @@ public final class ControlClient implements AutoCloseable {
         return client;
     }
 
+    /**
+     * Says HELLO with {@code options} to a server that is to refuse it: returns its ERROR, and checks that the
+     * connection then ends.
+     */
+    public static ControlFrame.Error helloRefused(InetSocketAddress address, String... options) throws IOException {
+        try (ControlClient client = new ControlClient(RawClient.connect(address))) {
+            List<Option> list = new ArrayList<>();
+            for (int i = 0; i < options.length; i += 2) {
+                list.add(new Option(options[i], options[i + 1]));
+            }
+            client.send(new ControlFrame.Hello(ControlCodec.VERSION, list));
+            ControlFrame.Error error = client.readUntil(ControlFrame.Error.class);
+            while (true) {
+                ControlFrame next = client.read();
+                if (next == null) {
+                    return error;
+                }
+                assertThat(next).as("after the refusal").isInstanceOf(ControlFrame.Goodbye.class);
+            }
+        }
+    }
+
     /** Skips raw frames that were on their way before the server read HELLO, as a client must. */
     private ControlFrame.Welcome awaitWelcome() throws IOException {
         while (true) {

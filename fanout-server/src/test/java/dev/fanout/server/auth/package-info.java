@@ -1,0 +1,2 @@
+/** Tests of authentication and permissions: the auth file, logins in each protocol, refusals and limits. */
+package dev.fanout.server.auth;
