@@ -365,7 +365,8 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--handshake-timeout", defaultValue = "10s", paramLabel = "TIME",
             converter = Converters.Time.class,
-            description = "A client must finish the TLS handshake within this, or it is closed and counted.")
+            description = "A client must finish its TLS handshake within this, and, where --auth lets anonymous do "
+                    + "nothing, say HELLO or /login; else it is closed and counted.")
     private Duration handshakeTimeout;
 
     @Option(names = "--auth", paramLabel = "FILE",
@@ -495,7 +496,8 @@ final class ServeCommand implements Callable<Integer> {
                 .pingTimeout(pingTimeout).maxSubscriptions(maxSubscriptions).dedupWindow(dedupWindow)
                 .dedupEntries(dedupEntries).maxTotalSubscriptions(maxTotalSubscriptions).closeGrace(closeGrace)
                 .allowPublish(allowPublish).historyAge(historyAge).disk(diskOptions())
-                .redis(redisOptions()).tls(tlsOptions()).auth(authOptions());
+                .redis(redisOptions()).tls(tlsOptions()).auth(authOptions())
+                .handshakeTimeout(handshakeTimeout);
         // Unset, these keep the server's defaults, which depend on the heap or on --max-clients.
         if (maxClientsPerAddress != null) {
             builder.maxClientsPerAddress(maxClientsPerAddress);
@@ -529,7 +531,7 @@ final class ServeCommand implements Callable<Integer> {
     /** The --tls-* flags, or null for plaintext listeners. */
     private TlsOptions tlsOptions() {
         if (tlsCert == null && tlsKey == null) {
-            for (String flag : List.of("--tls-client-ca", "--plaintext", "--handshake-timeout")) {
+            for (String flag : List.of("--tls-client-ca", "--plaintext")) {
                 if (matched(flag)) {
                     log.warn("{} has no effect without --tls-cert and --tls-key: the listeners speak plaintext", flag);
                 }
@@ -540,8 +542,7 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException(tlsCert == null ? "--tls-key needs --tls-cert, the certificate it is "
                     + "the key of" : "--tls-cert needs --tls-key, the certificate's private key");
         }
-        return TlsOptions.of(tlsCert, tlsKey).withClientCa(tlsClientCa).withPlaintext(Set.copyOf(plaintext))
-                .withHandshakeTimeout(handshakeTimeout);
+        return TlsOptions.of(tlsCert, tlsKey).withClientCa(tlsClientCa).withPlaintext(Set.copyOf(plaintext));
     }
 
     /** The --redis flags, or null for a server on its own. */

@@ -43,7 +43,8 @@ class ServeCommandTest {
         TlsOptions tls = serve("--tls-cert", "c.pem", "--tls-key", "k.pem", "--tls-client-ca", "ca.pem",
                 "--plaintext", "lines", "--handshake-timeout", "3s").tls();
         assertThat(tls).isEqualTo(new TlsOptions(Path.of("c.pem"), Path.of("k.pem"), Path.of("ca.pem"),
-                Set.of("lines"), Duration.ofSeconds(3)));
+                Set.of("lines")));
+        assertThat(serve("--handshake-timeout", "3s").limits().handshakeTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(tls.covers("frames")).isTrue();
         assertThat(tls.covers("lines")).isFalse();
         assertThatThrownBy(() -> serve("--tls-cert", "c.pem")).hasMessageContaining("--tls-cert needs --tls-key");

@@ -140,7 +140,7 @@ public final class FanoutServer implements AutoCloseable {
         Transport transport = Transport.of(options.transport());
         int threads = options.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : options.ioThreads();
         // First: TLS files or a data directory that cannot be used stop the start before anything else is made.
-        tls = options.tls() == null ? null : ServerTls.open(options.tls(), stats);
+        tls = options.tls() == null ? null : ServerTls.open(options.tls(), options.limits().handshakeTimeout(), stats);
         auth = options.auth() == null ? null : Authenticator.open(options.auth());
         try {
             history = openHistory();
@@ -200,7 +200,7 @@ public final class FanoutServer implements AutoCloseable {
         pendingSources.forEach(this::register);
         SessionContext context = new SessionContext(hub, new ReadOnlyGuard(broker, readOnly), registry, stats,
                 limits.queue(),
-                queueBudget, limits.closeGrace(), this::outOfMemory, auth);
+                queueBudget, limits.closeGrace(), this::outOfMemory, auth, limits.handshakeTimeout());
         // Frames clients may half-close and keep reading: the tutorial client does.
         framesAddress = bind(transport, "frames", options.framesPort(), true,
                 new FramesInitializer(context, limiter, tlsOn("frames"), limits.maxFrame(), inboundBudget,

@@ -18,10 +18,15 @@ import java.time.Duration;
  * @param frameTimeout         how long a frame that has started may take to finish; zero turns this off
  * @param keepAlive            how long a connection may be silent before TCP keepalive probes it
  * @param closeGrace           how long a closing client has to take its goodbye before the connection is cut
+ * @param handshakeTimeout     how long a client may take to finish its TLS handshake, and, where anonymous may do
+ *                             nothing ({@code --auth}), to say HELLO or log in
  */
 public record LimitOptions(int maxClients, int maxClientsPerAddress, int maxFrame, int maxLine, int maxTopics,
                            long publishBacklog, QueueLimits queue, long totalQueueBytes, long totalInboundBytes,
-                           Duration frameTimeout, Duration keepAlive, Duration closeGrace) {
+                           Duration frameTimeout, Duration keepAlive, Duration closeGrace, Duration handshakeTimeout) {
+
+    /** Default handshake deadline: long enough for a slow mobile link, short for a connection that stalls. */
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
     /** Default connections at once: 10,000. Raise it (and the open-file limit) for more. */
     public static final int DEFAULT_MAX_CLIENTS = 10_000;

@@ -114,6 +114,7 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
         private int dedupEntries = PublishDedup.DEFAULT_MAX_ENTRIES;
         private int maxTotalSubscriptions = SubscriptionBudget.DEFAULT_MAX;
         private Duration closeGrace = SessionContext.DEFAULT_CLOSE_GRACE;
+        private Duration handshakeTimeout = LimitOptions.DEFAULT_HANDSHAKE_TIMEOUT;
         private boolean allowPublish;
         private Duration historyAge = Duration.ZERO;
         private DiskOptions disk;
@@ -278,6 +279,12 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
             return this;
         }
 
+        /** How long a client may take over its TLS handshake, and, where anonymous may do nothing, to log in. */
+        public Builder handshakeTimeout(Duration value) {
+            handshakeTimeout = value;
+            return this;
+        }
+
         public Builder closeGrace(Duration value) {
             closeGrace = value;
             return this;
@@ -366,6 +373,8 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
             require(keepAlive.toSeconds() >= 1, "--keepalive (" + keepAlive.toMillis()
                     + " ms) must be at least 1 s");
             require(!closeGrace.isNegative(), "--close-grace (" + closeGrace.toMillis() + " ms) must not be negative");
+            require(handshakeTimeout.toMillis() > 0, "--handshake-timeout (" + handshakeTimeout.toMillis()
+                    + " ms) must be at least 1 ms");
             require(history >= 0, "--history (" + history + ") must be 0 (no history) or more");
             require(historyBytes >= 0, "--history-bytes (" + historyBytes + ") must not be negative");
             require(historyTotalBytes >= 0, "--history-total-bytes (" + historyTotalBytes + ") must not be negative");
@@ -390,7 +399,7 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
                     + ") is larger than --max-clients (" + maxClients + ")");
             LimitOptions limits = new LimitOptions(maxClients, perAddress, maxFrame, maxLine, maxTopics,
                     publishBacklog, new QueueLimits(queueBytes, queueMessages, slowConsumer), totalQueueBytes,
-                    totalInboundBytes, frameTimeout, keepAlive, closeGrace);
+                    totalInboundBytes, frameTimeout, keepAlive, closeGrace, handshakeTimeout);
             return new ServerOptions(hosts, framesPort, linesPort, defaultTopic, serverName, transport, ioThreads,
                     lineFlush, drainTimeout, limits,
                     new HistoryLimits(history, historyBytes, historyTotalBytes, historyAge),

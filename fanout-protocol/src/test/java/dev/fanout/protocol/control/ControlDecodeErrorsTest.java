@@ -111,7 +111,7 @@ class ControlDecodeErrorsTest {
                 .hasMessage("SUB: field 'flags' is 0x02: only bit 0 (ECHO) is defined, the others must be 0");
         assertThat(malformed(sub(0x81, 0, 0))).hasMessageStartingWith("SUB: field 'flags' is 0x81");
         assertThat(malformed(error(0, 0, 0))).hasMessageStartingWith("ERROR: field 'code': unknown error code 0");
-        assertThat(malformed(error(16, 0, 0))).hasMessageStartingWith("ERROR: field 'code': unknown error code 16");
+        assertThat(malformed(error(18, 0, 0))).hasMessageStartingWith("ERROR: field 'code': unknown error code 18");
         assertThat(malformed(error(1, 3, 0)))
                 .hasMessageStartingWith("ERROR: field 'reference kind': unknown reference kind 3");
         assertThat(malformed(BodyBuilder.type(FrameType.GOODBYE).u8(15).str("").build()))

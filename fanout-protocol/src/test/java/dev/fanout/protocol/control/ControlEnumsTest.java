@@ -54,11 +54,12 @@ class ControlEnumsTest {
         assertCodes(ErrorCode.values(), ErrorCode::code, ErrorCode::of, "MALFORMED=1 UNKNOWN_TYPE=2 "
                 + "UNSUPPORTED_VERSION=3 HELLO_REQUIRED=4 DUPLICATE_HELLO=5 BAD_TOPIC=6 FRAME_TOO_LARGE=7 "
                 + "PAYLOAD_TOO_LARGE=8 TOPIC_LIMIT=9 UNKNOWN_SUBSCRIPTION=10 DUPLICATE_SUBSCRIPTION=11 "
-                + "TOO_MANY_SUBSCRIPTIONS=12 NOT_ALLOWED=13 UNAVAILABLE=14 UNEXPECTED_TYPE=15");
+                + "TOO_MANY_SUBSCRIPTIONS=12 NOT_ALLOWED=13 UNAVAILABLE=14 UNEXPECTED_TYPE=15 UNAUTHORIZED=16 "
+                + "FORBIDDEN=17");
         assertThat(ErrorCode.BAD_TOPIC.label()).isEqualTo("bad_topic");
         assertThat(ErrorCode.UNSUPPORTED_VERSION.label()).isEqualTo("unsupported_version");
         assertUnknown(ErrorCode::of, 0, "unknown error code 0 (known: 1 MALFORMED, 2 UNKNOWN_TYPE");
-        assertUnknown(ErrorCode::of, 16, "unknown error code 16");
+        assertUnknown(ErrorCode::of, 18, "unknown error code 18");
     }
 
     @Test

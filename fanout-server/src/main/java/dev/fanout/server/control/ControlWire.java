@@ -74,7 +74,7 @@ final class ControlWire implements Wire {
             case READ_ONLY, NOT_TLS, TLS_TIMEOUT, TLS_FAILED -> GoodbyeReason.PROTOCOL_ERROR;
             case RELAY_LOOP -> GoodbyeReason.RELAY_LOOP;
             case RECONNECT -> GoodbyeReason.RECONNECT;
-            case UNAUTHORIZED, FORBIDDEN -> GoodbyeReason.AUTH_FAILED;
+            case UNAUTHORIZED, FORBIDDEN, HANDSHAKE_TIMEOUT -> GoodbyeReason.AUTH_FAILED;
         };
     }
 }

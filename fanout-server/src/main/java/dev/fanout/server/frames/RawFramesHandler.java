@@ -63,8 +63,12 @@ final class RawFramesHandler extends SessionHandler {
         session = new Session(context.registry().nextId(), ctx.channel(), context, RawWire.INSTANCE);
         session.open();
         // A raw client is anonymous: with an auth file, it reads the default topic only if anonymous may.
-        if (session.principal().maySubscribe(context.hub().defaultTopic())) {
-            session.subscribe(context.hub().defaultTopic());
+        String lobby = context.hub().defaultTopic();
+        if (session.principal().maySubscribe(lobby)) {
+            session.subscribe(lobby);
+        } else if (!session.principal().mayPublish(lobby)) {
+            // Raw mode can do nothing here: a connection that does not switch to control mode only holds a place.
+            session.closeUnlessLoggedInWithin(() -> firstFrame, "HELLO");
         }
         ctx.fireChannelActive();
     }

@@ -39,7 +39,9 @@ final class LinesHandler extends SessionHandler {
         if (!session.principal().maySubscribe(context.hub().defaultTopic())) {
             // A server that asks who you are, and lets anonymous into no room: the client logs in first.
             session.notice("welcome to " + greeting + ": you are client #" + session.id() + ", known as "
-                    + session.name() + ". This server asks who you are: /login NAME SECRET. Type /help for commands.");
+                    + session.name() + ". This server asks who you are: /login NAME SECRET within "
+                    + context.handshakeTimeout().toSeconds() + " s. Type /help for commands.");
+            session.closeUnlessLoggedInWithin(() -> true, "login");
             ctx.fireChannelActive();
             return;
         }

@@ -26,6 +26,8 @@ public enum CloseReason {
     TLS_TIMEOUT("TLS handshake not finished in time", true),
     /** A TLS handshake failed: no protocol or cipher in common, a client certificate missing or refused, a close. */
     TLS_FAILED("TLS handshake failed", true),
+    /** Where anonymous may do nothing, a client that did not say HELLO or log in within the handshake deadline. */
+    HANDSHAKE_TIMEOUT("no HELLO or login in time", true),
     /** A login was refused: unknown user or wrong secret (never said which), or too many failures lately. */
     UNAUTHORIZED("login refused", true),
     /** A raw frames client published where anonymous may not ({@code --auth}); raw mode has no way to tell it. */

@@ -78,6 +78,21 @@ public final class Session {
     }
 
     /**
+     * Where anonymous may do nothing ({@code --auth}): closes the session at the handshake deadline unless it has
+     * logged in by then (or its protocol moved on, as {@code stillWaiting} tells), so that a connection that only
+     * holds a place is not kept. On the loop.
+     */
+    public void closeUnlessLoggedInWithin(java.util.function.BooleanSupplier stillWaiting, String what) {
+        long millis = context.handshakeTimeout().toMillis();
+        channel.eventLoop().schedule(() -> {
+            if (!isClosed() && principal.anonymous() && stillWaiting.getAsBoolean()) {
+                close(CloseReason.HANDSHAKE_TIMEOUT, "no " + what + " within " + millis + " ms (--handshake-timeout), "
+                        + "and anonymous may do nothing here");
+            }
+        }, millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /**
      * The client's user may not do {@code what} ("publish to 'x'"): counted, logged (a line per interval at most,
      * with the address and the user), and returned as the text to tell the client.
      */

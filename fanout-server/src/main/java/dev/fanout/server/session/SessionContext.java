@@ -19,10 +19,11 @@ import java.util.function.Consumer;
  * @param outOfMemory told when serving a client ran out of memory (direct memory, which the JVM's
  *                    {@code ExitOnOutOfMemoryError} does not cover): the server decides whether to exit
  * @param auth       who may do what ({@code --auth}), or null: everyone may do everything
+ * @param handshakeTimeout where anonymous may do nothing, how long a client has to say HELLO or log in
  */
 public record SessionContext(Hub hub, Broker broker, SessionRegistry registry, SessionStats stats, QueueLimits queue,
                              QueueBudget budget, Duration closeGrace, Consumer<Throwable> outOfMemory,
-                             Authenticator auth) {
+                             Authenticator auth, Duration handshakeTimeout) {
 
     /**
      * Default time a goodbye may take to reach a client before the connection is cut anyway: 1 s, ample for a

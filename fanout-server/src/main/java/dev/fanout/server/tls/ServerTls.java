@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -40,6 +41,7 @@ public final class ServerTls {
     static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
     private final TlsOptions options;
+    private final Duration handshakeTimeout;
     private final SslProvider provider;
     private final SessionStats stats;
     private final RefusalLog refusals = new RefusalLog(log);
@@ -52,8 +54,10 @@ public final class ServerTls {
     private record Loaded(SslContext context, List<String> stamps, X509Certificate certificate) {
     }
 
-    private ServerTls(TlsOptions options, SslProvider provider, SessionStats stats, Loaded loaded) {
+    private ServerTls(TlsOptions options, Duration handshakeTimeout, SslProvider provider, SessionStats stats,
+                      Loaded loaded) {
         this.options = options;
+        this.handshakeTimeout = handshakeTimeout;
         this.provider = provider;
         this.stats = stats;
         this.current = loaded;
@@ -61,13 +65,13 @@ public final class ServerTls {
     }
 
     /**
-     * Loads the files {@code options} name.
+     * Loads the files {@code options} name; a client must finish its handshake within {@code handshakeTimeout}.
      *
      * @throws IllegalArgumentException saying which file is wrong and what to give instead
      */
-    public static ServerTls open(TlsOptions options, SessionStats stats) {
+    public static ServerTls open(TlsOptions options, Duration handshakeTimeout, SessionStats stats) {
         SslProvider provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
-        return new ServerTls(options, provider, stats, load(options, provider));
+        return new ServerTls(options, handshakeTimeout, provider, stats, load(options, provider));
     }
 
     private static Loaded load(TlsOptions options, SslProvider provider) {
@@ -121,7 +125,7 @@ public final class ServerTls {
      */
     public TlsGate secure(Channel channel, String listener) {
         SslHandler handler = current.context().newHandler(channel.alloc());
-        handler.setHandshakeTimeoutMillis(options.handshakeTimeout().toMillis());
+        handler.setHandshakeTimeoutMillis(handshakeTimeout.toMillis());
         TlsGate gate = new TlsGate(this, listener);
         channel.pipeline().addLast("tls", handler).addLast("tlsGate", gate);
         return gate;
@@ -135,7 +139,7 @@ public final class ServerTls {
 
     /** The handshake deadline, for its refusal message. */
     long handshakeTimeoutMillis() {
-        return options.handshakeTimeout().toMillis();
+        return handshakeTimeout.toMillis();
     }
 
     /**

@@ -1,28 +1,23 @@
 package dev.fanout.server.tls;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 
 /**
  * TLS for the server's listeners, as {@code fanout serve} is told it ({@code --tls-cert}, {@code --tls-key},
- * {@code --tls-client-ca}, {@code --plaintext}, {@code --handshake-timeout}).
+ * {@code --tls-client-ca}, {@code --plaintext}); the handshake's deadline is a limit of its own
+ * ({@code --handshake-timeout}).
  *
  * @param certificate      PEM certificate chain, the server's own first
  * @param key              the certificate's private key, PEM, unencrypted (PKCS#8, PKCS#1 or SEC1)
  * @param clientCa         PEM certificates a client's certificate must chain to (mutual TLS), or null to ask none
  * @param plaintext        listeners kept in plaintext beside the TLS ones ({@code frames}, {@code lines})
- * @param handshakeTimeout how long a client may take to finish the handshake before it is closed
  */
-public record TlsOptions(Path certificate, Path key, Path clientCa, Set<String> plaintext,
-                         Duration handshakeTimeout) {
+public record TlsOptions(Path certificate, Path key, Path clientCa, Set<String> plaintext) {
 
     /** The listeners {@link #plaintext} may name. */
     public static final Set<String> LISTENERS = Set.of("frames", "lines");
-    /** Default handshake deadline: long enough for a slow mobile link, short for a connection that stalls. */
-    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
-
     public TlsOptions {
         Objects.requireNonNull(certificate, "--tls-cert");
         Objects.requireNonNull(key, "--tls-key");
@@ -36,29 +31,21 @@ public record TlsOptions(Path certificate, Path key, Path clientCa, Set<String> 
             throw new IllegalArgumentException("--plaintext names every listener: leave out --tls-cert and --tls-key "
                     + "to serve without TLS, or keep one listener on TLS");
         }
-        if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
-            throw new IllegalArgumentException("--handshake-timeout must be positive, e.g. 10s");
-        }
     }
 
     /** TLS from {@code certificate} and {@code key} on every listener, with no client certificate asked. */
     public static TlsOptions of(Path certificate, Path key) {
-        return new TlsOptions(certificate, key, null, Set.of(), DEFAULT_HANDSHAKE_TIMEOUT);
+        return new TlsOptions(certificate, key, null, Set.of());
     }
 
     /** These options with client certificates checked against {@code value} (mutual TLS). */
     public TlsOptions withClientCa(Path value) {
-        return new TlsOptions(certificate, key, value, plaintext, handshakeTimeout);
+        return new TlsOptions(certificate, key, value, plaintext);
     }
 
     /** These options with {@code listeners} kept in plaintext. */
     public TlsOptions withPlaintext(Set<String> listeners) {
-        return new TlsOptions(certificate, key, clientCa, listeners, handshakeTimeout);
-    }
-
-    /** These options with another handshake deadline. */
-    public TlsOptions withHandshakeTimeout(Duration value) {
-        return new TlsOptions(certificate, key, clientCa, plaintext, value);
+        return new TlsOptions(certificate, key, clientCa, listeners);
     }
 
     /** Whether {@code listener} ({@code frames}, {@code lines}) speaks TLS. */

@@ -175,6 +175,26 @@ class AuthIntegrationTest {
     }
 
     @Test
+    void whereAnonymousMayDoNothing_aClientThatDoesNotSayHelloOrLogIn_isClosedAtTheDeadline() throws IOException {
+        Files.writeString(file, "[users.alice]\npassword = \"" + Secrets.hashPassword("w".toCharArray()) + "\"\n");
+        try (TestServer server = TestServer.start(builder -> builder.auth(AuthOptions.of(file))
+                .handshakeTimeout(Duration.ofMillis(300)))) {
+            try (RawClient silent = RawClient.connect(server.frames())) {
+                assertThat(silent.read()).isNull();
+            }
+            LineClient person = server.track(LineClient.connect(server.lines()));
+            person.awaitLine(line -> line.contains("/login NAME SECRET within 0 s"));
+            assertThat(person.awaitLine(line -> line.startsWith("*** disconnected:")))
+                    .contains("no login within 300 ms (--handshake-timeout)");
+            person.awaitLine(LineClient.END::equals);
+            assertThat(server.server().sessionStats().closes(CloseReason.HANDSHAKE_TIMEOUT)).isEqualTo(2);
+            try (ControlClient hello = ControlClient.connect(server.frames())) {
+                assertThat(hello.welcome()).isNotNull();
+            }
+        }
+    }
+
+    @Test
     void aReloadedFile_letsANewUserIn_andABrokenOneIsRefusedWithTheOldKept() throws IOException {
         try (TestServer server = start(UnaryOperator.identity())) {
             Files.writeString(file, Files.readString(file) + """

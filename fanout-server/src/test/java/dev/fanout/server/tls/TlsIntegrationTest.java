@@ -106,7 +106,8 @@ class TlsIntegrationTest {
 
     @Test
     void aClientThatNeverFinishesTheHandshake_isClosedAtTheDeadline_andCounted() throws IOException {
-        try (TestServer server = start(tls -> tls.withHandshakeTimeout(Duration.ofMillis(300)));
+        try (TestServer server = start(UnaryOperator.identity(),
+                builder -> builder.handshakeTimeout(Duration.ofMillis(300)));
              Socket silent = new Socket()) {
             silent.connect(server.frames(), 10_000);
             silent.setSoTimeout((int) TestServer.PATIENCE.toMillis());
