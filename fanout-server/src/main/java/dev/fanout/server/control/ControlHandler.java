@@ -62,6 +62,8 @@ public final class ControlHandler extends SessionHandler {
     private ControlPublisher publisher;
     /** Frames that came while HELLO's credentials were being checked, to serve in order once they are; else null. */
     private List<ByteBuf> held;
+    /** Bytes of {@link #held}: at most one full frame's worth may wait, as reading pauses meanwhile. */
+    private long heldBytes;
 
     /**
      * A handler for {@code session}, whose client just sent HELLO.
@@ -215,7 +217,15 @@ public final class ControlHandler extends SessionHandler {
             return;
         }
         if (held != null) {
+            heldBytes += body.readableBytes();
             held.add(body);
+            if (heldBytes > maxPayload + ControlCodec.MAX_HEADER_BYTES) {
+                // What a read already held when reading paused is taken; more is a client that does not wait.
+                held.forEach(ByteBuf::release);
+                held.clear();
+                refuse(ErrorCode.MALFORMED, "more than a frame's worth (--max-frame) was sent before the login "
+                        + "was checked; wait for WELCOME");
+            }
             return;
         }
         keepalive.heard();

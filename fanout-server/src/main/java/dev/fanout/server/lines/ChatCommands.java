@@ -48,10 +48,13 @@ final class ChatCommands {
 
     private final SessionRegistry registry;
     private final Hub hub;
+    /** Topics one chat client may follow with /sub besides its room: --max-subscriptions. */
+    private final int maxFollowed;
 
-    ChatCommands(SessionRegistry registry, Hub hub) {
+    ChatCommands(SessionRegistry registry, Hub hub, int maxFollowed) {
         this.registry = registry;
         this.hub = hub;
+        this.maxFollowed = maxFollowed;
     }
 
     /** Runs {@code line}, which starts with '/'. */
@@ -75,7 +78,7 @@ final class ChatCommands {
                     history(member, argument);
                 }
             }
-            case "/sub" -> follow(member, argument);
+            case "/sub" -> follow(member, argument, maxFollowed);
             case "/unsub" -> unfollow(member, argument);
             case "/quit" -> member.session().close(CloseReason.CLIENT_QUIT, null);
             case "/login" -> login(member, argument);
@@ -154,7 +157,7 @@ final class ChatCommands {
         member.showHistory(count);
     }
 
-    private static void follow(ChatMember member, String topic) {
+    private static void follow(ChatMember member, String topic, int maxFollowed) {
         if (!TopicNames.isValidTopic(topic)) {
             member.notice("error: usage: /sub TOPIC, where TOPIC is " + TOPIC_RULE);
             return;
@@ -165,6 +168,11 @@ final class ChatCommands {
         }
         if (!member.session().principal().maySubscribe(topic)) {
             member.notice("error: " + member.session().forbidden("subscribe to '" + topic + "'"));
+            return;
+        }
+        if (member.followed() >= maxFollowed && !member.follows(topic)) {
+            member.notice("error: you follow " + member.followed() + " topics already, the server's limit "
+                    + "(--max-subscriptions); /unsub one first");
             return;
         }
         try {

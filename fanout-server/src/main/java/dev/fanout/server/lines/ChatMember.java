@@ -68,6 +68,16 @@ final class ChatMember {
         tellRoom(room, name() + " joined " + name);
     }
 
+    /** How many topics it follows besides its room. */
+    int followed() {
+        return followed.size();
+    }
+
+    /** Whether it follows {@code topic} besides its room. */
+    boolean follows(String topic) {
+        return followed.stream().anyMatch(known -> known.name().equals(topic));
+    }
+
     /** Follows {@code topic} besides the room, its lines marked with its name; false if it already does. */
     boolean follow(String topic) {
         for (Topic known : followed) {

@@ -30,13 +30,14 @@ public final class LinesInitializer extends ChannelInitializer<Channel> {
      * @param serverName named in the greeting
      * @param maxLine    longest line a client may send, in bytes
      * @param lineFlush  how long a partial line may idle before it counts as complete; zero turns this off
+     * @param maxFollowed topics one client may follow with /sub besides its room
      */
     public LinesInitializer(SessionContext context, ConnectionLimiter limiter, ServerTls tls, String serverName,
-                            int maxLine, Duration lineFlush) {
+                            int maxLine, Duration lineFlush, int maxFollowed) {
         this.context = context;
         this.limiter = limiter;
         this.tls = tls;
-        this.commands = new ChatCommands(context.registry(), context.hub());
+        this.commands = new ChatCommands(context.registry(), context.hub(), maxFollowed);
         this.serverName = serverName;
         this.maxLine = maxLine;
         this.lineFlush = lineFlush;

@@ -334,10 +334,28 @@ class ChatCommandsTest {
             return line.contains("start a line with // to send one that begins with /");
         });
         assertThat(first).isEqualTo("*** commands:");
-        assertThat(rest).hasSize(11);
+        assertThat(rest).hasSize(12);
         for (String command : List.of("/nick NAME", "/join ROOM", "/who", "/rooms", "/msg NAME TEXT", "/quit",
-                "/help", "/history [N]", "/sub TOPIC", "/unsub TOPIC")) {
+                "/help", "/history [N]", "/sub TOPIC", "/unsub TOPIC", "/login NAME SECRET")) {
             assertThat(rest).anyMatch(line -> line.startsWith("***   " + command + " "));
+        }
+    }
+
+    @Test
+    void sub_isBoundedByMaxSubscriptions() throws IOException {
+        try (TestServer small = TestServer.start(options -> options.maxSubscriptions(2))) {
+            LineClient client = small.lineClient();
+            client.send("/sub a");
+            client.awaitLine(line -> line.startsWith("*** you now also see a"));
+            client.send("/sub b");
+            client.awaitLine(line -> line.startsWith("*** you now also see b"));
+            client.send("/sub c");
+            client.awaitLine("*** error: you follow 2 topics already, the server's limit (--max-subscriptions); "
+                    + "/unsub one first");
+            client.send("/unsub a");
+            client.awaitLine("*** you no longer see a");
+            client.send("/sub c");
+            client.awaitLine(line -> line.startsWith("*** you now also see c"));
         }
     }
 
