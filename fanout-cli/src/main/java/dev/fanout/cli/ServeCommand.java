@@ -124,6 +124,16 @@ final class ServeCommand implements Callable<Integer> {
             description = "Messages queued per client before the slow-consumer policy acts.")
     private int queueMessages;
 
+    @Option(names = "--queue-soft-bytes", paramLabel = "SIZE", converter = Converters.Size.class,
+            description = "With --slow-consumer disconnect, a client whose queue stays over this for --queue-soft-time "
+                    + "is cut, though under --queue-bytes: a brief burst passes, a reader that keeps falling behind "
+                    + "does not. 0 turns it off. Default: a quarter of --queue-bytes.")
+    private Long queueSoftBytes;
+
+    @Option(names = "--queue-soft-time", defaultValue = "30s", paramLabel = "TIME", converter = Converters.Time.class,
+            description = "How long a queue may stay over --queue-soft-bytes.")
+    private Duration queueSoftTime;
+
     @Option(names = "--slow-consumer", defaultValue = "disconnect", paramLabel = "POLICY",
             converter = Converters.Policy.class,
             description = "disconnect: tell the client why and close it; drop-oldest: drop its oldest queued "
@@ -491,7 +501,8 @@ final class ServeCommand implements Callable<Integer> {
                 .transport(transport).ioThreads(ioThreads).lineFlush(lineFlush).drainTimeout(drainTimeout)
                 .maxClients(maxClients).maxFrame(maxFrame)
                 .maxLine(maxLine).maxTopics(maxTopics).publishBacklog(publishBacklog).queueBytes(queueBytes)
-                .queueMessages(queueMessages).slowConsumer(slowConsumer).frameTimeout(frameTimeout)
+                .queueMessages(queueMessages).slowConsumer(slowConsumer).queueSoftBytes(queueSoftBytes)
+                .queueSoftTime(queueSoftTime).frameTimeout(frameTimeout)
                 .keepAlive(keepAlive).history(history).historyBytes(historyBytes).pingInterval(pingInterval)
                 .pingTimeout(pingTimeout).maxSubscriptions(maxSubscriptions).dedupWindow(dedupWindow)
                 .dedupEntries(dedupEntries).maxTotalSubscriptions(maxTotalSubscriptions).closeGrace(closeGrace)

@@ -132,7 +132,11 @@ class ServeCommandTest {
         assertThat(options.limits().maxLine()).isEqualTo(200);
         assertThat(options.limits().maxTopics()).isEqualTo(7);
         assertThat(options.limits().publishBacklog()).isEqualTo(4096);
-        assertThat(options.limits().queue()).isEqualTo(new QueueLimits(2048, 30, SlowConsumerPolicy.DROP_OLDEST));
+        assertThat(options.limits().queue()).isEqualTo(new QueueLimits(2048, 30, SlowConsumerPolicy.DROP_OLDEST, 512,
+                QueueLimits.DEFAULT_SOFT_TIME));
+        assertThat(serve("--queue-soft-bytes", "1MiB", "--queue-soft-time", "5s").limits().queue())
+                .isEqualTo(new QueueLimits(QueueLimits.DEFAULT_MAX_BYTES, QueueLimits.DEFAULT_MAX_MESSAGES,
+                        SlowConsumerPolicy.DISCONNECT, 1024 * 1024, Duration.ofSeconds(5)));
     }
 
     @Test

@@ -100,6 +100,8 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
         private long queueBytes = QueueLimits.DEFAULT_MAX_BYTES;
         private int queueMessages = QueueLimits.DEFAULT_MAX_MESSAGES;
         private SlowConsumerPolicy slowConsumer = SlowConsumerPolicy.DISCONNECT;
+        private Long queueSoftBytes;
+        private Duration queueSoftTime = QueueLimits.DEFAULT_SOFT_TIME;
         private long totalQueueBytes = LimitOptions.defaultTotalQueueBytes();
         private long totalInboundBytes = LimitOptions.defaultTotalInboundBytes();
         private Duration frameTimeout = LimitOptions.DEFAULT_FRAME_TIMEOUT;
@@ -211,6 +213,17 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
 
         public Builder queueMessages(int value) {
             queueMessages = value;
+            return this;
+        }
+
+        /** Queued bytes a client may stay over for {@link #queueSoftTime}; null: a quarter of the queue; 0: off. */
+        public Builder queueSoftBytes(Long value) {
+            queueSoftBytes = value;
+            return this;
+        }
+
+        public Builder queueSoftTime(Duration value) {
+            queueSoftTime = value;
             return this;
         }
 
@@ -357,6 +370,11 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
             require(maxLine >= 1, "--max-line (" + maxLine + ") must be at least 1 byte");
             require(maxTopics >= 1, "--max-topics (" + maxTopics + ") must be at least 1");
             require(queueMessages >= 1, "--queue-messages (" + queueMessages + ") must be at least 1");
+            long softBytes = queueSoftBytes == null ? queueBytes / 4 : queueSoftBytes;
+            require(softBytes >= 0 && softBytes <= queueBytes, "--queue-soft-bytes (" + ByteSize.format(softBytes)
+                    + ") must be 0 (off) to --queue-bytes (" + ByteSize.format(queueBytes) + ")");
+            require(queueSoftTime.toMillis() >= 1, "--queue-soft-time (" + queueSoftTime.toMillis()
+                    + " ms) must be at least 1 ms");
             require(maxFrame <= queueBytes, "--max-frame (" + ByteSize.format(maxFrame)
                     + ") is larger than --queue-bytes ("
                     + ByteSize.format(queueBytes) + "): a client could never be sent a full-size message");
@@ -398,7 +416,8 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
             require(perAddress <= maxClients, "--max-clients-per-address (" + maxClientsPerAddress
                     + ") is larger than --max-clients (" + maxClients + ")");
             LimitOptions limits = new LimitOptions(maxClients, perAddress, maxFrame, maxLine, maxTopics,
-                    publishBacklog, new QueueLimits(queueBytes, queueMessages, slowConsumer), totalQueueBytes,
+                    publishBacklog, new QueueLimits(queueBytes, queueMessages, slowConsumer, softBytes,
+                    queueSoftTime), totalQueueBytes,
                     totalInboundBytes, frameTimeout, keepAlive, closeGrace, handshakeTimeout);
             return new ServerOptions(hosts, framesPort, linesPort, defaultTopic, serverName, transport, ioThreads,
                     lineFlush, drainTimeout, limits,

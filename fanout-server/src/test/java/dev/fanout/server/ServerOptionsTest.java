@@ -55,7 +55,7 @@ class ServerOptionsTest {
         assertThat(limits.maxTopics()).isEqualTo(10_000);
         assertThat(limits.publishBacklog()).isEqualTo(64L * 1024 * 1024);
         assertThat(limits.queue()).isEqualTo(new QueueLimits(8L * 1024 * 1024, 256 * 1024,
-                SlowConsumerPolicy.DISCONNECT));
+                SlowConsumerPolicy.DISCONNECT, QueueLimits.DEFAULT_SOFT_BYTES, QueueLimits.DEFAULT_SOFT_TIME));
         long heap = Runtime.getRuntime().maxMemory();
         assertThat(limits.totalQueueBytes()).isEqualTo(Math.min(1L << 30, heap / 4));
         assertThat(limits.totalInboundBytes()).isEqualTo(Math.min(256L << 20, heap / 16));
@@ -104,7 +104,8 @@ class ServerOptionsTest {
         assertThat(options).isEqualTo(new ServerOptions(List.of("0.0.0.0"), 9000, 9001, "news", "hub",
                 TransportChoice.NIO, 3, Duration.ZERO, Duration.ofSeconds(1),
                 new LimitOptions(50, 5, 1000, 200, 7, 4000,
-                        new QueueLimits(2000, 30, SlowConsumerPolicy.DROP_OLDEST), 5000, 6000,
+                        new QueueLimits(2000, 30, SlowConsumerPolicy.DROP_OLDEST, 500, QueueLimits.DEFAULT_SOFT_TIME),
+                        5000, 6000,
                         Duration.ofSeconds(7), Duration.ofSeconds(8), SessionContext.DEFAULT_CLOSE_GRACE,
                         LimitOptions.DEFAULT_HANDSHAKE_TIMEOUT),
                 new HistoryLimits(HistoryLimits.DEFAULT_MAX_MESSAGES, HistoryLimits.DEFAULT_MAX_BYTES,

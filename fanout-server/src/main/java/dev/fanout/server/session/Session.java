@@ -6,6 +6,7 @@ import dev.fanout.hub.Origin;
 import dev.fanout.hub.SharedBytes;
 import dev.fanout.hub.Topic;
 import dev.fanout.protocol.ByteSize;
+import dev.fanout.protocol.Durations;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -54,6 +55,8 @@ public final class Session {
     private static final RefusalLog FORBIDDEN_LOG = new RefusalLog(LoggerFactory.getLogger("dev.fanout.server.auth"));
     /** Who the client is, for what it may do: anonymous until it logs in. */
     private volatile Principal principal;
+    /** When the queue went over the soft bound ({@link System#nanoTime()}), 0 while under it. On the loop. */
+    private long overSoftSince;
 
     /** A session speaking {@code wire} on {@code channel}; call {@link #open()} once the connection is active. */
     public Session(long id, Channel channel, SessionContext context, Wire wire) {
@@ -319,7 +322,32 @@ public final class Session {
             return false;
         }
         refused(queue.offer(bytes, messages, shared, delivery, first, last));
+        if (closeReason == null && context.queue().hasSoftLimit()) {
+            checkSoftLimit();
+        }
         return closeReason == null;
+    }
+
+    /**
+     * Cuts a client whose queue has stayed over the soft bound for longer than the soft time: it does not keep up
+     * on average, though no burst filled its queue. Checked as messages are offered; a queue that went under the
+     * bound meanwhile (the connection became writable again) starts afresh. On the loop.
+     */
+    private void checkSoftLimit() {
+        QueueLimits limits = context.queue();
+        if (queue.queuedBytes() <= limits.softBytes()) {
+            overSoftSince = 0;
+            return;
+        }
+        long now = System.nanoTime();
+        if (overSoftSince == 0) {
+            overSoftSince = now;
+        } else if (now - overSoftSince > limits.softTime().toNanos()) {
+            close(CloseReason.SLOW_CONSUMER, "over " + ByteSize.format(limits.softBytes()) + " queued (now "
+                    + ByteSize.format(queue.queuedBytes()) + ") for more than " + Durations.format(limits.softTime())
+                    + "; limits --queue-soft-bytes " + ByteSize.format(limits.softBytes()) + ", --queue-soft-time "
+                    + Durations.format(limits.softTime()));
+        }
     }
 
     /**
@@ -393,6 +421,9 @@ public final class Session {
     /** The connection can take more bytes: hand it what waits. Called by the protocol handler, on the loop. */
     public void onWritable() {
         queue.drain();
+        if (queue.queuedBytes() <= context.queue().softBytes()) {
+            overSoftSince = 0;
+        }
         if (!queue.isEmpty()) {
             return;
         }
