@@ -157,7 +157,7 @@ def fanout_command(port, java=None):
     flags or, given java (a command line up to and not including -jar), exactly as that says."""
     launch = [os.path.join(ROOT, "fanout")] if java is None else [*java, "-jar", JAR]
     return [*launch, "serve", "--host", "127.0.0.1", "--port", str(port), "--lines-port", "0", "--no-console",
-            "--max-clients", "19000", "--max-clients-per-address", "0"]
+            "--max-clients", "19000", "--max-clients-per-address", "0", "--connect-rate", "0"]
 
 
 def start(name, java=None):

@@ -149,6 +149,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "0 means the same as --max-clients.")
     private Integer maxClientsPerAddress;
 
+    @Option(names = "--connect-rate", defaultValue = "1000", paramLabel = "N",
+            description = "New connections per second (and at once) one IP address may open; more are refused at "
+                    + "once, as when full. 0 turns it off (load tests from one machine).")
+    private int connectRate;
+
     @Option(names = "--total-queue-bytes", paramLabel = "SIZE", converter = Converters.Size.class,
             description = "What all clients' queues together may hold, objects counted; when full, the largest "
                     + "queues are cut first. Default: a quarter of the heap, at most 1 GiB.")
@@ -502,7 +507,7 @@ final class ServeCommand implements Callable<Integer> {
                 .maxClients(maxClients).maxFrame(maxFrame)
                 .maxLine(maxLine).maxTopics(maxTopics).publishBacklog(publishBacklog).queueBytes(queueBytes)
                 .queueMessages(queueMessages).slowConsumer(slowConsumer).queueSoftBytes(queueSoftBytes)
-                .queueSoftTime(queueSoftTime).frameTimeout(frameTimeout)
+                .queueSoftTime(queueSoftTime).connectRate(connectRate).frameTimeout(frameTimeout)
                 .keepAlive(keepAlive).history(history).historyBytes(historyBytes).pingInterval(pingInterval)
                 .pingTimeout(pingTimeout).maxSubscriptions(maxSubscriptions).dedupWindow(dedupWindow)
                 .dedupEntries(dedupEntries).maxTotalSubscriptions(maxTotalSubscriptions).closeGrace(closeGrace)

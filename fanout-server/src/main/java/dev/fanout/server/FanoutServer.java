@@ -191,7 +191,8 @@ public final class FanoutServer implements AutoCloseable {
                     options.control().dedupEntries(), clock));
         }
         queueBudget = new QueueBudget(limits.totalQueueBytes(), registry);
-        limiter = new ConnectionLimiter(limits.maxClients(), limits.maxClientsPerAddress(), stats);
+        limiter = new ConnectionLimiter(limits.maxClients(), limits.maxClientsPerAddress(), limits.connectRate(),
+                stats);
         inboundBudget = new InboundBudget(limits.totalInboundBytes());
         readOnly = new ReadOnlyTopics(options.allowPublish());
         sourceContext = new SourceContext(broker, hub, ioGroup,

@@ -20,10 +20,18 @@ import java.time.Duration;
  * @param closeGrace           how long a closing client has to take its goodbye before the connection is cut
  * @param handshakeTimeout     how long a client may take to finish its TLS handshake, and, where anonymous may do
  *                             nothing ({@code --auth}), to say HELLO or log in
+ * @param connectRate          new connections per second (and at once) one address may open; 0: no limit
  */
 public record LimitOptions(int maxClients, int maxClientsPerAddress, int maxFrame, int maxLine, int maxTopics,
                            long publishBacklog, QueueLimits queue, long totalQueueBytes, long totalInboundBytes,
-                           Duration frameTimeout, Duration keepAlive, Duration closeGrace, Duration handshakeTimeout) {
+                           Duration frameTimeout, Duration keepAlive, Duration closeGrace, Duration handshakeTimeout,
+                           int connectRate) {
+
+    /**
+     * Default new connections per second from one address: 1,000, and as many at once, as many as it may hold
+     * (--max-clients-per-address); a client reconnecting in a tight loop meets it, a crowd behind one NAT does not.
+     */
+    public static final int DEFAULT_CONNECT_RATE = 1_000;
 
     /** Default handshake deadline: long enough for a slow mobile link, short for a connection that stalls. */
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);

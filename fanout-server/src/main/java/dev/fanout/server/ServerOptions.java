@@ -117,6 +117,7 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
         private int maxTotalSubscriptions = SubscriptionBudget.DEFAULT_MAX;
         private Duration closeGrace = SessionContext.DEFAULT_CLOSE_GRACE;
         private Duration handshakeTimeout = LimitOptions.DEFAULT_HANDSHAKE_TIMEOUT;
+        private int connectRate = LimitOptions.DEFAULT_CONNECT_RATE;
         private boolean allowPublish;
         private Duration historyAge = Duration.ZERO;
         private DiskOptions disk;
@@ -298,6 +299,12 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
             return this;
         }
 
+        /** New connections per second (and at once) one address may open; 0 turns the limit off. */
+        public Builder connectRate(int value) {
+            connectRate = value;
+            return this;
+        }
+
         public Builder closeGrace(Duration value) {
             closeGrace = value;
             return this;
@@ -391,6 +398,7 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
             require(keepAlive.toSeconds() >= 1, "--keepalive (" + keepAlive.toMillis()
                     + " ms) must be at least 1 s");
             require(!closeGrace.isNegative(), "--close-grace (" + closeGrace.toMillis() + " ms) must not be negative");
+            require(connectRate >= 0, "--connect-rate (" + connectRate + ") must be 0 (no limit) or more");
             require(handshakeTimeout.toMillis() > 0, "--handshake-timeout (" + handshakeTimeout.toMillis()
                     + " ms) must be at least 1 ms");
             require(history >= 0, "--history (" + history + ") must be 0 (no history) or more");
@@ -418,7 +426,7 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
             LimitOptions limits = new LimitOptions(maxClients, perAddress, maxFrame, maxLine, maxTopics,
                     publishBacklog, new QueueLimits(queueBytes, queueMessages, slowConsumer, softBytes,
                     queueSoftTime), totalQueueBytes,
-                    totalInboundBytes, frameTimeout, keepAlive, closeGrace, handshakeTimeout);
+                    totalInboundBytes, frameTimeout, keepAlive, closeGrace, handshakeTimeout, connectRate);
             return new ServerOptions(hosts, framesPort, linesPort, defaultTopic, serverName, transport, ioThreads,
                     lineFlush, drainTimeout, limits,
                     new HistoryLimits(history, historyBytes, historyTotalBytes, historyAge),

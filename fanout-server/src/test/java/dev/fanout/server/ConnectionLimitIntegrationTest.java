@@ -25,6 +25,25 @@ class ConnectionLimitIntegrationTest {
     }
 
     @Test
+    void connectRate_anAddressThatConnectsTooFast_isToldAndClosed_andCounted() throws Exception {
+        try (TestServer limited = TestServer.start(options -> options.connectRate(1))) {
+            // One token per second: of two connections straight after each other, one finds none (which one, the
+            // order the event loops set them up in decides).
+            LineClient first = limited.track(LineClient.connect(limited.lines()));
+            LineClient second = limited.track(LineClient.connect(limited.lines()));
+            List<String> said = new ArrayList<>();
+            for (LineClient client : List.of(first, second)) {
+                said.add(client.awaitLine(line -> line.contains("welcome to") || line.contains("too many")));
+            }
+            assertThat(said).filteredOn(line -> line.contains("welcome to")).hasSize(1);
+            assertThat(said).filteredOn(line -> line.contains("too many")).singleElement().asString()
+                    .startsWith("*** fanout").contains("too many new connections from 127.0.0.1 (limit 1 per "
+                            + "second, --connect-rate); wait a moment and try again");
+            assertThat(limited.server().sessionStats().closes(CloseReason.CONNECT_RATE)).isEqualTo(1);
+        }
+    }
+
+    @Test
     void maxClients_linesClientOverTheLimit_isToldAtOnceAndClosed() throws Exception {
         List<LineClient> admitted = new ArrayList<>();
         for (int i = 0; i < 3; i++) {

@@ -107,7 +107,7 @@ class ServerOptionsTest {
                         new QueueLimits(2000, 30, SlowConsumerPolicy.DROP_OLDEST, 500, QueueLimits.DEFAULT_SOFT_TIME),
                         5000, 6000,
                         Duration.ofSeconds(7), Duration.ofSeconds(8), SessionContext.DEFAULT_CLOSE_GRACE,
-                        LimitOptions.DEFAULT_HANDSHAKE_TIMEOUT),
+                        LimitOptions.DEFAULT_HANDSHAKE_TIMEOUT, LimitOptions.DEFAULT_CONNECT_RATE),
                 new HistoryLimits(HistoryLimits.DEFAULT_MAX_MESSAGES, HistoryLimits.DEFAULT_MAX_BYTES,
                         HistoryLimits.defaultTotalBytes(), Duration.ofMinutes(5)),
                 new ControlOptions(ControlOptions.DEFAULT_PING_INTERVAL, ControlOptions.DEFAULT_PING_TIMEOUT,

@@ -66,7 +66,7 @@ final class ControlWire implements Wire {
             case PROTOCOL_ERROR -> GoodbyeReason.PROTOCOL_ERROR;
             case IDLE -> GoodbyeReason.IDLE;
             case SERVER_FULL -> GoodbyeReason.SERVER_FULL;
-            case ADDRESS_FULL -> GoodbyeReason.ADDRESS_FULL;
+            case ADDRESS_FULL, CONNECT_RATE -> GoodbyeReason.ADDRESS_FULL;
             case KICKED -> GoodbyeReason.KICKED;
             case SHUTDOWN -> GoodbyeReason.SHUTDOWN;
             case IO_ERROR, SERVER_ERROR, UNAVAILABLE -> GoodbyeReason.SERVER_ERROR;

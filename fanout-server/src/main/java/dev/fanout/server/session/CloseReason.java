@@ -32,6 +32,8 @@ public enum CloseReason {
     UNAUTHORIZED("login refused", true),
     /** A raw frames client published where anonymous may not ({@code --auth}); raw mode has no way to tell it. */
     FORBIDDEN("not allowed", true),
+    /** The client's address opened new connections faster than --connect-rate. */
+    CONNECT_RATE("too many new connections from this address", true),
     /** A raw frames client published to a topic that a source feeds; raw mode has no way to tell it. */
     READ_ONLY("published to a read-only topic", true),
     /** A raw frames client published while the shared store (Redis) did not take it: it cannot be told otherwise. */
