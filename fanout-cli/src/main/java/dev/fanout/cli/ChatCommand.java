@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLSocket;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -67,6 +68,10 @@ final class ChatCommand implements Callable<Integer> {
             refuseFramesPort(socket, fromServer);
             OutputStream toServer = socket.getOutputStream();
             String loginLine = login.loginLine();
+            if (loginLine != null && !(socket instanceof SSLSocket) && !socket.getInetAddress().isLoopbackAddress()) {
+                throw new CommandFailure("--user to " + endpoint + " over plaintext would send the password in "
+                        + "clear (and the server refuses it): add --tls, or --tls-ca FILE");
+            }
             if (loginLine != null) {
                 send(toServer, loginLine);
             }

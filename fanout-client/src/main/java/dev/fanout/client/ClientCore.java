@@ -166,6 +166,12 @@ final class ClientCore {
     }
 
     void onActive(Channel ch) {
+        if (!options.credentials().isEmpty() && options.tls() == null
+                && !((InetSocketAddress) ch.remoteAddress()).getAddress().isLoopbackAddress()) {
+            onException(ch, new FanoutException("not sending credentials to " + address() + " over plaintext: they "
+                    + "would cross the network in clear; connect with TLS (ClientOptions.Builder.tls, --tls)"));
+            return;
+        }
         List<Option> hello = new ArrayList<>();
         if (options.name() != null) {
             hello.add(new Option(HelloOptions.NAME, options.name()));
@@ -283,6 +289,11 @@ final class ClientCore {
             return;
         }
         if (!wasReady) {
+            if (failure instanceof FanoutException said) {
+                // This side's own reason, already in words: no WELCOME in time, credentials kept back.
+                attemptFailed(said);
+                return;
+            }
             String tls = ClientTls.explain(failure);
             if (tls == null && !handshakeDone(ch)) {
                 tls = ClientTls.CLOSED_DURING_HANDSHAKE;
@@ -292,6 +303,12 @@ final class ClientCore {
                 return;
             }
             if (goodbye != null && goodbye.reason() == GoodbyeReason.AUTH_FAILED) {
+                if (everConnected) {
+                    // Credentials that stopped working (a changed file) will not work again by retrying, and each
+                    // retry counts as a failed login against this address: stop, and say why.
+                    giveUp("the login was refused (" + goodbye.text() + ") on reconnecting");
+                    return;
+                }
                 attemptFailed(new FanoutException(address() + " refused the login: " + goodbye.text(), null, null,
                         goodbye.reason()));
                 return;

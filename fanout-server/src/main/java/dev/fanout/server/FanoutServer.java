@@ -46,6 +46,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -82,6 +84,7 @@ public final class FanoutServer implements AutoCloseable {
     private HistoryStore history;
     private ScheduledFuture<?> expiry;
     private ServerTls tls;
+    private ScheduledExecutorService tlsWatch;
     private Authenticator auth;
     private Broker broker;
     private ConnectionLimiter limiter;
@@ -157,6 +160,9 @@ public final class FanoutServer implements AutoCloseable {
             }
             history.close();
             closeAuth();
+            if (tlsWatch != null) {
+                tlsWatch.shutdownNow();
+            }
             throw e;
         }
         warnIfOpenFilesTooFew(limits.maxClients());
@@ -218,8 +224,10 @@ public final class FanoutServer implements AutoCloseable {
         if (tls != null) {
             log.info("{}", tls.describe());
             tls.warnIfOutOfDate();
-            // Renewed certificates are picked up without a signal too (certbot, a mounted secret).
-            ioGroup.next().scheduleWithFixedDelay(tls::checkFiles, 1, 1, TimeUnit.SECONDS);
+            // Renewed certificates are picked up without a signal too (certbot, a mounted secret); on a thread of its
+            // own, as reading files and building a TLS context must not hold up an event loop.
+            tlsWatch = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("fanout-tls-watch", true));
+            tlsWatch.scheduleWithFixedDelay(tls::checkFiles, 1, 1, TimeUnit.SECONDS);
         }
         log.info("fanout {} ready (server id {}): {} transport, {} I/O threads, up to {} clients ({} per "
                         + "address), {} and {} messages queued per client, then {}",
@@ -479,6 +487,9 @@ public final class FanoutServer implements AutoCloseable {
                 history.close();
             }
             closeAuth();
+            if (tlsWatch != null) {
+                tlsWatch.shutdownNow();
+            }
             log.info("stopped: {} messages published, {} delivered, {} clients served",
                     hub == null ? 0 : hub.stats().published(), stats.delivered(),
                     stats.accepted());

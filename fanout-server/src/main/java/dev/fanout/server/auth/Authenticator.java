@@ -1,6 +1,11 @@
 package dev.fanout.server.auth;
 
+import dev.fanout.server.session.RefusalLog;
 import java.net.InetAddress;
+import java.net.SocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -27,14 +32,19 @@ public final class Authenticator implements AutoCloseable {
     private final AuthOptions options;
     private final ThreadPoolExecutor checks;
     private final LoginFailures failures;
-    /** Checked for an unknown user, so that it takes as long as a known one's. */
-    private final String nobody = Secrets.hashPassword(new char[] {'-'});
+    /**
+     * Checked for an unknown user, so that it takes as long as a known one's: one hash of nobody's password for each
+     * algorithm and cost the file's hashes use, the same one for the same name each time.
+     */
+    private volatile List<String> nobodies;
     private final AtomicLong failed = new AtomicLong();
+    private final RefusalLog refusals = new RefusalLog(log);
     private volatile Users users;
 
     private Authenticator(AuthOptions options, Users users) {
         this.options = options;
         this.users = users;
+        this.nobodies = nobodies(users);
         this.failures = new LoginFailures(options.maxFailures(), options.failureWindow().toNanos(),
                 options.trackedAddresses());
         this.checks = new ThreadPoolExecutor(CHECK_THREADS, CHECK_THREADS, 0, TimeUnit.MILLISECONDS,
@@ -60,31 +70,65 @@ public final class Authenticator implements AutoCloseable {
      * thread, with the user's principal, or fails with {@link LoginRefusedException}.
      */
     public CompletableFuture<Principal> login(InetAddress from, String user, char[] password, String token) {
-        long blocked = failures.blockedFor(from, System.nanoTime());
+        long blocked = failures.begin(from, System.nanoTime());
         if (blocked > 0) {
             return CompletableFuture.failedFuture(new LoginRefusedException(LoginRefusedException.Reason
                     .TOO_MANY_FAILURES, "too many failed logins from your address; try again in "
                     + Math.max(1, TimeUnit.NANOSECONDS.toSeconds(blocked)) + " s"));
         }
-        CompletableFuture<Principal> result = new CompletableFuture<>();
+        LoginCheck check = new LoginCheck(from, user, password, token);
         try {
-            checks.execute(() -> {
-                Principal principal = check(user, password, token);
-                if (principal == null) {
-                    failed.incrementAndGet();
-                    failures.failed(from, System.nanoTime());
-                    result.completeExceptionally(new LoginRefusedException(LoginRefusedException.Reason
-                            .BAD_CREDENTIALS, "unknown user or wrong secret"));
-                } else {
-                    failures.succeeded(from);
-                    result.complete(principal);
-                }
-            });
+            checks.execute(check);
         } catch (RejectedExecutionException e) {
+            failures.failed(from, System.nanoTime());
             return CompletableFuture.failedFuture(new LoginRefusedException(LoginRefusedException.Reason.BUSY,
                     "the server is checking too many logins; try again in a moment"));
         }
-        return result;
+        return check.result;
+    }
+
+    /** One login waiting for its check: completes its result whatever happens, the check failing included. */
+    private final class LoginCheck implements Runnable {
+        private final InetAddress from;
+        private final String user;
+        private final char[] password;
+        private final String token;
+        private final CompletableFuture<Principal> result = new CompletableFuture<>();
+
+        LoginCheck(InetAddress from, String user, char[] password, String token) {
+            this.from = from;
+            this.user = user;
+            this.password = password;
+            this.token = token;
+        }
+
+        @Override
+        public void run() {
+            Principal principal;
+            try {
+                principal = check(user, password, token);
+            } catch (Throwable e) {
+                log.warn("a login could not be checked", e);
+                failures.failed(from, System.nanoTime());
+                result.completeExceptionally(e);
+                return;
+            }
+            if (principal == null) {
+                failed.incrementAndGet();
+                failures.failed(from, System.nanoTime());
+                result.completeExceptionally(new LoginRefusedException(LoginRefusedException.Reason
+                        .BAD_CREDENTIALS, "unknown user or wrong secret"));
+            } else {
+                failures.succeeded(from);
+                result.complete(principal);
+            }
+        }
+
+        /** The server stops before the check ran. */
+        void abandon() {
+            result.completeExceptionally(new LoginRefusedException(LoginRefusedException.Reason.BUSY,
+                    "the server is stopping"));
+        }
     }
 
     private Principal check(String name, char[] password, String token) {
@@ -97,7 +141,9 @@ public final class Authenticator implements AutoCloseable {
             return null;
         }
         User user = now.byName().get(name);
-        String hash = user == null || user.password() == null ? nobody : user.password();
+        List<String> likes = nobodies;
+        String hash = user != null && user.password() != null ? user.password()
+                : likes.get(Math.floorMod(name.hashCode(), likes.size()));
         boolean matches = Secrets.verify(hash, password);
         return user != null && user.password() != null && matches ? user.principal() : null;
     }
@@ -109,13 +155,46 @@ public final class Authenticator implements AutoCloseable {
      */
     public boolean reload(String trigger) {
         try {
-            users = AuthFile.read(options.file());
+            Users read = AuthFile.read(options.file());
+            nobodies = nobodies(read);
+            users = read;
             log.info("auth file reloaded ({}): {}", trigger, describe());
             return true;
         } catch (IllegalArgumentException e) {
             log.warn("auth file not reloaded ({}), the one read before stays in use: {}", trigger, e.getMessage());
             return false;
         }
+    }
+
+    private static List<String> nobodies(Users users) {
+        Map<String, String> byShape = new TreeMap<>();
+        for (User user : users.byName().values()) {
+            if (user.password() != null) {
+                byShape.computeIfAbsent(Secrets.shapeOf(user.password()), shape -> Secrets.likeOf(user.password()));
+            }
+        }
+        return byShape.isEmpty() ? List.of(Secrets.hashPassword(Secrets.newToken().toCharArray()))
+                : List.copyOf(byShape.values());
+    }
+
+    /**
+     * Logs a refused login at WARN, at most a line per interval with the count of the others: the address, the
+     * user asked for (only if it is a valid name: it comes from the client as it is) and the connection.
+     */
+    public void logRefusal(SocketAddress from, String user, String why, Object connection) {
+        String who = user == null ? "a token" : AuthFile.NAME.matcher(user).matches() ? "'" + user + "'"
+                : "an invalid user name";
+        refusals.refused(from, "login as " + who + " refused: " + why + " (" + connection + ")");
+    }
+
+    /** Whether {@code name} is a user's (ignoring case, as display names are unique): kept for that user. */
+    public boolean isUserName(String name) {
+        for (String user : users.byName().keySet()) {
+            if (user.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** What the start log says. */
@@ -134,6 +213,10 @@ public final class Authenticator implements AutoCloseable {
 
     @Override
     public void close() {
-        checks.shutdownNow();
+        for (Runnable waiting : checks.shutdownNow()) {
+            if (waiting instanceof LoginCheck check) {
+                check.abandon();
+            }
+        }
     }
 }

@@ -10,8 +10,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Failed logins by address: once an address has failed {@code maxFailures} times within the window (from its first
  * failure), its logins are refused until the window has passed, so guessing secrets costs an attacker the window
- * per handful of guesses. The table holds at most {@code maxAddresses}; past that the address that failed longest
- * ago is forgotten (logged once). Thread-safe.
+ * per handful of guesses. Logins still being checked count as failures until they are known not to be, so that a
+ * burst of guesses sent at once is held to the same number. The table holds at most {@code maxAddresses}; past
+ * that the address that failed longest ago is forgotten (logged once). Thread-safe.
  */
 final class LoginFailures {
 
@@ -20,7 +21,7 @@ final class LoginFailures {
     private final int maxFailures;
     private final long windowNanos;
     private final int maxAddresses;
-    // Guarded by this: address -> {failures, nanoTime of the first}, oldest first.
+    // Guarded by this: address -> {failures, nanoTime of the first, logins being checked}, oldest first.
     private final LinkedHashMap<InetAddress, long[]> table = new LinkedHashMap<>();
     private boolean fullLogged;
 
@@ -30,35 +31,55 @@ final class LoginFailures {
         this.maxAddresses = maxAddresses;
     }
 
-    /** Nanoseconds until {@code address} may try again, or 0 if it may now. */
-    synchronized long blockedFor(InetAddress address, long now) {
+    /**
+     * Starts a login from {@code address}: returns 0 and counts it as being checked, or, if the address has failed
+     * (or has logins being checked) too often lately, the nanoseconds until it may try again.
+     */
+    synchronized long begin(InetAddress address, long now) {
         long[] entry = current(address, now);
-        return entry == null || entry[0] < maxFailures ? 0 : entry[1] + windowNanos - now;
+        if (entry == null) {
+            entry = add(address, now);
+        } else if (entry[0] + entry[2] >= maxFailures) {
+            return Math.max(1, entry[1] + windowNanos - now);
+        }
+        entry[2]++;
+        return 0;
     }
 
-    /** Notes a failed login from {@code address}. */
+    /** Notes that a login from {@code address} that {@link #begin} counted failed. */
     synchronized void failed(InetAddress address, long now) {
         long[] entry = current(address, now);
         if (entry == null) {
-            if (table.size() >= maxAddresses) {
-                Iterator<Map.Entry<InetAddress, long[]>> oldest = table.entrySet().iterator();
-                oldest.next();
-                oldest.remove();
-                if (!fullLogged) {
-                    fullLogged = true;
-                    log.warn("failed logins come from more than {} addresses at once (--login-failure-addresses): "
-                            + "the oldest are forgotten, so those addresses may try again early", maxAddresses);
-                }
-            }
-            table.put(address, new long[] {1, now});
+            add(address, now)[0] = 1;
         } else {
             entry[0]++;
+            entry[2] = Math.max(0, entry[2] - 1);
         }
     }
 
-    /** A login from {@code address} succeeded: its failures are forgotten. */
+    private long[] add(InetAddress address, long now) {
+        if (table.size() >= maxAddresses) {
+            Iterator<Map.Entry<InetAddress, long[]>> oldest = table.entrySet().iterator();
+            oldest.next();
+            oldest.remove();
+            if (!fullLogged) {
+                fullLogged = true;
+                log.warn("logins come from more than {} addresses at once (--login-failure-addresses): the oldest "
+                        + "are forgotten, so those addresses may try again early", maxAddresses);
+            }
+        }
+        long[] entry = new long[] {0, now, 0};
+        table.put(address, entry);
+        return entry;
+    }
+
+    /** A login from {@code address} succeeded: its failures are forgotten, its other logins still counted. */
     synchronized void succeeded(InetAddress address) {
-        table.remove(address);
+        long[] entry = table.get(address);
+        if (entry != null) {
+            entry[0] = 0;
+            entry[2] = Math.max(0, entry[2] - 1);
+        }
     }
 
     /** Addresses with failures remembered now. */

@@ -93,6 +93,32 @@ public final class Secrets {
                 : "not a token hash (sha256: and 64 hex digits); make one with fanout passwd --token";
     }
 
+    /**
+     * A hash of a random password made the way {@code encoded} (checked by {@link #problem}) was: same algorithm,
+     * same cost, so that checking against it takes as long.
+     */
+    static String likeOf(String encoded) {
+        char[] nobody = newToken().toCharArray();
+        if (encoded.startsWith("$argon2id$")) {
+            Argon2Hash shape = Argon2Hash.parse(encoded);
+            byte[] salt = new byte[shape.salt().length];
+            RANDOM.nextBytes(salt);
+            byte[] hash = argon2(utf8(nobody), salt, shape.memoryKib(), shape.iterations(), shape.parallelism(),
+                    shape.hash().length);
+            return "$argon2id$v=19$m=" + shape.memoryKib() + ",t=" + shape.iterations() + ",p=" + shape.parallelism()
+                    + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
+        }
+        byte[] salt = new byte[16];
+        RANDOM.nextBytes(salt);
+        return OpenBSDBCrypt.generate(encoded.substring(1, 3), nobody, salt, Integer.parseInt(encoded.substring(4, 6)));
+    }
+
+    /** What the time to check {@code encoded} depends on: its algorithm and cost, not its salt or hash. */
+    static String shapeOf(String encoded) {
+        return encoded.startsWith("$argon2id$") ? encoded.substring(0, encoded.indexOf('$', encoded.indexOf("m=")))
+                : encoded.substring(0, 7);
+    }
+
     /** Whether {@code password} is the one {@code encoded} (checked by {@link #problem}) was made from. */
     static boolean verify(String encoded, char[] password) {
         if (encoded.startsWith("$argon2id$")) {

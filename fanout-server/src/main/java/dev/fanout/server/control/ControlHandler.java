@@ -22,6 +22,7 @@ import dev.fanout.server.source.RelayPath;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -140,10 +141,20 @@ public final class ControlHandler extends SessionHandler {
             welcome(hello, serverName);
             return;
         }
+        InetSocketAddress from = (InetSocketAddress) session.remoteAddress();
+        if (session.channel().pipeline().get(SslHandler.class) == null && !from.getAddress().isLoopbackAddress()) {
+            // As /login in chat: the secret has crossed a network in clear already; it is not taken.
+            session.context().stats().countRefusedLogin();
+            auth.logRefusal(from, user, "credentials over plaintext from another machine", session);
+            error(ErrorCode.UNAUTHORIZED, RefKind.NONE, 0, "not logged in: credentials over a plaintext connection "
+                    + "from another machine are refused, as they crossed the network in clear; connect with TLS");
+            session.close(CloseReason.UNAUTHORIZED, "credentials over plaintext from another machine");
+            return;
+        }
         // The check runs off the loop: what the client sends meanwhile waits, and reading pauses.
         held = new ArrayList<>();
         session.channel().config().setAutoRead(false);
-        auth.login(((InetSocketAddress) session.remoteAddress()).getAddress(), user,
+        auth.login(from.getAddress(), user,
                         password == null ? null : password.toCharArray(), token)
                 .whenComplete((principal, failure) -> session.onLoop(() -> loggedIn(hello, serverName, principal,
                         failure)));
@@ -158,8 +169,10 @@ public final class ControlHandler extends SessionHandler {
             if (failure != null) {
                 session.context().stats().countRefusedLogin();
                 String why = LoginRefusedException.why(failure);
+                session.context().auth().logRefusal(session.remoteAddress(), hello.option(HelloOptions.USER), why,
+                        session);
                 error(ErrorCode.UNAUTHORIZED, RefKind.NONE, 0, "not logged in: " + why);
-                session.close(CloseReason.UNAUTHORIZED, why + " (user " + hello.option(HelloOptions.USER) + ")");
+                session.close(CloseReason.UNAUTHORIZED, why);
             }
             return;
         }
@@ -169,13 +182,19 @@ public final class ControlHandler extends SessionHandler {
         for (ByteBuf body : waiting) {
             channelRead(ctx, body);
         }
-        session.channel().config().setAutoRead(true);
+        if (!session.isClosed() && !session.isDraining()) {
+            session.channel().config().setAutoRead(true);
+        }
+        // As at the end of a read: what waited is published now, not when the client next sends something (and
+        // reading pauses again if the publish backlog is full).
+        channelReadComplete(ctx);
     }
 
     /** Answers a HELLO that may go on: WELCOME, and the options it asked for. On the loop. */
     private void welcome(ControlFrame.Hello hello, String serverName) {
         String name = hello.option("name");
-        boolean named = name == null || NAME.matcher(name).matches() && session.rename(name);
+        boolean named = name == null || NAME.matcher(name).matches() && session.mayTakeName(name)
+                && session.rename(name);
         String identity = hello.option("identity");
         // Without an identity, the connection's: unique across the servers of a cluster too, which share the ids.
         publisher = new ControlPublisher(this, session.context().broker(),

@@ -62,6 +62,7 @@ public final class FramesInitializer extends ChannelInitializer<Channel> {
         // Raw mode has no way to say why. A refused client's connection is reset rather than closed, so its
         // next read or write fails ("connection reset") instead of looking like a normal end of stream.
         if (!limiter.admit(channel, null)) {
+            TlsGate.limited(gate, channel);
             return;
         }
         TlsGate.install(gate, channel.pipeline(), this::addSession);

@@ -8,14 +8,12 @@ import dev.fanout.server.auth.LoginRefusedException;
 import dev.fanout.server.auth.Principal;
 import dev.fanout.server.session.CloseReason;
 import dev.fanout.server.session.Protocol;
-import dev.fanout.server.session.RefusalLog;
 import dev.fanout.server.session.Session;
 import dev.fanout.server.session.SessionRegistry;
 import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.util.Locale;
 import java.util.regex.Pattern;
-import org.slf4j.LoggerFactory;
 
 /**
  * The {@code /}-commands of the lines protocol. Each answers with notice lines; a bad command or argument
@@ -71,7 +69,9 @@ final class ChatCommands {
                     member.notice(RoomListing.who(member.room(), member.session()));
                 }
             }
-            case "/rooms" -> RoomListing.rooms(member.room(), hub.topics()).forEach(member::notice);
+            case "/rooms" -> RoomListing.rooms(member.room(), hub.topics().stream()
+                    .filter(topic -> member.session().principal().maySubscribe(topic.name())).toList())
+                    .forEach(member::notice);
             case "/msg" -> msg(member, argument);
             case "/history" -> {
                 if (inARoom(member)) {
@@ -106,6 +106,10 @@ final class ChatCommands {
             return;
         }
         String old = member.name();
+        if (!member.session().mayTakeName(name)) {
+            member.notice("error: the name '" + name + "' belongs to a user of this server; /login to go by it");
+            return;
+        }
         if (!member.session().rename(name)) {
             member.notice("error: the name '" + name + "' is taken; choose another");
             return;
@@ -245,17 +249,23 @@ final class ChatCommands {
             member.notice("error: usage: /login NAME SECRET");
             return;
         }
+        if (member.loginPending()) {
+            member.notice("error: a login is being checked already; wait for its answer");
+            return;
+        }
         InetSocketAddress from = (InetSocketAddress) session.remoteAddress();
         if (session.channel().pipeline().get(SslHandler.class) == null && !from.getAddress().isLoopbackAddress()) {
             member.notice("error: /login is refused over a plaintext connection from another machine: the secret "
                     + "would cross the network in clear; connect with TLS (fanout chat --tls)");
             return;
         }
+        member.loginPending(true);
         auth.login(from.getAddress(), parts[0], parts[1].toCharArray(), null).whenComplete((principal, failure) ->
                 session.onLoop(() -> loggedIn(member, parts[0], principal, failure)));
     }
 
     private static void loggedIn(ChatMember member, String name, Principal principal, Throwable failure) {
+        member.loginPending(false);
         Session session = member.session();
         if (session.isClosed()) {
             return;
@@ -263,7 +273,7 @@ final class ChatCommands {
         if (failure != null) {
             session.context().stats().countRefusedLogin();
             String why = LoginRefusedException.why(failure);
-            LOGINS.refused(session.remoteAddress(), "login as '" + name + "' refused: " + why + " (" + session + ")");
+            session.context().auth().logRefusal(session.remoteAddress(), name, why, session);
             member.notice("error: not logged in: " + why);
             return;
         }
@@ -275,6 +285,4 @@ final class ChatCommands {
             member.notice("you are now in " + lobby + " (" + RoomListing.Count.of(member.room()).here() + ")");
         }
     }
-
-    private static final RefusalLog LOGINS = new RefusalLog(LoggerFactory.getLogger("dev.fanout.server.auth"));
 }

@@ -25,6 +25,7 @@ final class ChatMember {
 
     private final Session session;
     private Topic room;
+    private boolean loginPending;
     /** Topics followed with /sub besides the room. */
     private final List<Topic> followed = new ArrayList<>();
 
@@ -66,6 +67,15 @@ final class ChatMember {
             tellRoom(previous, name() + " left " + previous.name() + " for " + name);
         }
         tellRoom(room, name() + " joined " + name);
+    }
+
+    /** Whether a /login of this member is being checked: one at a time, so a burst of guesses waits its turn. */
+    boolean loginPending() {
+        return loginPending;
+    }
+
+    void loginPending(boolean value) {
+        loginPending = value;
     }
 
     /** How many topics it follows besides its room. */

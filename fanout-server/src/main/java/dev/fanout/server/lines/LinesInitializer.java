@@ -48,6 +48,7 @@ public final class LinesInitializer extends ChannelInitializer<Channel> {
         // TLS first: a refusal written before the handshake waits for it and goes encrypted, never in clear.
         TlsGate gate = tls == null ? null : tls.secure(channel, "lines");
         if (!limiter.admit(channel, why -> Lines.encode(channel.alloc(), "*** " + serverName + ": " + why))) {
+            TlsGate.limited(gate, channel);
             return;
         }
         TlsGate.install(gate, channel.pipeline(), this::addSession);

@@ -29,7 +29,7 @@ public enum CloseReason {
     /** Where anonymous may do nothing, a client that did not say HELLO or log in within the handshake deadline. */
     HANDSHAKE_TIMEOUT("no HELLO or login in time", true),
     /** A login was refused: unknown user or wrong secret (never said which), or too many failures lately. */
-    UNAUTHORIZED("login refused", true),
+    UNAUTHORIZED("login refused", false),
     /** A raw frames client published where anonymous may not ({@code --auth}); raw mode has no way to tell it. */
     FORBIDDEN("not allowed", true),
     /** The client's address opened new connections faster than --connect-rate. */
@@ -66,7 +66,8 @@ public enum CloseReason {
 
     /**
      * True for reasons logged at INFO, one line per close; false for shutdown, whose closes are summed up in the
-     * shutdown's own lines, and logged at DEBUG.
+     * shutdown's own lines, and for a refused login, which the refusal's own line (WARN, rate-limited) tells: both
+     * are logged at DEBUG.
      */
     public boolean notable() {
         return notable;

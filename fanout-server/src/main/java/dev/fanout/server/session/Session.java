@@ -70,14 +70,28 @@ public final class Session {
         this.principal = context.auth() == null ? Principal.OPEN : context.auth().anonymous();
     }
 
+    /** True once the server's shutdown stopped reading from this client to deliver what is queued. On the loop. */
+    public boolean isDraining() {
+        return draining;
+    }
+
     /** Who the client is: anonymous until it logs in; allowed everything on a server without an auth file. */
     public Principal principal() {
         return principal;
     }
 
-    /** The client logged in as {@code user}. */
+    /** The client logged in as {@code user}: it goes by the user's name, unless another connection has it. */
     public void loggedIn(Principal user) {
         this.principal = user;
+        rename(user.name());
+    }
+
+    /**
+     * Whether the client may go by {@code name}: on a server with an auth file, a user's name is for that user
+     * alone, so that nobody reads as alice (nor receives her private messages) without being her.
+     */
+    public boolean mayTakeName(String name) {
+        return context.auth() == null || !context.auth().isUserName(name) || principal.name().equalsIgnoreCase(name);
     }
 
     /**

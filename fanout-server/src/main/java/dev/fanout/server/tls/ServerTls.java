@@ -4,6 +4,7 @@ import dev.fanout.server.session.CloseReason;
 import dev.fanout.server.session.RefusalLog;
 import dev.fanout.server.session.SessionStats;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +47,8 @@ public final class ServerTls {
     private final SslProvider provider;
     private final SessionStats stats;
     private final RefusalLog refusals = new RefusalLog(log);
+    /** Refused connections whose refusal waits for their handshake, at once (each holds a TLS engine). */
+    private final AtomicInteger refusedWaiting = new AtomicInteger();
     private volatile Loaded current;
     // Guarded by this: what the files looked like at the last check, and at the last reload that failed.
     private List<String> seen;
@@ -129,6 +133,30 @@ public final class ServerTls {
         TlsGate gate = new TlsGate(this, listener);
         channel.pipeline().addLast("tls", handler).addLast("tlsGate", gate);
         return gate;
+    }
+
+    /** Most refused connections whose refusal waits for their handshake at once; more are reset at once. */
+    static final int MAX_REFUSED_WAITING = 64;
+    /** How long a refused connection's handshake may take, so that its refusal reaches it encrypted. */
+    static final long REFUSED_HANDSHAKE_MILLIS = 2_000;
+
+    /**
+     * A connection the limiter refused: its refusal (if any) waits for the handshake, for a short while and for a
+     * bounded number of connections at once; past that it is reset at once.
+     */
+    void waitToRefuse(Channel channel) {
+        if (!channel.isActive()) {
+            return;
+        }
+        if (refusedWaiting.incrementAndGet() > MAX_REFUSED_WAITING) {
+            refusedWaiting.decrementAndGet();
+            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+            channel.close();
+            return;
+        }
+        channel.closeFuture().addListener(closed -> refusedWaiting.decrementAndGet());
+        SslHandler handler = channel.pipeline().get(SslHandler.class);
+        handler.setHandshakeTimeoutMillis(Math.min(REFUSED_HANDSHAKE_MILLIS, handshakeTimeout.toMillis()));
     }
 
     /** A connection that never finished its handshake: counted, logged (a line per interval at most). */

@@ -1,6 +1,7 @@
 package dev.fanout.server.tls;
 
 import dev.fanout.server.session.CloseReason;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
@@ -27,6 +28,20 @@ public final class TlsGate extends ChannelInboundHandlerAdapter {
     TlsGate(ServerTls tls, String listener) {
         this.tls = tls;
         this.listener = listener;
+    }
+
+    /**
+     * The connection limiter refused this connection ({@code gate} null on a plaintext listener: nothing to do). Its
+     * refusal, if its protocol has one, waits for the handshake and goes encrypted: briefly, and for a bounded number
+     * of connections at once ({@link ServerTls#refusedWaiting}); past that, or without one, the connection is reset
+     * at once. Either way the refusal was counted already, so the handshake's end is not counted again.
+     */
+    public static void limited(TlsGate gate, Channel channel) {
+        if (gate == null) {
+            return;
+        }
+        gate.refused = true;
+        gate.tls.waitToRefuse(channel);
     }
 
     /**

@@ -195,6 +195,90 @@ class AuthIntegrationTest {
     }
 
     @Test
+    void aBurstOfGuesses_isHeldToTheFailureLimit_inControlMode_andInChat() throws Exception {
+        try (TestServer server = start(auth -> new AuthOptions(auth.file(), 3, Duration.ofMinutes(5),
+                auth.trackedAddresses(), auth.pendingLogins()))) {
+            // Ten HELLOs at once: logins being checked count against the limit, so no more than three are checked.
+            List<java.util.concurrent.Future<ControlFrame.Error>> refusals = new java.util.ArrayList<>();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(10);
+            try {
+                for (int i = 0; i < 10; i++) {
+                    String guess = "guess" + i;
+                    refusals.add(pool.submit(() -> ControlClient.helloRefused(server.frames(), "user", "alice",
+                            "password", guess)));
+                }
+                long checked = 0;
+                for (var refusal : refusals) {
+                    if (refusal.get().text().contains("unknown user or wrong secret")) {
+                        checked++;
+                    }
+                }
+                assertThat(checked).isLessThanOrEqualTo(3);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        try (TestServer server = start(UnaryOperator.identity())) {
+            LineClient person = server.track(LineClient.connect(server.lines()));
+            person.awaitLine(line -> line.contains("/login"));
+            // Guesses in one write: one is checked at a time, the others are turned away.
+            person.sendRaw("/login alice a\n/login alice b\n/login alice c\n".getBytes(StandardCharsets.UTF_8));
+            person.awaitLine(line -> line.equals("*** error: a login is being checked already; wait for its answer"));
+            person.awaitLine(line -> line.equals("*** error: not logged in: unknown user or wrong secret"));
+        }
+    }
+
+    @Test
+    void aPubSentWithTheHello_isPublishedOnceTheLoginIsChecked_notAtTheNextFrame() throws IOException {
+        try (TestServer server = start(UnaryOperator.identity());
+             ControlClient reader = ControlClient.connect(server.frames(), "user", "alice", "password", "wonderland");
+             RawClient writer = RawClient.connect(server.frames())) {
+            reader.send(sub(1, "chat.room"));
+            reader.read(ControlFrame.Subscribed.class);
+            java.io.ByteArrayOutputStream both = new java.io.ByteArrayOutputStream();
+            both.write(wire(new ControlFrame.Hello(dev.fanout.protocol.control.ControlCodec.VERSION, List.of(
+                    new dev.fanout.protocol.control.Option("user", "alice"),
+                    new dev.fanout.protocol.control.Option("password", "wonderland")))));
+            both.write(wire(pub(0, "chat.room")));
+            // One write: the PUB arrives while the login is being checked.
+            writer.socket().getOutputStream().write(both.toByteArray());
+            writer.socket().getOutputStream().flush();
+            assertThat(reader.readUntil(ControlFrame.Msg.class).topic()).isEqualTo("chat.room");
+        }
+    }
+
+    /** A control frame as it goes on the wire: length prefix and body. */
+    private static byte[] wire(ControlFrame frame) {
+        io.netty.buffer.ByteBuf encoded = dev.fanout.protocol.control.ControlCodec.encode(
+                io.netty.buffer.ByteBufAllocator.DEFAULT, frame);
+        try {
+            byte[] bytes = new byte[encoded.readableBytes()];
+            encoded.readBytes(bytes);
+            return bytes;
+        } finally {
+            encoded.release();
+        }
+    }
+
+    @Test
+    void aUsersName_isKeptForThatUser() throws IOException {
+        try (TestServer server = start(auth -> auth)) {
+            Files.writeString(file, Files.readString(file).replace("[anonymous]\nsubscribe = [\"public.>\"]",
+                    "[anonymous]\nsubscribe = [\"public.>\", \"lobby\"]\npublish = [\"lobby\"]"));
+            server.server().reloadAuth("test");
+            LineClient stranger = server.lineClient();
+            stranger.send("/nick alice");
+            stranger.awaitLine("*** error: the name 'alice' belongs to a user of this server; /login to go by it");
+            stranger.send("/nick ALICE");
+            stranger.awaitLine("*** error: the name 'ALICE' belongs to a user of this server; /login to go by it");
+            stranger.send("/login alice wonderland");
+            stranger.awaitLine("*** logged in as alice");
+            stranger.send("/who");
+            assertThat(stranger.awaitLine(line -> line.contains(" in lobby:"))).contains("alice (you)");
+        }
+    }
+
+    @Test
     void aReloadedFile_letsANewUserIn_andABrokenOneIsRefusedWithTheOldKept() throws IOException {
         try (TestServer server = start(UnaryOperator.identity())) {
             Files.writeString(file, Files.readString(file) + """

@@ -130,6 +130,21 @@ class TlsIntegrationTest {
     }
 
     @Test
+    void aFramesClientOverALimit_isResetAndCountedOnce_notAsAFailedHandshakeToo() throws IOException {
+        try (LogCapture logs = LogCapture.of(ServerTls.class);
+             TestServer server = start(UnaryOperator.identity(), builder -> builder.maxClients(1))) {
+            server.track(RawClient.over(TestTls.connect(trusting, server.frames(), "localhost")));
+            server.awaitSessions(1);
+            assertThatThrownBy(() -> TestTls.connect(trusting, server.frames(), "localhost").getInputStream().read())
+                    .isInstanceOf(IOException.class);
+            await().atMost(TestServer.PATIENCE).until(() ->
+                    server.server().sessionStats().closes(CloseReason.SERVER_FULL) == 1);
+            assertThat(server.server().sessionStats().closes(CloseReason.TLS_FAILED)).isZero();
+            assertThat(logs.messages(Level.WARN)).isEmpty();
+        }
+    }
+
+    @Test
     void mutualTls_refusesAClientWithoutACertificate_andServesOneWithIt() throws IOException {
         SelfSignedPair client = TestTls.pair(directory.resolve("client"));
         try (TestServer server = start(tls -> tls.withClientCa(client.certificate()))) {
