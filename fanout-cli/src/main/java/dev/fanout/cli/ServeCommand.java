@@ -154,6 +154,17 @@ final class ServeCommand implements Callable<Integer> {
                     + "once, as when full. 0 turns it off (load tests from one machine).")
     private int connectRate;
 
+    @Option(names = "--publish-rate", defaultValue = "0", paramLabel = "N",
+            description = "Messages per second (and at once) each client may publish; a faster one is slowed (its "
+                    + "connection is not read until it is within the rate), not cut. 0: no limit. A user of --auth "
+                    + "may have its own (publish_rate).")
+    private long publishRate;
+
+    @Option(names = "--publish-bytes-rate", defaultValue = "0", paramLabel = "SIZE", converter = Converters.Size.class,
+            description = "Payload bytes per second (and at once) each client may publish, as --publish-rate. 0: no "
+                    + "limit.")
+    private long publishBytesRate;
+
     @Option(names = "--total-queue-bytes", paramLabel = "SIZE", converter = Converters.Size.class,
             description = "What all clients' queues together may hold, objects counted; when full, the largest "
                     + "queues are cut first. Default: a quarter of the heap, at most 1 GiB.")
@@ -507,7 +518,8 @@ final class ServeCommand implements Callable<Integer> {
                 .maxClients(maxClients).maxFrame(maxFrame)
                 .maxLine(maxLine).maxTopics(maxTopics).publishBacklog(publishBacklog).queueBytes(queueBytes)
                 .queueMessages(queueMessages).slowConsumer(slowConsumer).queueSoftBytes(queueSoftBytes)
-                .queueSoftTime(queueSoftTime).connectRate(connectRate).frameTimeout(frameTimeout)
+                .queueSoftTime(queueSoftTime).connectRate(connectRate)
+                .publishRate(publishRate).publishBytesRate(publishBytesRate).frameTimeout(frameTimeout)
                 .keepAlive(keepAlive).history(history).historyBytes(historyBytes).pingInterval(pingInterval)
                 .pingTimeout(pingTimeout).maxSubscriptions(maxSubscriptions).dedupWindow(dedupWindow)
                 .dedupEntries(dedupEntries).maxTotalSubscriptions(maxTotalSubscriptions).closeGrace(closeGrace)

@@ -207,7 +207,7 @@ public final class FanoutServer implements AutoCloseable {
         pendingSources.forEach(this::register);
         SessionContext context = new SessionContext(hub, new ReadOnlyGuard(broker, readOnly), registry, stats,
                 limits.queue(),
-                queueBudget, limits.closeGrace(), this::outOfMemory, auth, limits.handshakeTimeout());
+                queueBudget, limits.closeGrace(), this::outOfMemory, auth, limits.handshakeTimeout(), limits.publish());
         // Frames clients may half-close and keep reading: the tutorial client does.
         framesAddress = bind(transport, "frames", options.framesPort(), true,
                 new FramesInitializer(context, limiter, tlsOn("frames"), limits.maxFrame(), inboundBudget,

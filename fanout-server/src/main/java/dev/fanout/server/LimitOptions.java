@@ -1,5 +1,6 @@
 package dev.fanout.server;
 
+import dev.fanout.server.session.PublishLimits;
 import dev.fanout.server.session.QueueLimits;
 import java.time.Duration;
 
@@ -21,11 +22,12 @@ import java.time.Duration;
  * @param handshakeTimeout     how long a client may take to finish its TLS handshake, and, where anonymous may do
  *                             nothing ({@code --auth}), to say HELLO or log in
  * @param connectRate          new connections per second (and at once) one address may open; 0: no limit
+ * @param publish              the rate each client may publish at (--publish-rate, --publish-bytes-rate)
  */
 public record LimitOptions(int maxClients, int maxClientsPerAddress, int maxFrame, int maxLine, int maxTopics,
                            long publishBacklog, QueueLimits queue, long totalQueueBytes, long totalInboundBytes,
                            Duration frameTimeout, Duration keepAlive, Duration closeGrace, Duration handshakeTimeout,
-                           int connectRate) {
+                           int connectRate, PublishLimits publish) {
 
     /**
      * Default new connections per second from one address: 1,000, and as many at once, as many as it may hold

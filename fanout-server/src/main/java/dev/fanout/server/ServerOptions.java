@@ -6,6 +6,7 @@ import dev.fanout.protocol.line.Lines;
 import dev.fanout.hub.PublishDedup;
 import dev.fanout.server.control.ControlOptions;
 import dev.fanout.server.control.SubscriptionBudget;
+import dev.fanout.server.session.PublishLimits;
 import dev.fanout.server.session.QueueLimits;
 import dev.fanout.server.session.SessionContext;
 import dev.fanout.store.HistoryLimits;
@@ -118,6 +119,8 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
         private Duration closeGrace = SessionContext.DEFAULT_CLOSE_GRACE;
         private Duration handshakeTimeout = LimitOptions.DEFAULT_HANDSHAKE_TIMEOUT;
         private int connectRate = LimitOptions.DEFAULT_CONNECT_RATE;
+        private long publishRate;
+        private long publishBytesRate;
         private boolean allowPublish;
         private Duration historyAge = Duration.ZERO;
         private DiskOptions disk;
@@ -299,6 +302,18 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
             return this;
         }
 
+        /** Messages per second (and at once) each client may publish; 0 (the default) leaves it unlimited. */
+        public Builder publishRate(long value) {
+            publishRate = value;
+            return this;
+        }
+
+        /** Payload bytes per second (and at once) each client may publish; 0 (the default) leaves it unlimited. */
+        public Builder publishBytesRate(long value) {
+            publishBytesRate = value;
+            return this;
+        }
+
         /** New connections per second (and at once) one address may open; 0 turns the limit off. */
         public Builder connectRate(int value) {
             connectRate = value;
@@ -398,6 +413,9 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
             require(keepAlive.toSeconds() >= 1, "--keepalive (" + keepAlive.toMillis()
                     + " ms) must be at least 1 s");
             require(!closeGrace.isNegative(), "--close-grace (" + closeGrace.toMillis() + " ms) must not be negative");
+            require(publishRate >= 0, "--publish-rate (" + publishRate + ") must be 0 (no limit) or more");
+            require(publishBytesRate >= 0, "--publish-bytes-rate (" + publishBytesRate + ") must be 0 (no limit) or "
+                    + "more");
             require(connectRate >= 0, "--connect-rate (" + connectRate + ") must be 0 (no limit) or more");
             require(handshakeTimeout.toMillis() > 0, "--handshake-timeout (" + handshakeTimeout.toMillis()
                     + " ms) must be at least 1 ms");
@@ -426,7 +444,8 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
             LimitOptions limits = new LimitOptions(maxClients, perAddress, maxFrame, maxLine, maxTopics,
                     publishBacklog, new QueueLimits(queueBytes, queueMessages, slowConsumer, softBytes,
                     queueSoftTime), totalQueueBytes,
-                    totalInboundBytes, frameTimeout, keepAlive, closeGrace, handshakeTimeout, connectRate);
+                    totalInboundBytes, frameTimeout, keepAlive, closeGrace, handshakeTimeout, connectRate,
+                    new PublishLimits(publishRate, publishBytesRate));
             return new ServerOptions(hosts, framesPort, linesPort, defaultTopic, serverName, transport, ioThreads,
                     lineFlush, drainTimeout, limits,
                     new HistoryLimits(history, historyBytes, historyTotalBytes, historyAge),

@@ -1,5 +1,6 @@
 package dev.fanout.server.auth;
 
+import dev.fanout.protocol.ByteSize;
 import dev.fanout.protocol.control.TopicNames;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,8 +39,10 @@ public final class AuthFile {
     /** User names: as display names. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,32}");
     private static final Set<String> TOP = Set.of("anonymous", "users");
-    private static final Set<String> PERMISSION_KEYS = Set.of("publish", "subscribe");
-    private static final Set<String> USER_KEYS = Set.of("password", "token", "publish", "subscribe");
+    private static final Set<String> PERMISSION_KEYS = Set.of("publish", "subscribe", "max_subscriptions",
+            "publish_rate", "publish_bytes_rate");
+    private static final Set<String> USER_KEYS = Set.of("password", "token", "publish", "subscribe",
+            "max_connections", "max_subscriptions", "publish_rate", "publish_bytes_rate");
 
     private AuthFile() {
     }
@@ -61,6 +64,8 @@ public final class AuthFile {
         Permissions anonymous = root.has("anonymous")
                 ? permissions(table(root.get("anonymous"), where + "[anonymous]"), where + "[anonymous]")
                 : Permissions.NONE;
+        UserLimits anonymousLimits = root.has("anonymous") ? limits(root.get("anonymous"), where + "anonymous")
+                : UserLimits.SERVER;
         if (root.has("anonymous")) {
             onlyKeys(root.get("anonymous"), PERMISSION_KEYS, where, "anonymous.");
         }
@@ -89,14 +94,14 @@ public final class AuthFile {
                 if (token != null && Secrets.tokenProblem(token) != null) {
                     throw new IllegalArgumentException(at + ".token: " + Secrets.tokenProblem(token));
                 }
-                User user = new User(name, password, token, permissions(node, at));
+                User user = new User(name, password, token, permissions(node, at), limits(node, at));
                 users.put(name, user);
                 if (token != null && byToken.put(token, user) != null) {
                     throw new IllegalArgumentException(at + ".token: another user has the same token");
                 }
             }
         }
-        return new Users(users, byToken, anonymous);
+        return new Users(users, byToken, anonymous, anonymousLimits);
     }
 
     private static JsonNode table(JsonNode node, String at) {
@@ -124,6 +129,42 @@ public final class AuthFile {
             throw new IllegalArgumentException(at + "." + key + " must be a string in quotes");
         }
         return value.asString();
+    }
+
+    private static UserLimits limits(JsonNode node, String at) {
+        return new UserLimits((int) count(node, "max_connections", at), (int) count(node, "max_subscriptions", at),
+                count(node, "publish_rate", at), size(node, "publish_bytes_rate", at));
+    }
+
+    /** A whole number of 1 or more, or 0 when the key is missing. */
+    private static long count(JsonNode node, String key, String at) {
+        JsonNode value = node.get(key);
+        if (value == null) {
+            return 0;
+        }
+        if (!value.isIntegralNumber() || value.asLong() < 1 || value.asLong() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(at + "." + key + " must be a whole number from 1 up; leave it out "
+                    + "for the server's own limit");
+        }
+        return value.asLong();
+    }
+
+    /** A size in bytes: a number, or text with a unit ("1MiB"); 0 when the key is missing. */
+    private static long size(JsonNode node, String key, String at) {
+        JsonNode value = node.get(key);
+        if (value == null) {
+            return 0;
+        }
+        try {
+            long bytes = value.isIntegralNumber() ? value.asLong() : ByteSize.parse(value.asString());
+            if (bytes < 1) {
+                throw new IllegalArgumentException("not positive");
+            }
+            return bytes;
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(at + "." + key + " must be a size from 1 byte up, as a number or "
+                    + "text such as \"1MiB\"", e);
+        }
     }
 
     private static Permissions permissions(JsonNode node, String at) {

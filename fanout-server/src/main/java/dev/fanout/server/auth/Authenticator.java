@@ -6,6 +6,8 @@ import java.net.SocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -39,6 +41,8 @@ public final class Authenticator implements AutoCloseable {
     private volatile List<String> nobodies;
     private final AtomicLong failed = new AtomicLong();
     private final RefusalLog refusals = new RefusalLog(log);
+    /** Connections held by each user with a max_connections. */
+    private final ConcurrentHashMap<String, AtomicInteger> connections = new ConcurrentHashMap<>();
     private volatile Users users;
 
     private Authenticator(AuthOptions options, Users users) {
@@ -62,7 +66,8 @@ public final class Authenticator implements AutoCloseable {
 
     /** Who a client is before it logs in (raw frames clients always). */
     public Principal anonymous() {
-        return new Principal(Principal.ANONYMOUS, users.anonymous(), true);
+        Users now = users;
+        return new Principal(Principal.ANONYMOUS, now.anonymous(), true, now.anonymousLimits());
     }
 
     /**
@@ -185,6 +190,30 @@ public final class Authenticator implements AutoCloseable {
         String who = user == null ? "a token" : AuthFile.NAME.matcher(user).matches() ? "'" + user + "'"
                 : "an invalid user name";
         refusals.refused(from, "login as " + who + " refused: " + why + " (" + connection + ")");
+    }
+
+    /**
+     * Takes one of {@code user}'s connections (max_connections); false if it holds as many as it may already. The
+     * table holds users of the file only, so it is bounded by it.
+     */
+    public boolean takeConnection(Principal user) {
+        int max = user.limits().maxConnections();
+        if (user.anonymous() || max <= 0) {
+            return true;
+        }
+        AtomicInteger held = connections.computeIfAbsent(user.name(), name -> new AtomicInteger());
+        if (held.incrementAndGet() > max) {
+            held.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    /** Gives back what {@link #takeConnection} took, when the connection ends. */
+    public void giveBackConnection(Principal user) {
+        if (!user.anonymous() && user.limits().maxConnections() > 0) {
+            connections.computeIfPresent(user.name(), (name, held) -> held.decrementAndGet() <= 0 ? null : held);
+        }
     }
 
     /** Whether {@code name} is a user's (ignoring case, as display names are unique): kept for that user. */

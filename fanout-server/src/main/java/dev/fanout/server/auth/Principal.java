@@ -6,13 +6,14 @@ package dev.fanout.server.auth;
  * @param name        the user's name, or {@code anonymous}
  * @param permissions what it may do
  * @param anonymous   whether it gave no credentials
+ * @param limits      what it may use, where the auth file says more than the server's flags
  */
-public record Principal(String name, Permissions permissions, boolean anonymous) {
+public record Principal(String name, Permissions permissions, boolean anonymous, UserLimits limits) {
 
     /** The name anonymous goes by in logs and in the auth file. */
     public static final String ANONYMOUS = "anonymous";
     /** Everyone, on a server without an auth file: anonymous, allowed everything. */
-    public static final Principal OPEN = new Principal(ANONYMOUS, Permissions.ALL, true);
+    public static final Principal OPEN = new Principal(ANONYMOUS, Permissions.ALL, true, UserLimits.SERVER);
 
     /** Whether it may publish to {@code topic}. */
     public boolean mayPublish(String topic) {

@@ -7,12 +7,13 @@ package dev.fanout.server.auth;
  * @param password    its password's hash (Argon2id or bcrypt), or null
  * @param token       its bearer token's hash ({@code sha256:HEX}), or null
  * @param permissions what it may do
+ * @param limits      what it may use, where the file says
  */
-public record User(String name, String password, String token, Permissions permissions) {
+public record User(String name, String password, String token, Permissions permissions, UserLimits limits) {
 
     /** The principal a login as this user makes. */
     Principal principal() {
-        return new Principal(name, permissions, false);
+        return new Principal(name, permissions, false, limits);
     }
 
     /** Never the secrets: records print their fields. */

@@ -205,6 +205,10 @@ public final class OperatorConsole {
                 .map(e -> e.getKey().name().toLowerCase(Locale.ROOT) + "=" + e.getValue())
                 .collect(Collectors.joining(" "));
         out.printf("closes      %s%n", closes.isEmpty() ? "none" : closes);
+        if (server.sessionStats().throttled() > 0) {
+            out.printf("throttled   publishers slowed %d times (--publish-rate, --publish-bytes-rate)%n",
+                    server.sessionStats().throttled());
+        }
         if (server.options().auth() != null) {
             out.printf("auth        %d logins refused, %d publishes and subscriptions refused as not allowed%n",
                     server.sessionStats().refusedLogins(), server.sessionStats().forbidden());

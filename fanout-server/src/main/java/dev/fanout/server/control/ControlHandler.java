@@ -15,6 +15,7 @@ import dev.fanout.server.frames.FrameFailures;
 import dev.fanout.server.auth.Authenticator;
 import dev.fanout.server.auth.LoginRefusedException;
 import dev.fanout.server.auth.Principal;
+import dev.fanout.server.auth.UserLimits;
 import dev.fanout.server.session.CloseReason;
 import dev.fanout.server.session.Session;
 import dev.fanout.server.session.SessionHandler;
@@ -176,7 +177,15 @@ public final class ControlHandler extends SessionHandler {
             }
             return;
         }
-        session.loggedIn(principal);
+        if (!session.loggedIn(principal)) {
+            waiting.forEach(ByteBuf::release);
+            String why = "user " + principal.name() + " holds " + principal.limits().maxConnections()
+                    + " connections already, its most (max_connections in the auth file); close one";
+            session.context().stats().countRefusedLogin();
+            error(ErrorCode.UNAUTHORIZED, RefKind.NONE, 0, "not logged in: " + why);
+            session.close(CloseReason.UNAUTHORIZED, why);
+            return;
+        }
         welcome(hello, serverName);
         ChannelHandlerContext ctx = session.channel().pipeline().context(this);
         for (ByteBuf body : waiting) {
@@ -336,9 +345,10 @@ public final class ControlHandler extends SessionHandler {
                     + "'"));
             return;
         }
-        if (subscriptions.size() >= options.maxSubscriptions()) {
+        if (subscriptions.size() >= maxSubscriptions()) {
             error(ErrorCode.TOO_MANY_SUBSCRIPTIONS, RefKind.SUBSCRIPTION_ID, id, "this connection already has "
-                    + subscriptions.size() + " subscriptions, the server's limit (--max-subscriptions)");
+                    + subscriptions.size() + " subscriptions, its limit (--max-subscriptions, or its user's "
+                    + "max_subscriptions)");
             return;
         }
         Map<String, ResumePoint> positions = new LinkedHashMap<>();
@@ -381,10 +391,10 @@ public final class ControlHandler extends SessionHandler {
      */
     boolean takeFeed(ControlSubscription subscription, String topic) {
         String full;
-        if (feeds.incrementAndGet() > options.maxSubscriptions()) {
+        if (feeds.incrementAndGet() > maxSubscriptions()) {
             feeds.decrementAndGet();
-            full = "this connection's subscriptions already cover " + options.maxSubscriptions()
-                    + " topics, the server's limit per connection (--max-subscriptions)";
+            full = "this connection's subscriptions already cover " + maxSubscriptions()
+                    + " topics, its limit (--max-subscriptions, or its user's max_subscriptions)";
         } else if (!budget.take()) {
             feeds.decrementAndGet();
             full = "the server holds " + budget.max() + " subscriptions of all clients together, its limit "
@@ -407,7 +417,12 @@ public final class ControlHandler extends SessionHandler {
      * shows the client the limit when there are more.
      */
     int feedsLeft() {
-        return Math.max(0, options.maxSubscriptions() - feeds.get()) + 1;
+        return Math.max(0, maxSubscriptions() - feeds.get()) + 1;
+    }
+
+    /** Subscriptions this connection may hold: its user's max_subscriptions, else --max-subscriptions. */
+    private int maxSubscriptions() {
+        return (int) UserLimits.or(session.principal().limits().maxSubscriptions(), options.maxSubscriptions());
     }
 
     /** Gives back a place {@link #takeFeed} took. Any thread. */

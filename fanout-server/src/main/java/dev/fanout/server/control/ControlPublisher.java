@@ -80,6 +80,7 @@ final class ControlPublisher {
         }
         flush();
         Session session = handler.session();
+        session.published(1, pub.payload().readableBytes());
         broker.publish(pub.topic(), pub.payload(), session.origin(), new PublishId(identity, pub.topic(), id))
                 .whenComplete((position, failure) -> session.onLoop(() -> answer(id, position, failure)));
     }
@@ -122,6 +123,11 @@ final class ControlPublisher {
         if (burst.isEmpty()) {
             return;
         }
+        long size = 0;
+        for (ByteBuf payload : burst) {
+            size += payload.readableBytes();
+        }
+        handler.session().published(burst.size(), size);
         broker.publishAll(burstTopic, burst, handler.session().origin()).whenComplete((position, failure) -> {
             if (failure != null) {
                 handler.session().onLoop(() -> answer(0, null, failure));

@@ -6,6 +6,7 @@ import dev.fanout.protocol.control.TopicNames;
 import dev.fanout.server.auth.Authenticator;
 import dev.fanout.server.auth.LoginRefusedException;
 import dev.fanout.server.auth.Principal;
+import dev.fanout.server.auth.UserLimits;
 import dev.fanout.server.session.CloseReason;
 import dev.fanout.server.session.Protocol;
 import dev.fanout.server.session.Session;
@@ -174,9 +175,10 @@ final class ChatCommands {
             member.notice("error: " + member.session().forbidden("subscribe to '" + topic + "'"));
             return;
         }
-        if (member.followed() >= maxFollowed && !member.follows(topic)) {
-            member.notice("error: you follow " + member.followed() + " topics already, the server's limit "
-                    + "(--max-subscriptions); /unsub one first");
+        long limit = UserLimits.or(member.session().principal().limits().maxSubscriptions(), maxFollowed);
+        if (member.followed() >= limit && !member.follows(topic)) {
+            member.notice("error: you follow " + member.followed() + " topics already, your limit "
+                    + "(--max-subscriptions, or your user's max_subscriptions); /unsub one first");
             return;
         }
         try {
@@ -277,7 +279,13 @@ final class ChatCommands {
             member.notice("error: not logged in: " + why);
             return;
         }
-        session.loggedIn(principal);
+        if (!session.loggedIn(principal)) {
+            session.context().stats().countRefusedLogin();
+            member.notice("error: not logged in: user " + principal.name() + " holds "
+                    + principal.limits().maxConnections() + " connections already, its most (max_connections in the "
+                    + "auth file); close one");
+            return;
+        }
         member.notice("logged in as " + principal.name());
         String lobby = session.context().hub().defaultTopic();
         if (member.room() == null && principal.maySubscribe(lobby)) {

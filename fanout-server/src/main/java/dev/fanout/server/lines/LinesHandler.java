@@ -7,6 +7,7 @@ import dev.fanout.server.session.CloseReason;
 import dev.fanout.server.session.Session;
 import dev.fanout.server.session.SessionContext;
 import dev.fanout.server.session.SessionHandler;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 
@@ -83,7 +84,9 @@ final class LinesHandler extends SessionHandler {
             session.notice("error: not sent: " + session.forbidden("publish to '" + member.room().name() + "'"));
             return;
         }
-        context.broker().publish(member.room().name(), ByteBufUtil.writeUtf8(ctx.alloc(), text), session.origin(),
+        ByteBuf payload = ByteBufUtil.writeUtf8(ctx.alloc(), text);
+        session.published(1, payload.readableBytes());
+        context.broker().publish(member.room().name(), payload, session.origin(),
                 null).whenComplete((position, failure) -> {
                     if (failure != null) {
                         String why = PublishRefusedException.cause(failure).getMessage();

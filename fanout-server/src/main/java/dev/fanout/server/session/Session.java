@@ -1,6 +1,7 @@
 package dev.fanout.server.session;
 
 import dev.fanout.server.auth.Principal;
+import dev.fanout.server.auth.UserLimits;
 import dev.fanout.hub.MessageForm;
 import dev.fanout.hub.Origin;
 import dev.fanout.hub.SharedBytes;
@@ -57,6 +58,10 @@ public final class Session {
     private volatile Principal principal;
     /** When the queue went over the soft bound ({@link System#nanoTime()}), 0 while under it. On the loop. */
     private long overSoftSince;
+    /** Holds publishing to the client's rate; made at the first publish, and again after a login. On the loop. */
+    private PublishThrottle throttle;
+    /** Slowed publishers are logged at most this often; the ones between are counted into the next line. */
+    private static final RefusalLog THROTTLE_LOG = new RefusalLog(LoggerFactory.getLogger(Session.class));
 
     /** A session speaking {@code wire} on {@code channel}; call {@link #open()} once the connection is active. */
     public Session(long id, Channel channel, SessionContext context, Wire wire) {
@@ -80,10 +85,53 @@ public final class Session {
         return principal;
     }
 
-    /** The client logged in as {@code user}: it goes by the user's name, unless another connection has it. */
-    public void loggedIn(Principal user) {
+    /**
+     * The client logged in as {@code user}: it goes by the user's name, unless another connection has it, and by
+     * its limits. False, and nothing changed, if the user holds its most connections already (max_connections).
+     */
+    public boolean loggedIn(Principal user) {
+        if (context.auth() != null && !context.auth().takeConnection(user)) {
+            return false;
+        }
+        if (context.auth() != null) {
+            channel.closeFuture().addListener(closed -> context.auth().giveBackConnection(user));
+        }
         this.principal = user;
+        this.throttle = null;
         rename(user.name());
+        return true;
+    }
+
+    /**
+     * Counts {@code count} messages of {@code size} payload bytes the client published against its rate
+     * (--publish-rate, --publish-bytes-rate, or its user's): while it is over, reading from it pauses, so it is
+     * slowed, not cut, and nothing it sent is lost. Counted and logged (a line per interval at most). On the loop.
+     */
+    public void published(int count, long size) {
+        PublishThrottle current = throttle;
+        if (current == null) {
+            UserLimits own = principal.limits();
+            PublishLimits server = context.publishLimits();
+            current = new PublishThrottle(UserLimits.or(own.publishRate(), server.messagesPerSecond()),
+                    UserLimits.or(own.publishBytesRate(), server.bytesPerSecond()), System.nanoTime());
+            throttle = current;
+        }
+        if (!current.limits()) {
+            return;
+        }
+        long wait = current.take(count, size, System.nanoTime());
+        if (wait > 0 && channel.config().isAutoRead()) {
+            channel.config().setAutoRead(false);
+            context.stats().countThrottled();
+            THROTTLE_LOG.refused(remoteAddress(), "publishes faster than its rate (--publish-rate, "
+                    + "--publish-bytes-rate, or its user's): reading from " + this + " pauses for "
+                    + TimeUnit.NANOSECONDS.toMillis(wait) + " ms");
+            channel.eventLoop().schedule(() -> {
+                if (!isClosed() && !draining) {
+                    channel.config().setAutoRead(true);
+                }
+            }, wait, TimeUnit.NANOSECONDS);
+        }
     }
 
     /**

@@ -20,10 +20,11 @@ import java.util.function.Consumer;
  *                    {@code ExitOnOutOfMemoryError} does not cover): the server decides whether to exit
  * @param auth       who may do what ({@code --auth}), or null: everyone may do everything
  * @param handshakeTimeout where anonymous may do nothing, how long a client has to say HELLO or log in
+ * @param publishLimits the rate each client may publish at, unless its user has one of its own
  */
 public record SessionContext(Hub hub, Broker broker, SessionRegistry registry, SessionStats stats, QueueLimits queue,
                              QueueBudget budget, Duration closeGrace, Consumer<Throwable> outOfMemory,
-                             Authenticator auth, Duration handshakeTimeout) {
+                             Authenticator auth, Duration handshakeTimeout, PublishLimits publishLimits) {
 
     /**
      * Default time a goodbye may take to reach a client before the connection is cut anyway: 1 s, ample for a

@@ -12,6 +12,7 @@ public final class SessionStats {
     private final LongAdder delivered = new LongAdder();
     private final LongAdder forbidden = new LongAdder();
     private final LongAdder refusedLogins = new LongAdder();
+    private final LongAdder throttled = new LongAdder();
     private final EnumMap<CloseReason, LongAdder> closes = new EnumMap<>(CloseReason.class);
 
     /** Creates zeroed counters. */
@@ -36,6 +37,15 @@ public final class SessionStats {
 
     void countDelivered(long messages) {
         delivered.add(messages);
+    }
+
+    void countThrottled() {
+        throttled.increment();
+    }
+
+    /** Times a publisher's reading paused because it published faster than its rate. */
+    public long throttled() {
+        return throttled.sum();
     }
 
     void countForbidden() {

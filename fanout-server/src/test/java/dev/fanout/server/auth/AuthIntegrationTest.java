@@ -279,6 +279,48 @@ class AuthIntegrationTest {
     }
 
     @Test
+    void aUsersOwnLimits_holdItsConnections_subscriptions_andPublishRate() throws Exception {
+        Files.writeString(file, """
+                [users.alice]
+                password = "%s"
+                publish = [">"]
+                subscribe = [">"]
+                max_connections = 1
+                max_subscriptions = 1
+                publish_rate = 5
+                """.formatted(Secrets.hashPassword("wonderland".toCharArray())));
+        try (TestServer server = start(UnaryOperator.identity())) {
+            ControlClient alice = ControlClient.connect(server.frames(), "user", "alice", "password", "wonderland");
+            ControlFrame.Error second = ControlClient.helloRefused(server.frames(), "user", "alice", "password",
+                    "wonderland");
+            assertThat(second.text()).isEqualTo("not logged in: user alice holds 1 connections already, its most "
+                    + "(max_connections in the auth file); close one");
+            alice.send(sub(1, "a"));
+            alice.read(ControlFrame.Subscribed.class);
+            alice.send(sub(2, "b"));
+            assertThat(alice.readUntil(ControlFrame.Error.class).code()).isEqualTo(ErrorCode.TOO_MANY_SUBSCRIPTIONS);
+            for (int i = 1; i <= 15; i++) {
+                alice.send(pub(i, "a"));
+            }
+            for (int i = 1; i <= 15; i++) {
+                assertThat(alice.readUntil(ControlFrame.Ack.class).publishId()).isEqualTo(i);
+            }
+            assertThat(server.server().sessionStats().throttled()).isPositive();
+            alice.close();
+            // Its place is given back when the connection ends.
+            await().untilAsserted(() -> ControlClient.connect(server.frames(), "user", "alice", "password",
+                    "wonderland").close());
+        }
+    }
+
+    @Test
+    void aLimitThatIsNotANumber_stopsTheStart_namingTheKey() throws IOException {
+        Files.writeString(file, "[anonymous]\npublish_rate = \"fast\"\n");
+        assertThatThrownBy(new FanoutServer(ServerOptions.builder().framesPort(0).linesPort(0)
+                .auth(AuthOptions.of(file)).build())::start).hasMessageContaining("anonymous.publish_rate");
+    }
+
+    @Test
     void aReloadedFile_letsANewUserIn_andABrokenOneIsRefusedWithTheOldKept() throws IOException {
         try (TestServer server = start(UnaryOperator.identity())) {
             Files.writeString(file, Files.readString(file) + """

@@ -350,8 +350,8 @@ class ChatCommandsTest {
             client.send("/sub b");
             client.awaitLine(line -> line.startsWith("*** you now also see b"));
             client.send("/sub c");
-            client.awaitLine("*** error: you follow 2 topics already, the server's limit (--max-subscriptions); "
-                    + "/unsub one first");
+            client.awaitLine("*** error: you follow 2 topics already, your limit (--max-subscriptions, or your "
+                    + "user's max_subscriptions); /unsub one first");
             client.send("/unsub a");
             client.awaitLine("*** you no longer see a");
             client.send("/sub c");

@@ -31,7 +31,7 @@ class QueueBudgetTest {
     private final QueueBudget budget = new QueueBudget(LIMIT, registry);
     private final SessionContext context = new SessionContext(null, null, registry, stats,
             new QueueLimits(1024 * 1024, 1000, SlowConsumerPolicy.DISCONNECT), budget, CLOSE_GRACE, error -> {
-            }, null, java.time.Duration.ofSeconds(10));
+            }, null, java.time.Duration.ofSeconds(10), PublishLimits.NONE);
     private final List<EmbeddedChannel> channels = new ArrayList<>();
     private LogCapture log;
 
