@@ -154,6 +154,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "once, as when full. 0 turns it off (load tests from one machine).")
     private int connectRate;
 
+    @Option(names = "--idle-timeout", defaultValue = "0", paramLabel = "TIME", converter = Converters.Time.class,
+            description = "A chat (lines) client that sends nothing for this long is closed, told why. 0: never (chat "
+                    + "users idle for hours). Control clients have --ping-timeout; raw readers send nothing by design.")
+    private Duration idleTimeout;
+
     @Option(names = "--publish-rate", defaultValue = "0", paramLabel = "N",
             description = "Messages per second (and at once) each client may publish; a faster one is slowed (its "
                     + "connection is not read until it is within the rate), not cut. 0: no limit. A user of --auth "
@@ -519,7 +524,8 @@ final class ServeCommand implements Callable<Integer> {
                 .maxLine(maxLine).maxTopics(maxTopics).publishBacklog(publishBacklog).queueBytes(queueBytes)
                 .queueMessages(queueMessages).slowConsumer(slowConsumer).queueSoftBytes(queueSoftBytes)
                 .queueSoftTime(queueSoftTime).connectRate(connectRate)
-                .publishRate(publishRate).publishBytesRate(publishBytesRate).frameTimeout(frameTimeout)
+                .publishRate(publishRate).publishBytesRate(publishBytesRate).idleTimeout(idleTimeout)
+                .frameTimeout(frameTimeout)
                 .keepAlive(keepAlive).history(history).historyBytes(historyBytes).pingInterval(pingInterval)
                 .pingTimeout(pingTimeout).maxSubscriptions(maxSubscriptions).dedupWindow(dedupWindow)
                 .dedupEntries(dedupEntries).maxTotalSubscriptions(maxTotalSubscriptions).closeGrace(closeGrace)

@@ -216,7 +216,8 @@ public final class FanoutServer implements AutoCloseable {
         // A lines client whose input ends has left: telnet and nc close both ways.
         linesAddress = bind(transport, "lines", options.linesPort(), false,
                 new LinesInitializer(context, limiter, tlsOn("lines"), options.serverName() + " " + Version.VERSION,
-                        limits.maxLine(), options.lineFlush(), options.control().maxSubscriptions()),
+                        limits.maxLine(), options.lineFlush(), options.control().maxSubscriptions(),
+                        limits.idleTimeout()),
                 "chat, starting in room '" + options.defaultTopic() + "'");
         if (auth != null) {
             log.info("authentication: {}; a refusal never says whether a user exists", auth.describe());

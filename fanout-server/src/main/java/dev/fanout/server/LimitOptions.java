@@ -23,11 +23,12 @@ import java.time.Duration;
  *                             nothing ({@code --auth}), to say HELLO or log in
  * @param connectRate          new connections per second (and at once) one address may open; 0: no limit
  * @param publish              the rate each client may publish at (--publish-rate, --publish-bytes-rate)
+ * @param idleTimeout          a chat (lines) client that sends nothing for this long is closed; zero turns this off
  */
 public record LimitOptions(int maxClients, int maxClientsPerAddress, int maxFrame, int maxLine, int maxTopics,
                            long publishBacklog, QueueLimits queue, long totalQueueBytes, long totalInboundBytes,
                            Duration frameTimeout, Duration keepAlive, Duration closeGrace, Duration handshakeTimeout,
-                           int connectRate, PublishLimits publish) {
+                           int connectRate, PublishLimits publish, Duration idleTimeout) {
 
     /**
      * Default new connections per second from one address: 1,000, and as many at once, as many as it may hold

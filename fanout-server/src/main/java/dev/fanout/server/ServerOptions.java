@@ -121,6 +121,7 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
         private int connectRate = LimitOptions.DEFAULT_CONNECT_RATE;
         private long publishRate;
         private long publishBytesRate;
+        private Duration idleTimeout = Duration.ZERO;
         private boolean allowPublish;
         private Duration historyAge = Duration.ZERO;
         private DiskOptions disk;
@@ -302,6 +303,12 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
             return this;
         }
 
+        /** A chat client that sends nothing for this long is closed; zero (the default) turns this off. */
+        public Builder idleTimeout(Duration value) {
+            idleTimeout = value;
+            return this;
+        }
+
         /** Messages per second (and at once) each client may publish; 0 (the default) leaves it unlimited. */
         public Builder publishRate(long value) {
             publishRate = value;
@@ -413,6 +420,8 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
             require(keepAlive.toSeconds() >= 1, "--keepalive (" + keepAlive.toMillis()
                     + " ms) must be at least 1 s");
             require(!closeGrace.isNegative(), "--close-grace (" + closeGrace.toMillis() + " ms) must not be negative");
+            require(!idleTimeout.isNegative(), "--idle-timeout (" + idleTimeout.toMillis() + " ms) must not be "
+                    + "negative; 0 turns it off");
             require(publishRate >= 0, "--publish-rate (" + publishRate + ") must be 0 (no limit) or more");
             require(publishBytesRate >= 0, "--publish-bytes-rate (" + publishBytesRate + ") must be 0 (no limit) or "
                     + "more");
@@ -445,7 +454,7 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
                     publishBacklog, new QueueLimits(queueBytes, queueMessages, slowConsumer, softBytes,
                     queueSoftTime), totalQueueBytes,
                     totalInboundBytes, frameTimeout, keepAlive, closeGrace, handshakeTimeout, connectRate,
-                    new PublishLimits(publishRate, publishBytesRate));
+                    new PublishLimits(publishRate, publishBytesRate), idleTimeout);
             return new ServerOptions(hosts, framesPort, linesPort, defaultTopic, serverName, transport, ioThreads,
                     lineFlush, drainTimeout, limits,
                     new HistoryLimits(history, historyBytes, historyTotalBytes, historyAge),

@@ -23,6 +23,18 @@ class ChatIntegrationTest {
     }
 
     @Test
+    void idleTimeout_closesAChatClientThatSendsNothing_tellingItWhy() throws Exception {
+        try (TestServer idle = TestServer.start(options -> options.idleTimeout(java.time.Duration.ofMillis(300)))) {
+            LineClient quiet = idle.lineClient();
+            assertThat(quiet.awaitLine(line -> line.startsWith("*** disconnected:")))
+                    .isEqualTo("*** disconnected: sent nothing for too long");
+            quiet.awaitLine(LineClient.END::equals);
+            assertThat(idle.server().sessionStats().closes(dev.fanout.server.session.CloseReason.IDLE_TIMEOUT))
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
     void greeting_namesServerAndClientNumber() {
         LineClient client = server.track(LineClient.connect(server.lines()));
         String greeting = client.awaitLine(line -> line.startsWith("***"));

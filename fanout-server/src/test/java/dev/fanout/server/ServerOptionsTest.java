@@ -108,7 +108,7 @@ class ServerOptionsTest {
                         5000, 6000,
                         Duration.ofSeconds(7), Duration.ofSeconds(8), SessionContext.DEFAULT_CLOSE_GRACE,
                         LimitOptions.DEFAULT_HANDSHAKE_TIMEOUT, LimitOptions.DEFAULT_CONNECT_RATE,
-                        dev.fanout.server.session.PublishLimits.NONE),
+                        dev.fanout.server.session.PublishLimits.NONE, Duration.ZERO),
                 new HistoryLimits(HistoryLimits.DEFAULT_MAX_MESSAGES, HistoryLimits.DEFAULT_MAX_BYTES,
                         HistoryLimits.defaultTotalBytes(), Duration.ofMinutes(5)),
                 new ControlOptions(ControlOptions.DEFAULT_PING_INTERVAL, ControlOptions.DEFAULT_PING_TIMEOUT,

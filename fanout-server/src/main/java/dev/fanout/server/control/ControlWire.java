@@ -64,7 +64,7 @@ final class ControlWire implements Wire {
             case FRAME_TOO_LARGE -> GoodbyeReason.FRAME_TOO_LARGE;
             case FRAME_TIMEOUT -> GoodbyeReason.FRAME_TIMEOUT;
             case PROTOCOL_ERROR -> GoodbyeReason.PROTOCOL_ERROR;
-            case IDLE -> GoodbyeReason.IDLE;
+            case IDLE, IDLE_TIMEOUT -> GoodbyeReason.IDLE;
             case SERVER_FULL -> GoodbyeReason.SERVER_FULL;
             case ADDRESS_FULL, CONNECT_RATE -> GoodbyeReason.ADDRESS_FULL;
             case KICKED -> GoodbyeReason.KICKED;

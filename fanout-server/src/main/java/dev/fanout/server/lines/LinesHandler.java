@@ -8,6 +8,8 @@ import dev.fanout.server.session.Session;
 import dev.fanout.server.session.SessionContext;
 import dev.fanout.server.session.SessionHandler;
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 
@@ -94,6 +96,15 @@ final class LinesHandler extends SessionHandler {
                     }
                 });
         context.broker().backlog().pauseWhileFull(ctx.channel());
+    }
+
+    /** The client has sent nothing for --idle-timeout: closed, told why. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
+            session.close(CloseReason.IDLE_TIMEOUT, null);
+        }
+        ctx.fireUserEventTriggered(event);
     }
 
     private String describe(LineProblem problem) {

@@ -10,7 +10,9 @@ import dev.fanout.server.tls.TlsGate;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /** Builds the pipeline of each lines connection. Shared by all of them. */
 public final class LinesInitializer extends ChannelInitializer<Channel> {
@@ -22,6 +24,7 @@ public final class LinesInitializer extends ChannelInitializer<Channel> {
     private final String serverName;
     private final int maxLine;
     private final Duration lineFlush;
+    private final Duration idleTimeout;
 
     /**
      * Creates the initializer.
@@ -31,13 +34,15 @@ public final class LinesInitializer extends ChannelInitializer<Channel> {
      * @param maxLine    longest line a client may send, in bytes
      * @param lineFlush  how long a partial line may idle before it counts as complete; zero turns this off
      * @param maxFollowed topics one client may follow with /sub besides its room
+     * @param idleTimeout a client that has sent nothing for this long is closed; zero turns this off
      */
     public LinesInitializer(SessionContext context, ConnectionLimiter limiter, ServerTls tls, String serverName,
-                            int maxLine, Duration lineFlush, int maxFollowed) {
+                            int maxLine, Duration lineFlush, int maxFollowed, Duration idleTimeout) {
         this.context = context;
         this.limiter = limiter;
         this.tls = tls;
         this.commands = new ChatCommands(context.registry(), context.hub(), maxFollowed);
+        this.idleTimeout = idleTimeout;
         this.serverName = serverName;
         this.maxLine = maxLine;
         this.lineFlush = lineFlush;
@@ -55,6 +60,10 @@ public final class LinesInitializer extends ChannelInitializer<Channel> {
     }
 
     private void addSession(ChannelPipeline pipeline) {
+        if (idleTimeout.toMillis() > 0) {
+            // 0. a chat client that has sent nothing for this long is closed (the handler hears of it)
+            pipeline.addLast("idle", new IdleStateHandler(idleTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+        }
         pipeline
                 // 1. telnet commands out of the text: negotiation refused, Ctrl-C and AYT passed on as signals
                 .addLast("telnetDecoder", new TelnetDecoder())

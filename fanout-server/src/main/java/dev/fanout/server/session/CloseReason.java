@@ -14,6 +14,8 @@ public enum CloseReason {
     FRAME_TIMEOUT("frame not finished in time", true),
     /** The client broke the control protocol so that its stream can no longer be trusted. */
     PROTOCOL_ERROR("protocol error", true),
+    /** A chat client sent nothing for --idle-timeout. */
+    IDLE_TIMEOUT("sent nothing for too long", true),
     /** A control client did not answer a PING in time. */
     IDLE("did not answer a ping in time", true),
     /** The server had no place for another client. */
