@@ -18,24 +18,25 @@ final class LoginFlags {
                     + "it out of ps listings; without either it is asked on the terminal.")
     private String password;
 
-    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:FANOUT_TOKEN}",
-            showDefaultValue = Help.Visibility.NEVER,
-            description = "Log in with a bearer token (fanout passwd --token) instead. Default: the environment "
-                    + "variable FANOUT_TOKEN.")
+    @Option(names = "--token", paramLabel = "TOKEN",
+            description = "Log in with a bearer token (fanout passwd --token) instead: sub and pub with --topic. "
+                    + "Without it, they take the environment variable FANOUT_TOKEN, which keeps it out of ps "
+                    + "listings.")
     private String token;
 
-    /** Whether any credentials were given. */
+    /** Whether credentials were given on the command line. */
     boolean given() {
-        return user != null || token != null && !token.isBlank();
+        return user != null || token != null;
     }
 
-    /** Adds the credentials to {@code options}, if any were given. */
+    /** Adds the credentials to {@code options}: --user, else --token, else FANOUT_TOKEN if set. */
     ClientOptions.Builder applyTo(ClientOptions.Builder options) {
         if (user != null) {
             return options.login(user, password());
         }
-        if (token != null && !token.isBlank()) {
-            return options.token(token.strip());
+        String chosen = token != null ? token : System.getenv("FANOUT_TOKEN");
+        if (chosen != null && !chosen.isBlank()) {
+            return options.token(chosen.strip());
         }
         return options;
     }
@@ -43,9 +44,9 @@ final class LoginFlags {
     /** The chat line that logs in ({@code /login NAME SECRET}), or null without --user. */
     String loginLine() {
         if (user == null) {
-            if (token != null && !token.isBlank()) {
+            if (token != null) {
                 throw new IllegalArgumentException("chat logs in with --user and a password; a token is for sub "
-                        + "and pub");
+                        + "and pub with --topic");
             }
             return null;
         }

@@ -98,7 +98,8 @@ final class PortProtocol {
     /** chat waited for a greeting that did not come. */
     static String silentPort(Endpoint endpoint, Duration waited) {
         return describe(endpoint) + " sent no chat greeting within " + waited.toSeconds() + " s, so it is not a "
-                + "lines (chat) port; a frames port says nothing first: " + framesAdvice(endpoint);
+                + "lines (chat) port; a frames port says nothing first: " + framesAdvice(endpoint)
+                + "; a TLS port says nothing before TLS either: add --tls (or --tls-ca FILE) if it is one";
     }
 
     private static String framesAdvice(Endpoint endpoint) {

@@ -101,8 +101,8 @@ final class PubCommand implements Callable<Integer> {
         }
         long connecting = System.nanoTime();
         if (login.given()) {
-            throw new ParameterException(spec.commandLine(), "--user and --token (or FANOUT_TOKEN) need --topic: raw "
-                    + "mode has no login, and reads and writes as anonymous");
+            throw new ParameterException(spec.commandLine(), "--user and --token need --topic: raw mode has no "
+                    + "login, and reads and writes as anonymous");
         }
         try (Socket socket = ClientConnection.open(endpoint, "./fanout serve", tls.clientTls())) {
             ServerWatch server = ServerWatch.start(socket);

@@ -449,10 +449,16 @@ final class ServeCommand implements Callable<Integer> {
         ShutdownWatchdog watchdog = new ShutdownWatchdog(options);
         trapSignals(server, watchdog);
         // SIGHUP reloads what can change under a running server, as nginx and Mosquitto do.
-        SignalTrap.install("HUP", () -> startDaemon("fanout-reload", () -> {
+        boolean hup = SignalTrap.install("HUP", () -> startDaemon("fanout-reload", () -> {
             server.reloadTls("SIGHUP");
             server.reloadAuth("SIGHUP");
         }));
+        if (!hup && (options.tls() != null || options.auth() != null)) {
+            // Under nohup SIGHUP is ignored from the start, and the JVM will not take it back.
+            log.warn("SIGHUP cannot be trapped here (it is ignored, as under nohup): the TLS certificate still "
+                    + "reloads when its files change, but the auth file is read again only at a restart; start the "
+                    + "server without nohup (a service manager, or setsid) to reload on SIGHUP");
+        }
         if (useConsole) {
             startConsole(server, () -> {
                 watchdog.arm();

@@ -100,8 +100,8 @@ final class SubCommand implements Callable<Integer> {
                     + "topic in raw mode has no numbering to start from");
         }
         if (login.given()) {
-            throw new ParameterException(spec.commandLine(), "--user and --token (or FANOUT_TOKEN) need --topic: raw "
-                    + "mode has no login, and reads and writes as anonymous");
+            throw new ParameterException(spec.commandLine(), "--user and --token need --topic: raw mode has no "
+                    + "login, and reads and writes as anonymous");
         }
         try (Socket socket = ClientConnection.open(endpoint, "./fanout serve", tls.clientTls())) {
             PushbackInputStream socketIn = new PushbackInputStream(socket.getInputStream(), PortProtocol.SNIFF_BYTES);
@@ -113,7 +113,10 @@ final class SubCommand implements Callable<Integer> {
                 byte[] payload = read(frames, received);
                 if (payload == null) {
                     out.flush();
-                    throw new CommandFailure("the server closed the connection after " + received + " messages");
+                    throw new CommandFailure("the server closed the connection after " + received + " messages"
+                            + (received == 0 && tls.clientTls() == null ? " (a TLS port closes a plaintext client at "
+                            + "once: add --tls if it is one; a server with --auth may not let anonymous read it)"
+                            : ""));
                 }
                 received++;
                 print(out, payload);

@@ -66,6 +66,11 @@ class AuthCliTest {
                 assertThat(pub.awaitExit()).isEqualTo(1);
                 assertThat(String.join("\n", pub.stderr())).contains("user anonymous may not publish to 'chat.room'");
             }
+            try (CliProcess raw = CliProcess.start("pub", frames)) {
+                raw.feed("as nobody, raw\n");
+                assertThat(raw.awaitExit()).as("a raw publish anonymous may not make fails; stderr %s",
+                        raw.stderr()).isEqualTo(1);
+            }
             try (CliProcess chat = CliProcess.start("chat", "127.0.0.1:" + server.lines().getPort(), "--user",
                     "alice", "--password", "wonderland")) {
                 chat.awaitStdout(line -> line.contains("logged in as alice"));

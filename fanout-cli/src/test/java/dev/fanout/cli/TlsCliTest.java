@@ -98,6 +98,11 @@ class TlsCliTest {
                 assertThat(sub.awaitExit()).isEqualTo(1);
                 assertThat(String.join("\n", sub.stderr())).contains("not trusted");
             }
+            // Without TLS at all: the server resets a plaintext client, so a raw publisher knows nothing arrived.
+            try (CliProcess pub = CliProcess.start("pub", frames)) {
+                pub.feed("in clear\n");
+                assertThat(pub.awaitExit()).as("pub; stderr %s", pub.stderr()).isEqualTo(1);
+            }
         }
     }
 

@@ -110,7 +110,8 @@ class WrongPortCliTest {
             assertThat(chat.stderr()).containsExactly("fanout chat: port " + framesPort() + " sent no chat greeting "
                     + "within 3 s, so it is not a lines (chat) port; a frames port says nothing first: use './fanout "
                     + "sub " + framesPort() + "' or './fanout pub " + framesPort() + "' there, or give chat the lines "
-                    + "port (7071 by default)");
+                    + "port (7071 by default); a TLS port says nothing before TLS either: add --tls (or --tls-ca FILE) "
+                    + "if it is one");
         }
         assertThat(server.server().hub().stats().published()).as("'/nick alice' was not sent as a frame").isZero();
     }

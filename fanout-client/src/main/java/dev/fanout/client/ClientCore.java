@@ -313,7 +313,8 @@ final class ClientCore {
                         goodbye.reason()));
                 return;
             }
-            String said = goodbye == null ? "" : ": " + goodbye.reason() + ": " + goodbye.text();
+            String said = goodbye != null ? ": " + goodbye.reason() + ": " + goodbye.text()
+                    : options.tls() == null ? " (if it is a TLS port, connect with TLS: ClientOptions.tls, --tls)" : "";
             attemptFailed(new FanoutException("the connection to " + address() + " closed before WELCOME"
                     + said, failure, null, goodbye == null ? null : goodbye.reason()));
             return;

@@ -3,6 +3,7 @@ package dev.fanout.server.lines;
 import dev.fanout.hub.PublishRefusedException;
 import dev.fanout.protocol.line.LineProblem;
 import dev.fanout.protocol.line.TelnetSignal;
+import dev.fanout.server.auth.Permissions;
 import dev.fanout.server.session.CloseReason;
 import dev.fanout.server.session.Session;
 import dev.fanout.server.session.SessionContext;
@@ -41,10 +42,15 @@ final class LinesHandler extends SessionHandler {
         session.open();
         if (!session.principal().maySubscribe(context.hub().defaultTopic())) {
             // A server that asks who you are, and lets anonymous into no room: the client logs in first.
+            Permissions anonymous = session.principal().permissions();
+            boolean nothing = anonymous.publish().isEmpty() && anonymous.subscribe().isEmpty();
             session.notice("welcome to " + greeting + ": you are client #" + session.id() + ", known as "
-                    + session.name() + ". This server asks who you are: /login NAME SECRET within "
-                    + context.handshakeTimeout().toSeconds() + " s. Type /help for commands.");
-            session.closeUnlessLoggedInWithin(() -> true, "login");
+                    + session.name() + ". This server asks who you are: /login NAME SECRET"
+                    + (nothing ? " within " + context.handshakeTimeout().toSeconds() + " s" : ", or /join a room "
+                    + "anyone may") + ". Type /help for commands.");
+            if (nothing) {
+                session.closeUnlessLoggedInWithin(() -> true, "login");
+            }
             ctx.fireChannelActive();
             return;
         }

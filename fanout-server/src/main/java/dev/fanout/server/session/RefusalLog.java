@@ -14,12 +14,19 @@ public final class RefusalLog {
     static final long INTERVAL_NANOS = 10_000_000_000L;
 
     private final Logger log;
+    private final String what;
     private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - INTERVAL_NANOS);
     private final AtomicLong unlogged = new AtomicLong();
 
-    /** Writes to {@code log}. */
+    /** Writes "refused ADDRESS: WHY" lines to {@code log}. */
     public RefusalLog(Logger log) {
+        this(log, "refused");
+    }
+
+    /** Writes "WHAT ADDRESS: WHY" lines to {@code log}. */
+    public RefusalLog(Logger log, String what) {
         this.log = log;
+        this.what = what;
     }
 
     /** A connection from {@code address} was refused for {@code why}. */
@@ -28,8 +35,8 @@ public final class RefusalLog {
         long last = lastLogged.get();
         if (now - last >= INTERVAL_NANOS && lastLogged.compareAndSet(last, now)) {
             long others = unlogged.getAndSet(0);
-            log.warn("refused {}: {}{}", Addresses.format(address), why,
-                    others == 0 ? "" : " (and " + others + " more refused since the last such line)");
+            log.warn("{} {}: {}{}", what, Addresses.format(address), why,
+                    others == 0 ? "" : " (and " + others + " more " + what + " since the last such line)");
         } else {
             unlogged.incrementAndGet();
         }

@@ -61,7 +61,7 @@ public final class Session {
     /** Holds publishing to the client's rate; made at the first publish, and again after a login. On the loop. */
     private PublishThrottle throttle;
     /** Slowed publishers are logged at most this often; the ones between are counted into the next line. */
-    private static final RefusalLog THROTTLE_LOG = new RefusalLog(LoggerFactory.getLogger(Session.class));
+    private static final RefusalLog THROTTLE_LOG = new RefusalLog(LoggerFactory.getLogger(Session.class), "slowed");
 
     /** A session speaking {@code wire} on {@code channel}; call {@link #open()} once the connection is active. */
     public Session(long id, Channel channel, SessionContext context, Wire wire) {

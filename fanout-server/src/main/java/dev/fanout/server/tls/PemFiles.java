@@ -35,19 +35,23 @@ public final class PemFiles {
     public static List<X509Certificate> certificates(Path file, String flag) {
         List<X509Certificate> certificates = new ArrayList<>();
         JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+        boolean sawKey = false;
         try (PEMParser parser = new PEMParser(reader(file, flag))) {
             for (Object item; (item = parser.readObject()) != null; ) {
                 if (item instanceof X509CertificateHolder holder) {
                     certificates.add(converter.getCertificate(holder));
                 }
+                sawKey |= item instanceof PrivateKeyInfo || item instanceof PEMKeyPair
+                        || item instanceof PKCS8EncryptedPrivateKeyInfo || item instanceof PEMEncryptedKeyPair;
             }
         } catch (IOException | CertificateException e) {
             throw new IllegalArgumentException(flag + " " + file + " is not a readable PEM file (" + e.getMessage()
                     + "); give certificates from -----BEGIN CERTIFICATE----- on", e);
         }
         if (certificates.isEmpty()) {
-            throw new IllegalArgumentException(flag + " " + file + " holds no certificate; give PEM certificates, from "
-                    + "-----BEGIN CERTIFICATE----- on (fanout cert --out DIR makes a pair to try)");
+            throw new IllegalArgumentException(flag + " " + file + (sawKey ? " holds a private key, not a "
+                    + "certificate: are --tls-cert and --tls-key swapped?" : " holds no certificate; give PEM "
+                    + "certificates, from -----BEGIN CERTIFICATE----- on (fanout cert --out DIR makes a pair to try)"));
         }
         return certificates;
     }

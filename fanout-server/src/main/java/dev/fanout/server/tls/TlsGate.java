@@ -3,6 +3,7 @@ package dev.fanout.server.tls;
 import dev.fanout.server.session.CloseReason;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.NotSslRecordException;
@@ -99,6 +100,8 @@ public final class TlsGate extends ChannelInboundHandlerAdapter {
         if (has(cause, NotSslRecordException.class)) {
             tls.refused(ctx.channel(), listener, CloseReason.NOT_TLS, "not TLS (a plaintext client on a TLS port? "
                     + "connect with TLS, e.g. --tls)");
+            // A reset, not a normal close: a plaintext publisher must not take the end for its messages arriving.
+            ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
         } else if (has(cause, SslHandshakeTimeoutException.class)) {
             tls.refused(ctx.channel(), listener, CloseReason.TLS_TIMEOUT, "TLS handshake not finished within "
                     + tls.handshakeTimeoutMillis() + " ms (--handshake-timeout)");
