@@ -120,7 +120,11 @@ public final class QueueBudget {
                 largest.add(session);
             }
         }
-        largest.sort(Comparator.comparingLong(Session::queuedBytes).reversed());
+        // Those whose sockets take nothing first, the largest of them first: a client whose socket is taking bytes
+        // now is draining its queue, however large it is for the moment (a reader that keeps up, handed a replay
+        // chunk), and is cut only if cutting the stalled ones is not enough.
+        largest.sort(Comparator.comparing((Session session) -> session.channel().isWritable())
+                .thenComparing(Comparator.comparingLong(Session::queuedBytes).reversed()));
         long target = limitBytes - limitBytes / 8;
         long before = active();
         int cut = 0;
