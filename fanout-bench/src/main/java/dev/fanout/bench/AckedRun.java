@@ -84,18 +84,24 @@ final class AckedRun {
                             publisher);
                 }
             }).connect(options.placement().publisher(p).host(), options.placement().publisher(p).port());
+            // The first publisher prepares alone (makes the JetStream stream), the others once it is done: nats-server
+            // (2.9) can refuse the same stream made by two connections at once ("subjects overlap with an existing
+            // stream"), which made runs with several publishers fail now and then.
+            CompletableFuture<Void> first = p == 0 ? CompletableFuture.completedFuture(null)
+                    : publishers.get(0).prepared();
             connecting.addListener(done -> {
                 if (done.isSuccess()) {
                     Channel channel = connecting.channel();
                     ByteBuf hello = wire.hello(channel.alloc());
                     if (hello != null) {
-                        channel.write(hello);
+                        channel.writeAndFlush(hello);
                     }
-                    ByteBuf prepare = wire.prepare(channel.alloc(), options.topic(), inbox);
-                    if (prepare != null) {
-                        channel.write(prepare);
-                    }
-                    channel.flush();
+                    first.whenComplete((ignored, failure) -> channel.eventLoop().execute(() -> {
+                        ByteBuf prepare = wire.prepare(channel.alloc(), options.topic(), inbox);
+                        if (prepare != null) {
+                            channel.writeAndFlush(prepare);
+                        }
+                    }));
                 }
             });
             pending.add(connecting);
