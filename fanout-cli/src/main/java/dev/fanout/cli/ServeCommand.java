@@ -557,12 +557,8 @@ final class ServeCommand implements Callable<Integer> {
     /** The --auth flags, or null for a server that lets anyone do anything. */
     private AuthOptions authOptions() {
         if (auth == null) {
-            for (String flag : List.of("--max-login-failures", "--login-failure-window", "--login-failure-addresses",
-                    "--pending-logins")) {
-                if (matched(flag)) {
-                    log.warn("{} has no effect without --auth: anyone may do anything", flag);
-                }
-            }
+            warnUnused("--auth: anyone may do anything", "--max-login-failures", "--login-failure-window",
+                    "--login-failure-addresses", "--pending-logins");
             return null;
         }
         return new AuthOptions(auth, maxLoginFailures, loginFailureWindow, loginFailureAddresses, pendingLogins);
@@ -571,11 +567,7 @@ final class ServeCommand implements Callable<Integer> {
     /** The --tls-* flags, or null for plaintext listeners. */
     private TlsOptions tlsOptions() {
         if (tlsCert == null && tlsKey == null) {
-            for (String flag : List.of("--tls-client-ca", "--plaintext")) {
-                if (matched(flag)) {
-                    log.warn("{} has no effect without --tls-cert and --tls-key: the listeners speak plaintext", flag);
-                }
-            }
+            warnUnused("--tls-cert and --tls-key: the listeners speak plaintext", "--tls-client-ca", "--plaintext");
             return null;
         }
         if (tlsCert == null || tlsKey == null) {
@@ -588,16 +580,21 @@ final class ServeCommand implements Callable<Integer> {
     /** The --redis flags, or null for a server on its own. */
     private RedisOptions redisOptions() {
         if (redis == null || redis.isBlank()) {
-            for (String flag : List.of("--redis-timeout", "--redis-topic-ttl", "--redis-probe-interval",
-                    "--redis-read-bytes")) {
-                if (matched(flag)) {
-                    log.warn("{} has no effect without --redis: this server runs on its own", flag);
-                }
-            }
+            warnUnused("--redis: this server runs on its own", "--redis-timeout", "--redis-topic-ttl",
+                    "--redis-probe-interval", "--redis-read-bytes");
             return null;
         }
         return RedisOptions.of(RedisTarget.parse(redis)).withTimeout(redisTimeout).withTopicTtl(redisTopicTtl)
                 .withProbeInterval(redisProbeInterval).withReadBytes(redisReadBytes);
+    }
+
+    /** Warns, for each of {@code flags} typed on the command line, that it has no effect {@code without}. */
+    private void warnUnused(String without, String... flags) {
+        for (String flag : flags) {
+            if (matched(flag)) {
+                log.warn("{} has no effect without {}", flag, without);
+            }
+        }
     }
 
     private boolean matched(String flag) {
@@ -609,11 +606,7 @@ final class ServeCommand implements Callable<Integer> {
     private DiskOptions diskOptions() {
         FsyncPolicy policy = FsyncPolicy.of(fsync);
         if (dataDir == null) {
-            for (String flag : List.of("--fsync", "--fsync-interval", "--data-segment-size")) {
-                if (matched(flag)) {
-                    log.warn("{} has no effect without --data-dir: history is kept in memory", flag);
-                }
-            }
+            warnUnused("--data-dir: history is kept in memory", "--fsync", "--fsync-interval", "--data-segment-size");
             return null;
         }
         return new DiskOptions(dataDir, policy, fsyncInterval, segmentSize);
