@@ -123,11 +123,7 @@ final class ControlPublisher {
         if (burst.isEmpty()) {
             return;
         }
-        long size = 0;
-        for (ByteBuf payload : burst) {
-            size += payload.readableBytes();
-        }
-        handler.session().published(burst.size(), size);
+        handler.session().published(burst);
         broker.publishAll(burstTopic, burst, handler.session().origin()).whenComplete((position, failure) -> {
             if (failure != null) {
                 handler.session().onLoop(() -> answer(0, null, failure));

@@ -144,11 +144,7 @@ final class RawFramesHandler extends SessionHandler {
             session.close(CloseReason.FORBIDDEN, why);
             return;
         }
-        long size = 0;
-        for (ByteBuf payload : burst) {
-            size += payload.readableBytes();
-        }
-        session.published(burst.size(), size);
+        session.published(burst);
         context.broker().publishAll(context.hub().defaultTopic(), burst, session.origin())
                 .whenComplete((position, failure) -> {
                     CloseReason refusal = PublishRefusedException.is(failure, PublishRefusedException.Reason.READ_ONLY)

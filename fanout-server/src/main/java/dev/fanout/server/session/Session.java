@@ -102,20 +102,36 @@ public final class Session {
         return true;
     }
 
+    /** As {@link #published(int, long)}, for a burst of payloads; they are only counted when a rate applies. */
+    public void published(List<ByteBuf> payloads) {
+        if (!throttle().limits()) {
+            return;
+        }
+        long size = 0;
+        for (ByteBuf payload : payloads) {
+            size += payload.readableBytes();
+        }
+        published(payloads.size(), size);
+    }
+
+    /** The client's throttle: made at the first publish, and again after a login, from its user's limits. */
+    private PublishThrottle throttle() {
+        if (throttle == null) {
+            UserLimits own = principal.limits();
+            PublishLimits server = context.publishLimits();
+            throttle = new PublishThrottle(UserLimits.or(own.publishRate(), server.messagesPerSecond()),
+                    UserLimits.or(own.publishBytesRate(), server.bytesPerSecond()), System.nanoTime());
+        }
+        return throttle;
+    }
+
     /**
      * Counts {@code count} messages of {@code size} payload bytes the client published against its rate
      * (--publish-rate, --publish-bytes-rate, or its user's): while it is over, reading from it pauses, so it is
      * slowed, not cut, and nothing it sent is lost. Counted and logged (a line per interval at most). On the loop.
      */
     public void published(int count, long size) {
-        PublishThrottle current = throttle;
-        if (current == null) {
-            UserLimits own = principal.limits();
-            PublishLimits server = context.publishLimits();
-            current = new PublishThrottle(UserLimits.or(own.publishRate(), server.messagesPerSecond()),
-                    UserLimits.or(own.publishBytesRate(), server.bytesPerSecond()), System.nanoTime());
-            throttle = current;
-        }
+        PublishThrottle current = throttle();
         if (!current.limits()) {
             return;
         }
