@@ -4,6 +4,7 @@ import json
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -24,6 +25,10 @@ CLUSTER_TARGETS = {"cluster-1": 1, "cluster-2": 2, "cluster-3": 3}
 # NATS with JetStream (file storage); each in a fresh temporary directory, loaded as `fanout bench` loads redis and
 # nats.
 DURABLE_PEERS = {"redis-aof-always": "redis", "nats-js": "nats"}
+# fanout's server with TLS on (`--tls-cert`, a pair `fanout cert` makes in a fresh temporary directory), by its TLS
+# engine: OpenSSL (netty-tcnative's BoringSSL, the default where it loads) or the JDK's, which Netty falls back to
+# (forced here with -Dio.netty.handler.ssl.noOpenSsl=true). For bench/idle only: `fanout bench` speaks no TLS.
+TLS_TARGETS = {"fanout-tls": "openssl", "fanout-tls-jdk": "jdk"}
 
 
 def bench_target(name):
@@ -78,11 +83,12 @@ def launcher_serve_flags():
 
 
 class Server:
-    """A server start() started: name, port, the `fanout bench --target` that loads it, and the data directory
-    it owns (removed when it stops), if any."""
+    """A server start() started: name, port, the `fanout bench --target` that loads it, the data directory
+    it owns (removed when it stops), if any, and for TLS_TARGETS the certificate clients check it with."""
 
-    def __init__(self, name, command, port, data_dir=None):
+    def __init__(self, name, command, port, data_dir=None, tls_ca=None):
         self.name, self.port, self.target, self.data_dir = name, port, bench_target(name), data_dir
+        self.tls_ca = tls_ca
         script = os.path.basename(sys.argv[0])
         self.log = open(os.path.join("/tmp", f"{script}-{name}.log"), "w")
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT,
@@ -156,7 +162,7 @@ def fanout_command(port, java=None):
     """`fanout serve` on port, with the settings every fanout target has: through ./fanout with its default JVM
     flags or, given java (a command line up to and not including -jar), exactly as that says."""
     launch = [os.path.join(ROOT, "fanout")] if java is None else [*java, "-jar", JAR]
-    return [*launch, "serve", "--host", "127.0.0.1", "--port", str(port), "--lines-port", "0", "--no-console",
+    return [*launch, "serve", "--host", "127.0.0.1", "--port", str(port), "--lines-port", "0", "--http-port", "0", "--no-console",
             "--max-clients", "19000", "--max-clients-per-address", "0", "--connect-rate", "0"]
 
 
@@ -170,8 +176,15 @@ def start(name, java=None):
         return Cluster(name, CLUSTER_TARGETS[name], java)
     port = free_port()
     data_dir = None
-    if name in DURABLE_PEERS or name in DISK_TARGETS:
+    if name in DURABLE_PEERS or name in DISK_TARGETS or name in TLS_TARGETS:
         data_dir = tempfile.mkdtemp(prefix=f"{os.path.basename(sys.argv[0])}-{name}-")
+    if name in TLS_TARGETS:
+        subprocess.run(["java", "-jar", JAR, "cert", "--out", data_dir], check=True, stdout=subprocess.DEVNULL)
+        if TLS_TARGETS[name] == "jdk":
+            java = [*(java or ["java", *launcher_serve_flags()]), "-Dio.netty.handler.ssl.noOpenSsl=true"]
+        cert = os.path.join(data_dir, "cert.pem")
+        cmd = fanout_command(port, java) + ["--tls-cert", cert, "--tls-key", os.path.join(data_dir, "key.pem")]
+        return Server(name, cmd, port, data_dir, tls_ca=cert)
     if name in FANOUT_TARGETS or name in DISK_TARGETS:
         cmd = fanout_command(port, java)
         if name in DISK_TARGETS:
@@ -257,11 +270,17 @@ def subscribe_bytes(name):
 
 
 def open_idle(server, n):
-    """Opens n subscribers that subscribe for real and then stay silent; returns their sockets."""
+    """Opens n subscribers that subscribe for real and then stay silent; returns their sockets. To a server with
+    TLS each finishes its handshake first, checking the server's certificate as a client would."""
     hello, ack = subscribe_bytes(server.name)
+    tls = None
+    if server.tls_ca:
+        tls = ssl.create_default_context(cafile=server.tls_ca)
     sockets = []
     for i in range(n):
         s = socket.create_connection(("127.0.0.1", server.port), timeout=30)
+        if tls:
+            s = tls.wrap_socket(s, server_hostname="localhost")
         if hello:
             s.sendall(hello)
         sockets.append(s)

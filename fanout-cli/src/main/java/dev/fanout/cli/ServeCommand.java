@@ -2,6 +2,7 @@ package dev.fanout.cli;
 
 import dev.fanout.server.FanoutServer;
 import dev.fanout.server.ServerOptions;
+import dev.fanout.server.http.HttpOptions;
 import dev.fanout.store.disk.DiskOptions;
 import dev.fanout.store.disk.FsyncPolicy;
 import dev.fanout.store.redis.RedisOptions;
@@ -46,7 +47,8 @@ import picocli.CommandLine.Spec;
         showDefaultValues = true,
         sortOptions = false,
         description = {
-            "Run a fanout server: raw length-prefixed frames on --port, chat lines on --lines-port.",
+            "Run a fanout server: raw length-prefixed frames on --port, chat lines on --lines-port, and /health,",
+            "/metrics, /stats and the operator's actions over HTTP on --http-port.",
             "Stops gracefully on SIGINT/SIGTERM (a second signal stops at once) or /shutdown at the console."
         },
         footerHeading = "%nExamples:%n",
@@ -79,7 +81,9 @@ import picocli.CommandLine.Spec;
             "                                         frames over TLS, chat in plaintext",
             "  ./fanout serve --tls-cert cert.pem --tls-key key.pem --auth users.toml",
             "                                         only the users the file names, over TLS",
-            "  ./fanout serve --port 0 --lines-port 0 free ports, logged at start"
+            "  curl -s 127.0.0.1:7080/stats           every client: queue, messages in and out, and recent closes",
+            "  ./fanout serve --port 0 --lines-port 0 --http-port 0",
+            "                                         free ports, logged at start"
         })
 final class ServeCommand implements Callable<Integer> {
 
@@ -98,6 +102,21 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--lines-port", paramLabel = "PORT", description = "Lines (telnet) port; 0 picks a free one.")
     private int linesPort = ServerOptions.DEFAULT_LINES_PORT;
+
+    @Option(names = "--http-port", paramLabel = "PORT", description = "HTTP port: /health, /metrics (Prometheus), "
+            + "/stats (JSON) and the operator's actions; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
+    private int httpPort = HttpOptions.DEFAULT_PORT;
+
+    @Option(names = "--no-http", description = "Bind no HTTP listener.")
+    private boolean noHttp;
+
+    @Option(names = "--recent-closes", paramLabel = "N", description = "Closes /stats keeps, newest first, with "
+            + "their reasons; 0 keeps none. Default: ${DEFAULT-VALUE}.")
+    private int recentCloses = HttpOptions.DEFAULT_RECENT_CLOSES;
+
+    @Option(names = "--metrics-topics", paramLabel = "N", description = "Topics with series of their own in "
+            + "/metrics (the first N seen); the rest are summed under topic=\"_other\". Default: ${DEFAULT-VALUE}.")
+    private int metricsTopics = HttpOptions.DEFAULT_METRICS_TOPICS;
 
     @Option(names = "--topic", paramLabel = "NAME",
             description = "Default topic: raw frames clients use it; chat clients start in it.")
@@ -390,7 +409,7 @@ final class ServeCommand implements Callable<Integer> {
     private Path tlsClientCa;
 
     @Option(names = "--plaintext", paramLabel = "LISTENER", split = ",",
-            description = "Keep this listener (frames or lines) in plaintext beside the TLS one, e.g. lines for "
+            description = "Keep this listener (frames, lines or http) in plaintext beside the TLS one, e.g. lines for "
                     + "telnet on a trusted network.")
     private List<String> plaintext = new ArrayList<>();
 
@@ -524,7 +543,9 @@ final class ServeCommand implements Callable<Integer> {
     /** The server options the parsed arguments describe; package-private for tests. */
     ServerOptions options() {
         ServerOptions.Builder builder = ServerOptions.builder()
-                .hosts(hosts).framesPort(port).linesPort(linesPort).defaultTopic(topic).serverName(name)
+                .hosts(hosts).framesPort(port).linesPort(linesPort)
+                .httpPort(noHttp ? HttpOptions.OFF : httpPort).recentCloses(recentCloses).metricsTopics(metricsTopics)
+                .defaultTopic(topic).serverName(name)
                 .transport(transport).ioThreads(ioThreads).lineFlush(lineFlush).drainTimeout(drainTimeout)
                 .maxClients(maxClients).maxFrame(maxFrame)
                 .maxLine(maxLine).maxTopics(maxTopics).publishBacklog(publishBacklog).queueBytes(queueBytes)

@@ -84,6 +84,7 @@ class AuthCliTest {
     void serveAuth_logsWhoMayDoWhat_andSighupReloadsTheFile() throws Exception {
         Path file = authFile();
         try (CliProcess serve = CliProcess.start("serve", "--host", "127.0.0.1", "--port", "0", "--lines-port", "0",
+                "--http-port", "0",
                 "--no-console", "--auth", file.toString())) {
             serve.awaitStderr(line -> line.contains("authentication: users from " + file + ": 1 users; anonymous "
                     + "may publish to nothing and subscribe to nothing"));

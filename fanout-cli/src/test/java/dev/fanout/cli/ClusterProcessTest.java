@@ -51,7 +51,7 @@ class ClusterProcessTest {
 
     private static CliProcess node(String redis, int port) {
         CliProcess serve = CliProcess.start("serve", "--host", "127.0.0.1", "--port", String.valueOf(port),
-                "--lines-port", "0", "--no-console", "--redis", redis, "--history", "100000");
+                "--lines-port", "0", "--http-port", "0", "--no-console", "--redis", redis, "--history", "100000");
         serve.awaitStderr(line -> line.contains("frames listener on 127.0.0.1:" + port));
         return serve;
     }
@@ -148,6 +148,7 @@ class ClusterProcessTest {
     void aNodeThatCannotReachRedis_exitsNonZero_sayingWhereItLooked() throws Exception {
         int nobody = freePort();
         CliProcess serve = CliProcess.start("serve", "--host", "127.0.0.1", "--port", "0", "--lines-port", "0",
+                "--http-port", "0",
                 "--no-console", "--redis", "redis://127.0.0.1:" + nobody, "--redis-timeout", "500ms");
         assertThat(serve.awaitExit()).isEqualTo(1);
         assertThat(String.join("\n", serve.stderr())).contains("cannot reach Redis at redis://127.0.0.1:" + nobody)

@@ -54,7 +54,8 @@ class DurableHistoryProcessTest {
 
     private CliProcess serve(int port, String fsync) {
         CliProcess serve = CliProcess.start("serve", "--host", "127.0.0.1", "--port", String.valueOf(port),
-                "--lines-port", "0", "--no-console", "--data-dir", data.toString(), "--fsync", fsync);
+                "--lines-port", "0",
+                "--http-port", "0", "--no-console", "--data-dir", data.toString(), "--fsync", fsync);
         serve.awaitStderr(line -> line.contains("frames listener on 127.0.0.1:" + port));
         return serve;
     }
@@ -141,7 +142,8 @@ class DurableHistoryProcessTest {
     @Test
     void aSecondServerOnTheDirectory_exitsNonZero_namingTheFirst() throws Exception {
         CliProcess first = serve(freePort(), "interval");
-        try (CliProcess second = CliProcess.start("serve", "--port", "0", "--lines-port", "0", "--no-console",
+        try (CliProcess second = CliProcess.start("serve", "--port", "0", "--lines-port", "0",
+                "--http-port", "0", "--no-console",
                 "--data-dir", data.toString())) {
             assertThat(second.awaitExit()).isEqualTo(1);
             assertThat(String.join("\n", second.stderr())).contains("is in use by another fanout server (pid");
@@ -153,7 +155,8 @@ class DurableHistoryProcessTest {
     @Test
     void aDirectoryOfANewerFormat_exitsNonZero() throws Exception {
         Files.writeString(data.resolve("MANIFEST"), "format=99\n");
-        try (CliProcess serve = CliProcess.start("serve", "--port", "0", "--lines-port", "0", "--no-console",
+        try (CliProcess serve = CliProcess.start("serve", "--port", "0", "--lines-port", "0",
+                "--http-port", "0", "--no-console",
                 "--data-dir", data.toString())) {
             assertThat(serve.awaitExit()).isEqualTo(1);
             assertThat(String.join("\n", serve.stderr())).contains("is in format 99").contains("newer");
@@ -164,7 +167,8 @@ class DurableHistoryProcessTest {
     void anUnwritableDirectory_exitsNonZero_withAClearError() throws Exception {
         Path locked = Files.createDirectory(data.resolve("locked"));
         chattr("+i", locked);
-        try (CliProcess serve = CliProcess.start("serve", "--port", "0", "--lines-port", "0", "--no-console",
+        try (CliProcess serve = CliProcess.start("serve", "--port", "0", "--lines-port", "0",
+                "--http-port", "0", "--no-console",
                 "--data-dir", locked.toString())) {
             assertThat(serve.awaitExit()).isEqualTo(1);
             assertThat(String.join("\n", serve.stderr())).contains("fanout serve: data directory " + locked)

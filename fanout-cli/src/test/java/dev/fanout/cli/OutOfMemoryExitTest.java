@@ -22,7 +22,7 @@ class OutOfMemoryExitTest {
     void directMemoryExhaustedByFramesInAssembly_exitsWithTheDocumentedCode() throws Exception {
         try (CliProcess serve = CliProcess.startWithJvmOptions(
                 List.of("-XX:MaxDirectMemorySize=16m", "-Dio.netty.allocator.type=unpooled"),
-                "serve", "--host", "127.0.0.1", "--port", "0", "--lines-port", "0", "--no-console",
+                "serve", "--host", "127.0.0.1", "--port", "0", "--lines-port", "0", "--http-port", "0", "--no-console",
                 "--total-inbound-bytes", "1GiB", "--max-frame", "8MiB", "--queue-bytes", "8MiB",
                 "--publish-backlog", "64MiB")) {
             String listening = serve.awaitStderr(line -> line.contains("frames listener on"));

@@ -34,6 +34,7 @@ class RelayChainProcessTest {
 
     private static CliProcess relayProcess(int port, int upstreamPort) {
         return CliProcess.start("serve", "--host", "127.0.0.1", "--port", String.valueOf(port), "--lines-port", "0",
+                "--http-port", "0",
                 "--no-console", "--source-backoff-initial", "50ms", "--source-backoff-max", "500ms",
                 "--source", "fanout://127.0.0.1:" + upstreamPort + "/ticks");
     }

@@ -48,10 +48,11 @@ class ServeCommandTest {
         assertThat(tls.covers("frames")).isTrue();
         assertThat(tls.covers("lines")).isFalse();
         assertThatThrownBy(() -> serve("--tls-cert", "c.pem")).hasMessageContaining("--tls-cert needs --tls-key");
-        assertThatThrownBy(() -> serve("--tls-cert", "c.pem", "--tls-key", "k.pem", "--plaintext", "http"))
-                .hasMessageContaining("name a listener, frames or lines");
-        assertThatThrownBy(() -> serve("--tls-cert", "c.pem", "--tls-key", "k.pem", "--plaintext", "frames,lines"))
-                .hasMessageContaining("leave out --tls-cert");
+        assertThatThrownBy(() -> serve("--tls-cert", "c.pem", "--tls-key", "k.pem", "--plaintext", "web"))
+                .hasMessageContaining("name a listener: frames, lines or http");
+        assertThat(tls.covers("http")).isTrue();
+        assertThatThrownBy(() -> serve("--tls-cert", "c.pem", "--tls-key", "k.pem", "--plaintext",
+                "frames,lines,http")).hasMessageContaining("leave out --tls-cert");
     }
 
     @Test

@@ -32,7 +32,8 @@ class ServeProcessTest {
     }
 
     private static CliProcess serve(String... extra) {
-        String[] base = {"serve", "--host", "127.0.0.1", "--port", "0", "--lines-port", "0", "--no-console"};
+        String[] base = {"serve", "--host", "127.0.0.1", "--port", "0", "--lines-port", "0",
+                "--http-port", "0", "--no-console"};
         String[] args = new String[base.length + extra.length];
         System.arraycopy(base, 0, args, 0, base.length);
         System.arraycopy(extra, 0, args, base.length, extra.length);
@@ -90,7 +91,7 @@ class ServeProcessTest {
     void portInUse_exitsNonZeroSayingSoInPlainWords() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
              CliProcess serve = CliProcess.start("serve", "--host", "127.0.0.1", "--port",
-                     String.valueOf(taken.getLocalPort()), "--lines-port", "0", "--no-console")) {
+                     String.valueOf(taken.getLocalPort()), "--lines-port", "0", "--http-port", "0", "--no-console")) {
             assertThat(serve.awaitExit()).isEqualTo(1);
             assertThat(serve.stderr()).contains("fanout serve: cannot listen for frames: port " + taken.getLocalPort()
                     + " on 127.0.0.1 is already in use; stop what uses it or choose another port with --port "

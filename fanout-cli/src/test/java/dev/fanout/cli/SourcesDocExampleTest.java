@@ -40,6 +40,7 @@ class SourcesDocExampleTest {
         Process python = new ProcessBuilder("python3", upstream.toString()).redirectErrorStream(true).start();
         List<String> received = new CopyOnWriteArrayList<>();
         try (CliProcess serve = CliProcess.start("serve", "--host", "127.0.0.1", "--port", "0", "--lines-port", "0",
+                "--http-port", "0",
                 "--no-console", "--source-backoff-initial", "50ms", "--source-backoff-max", "200ms",
                 "--source", "ticks=tcp://127.0.0.1:" + port + "?format=frames")) {
             Matcher frames = FRAMES.matcher(serve.awaitStderr(line -> FRAMES.matcher(line).find()));

@@ -35,6 +35,7 @@ class TlsCliTest {
         SelfSignedPair pair = new SelfSignedPair(out.resolve("cert.pem"), out.resolve("key.pem"));
         assertThat(Files.getPosixFilePermissions(pair.key())).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         try (CliProcess serve = CliProcess.start("serve", "--host", "127.0.0.1", "--port", "0", "--lines-port", "0",
+                "--http-port", "0",
                 "--no-console", "--tls-cert", pair.certificate().toString(), "--tls-key", pair.key().toString())) {
             Matcher matcher = LINES.matcher(serve.awaitStderr(line -> LINES.matcher(line).find()));
             assertThat(matcher.find()).isTrue();
@@ -118,7 +119,8 @@ class TlsCliTest {
 
     @Test
     void serve_withAKeyButNoCertificate_saysWhatIsMissing() throws Exception {
-        try (CliProcess serve = CliProcess.start("serve", "--port", "0", "--lines-port", "0", "--no-console",
+        try (CliProcess serve = CliProcess.start("serve", "--port", "0", "--lines-port", "0",
+                "--http-port", "0", "--no-console",
                 "--tls-key", directory.resolve("key.pem").toString())) {
             assertThat(serve.awaitExit()).isEqualTo(1);
             assertThat(String.join("\n", serve.stderr())).contains("--tls-key needs --tls-cert");

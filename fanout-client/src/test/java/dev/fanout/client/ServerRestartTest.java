@@ -50,7 +50,8 @@ class ServerRestartTest {
         assertThat(reader.isConnected()).isFalse();
 
         second = new FanoutServer(ServerOptions.builder().hosts(List.of("127.0.0.1"))
-                .framesPort(first.frames().getPort()).linesPort(0).drainTimeout(Duration.ofSeconds(1)).build())
+                .framesPort(first.frames().getPort()).linesPort(0).httpPort(0).drainTimeout(Duration.ofSeconds(1))
+                .build())
                 .start();
         await().until(() -> recorder.count("RECONNECTED") == 1 && writer.isConnected());
         Position after = writer.publishAcked("restart", utf8("after")).join();

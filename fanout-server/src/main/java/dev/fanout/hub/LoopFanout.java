@@ -47,17 +47,19 @@ final class LoopFanout implements Runnable {
     private final ByteBufAllocator alloc;
     private final PublishBacklog backlog;
     private final HubStats stats;
+    private final TopicCounters counters;
     /** Messages and {@link Membership} changes, in the order the topic made them. */
     private final Queue<Object> pending = PlatformDependent.newMpscQueue();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     /** Loop-confined. */
     private final ArrayList<Subscriber> members = new ArrayList<>();
 
-    LoopFanout(EventLoop loop, PublishBacklog backlog, HubStats stats, ByteBufAllocator alloc) {
+    LoopFanout(EventLoop loop, PublishBacklog backlog, HubStats stats, TopicCounters counters, ByteBufAllocator alloc) {
         this.loop = loop;
         this.alloc = alloc;
         this.backlog = backlog;
         this.stats = stats;
+        this.counters = counters;
     }
 
     EventLoop loop() {
@@ -145,6 +147,7 @@ final class LoopFanout implements Runnable {
             }
         }
         stats.handedOver(delivered);
+        counters.handedOver(delivered);
     }
 
     /**

@@ -28,6 +28,7 @@ public final class Topic {
     private final Clock clock;
     private final PublishBacklog backlog;
     private final HubStats stats;
+    private final TopicCounters counters = new TopicCounters();
     /** Whether a topic of this name is fed by a relay: asked each time, as relays start after topics exist. */
     private final Predicate<String> mirrored;
     /** Whether a relay has published here since the topic was made: its numbering is its upstream's now. */
@@ -68,6 +69,11 @@ public final class Topic {
     /** The topic's name. */
     public String name() {
         return name;
+    }
+
+    /** What was published here and handed out since the topic was made on this server. */
+    public TopicCounters counters() {
+        return counters;
     }
 
     /**
@@ -203,6 +209,7 @@ public final class Topic {
             LoopFanout[] targets = fanouts;
             for (Message message : messages) {
                 stats.published(message.size());
+                counters.published(message.size());
                 if (targets.length == 0) {
                     message.release();
                 } else if (targets.length > 1) {
@@ -279,7 +286,7 @@ public final class Topic {
                 return fanout;
             }
         }
-        LoopFanout created = new LoopFanout(loop, backlog, stats, alloc);
+        LoopFanout created = new LoopFanout(loop, backlog, stats, counters, alloc);
         LoopFanout[] grown = Arrays.copyOf(fanouts, fanouts.length + 1);
         grown[grown.length - 1] = created;
         fanouts = grown;

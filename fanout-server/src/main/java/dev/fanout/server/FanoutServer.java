@@ -10,7 +10,9 @@ import dev.fanout.protocol.ByteSize;
 import dev.fanout.protocol.Durations;
 import dev.fanout.server.frames.FramesInitializer;
 import dev.fanout.server.frames.InboundBudget;
+import dev.fanout.server.http.HttpInitializer;
 import dev.fanout.server.lines.LinesInitializer;
+import dev.fanout.server.metrics.ServerMetrics;
 import dev.fanout.server.session.Addresses;
 import dev.fanout.server.session.ConnectionLimiter;
 import dev.fanout.server.session.QueueBudget;
@@ -71,7 +73,7 @@ public final class FanoutServer implements AutoCloseable {
     private final ServerOptions options;
     private final Clock clock;
     private final SessionRegistry registry = new SessionRegistry();
-    private final SessionStats stats = new SessionStats();
+    private final SessionStats stats;
     private final List<Channel> serverChannels = new ArrayList<>();
     private final List<Source> sources = new CopyOnWriteArrayList<>();
     private final List<Source> pendingSources = new ArrayList<>();
@@ -95,6 +97,8 @@ public final class FanoutServer implements AutoCloseable {
     private EventLoopGroup ioGroup;
     private InetSocketAddress framesAddress;
     private InetSocketAddress linesAddress;
+    private InetSocketAddress httpAddress;
+    private ServerMetrics metrics;
 
     /** A server with these options and the system clock. */
     public FanoutServer(ServerOptions options) {
@@ -105,6 +109,7 @@ public final class FanoutServer implements AutoCloseable {
     public FanoutServer(ServerOptions options, Clock clock) {
         this.options = options;
         this.clock = clock;
+        this.stats = new SessionStats(options.http().recentCloses());
     }
 
     /**
@@ -219,6 +224,14 @@ public final class FanoutServer implements AutoCloseable {
                         limits.maxLine(), options.lineFlush(), options.control().maxSubscriptions(),
                         limits.idleTimeout()),
                 "chat, starting in room '" + options.defaultTopic() + "'");
+        if (options.http().enabled()) {
+            metrics = new ServerMetrics(this, options.http().metricsTopics());
+            httpAddress = bind(transport, "http", options.http().port(), false,
+                    new HttpInitializer(this, metrics, this::listenerAddresses, limiter, tlsOn("http"), auth,
+                            loopbackOnly(), limits.handshakeTimeout()),
+                    "/health, /metrics, /stats and the operator's actions" + (auth == null && !loopbackOnly()
+                            ? " (refused here: they need --auth beyond loopback)" : ""));
+        }
         if (auth != null) {
             log.info("authentication: {}; a refusal never says whether a user exists", auth.describe());
         }
@@ -258,6 +271,22 @@ public final class FanoutServer implements AutoCloseable {
                 ByteSize.format(options.history().totalBytes()), limits.maxTopics(), options.disk() == null
                         ? "kept in memory, so a restart starts every topic afresh (--data-dir keeps it on disk)"
                         : history.describe() + ", so a restart keeps every topic's epoch and numbers");
+    }
+
+    /** Whether every listener binds a loopback address, so that only this machine reaches them. */
+    private boolean loopbackOnly() {
+        return options.hosts().stream().allMatch(host -> resolve(host).isLoopbackAddress());
+    }
+
+    /** Each listener's name and first address, for {@code /health}. */
+    private java.util.Map<String, String> listenerAddresses() {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        out.put("frames", Addresses.format(framesAddress));
+        out.put("lines", Addresses.format(linesAddress));
+        if (httpAddress != null) {
+            out.put("http", Addresses.format(httpAddress));
+        }
+        return out;
     }
 
     /** The TLS {@code listener} speaks, or null for plaintext. */
@@ -405,6 +434,16 @@ public final class FanoutServer implements AutoCloseable {
         return framesAddress;
     }
 
+    /** Where the HTTP listener is bound (the first address, if several), or null without one. */
+    public InetSocketAddress httpAddress() {
+        return httpAddress;
+    }
+
+    /** Whether {@link #close()} has begun. */
+    public boolean isClosing() {
+        return closing.get();
+    }
+
     /** Where the lines listener is bound (the first address, if several). */
     public InetSocketAddress linesAddress() {
         return linesAddress;
@@ -490,6 +529,9 @@ public final class FanoutServer implements AutoCloseable {
             closeAuth();
             if (tlsWatch != null) {
                 tlsWatch.shutdownNow();
+            }
+            if (metrics != null) {
+                metrics.close();
             }
             log.info("stopped: {} messages published, {} delivered, {} clients served",
                     hub == null ? 0 : hub.stats().published(), stats.delivered(),

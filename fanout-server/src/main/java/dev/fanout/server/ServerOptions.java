@@ -6,6 +6,7 @@ import dev.fanout.protocol.line.Lines;
 import dev.fanout.hub.PublishDedup;
 import dev.fanout.server.control.ControlOptions;
 import dev.fanout.server.control.SubscriptionBudget;
+import dev.fanout.server.http.HttpOptions;
 import dev.fanout.server.session.PublishLimits;
 import dev.fanout.server.session.QueueLimits;
 import dev.fanout.server.session.SessionContext;
@@ -26,6 +27,7 @@ import java.util.List;
  * @param hosts        addresses to listen on; the default is loopback over IPv4 and IPv6
  * @param framesPort   the frames listener's port; 0 picks a free one
  * @param linesPort    the lines listener's port; 0 picks a free one
+ * @param http         the HTTP listener (health, metrics, stats, operator actions)
  * @param defaultTopic the topic raw frames clients use and chat clients start in
  * @param serverName   the name the greeting gives
  * @param transport    the I/O transport
@@ -42,7 +44,7 @@ import java.util.List;
  * @param auth         who may connect and do what ({@code --auth} and the flags that go with it), or null: anyone
  *                     may do anything
  */
-public record ServerOptions(List<String> hosts, int framesPort, int linesPort, String defaultTopic,
+public record ServerOptions(List<String> hosts, int framesPort, int linesPort, HttpOptions http, String defaultTopic,
                             String serverName, TransportChoice transport, int ioThreads, Duration lineFlush,
                             Duration drainTimeout, LimitOptions limits, HistoryLimits history,
                             ControlOptions control, boolean allowPublish, DiskOptions disk, RedisOptions redis,
@@ -85,6 +87,9 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
         private List<String> hosts = DEFAULT_HOSTS;
         private int framesPort = DEFAULT_FRAMES_PORT;
         private int linesPort = DEFAULT_LINES_PORT;
+        private int httpPort = HttpOptions.DEFAULT_PORT;
+        private int recentCloses = HttpOptions.DEFAULT_RECENT_CLOSES;
+        private int metricsTopics = HttpOptions.DEFAULT_METRICS_TOPICS;
         private String defaultTopic = DEFAULT_TOPIC;
         private String serverName = "fanout";
         private TransportChoice transport = TransportChoice.AUTO;
@@ -144,6 +149,22 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
 
         public Builder linesPort(int value) {
             linesPort = value;
+            return this;
+        }
+
+        /** The HTTP listener's port; {@link HttpOptions#OFF} for none. */
+        public Builder httpPort(int value) {
+            httpPort = value;
+            return this;
+        }
+
+        public Builder recentCloses(int value) {
+            recentCloses = value;
+            return this;
+        }
+
+        public Builder metricsTopics(int value) {
+            metricsTopics = value;
             return this;
         }
 
@@ -384,6 +405,13 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
             port("--lines-port", linesPort);
             require(framesPort == 0 || framesPort != linesPort,
                     "--port and --lines-port are both " + framesPort + "; give them different ports");
+            if (httpPort != HttpOptions.OFF) {
+                port("--http-port", httpPort);
+                require(httpPort == 0 || httpPort != framesPort && httpPort != linesPort,
+                        "--http-port " + httpPort + " is taken by --port or --lines-port; give it a port of its own");
+            }
+            require(recentCloses >= 0, "--recent-closes (" + recentCloses + ") must be 0 (none kept) or more");
+            require(metricsTopics >= 0, "--metrics-topics (" + metricsTopics + ") must be 0 (all summed) or more");
             require(defaultTopic != null && defaultTopic.matches("[A-Za-z0-9_.:-]{1,64}"),
                     "--topic '" + defaultTopic + "' must be 1 to 64 letters, digits, _ - . or :");
             require(ioThreads >= 0, "--io-threads (" + ioThreads + ") must be 0 (one per core) or more");
@@ -455,8 +483,9 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, S
                     queueSoftTime), totalQueueBytes,
                     totalInboundBytes, frameTimeout, keepAlive, closeGrace, handshakeTimeout, connectRate,
                     new PublishLimits(publishRate, publishBytesRate), idleTimeout);
-            return new ServerOptions(hosts, framesPort, linesPort, defaultTopic, serverName, transport, ioThreads,
-                    lineFlush, drainTimeout, limits,
+            HttpOptions http = new HttpOptions(httpPort, recentCloses, metricsTopics);
+            return new ServerOptions(hosts, framesPort, linesPort, http, defaultTopic, serverName, transport,
+                    ioThreads, lineFlush, drainTimeout, limits,
                     new HistoryLimits(history, historyBytes, historyTotalBytes, historyAge),
                     new ControlOptions(pingInterval, pingTimeout, maxSubscriptions, dedupWindow, dedupEntries,
                             maxTotalSubscriptions), allowPublish, disk, redis, tls, auth);

@@ -22,7 +22,7 @@ class BindFailureTest {
 
     private static FanoutServer start(UnaryOperator<ServerOptions.Builder> options) {
         ServerOptions.Builder builder = ServerOptions.builder().hosts(List.of("127.0.0.1")).framesPort(0)
-                .linesPort(0).drainTimeout(Duration.ZERO);
+                .linesPort(0).httpPort(0).drainTimeout(Duration.ZERO);
         return new FanoutServer(options.apply(builder).build()).start();
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fanout.protocol.frame.Frames;
 import dev.fanout.protocol.line.Lines;
+import dev.fanout.server.http.HttpOptions;
 import dev.fanout.server.session.QueueLimits;
 import dev.fanout.server.session.SessionContext;
 import dev.fanout.server.session.SlowConsumerPolicy;
@@ -38,6 +39,7 @@ class ServerOptionsTest {
         assertThat(options.hosts()).containsExactly("127.0.0.1", "::1");
         assertThat(options.framesPort()).isEqualTo(7070);
         assertThat(options.linesPort()).isEqualTo(7071);
+        assertThat(options.http()).isEqualTo(new HttpOptions(7080, 100, 100));
         assertThat(options.defaultTopic()).isEqualTo("lobby");
         assertThat(options.serverName()).isEqualTo("fanout");
         assertThat(options.transport()).isEqualTo(TransportChoice.AUTO);
@@ -101,7 +103,8 @@ class ServerOptionsTest {
                 .historyAge(Duration.ofMinutes(5)).disk(DiskOptions.in(Path.of("data")))
                 .build();
 
-        assertThat(options).isEqualTo(new ServerOptions(List.of("0.0.0.0"), 9000, 9001, "news", "hub",
+        assertThat(options).isEqualTo(new ServerOptions(List.of("0.0.0.0"), 9000, 9001,
+                new HttpOptions(HttpOptions.DEFAULT_PORT, 100, 100), "news", "hub",
                 TransportChoice.NIO, 3, Duration.ZERO, Duration.ofSeconds(1),
                 new LimitOptions(50, 5, 1000, 200, 7, 4000,
                         new QueueLimits(2000, 30, SlowConsumerPolicy.DROP_OLDEST, 500, QueueLimits.DEFAULT_SOFT_TIME),
@@ -167,6 +170,17 @@ class ServerOptionsTest {
     void ports_theSame_areRejected() {
         assertRejected(b -> b.framesPort(9000).linesPort(9000),
                 "--port and --lines-port are both 9000; give them different ports");
+    }
+
+    @Test
+    void httpPort_mustDifferFromTheOthers_andMayBeOff() {
+        assertRejected(b -> b.httpPort(7070), "--http-port 7070 is taken by --port or --lines-port; give it a port "
+                + "of its own");
+        assertRejected(b -> b.httpPort(70000), "--http-port (70000) must be 0 to 65535; 0 picks a free port");
+        assertRejected(b -> b.recentCloses(-1), "--recent-closes (-1) must be 0 (none kept) or more");
+        assertRejected(b -> b.metricsTopics(-1), "--metrics-topics (-1) must be 0 (all summed) or more");
+        assertThat(defaults().httpPort(HttpOptions.OFF).build().http().enabled()).isFalse();
+        assertThat(defaults().framesPort(0).linesPort(0).httpPort(0).build().http().port()).isZero();
     }
 
     @Test

@@ -29,6 +29,14 @@ import tools.jackson.dataformat.toml.TomlMapper;
  * [users.feeder]
  * token = "sha256:..."             # fanout passwd --token
  * publish = ["prices.&gt;"]
+ *
+ * [users.ops]
+ * token = "sha256:..."
+ * operator = true                  # the HTTP listener's actions (kick, say); monitor too
+ *
+ * [users.prometheus]
+ * token = "sha256:..."
+ * monitor = true                   # /stats and /metrics
  * </pre>
  *
  * <p>Every key is checked: an unknown one (a typo) is an error, as is a hash that is not one, a topic that is not
@@ -39,10 +47,10 @@ public final class AuthFile {
     /** User names: as display names. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,32}");
     private static final Set<String> TOP = Set.of("anonymous", "users");
-    private static final Set<String> PERMISSION_KEYS = Set.of("publish", "subscribe", "max_subscriptions",
-            "publish_rate", "publish_bytes_rate");
-    private static final Set<String> USER_KEYS = Set.of("password", "token", "publish", "subscribe",
-            "max_connections", "max_subscriptions", "publish_rate", "publish_bytes_rate");
+    private static final Set<String> PERMISSION_KEYS = Set.of("publish", "subscribe", "monitor", "operator",
+            "max_subscriptions", "publish_rate", "publish_bytes_rate");
+    private static final Set<String> USER_KEYS = Set.of("password", "token", "publish", "subscribe", "monitor",
+            "operator", "max_connections", "max_subscriptions", "publish_rate", "publish_bytes_rate");
 
     private AuthFile() {
     }
@@ -168,7 +176,20 @@ public final class AuthFile {
     }
 
     private static Permissions permissions(JsonNode node, String at) {
-        return new Permissions(filters(node, "publish", at), filters(node, "subscribe", at));
+        return new Permissions(filters(node, "publish", at), filters(node, "subscribe", at),
+                flag(node, "monitor", at), flag(node, "operator", at));
+    }
+
+    /** true or false; false when the key is missing. */
+    private static boolean flag(JsonNode node, String key, String at) {
+        JsonNode value = node.get(key);
+        if (value == null) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw new IllegalArgumentException(at + "." + key + " must be true or false, without quotes");
+        }
+        return value.asBoolean();
     }
 
     private static List<String> filters(JsonNode node, String key, String at) {

@@ -24,4 +24,14 @@ public record Principal(String name, Permissions permissions, boolean anonymous,
     public boolean maySubscribe(String filter) {
         return permissions.maySubscribe(filter);
     }
+
+    /** Whether it may read what the server reports about its clients ({@code /stats}, {@code /metrics}). */
+    public boolean mayMonitor() {
+        return permissions.monitor();
+    }
+
+    /** Whether it may use the operator's actions (kick a client, speak to clients). */
+    public boolean mayOperate() {
+        return permissions.operator();
+    }
 }

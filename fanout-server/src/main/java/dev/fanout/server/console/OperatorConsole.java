@@ -1,13 +1,12 @@
 package dev.fanout.server.console;
 
 import dev.fanout.hub.HubStats;
-import dev.fanout.hub.Origin;
 import dev.fanout.hub.Topic;
 import dev.fanout.protocol.ByteSize;
 import dev.fanout.protocol.Durations;
 import dev.fanout.server.FanoutServer;
 import dev.fanout.server.session.Addresses;
-import dev.fanout.server.session.CloseReason;
+import dev.fanout.server.session.OperatorActions;
 import dev.fanout.server.session.Protocol;
 import dev.fanout.server.session.QueueBudget;
 import dev.fanout.server.session.Session;
@@ -45,6 +44,7 @@ public final class OperatorConsole {
     private final BufferedReader in;
     private final PrintWriter out;
     private final Runnable shutdown;
+    private final OperatorActions actions;
 
     /**
      * A console for {@code server}.
@@ -56,6 +56,7 @@ public final class OperatorConsole {
         this.in = in;
         this.out = out;
         this.shutdown = shutdown;
+        this.actions = new OperatorActions(server.sessions());
     }
 
     /** Reads and runs commands until end of input or {@code /shutdown}. */
@@ -123,12 +124,14 @@ public final class OperatorConsole {
             return;
         }
         Session target = find(parts[0]);
-        if (target != null && target.protocol() == Protocol.CONTROL) {
-            out.println("#" + target.id() + " (" + target.name() + ") is a program in control mode, which has no "
-                    + "frame for text; nothing was sent");
-        } else if (target != null) {
-            target.sendText(Origin.OPERATOR, parts[1]);
-            out.println("sent to #" + target.id() + " (" + target.name() + ")");
+        if (target == null) {
+            return;
+        }
+        switch (actions.sayTo(target.id(), parts[1])) {
+            case DONE -> out.println("sent to #" + target.id() + " (" + target.name() + ")");
+            case NO_TEXT -> out.println("#" + target.id() + " (" + target.name() + ") is a program in control mode, "
+                    + "which has no frame for text; nothing was sent");
+            case NO_CLIENT -> out.println("#" + target.id() + " has just left; nothing was sent");
         }
     }
 
@@ -138,11 +141,7 @@ public final class OperatorConsole {
             out.println("usage: /all TEXT");
             return;
         }
-        List<Session> people = server.sessions().all().stream()
-                .filter(s -> s.protocol() == Protocol.LINES)
-                .toList();
-        people.forEach(s -> s.sendText(Origin.OPERATOR, text));
-        out.println("sent to " + people.size() + " chat clients (frames clients are not sent chat text)");
+        out.println("sent to " + actions.sayToAll(text) + " chat clients (frames clients are not sent chat text)");
     }
 
     private void kick(String argument) {
@@ -152,22 +151,22 @@ public final class OperatorConsole {
             return;
         }
         Session target = find(parts[0]);
-        if (target != null) {
-            target.close(CloseReason.KICKED, parts.length > 1 ? parts[1] : null);
+        if (target != null && actions.kick(target.id(), parts.length > 1 ? parts[1] : null) == OperatorActions.Outcome
+                .DONE) {
             out.println("disconnected #" + target.id() + " (" + target.name() + ")");
         }
     }
 
     private Session find(String text) {
         String id = text.startsWith("#") ? text.substring(1) : text;
-        Session session = null;
+        Session session;
         try {
-            session = server.sessions().find(Long.parseLong(id));
+            session = actions.find(Long.parseLong(id));
         } catch (NumberFormatException e) {
             out.println("'" + text + "' is not a client id; /list shows the ids");
             return null;
         }
-        if (session == null || session.isClosed()) {
+        if (session == null) {
             out.println("no client #" + id + "; /list shows who is connected");
             return null;
         }
@@ -202,7 +201,7 @@ public final class OperatorConsole {
                 ByteSize.format(server.hub().backlog().bytes()), ByteSize.format(server.hub().backlog().limitBytes()),
                 server.hub().backlog().pauses());
         String closes = server.sessionStats().closes().entrySet().stream()
-                .map(e -> e.getKey().name().toLowerCase(Locale.ROOT) + "=" + e.getValue())
+                .map(e -> e.getKey().label() + "=" + e.getValue())
                 .collect(Collectors.joining(" "));
         out.printf("closes      %s%n", closes.isEmpty() ? "none" : closes);
         if (server.sessionStats().throttled() > 0) {

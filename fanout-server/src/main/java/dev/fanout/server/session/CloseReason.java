@@ -61,6 +61,22 @@ public enum CloseReason {
         this.notable = notable;
     }
 
+    /**
+     * True for a connection refused before it became a session (the server or its address full, connecting too fast,
+     * not finishing TLS): counted as a refusal, not a close, in the metrics.
+     */
+    public boolean refusal() {
+        return switch (this) {
+            case SERVER_FULL, ADDRESS_FULL, CONNECT_RATE, NOT_TLS, TLS_TIMEOUT, TLS_FAILED -> true;
+            default -> false;
+        };
+    }
+
+    /** The name in metrics, logs and JSON: lower case ({@code slow_consumer}). */
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** A short human description. */
     public String description() {
         return description;

@@ -77,6 +77,9 @@ final class OutboundQueue {
     private long droppedSinceReport;
     /** Set by the budget from any thread: this queue is being cut and takes nothing more. */
     private volatile boolean cut;
+    /** Messages and bytes written to the socket; loop-confined writes, volatile for listings on other threads. */
+    private volatile long messagesOut;
+    private volatile long bytesOut;
 
     OutboundQueue(Channel channel, QueueLimits limits, SessionStats stats, QueueBudget budget) {
         // The connection's share stays well inside the queue's limit, so that its writability turns off and on
@@ -269,6 +272,16 @@ final class OutboundQueue {
         return heldMessages;
     }
 
+    /** Messages written to the socket since the session began. */
+    long messagesOut() {
+        return messagesOut;
+    }
+
+    /** Bytes written to the socket since the session began. */
+    long bytesOut() {
+        return bytesOut;
+    }
+
     /** Messages dropped since the last call, and resets the count. */
     long takeDropped() {
         long dropped = droppedSinceReport;
@@ -301,6 +314,8 @@ final class OutboundQueue {
     /** Bytes handed to the queue, how many messages they hold and what they cost; done when written. */
     private class Entry implements ChannelFutureListener {
         private final ByteBuf bytes;
+        /** The bytes' length when queued: written, they are read. */
+        private final int length;
         private final int messages;
         private final long cost;
         /** The shared buffer these bytes are a view of, or null for bytes this session alone holds. */
@@ -308,6 +323,7 @@ final class OutboundQueue {
 
         Entry(ByteBuf bytes, int messages, long cost, SharedBytes shared) {
             this.bytes = bytes;
+            this.length = bytes.readableBytes();
             this.messages = messages;
             this.cost = cost;
             this.shared = shared;
@@ -322,8 +338,10 @@ final class OutboundQueue {
         public void operationComplete(ChannelFuture future) {
             forget(this);
             if (future.isSuccess()) {
+                messagesOut += messages;
+                bytesOut += length;
                 if (shared != null) {
-                    stats.countDelivered(messages);
+                    stats.countDelivered(messages, length);
                 }
             } else if (channel.isOpen()) {
                 // As a void promise would: the session's handler closes it with the reason the failure gives.

@@ -60,6 +60,11 @@ public final class Session {
     private long overSoftSince;
     /** Holds publishing to the client's rate; made at the first publish, and again after a login. On the loop. */
     private PublishThrottle throttle;
+    /** When the connection became a session. */
+    private final java.time.Instant connectedSince = java.time.Instant.now();
+    /** Messages and payload bytes the client published; loop-confined writes, volatile for listings. */
+    private volatile long messagesIn;
+    private volatile long bytesIn;
     /** Slowed publishers are logged at most this often; the ones between are counted into the next line. */
     private static final RefusalLog THROTTLE_LOG = new RefusalLog(LoggerFactory.getLogger(Session.class), "slowed");
 
@@ -102,11 +107,8 @@ public final class Session {
         return true;
     }
 
-    /** As {@link #published(int, long)}, for a burst of payloads; they are only counted when a rate applies. */
+    /** As {@link #published(int, long)}, for a burst of payloads. */
     public void published(List<ByteBuf> payloads) {
-        if (!throttle().limits()) {
-            return;
-        }
         long size = 0;
         for (ByteBuf payload : payloads) {
             size += payload.readableBytes();
@@ -131,6 +133,8 @@ public final class Session {
      * slowed, not cut, and nothing it sent is lost. Counted and logged (a line per interval at most). On the loop.
      */
     public void published(int count, long size) {
+        messagesIn += count;
+        bytesIn += size;
         PublishThrottle current = throttle();
         if (!current.limits()) {
             return;
@@ -215,6 +219,36 @@ public final class Session {
         context.stats().countAccepted();
         channel.closeFuture().addListener(future -> onChannelClosed());
         log.debug("{} connected", this);
+    }
+
+    /** When the connection became a session. */
+    public java.time.Instant connectedSince() {
+        return connectedSince;
+    }
+
+    /** Messages the client published (what it sent that was taken: a refused publish is not counted). */
+    public long messagesIn() {
+        return messagesIn;
+    }
+
+    /** Payload bytes of {@link #messagesIn()}. */
+    public long bytesIn() {
+        return bytesIn;
+    }
+
+    /** Messages written to the client's socket. */
+    public long messagesOut() {
+        return queue.messagesOut();
+    }
+
+    /** Bytes written to the client's socket, framing included. */
+    public long bytesOut() {
+        return queue.bytesOut();
+    }
+
+    /** Messages waiting in the client's queue. */
+    public int queuedMessages() {
+        return queue.queuedMessages();
     }
 
     /** The client number. */
@@ -575,6 +609,8 @@ public final class Session {
             remove(subscription);
         }
         context.stats().countClose(reason);
+        context.stats().keep(new ClosedSession(id, name, principal.name(), Addresses.format(remoteAddress()),
+                protocol().label(), reason.label(), detail, java.time.Instant.now()));
         String why = detail == null ? reason.description() : reason.description() + ": " + detail;
         if (reason.notable()) {
             log.info("{} closed: {}", this, why);

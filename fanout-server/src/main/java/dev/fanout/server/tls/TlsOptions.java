@@ -12,19 +12,21 @@ import java.util.Set;
  * @param certificate      PEM certificate chain, the server's own first
  * @param key              the certificate's private key, PEM, unencrypted (PKCS#8, PKCS#1 or SEC1)
  * @param clientCa         PEM certificates a client's certificate must chain to (mutual TLS), or null to ask none
- * @param plaintext        listeners kept in plaintext beside the TLS ones ({@code frames}, {@code lines})
+ * @param plaintext        listeners kept in plaintext beside the TLS ones ({@code frames}, {@code lines},
+ *                         {@code http})
  */
 public record TlsOptions(Path certificate, Path key, Path clientCa, Set<String> plaintext) {
 
     /** The listeners {@link #plaintext} may name. */
-    public static final Set<String> LISTENERS = Set.of("frames", "lines");
+    public static final Set<String> LISTENERS = Set.of("frames", "lines", "http");
     public TlsOptions {
         Objects.requireNonNull(certificate, "--tls-cert");
         Objects.requireNonNull(key, "--tls-key");
         plaintext = Set.copyOf(plaintext);
         for (String listener : plaintext) {
             if (!LISTENERS.contains(listener)) {
-                throw new IllegalArgumentException("--plaintext " + listener + ": name a listener, frames or lines");
+                throw new IllegalArgumentException("--plaintext " + listener + ": name a listener: frames, lines or "
+                        + "http");
             }
         }
         if (plaintext.containsAll(LISTENERS)) {
@@ -48,7 +50,7 @@ public record TlsOptions(Path certificate, Path key, Path clientCa, Set<String> 
         return new TlsOptions(certificate, key, clientCa, listeners);
     }
 
-    /** Whether {@code listener} ({@code frames}, {@code lines}) speaks TLS. */
+    /** Whether {@code listener} ({@code frames}, {@code lines}, {@code http}) speaks TLS. */
     public boolean covers(String listener) {
         return !plaintext.contains(listener);
     }

@@ -316,7 +316,7 @@ class AuthIntegrationTest {
     @Test
     void aLimitThatIsNotANumber_stopsTheStart_namingTheKey() throws IOException {
         Files.writeString(file, "[anonymous]\npublish_rate = \"fast\"\n");
-        assertThatThrownBy(new FanoutServer(ServerOptions.builder().framesPort(0).linesPort(0)
+        assertThatThrownBy(new FanoutServer(ServerOptions.builder().framesPort(0).linesPort(0).httpPort(0)
                 .auth(AuthOptions.of(file)).build())::start).hasMessageContaining("anonymous.publish_rate");
     }
 
@@ -343,13 +343,13 @@ class AuthIntegrationTest {
     @Test
     void aBrokenAuthFile_stopsTheStart_namingTheKey() throws IOException {
         Files.writeString(file, "[users.dave]\npassword = \"not a hash\"\n");
-        FanoutServer server = new FanoutServer(ServerOptions.builder().framesPort(0).linesPort(0)
+        FanoutServer server = new FanoutServer(ServerOptions.builder().framesPort(0).linesPort(0).httpPort(0)
                 .auth(AuthOptions.of(file)).build());
         assertThatThrownBy(server::start).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("users.dave.password").hasMessageContaining("fanout passwd");
         Files.writeString(file, "[users.dave]\npassword = \"" + Secrets.hashPassword("x".toCharArray())
                 + "\"\npublish = [\"bad topic\"]\n");
-        assertThatThrownBy(new FanoutServer(ServerOptions.builder().framesPort(0).linesPort(0)
+        assertThatThrownBy(new FanoutServer(ServerOptions.builder().framesPort(0).linesPort(0).httpPort(0)
                 .auth(AuthOptions.of(file)).build())::start).hasMessageContaining("users.dave.publish");
     }
 }

@@ -42,6 +42,7 @@ public final class TestServer implements AutoCloseable {
                 .hosts(List.of("127.0.0.1"))
                 .framesPort(0)
                 .linesPort(0)
+                .httpPort(0)
                 .drainTimeout(Duration.ofSeconds(5));
         return new TestServer(new FanoutServer(options.apply(builder).build()).start());
     }
@@ -59,6 +60,11 @@ public final class TestServer implements AutoCloseable {
     /** Where the lines listener is. */
     public InetSocketAddress lines() {
         return server.linesAddress();
+    }
+
+    /** Where the HTTP listener is. */
+    public InetSocketAddress http() {
+        return server.httpAddress();
     }
 
     /** Connects a raw frames client and waits until its session exists and subscribes the default topic. */

@@ -214,11 +214,11 @@ class TlsIntegrationTest {
     @Test
     void aKeyThatIsNotTheCertificates_stopsTheStartAndSaysSo() {
         SelfSignedPair other = TestTls.pair(directory.resolve("other"));
-        FanoutServer server = new FanoutServer(ServerOptions.builder().framesPort(0).linesPort(0)
+        FanoutServer server = new FanoutServer(ServerOptions.builder().framesPort(0).linesPort(0).httpPort(0)
                 .tls(TlsOptions.of(pair.certificate(), other.key())).build());
         assertThatThrownBy(server::start).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("is not the key of the certificate");
-        FanoutServer swapped = new FanoutServer(ServerOptions.builder().framesPort(0).linesPort(0)
+        FanoutServer swapped = new FanoutServer(ServerOptions.builder().framesPort(0).linesPort(0).httpPort(0)
                 .tls(TlsOptions.of(pair.certificate(), pair.certificate())).build());
         assertThatThrownBy(swapped::start).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("swapped");

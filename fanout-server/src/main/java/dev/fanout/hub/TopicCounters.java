@@ -1,0 +1,37 @@
+package dev.fanout.hub;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** One topic's counters since it was made here: messages and payload bytes published, messages handed out. */
+public final class TopicCounters {
+
+    private final LongAdder published = new LongAdder();
+    private final LongAdder publishedBytes = new LongAdder();
+    private final LongAdder handedOver = new LongAdder();
+
+    void published(int bytes) {
+        published.increment();
+        publishedBytes.add(bytes);
+    }
+
+    void handedOver(long count) {
+        if (count > 0) {
+            handedOver.add(count);
+        }
+    }
+
+    /** Messages published to the topic. */
+    public long published() {
+        return published.sum();
+    }
+
+    /** Payload bytes published to the topic. */
+    public long publishedBytes() {
+        return publishedBytes.sum();
+    }
+
+    /** Messages handed to the topic's subscribers on this server (one message to ten counts ten). */
+    public long handedOver() {
+        return handedOver.sum();
+    }
+}
