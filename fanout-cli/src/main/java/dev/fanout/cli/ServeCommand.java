@@ -110,6 +110,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-http", description = "Bind no HTTP listener.")
     private boolean noHttp;
 
+    @Option(names = "--max-http-connections", paramLabel = "N", description = "HTTP connections open at once; "
+            + "past that a new one is answered 503. Each counts against --max-clients too. Default: ${DEFAULT-VALUE}.")
+    private int maxHttpConnections = HttpOptions.DEFAULT_MAX_CONNECTIONS;
+
     @Option(names = "--recent-closes", paramLabel = "N", description = "Closes /stats keeps, newest first, with "
             + "their reasons; 0 keeps none. Default: ${DEFAULT-VALUE}.")
     private int recentCloses = HttpOptions.DEFAULT_RECENT_CLOSES;
@@ -545,6 +549,7 @@ final class ServeCommand implements Callable<Integer> {
         ServerOptions.Builder builder = ServerOptions.builder()
                 .hosts(hosts).framesPort(port).linesPort(linesPort)
                 .httpPort(noHttp ? HttpOptions.OFF : httpPort).recentCloses(recentCloses).metricsTopics(metricsTopics)
+                .maxHttpConnections(maxHttpConnections)
                 .defaultTopic(topic).serverName(name)
                 .transport(transport).ioThreads(ioThreads).lineFlush(lineFlush).drainTimeout(drainTimeout)
                 .maxClients(maxClients).maxFrame(maxFrame)

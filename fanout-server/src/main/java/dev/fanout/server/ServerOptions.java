@@ -90,6 +90,7 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, H
         private int httpPort = HttpOptions.DEFAULT_PORT;
         private int recentCloses = HttpOptions.DEFAULT_RECENT_CLOSES;
         private int metricsTopics = HttpOptions.DEFAULT_METRICS_TOPICS;
+        private int maxHttpConnections = HttpOptions.DEFAULT_MAX_CONNECTIONS;
         private String defaultTopic = DEFAULT_TOPIC;
         private String serverName = "fanout";
         private TransportChoice transport = TransportChoice.AUTO;
@@ -165,6 +166,11 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, H
 
         public Builder metricsTopics(int value) {
             metricsTopics = value;
+            return this;
+        }
+
+        public Builder maxHttpConnections(int value) {
+            maxHttpConnections = value;
             return this;
         }
 
@@ -412,6 +418,7 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, H
             }
             require(recentCloses >= 0, "--recent-closes (" + recentCloses + ") must be 0 (none kept) or more");
             require(metricsTopics >= 0, "--metrics-topics (" + metricsTopics + ") must be 0 (all summed) or more");
+            require(maxHttpConnections >= 1, "--max-http-connections (" + maxHttpConnections + ") must be at least 1");
             require(defaultTopic != null && defaultTopic.matches("[A-Za-z0-9_.:-]{1,64}"),
                     "--topic '" + defaultTopic + "' must be 1 to 64 letters, digits, _ - . or :");
             require(ioThreads >= 0, "--io-threads (" + ioThreads + ") must be 0 (one per core) or more");
@@ -483,7 +490,7 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, H
                     queueSoftTime), totalQueueBytes,
                     totalInboundBytes, frameTimeout, keepAlive, closeGrace, handshakeTimeout, connectRate,
                     new PublishLimits(publishRate, publishBytesRate), idleTimeout);
-            HttpOptions http = new HttpOptions(httpPort, recentCloses, metricsTopics);
+            HttpOptions http = new HttpOptions(httpPort, recentCloses, metricsTopics, maxHttpConnections);
             return new ServerOptions(hosts, framesPort, linesPort, http, defaultTopic, serverName, transport,
                     ioThreads, lineFlush, drainTimeout, limits,
                     new HistoryLimits(history, historyBytes, historyTotalBytes, historyAge),

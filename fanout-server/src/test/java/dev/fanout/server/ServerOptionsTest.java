@@ -39,7 +39,7 @@ class ServerOptionsTest {
         assertThat(options.hosts()).containsExactly("127.0.0.1", "::1");
         assertThat(options.framesPort()).isEqualTo(7070);
         assertThat(options.linesPort()).isEqualTo(7071);
-        assertThat(options.http()).isEqualTo(new HttpOptions(7080, 100, 100));
+        assertThat(options.http()).isEqualTo(new HttpOptions(7080, 100, 100, 256));
         assertThat(options.defaultTopic()).isEqualTo("lobby");
         assertThat(options.serverName()).isEqualTo("fanout");
         assertThat(options.transport()).isEqualTo(TransportChoice.AUTO);
@@ -104,7 +104,7 @@ class ServerOptionsTest {
                 .build();
 
         assertThat(options).isEqualTo(new ServerOptions(List.of("0.0.0.0"), 9000, 9001,
-                new HttpOptions(HttpOptions.DEFAULT_PORT, 100, 100), "news", "hub",
+                new HttpOptions(HttpOptions.DEFAULT_PORT, 100, 100, 256), "news", "hub",
                 TransportChoice.NIO, 3, Duration.ZERO, Duration.ofSeconds(1),
                 new LimitOptions(50, 5, 1000, 200, 7, 4000,
                         new QueueLimits(2000, 30, SlowConsumerPolicy.DROP_OLDEST, 500, QueueLimits.DEFAULT_SOFT_TIME),
@@ -179,6 +179,7 @@ class ServerOptionsTest {
         assertRejected(b -> b.httpPort(70000), "--http-port (70000) must be 0 to 65535; 0 picks a free port");
         assertRejected(b -> b.recentCloses(-1), "--recent-closes (-1) must be 0 (none kept) or more");
         assertRejected(b -> b.metricsTopics(-1), "--metrics-topics (-1) must be 0 (all summed) or more");
+        assertRejected(b -> b.maxHttpConnections(0), "--max-http-connections (0) must be at least 1");
         assertThat(defaults().httpPort(HttpOptions.OFF).build().http().enabled()).isFalse();
         assertThat(defaults().framesPort(0).linesPort(0).httpPort(0).build().http().port()).isZero();
     }

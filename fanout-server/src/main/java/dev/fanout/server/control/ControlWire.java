@@ -65,7 +65,7 @@ final class ControlWire implements Wire {
             case FRAME_TIMEOUT -> GoodbyeReason.FRAME_TIMEOUT;
             case PROTOCOL_ERROR -> GoodbyeReason.PROTOCOL_ERROR;
             case IDLE, IDLE_TIMEOUT -> GoodbyeReason.IDLE;
-            case SERVER_FULL -> GoodbyeReason.SERVER_FULL;
+            case SERVER_FULL, HTTP_FULL -> GoodbyeReason.SERVER_FULL;
             case ADDRESS_FULL, CONNECT_RATE -> GoodbyeReason.ADDRESS_FULL;
             case KICKED -> GoodbyeReason.KICKED;
             case SHUTDOWN -> GoodbyeReason.SHUTDOWN;

@@ -3,13 +3,17 @@ package dev.fanout.server.http;
 import dev.fanout.server.FanoutServer;
 import dev.fanout.server.auth.Authenticator;
 import dev.fanout.server.metrics.ServerMetrics;
+import dev.fanout.server.session.CloseReason;
 import dev.fanout.server.session.ConnectionLimiter;
+import dev.fanout.server.session.RefusalLog;
 import dev.fanout.server.session.SessionStats;
 import dev.fanout.server.tls.ServerTls;
 import dev.fanout.server.tls.TlsGate;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
@@ -18,7 +22,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the pipeline of each HTTP connection. Connections count against the same limits as the other listeners'
@@ -31,8 +37,10 @@ public final class HttpInitializer extends ChannelInitializer<Channel> {
     static final int MAX_REQUEST_LINE = 4096;
     /** The most header bytes of one request. */
     static final int MAX_HEADERS = 8192;
-    /** The largest request body: the operator's text, with room to spare. */
-    static final int MAX_BODY = 64 * 1024;
+    /** The largest request body: the operator's text ({@link AdminApi#MAX_TEXT} characters of UTF-8). */
+    static final int MAX_BODY = 16 * 1024;
+    /** How long a refused connection's request is read and dropped before it closes. */
+    static final Duration REFUSAL_LINGER = Duration.ofSeconds(1);
     /** A connection with no request under way is closed after this long: keep-alive, not kept forever. */
     static final Duration IDLE = Duration.ofSeconds(60);
 
@@ -43,6 +51,9 @@ public final class HttpInitializer extends ChannelInitializer<Channel> {
     private final boolean loopbackOnly;
     private final SessionStats stats;
     private final Duration requestTimeout;
+    private final int maxConnections;
+    private final AtomicInteger connections = new AtomicInteger();
+    private final RefusalLog refusals = new RefusalLog(LoggerFactory.getLogger(HttpInitializer.class));
 
     /**
      * @param tls          the TLS clients speak first, or null for plaintext
@@ -61,6 +72,7 @@ public final class HttpInitializer extends ChannelInitializer<Channel> {
         this.loopbackOnly = loopbackOnly;
         this.stats = server.sessionStats();
         this.requestTimeout = requestTimeout;
+        this.maxConnections = server.options().http().maxConnections();
     }
 
     @Override
@@ -70,7 +82,36 @@ public final class HttpInitializer extends ChannelInitializer<Channel> {
             TlsGate.limited(gate, channel);
             return;
         }
+        if (connections.incrementAndGet() > maxConnections) {
+            connections.decrementAndGet();
+            stats.countClose(CloseReason.HTTP_FULL);
+            String why = "too many HTTP connections (" + maxConnections + ", --max-http-connections); try again later";
+            refusals.refused(channel.remoteAddress(), why);
+            refuse(channel, gate, why);
+            return;
+        }
+        channel.closeFuture().addListener(closed -> connections.decrementAndGet());
         TlsGate.install(gate, channel.pipeline(), this::addHandlers);
+    }
+
+    /**
+     * Answers 503 at once. Over TLS the answer waits for the handshake and goes encrypted, as the limiter's do. In
+     * plaintext the connection is half-closed and what the client sends meanwhile (its request) is read and dropped
+     * for a moment before it closes: closed with a request unread, the kernel would reset it, and the client might
+     * lose the answer.
+     */
+    private static void refuse(Channel channel, TlsGate gate, String why) {
+        if (gate != null) {
+            channel.writeAndFlush(HttpResponses.refusal(channel.alloc(), why)).addListener(ChannelFutureListener.CLOSE);
+            TlsGate.limited(gate, channel);
+            return;
+        }
+        channel.writeAndFlush(HttpResponses.refusal(channel.alloc(), why)).addListener(written -> {
+            if (channel instanceof DuplexChannel duplex) {
+                duplex.shutdownOutput();
+            }
+        });
+        channel.eventLoop().schedule(() -> channel.close(), REFUSAL_LINGER.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void addHandlers(ChannelPipeline pipeline) {

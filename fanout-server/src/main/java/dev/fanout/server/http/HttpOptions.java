@@ -7,8 +7,10 @@ package dev.fanout.server.http;
  * @param recentCloses how many of the latest closes {@code /stats} keeps, with their reasons ({@code --recent-closes})
  * @param metricsTopics how many topics get series of their own in {@code /metrics} ({@code --metrics-topics}); the
  *                      rest are summed under {@code topic="_other"}
+ * @param maxConnections how many HTTP connections may be open at once ({@code --max-http-connections}); each also
+ *                       counts against {@code --max-clients}
  */
-public record HttpOptions(int port, int recentCloses, int metricsTopics) {
+public record HttpOptions(int port, int recentCloses, int metricsTopics, int maxConnections) {
 
     /** Default port. */
     public static final int DEFAULT_PORT = 7080;
@@ -18,6 +20,11 @@ public record HttpOptions(int port, int recentCloses, int metricsTopics) {
     public static final int DEFAULT_RECENT_CLOSES = 100;
     /** Default number of topics with metrics of their own: a few hundred series, cheap to scrape. */
     public static final int DEFAULT_METRICS_TOPICS = 100;
+    /**
+     * Default number of HTTP connections at once: ample for scrapers, dashboards and an operator, and a bound on the
+     * requests in assembly (each up to its line, headers and body, about 28 KiB: 7 MiB in all).
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS = 256;
 
     /** Whether a listener is bound. */
     public boolean enabled() {

@@ -22,6 +22,8 @@ public enum CloseReason {
     SERVER_FULL("server full", true),
     /** The client's address had no place for another connection. */
     ADDRESS_FULL("too many connections from this address", true),
+    /** Refused before its first request: as many HTTP connections as --max-http-connections are open already. */
+    HTTP_FULL("too many HTTP connections", true),
     /** A client on a TLS listener spoke something else (a plaintext client on a TLS port): never a session. */
     NOT_TLS("not TLS: a plaintext client on a TLS port", true),
     /** A client on a TLS listener did not finish the handshake within the deadline (--handshake-timeout). */
@@ -67,7 +69,7 @@ public enum CloseReason {
      */
     public boolean refusal() {
         return switch (this) {
-            case SERVER_FULL, ADDRESS_FULL, CONNECT_RATE, NOT_TLS, TLS_TIMEOUT, TLS_FAILED -> true;
+            case SERVER_FULL, ADDRESS_FULL, HTTP_FULL, CONNECT_RATE, NOT_TLS, TLS_TIMEOUT, TLS_FAILED -> true;
             default -> false;
         };
     }

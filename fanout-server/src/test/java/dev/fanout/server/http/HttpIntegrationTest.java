@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.fanout.hub.Origin;
+import dev.fanout.server.session.CloseReason;
 import dev.fanout.server.testing.LineClient;
 import dev.fanout.server.testing.RawClient;
 import dev.fanout.server.testing.StuckReader;
@@ -242,6 +243,24 @@ class HttpIntegrationTest {
                 }
             });
             assertThat(in.readAllBytes()).isEmpty();
+        }
+    }
+
+    @Test
+    void connectionsPastTheLimit_areAnswered503_andCounted() throws IOException {
+        try (TestServer server = TestServer.start(options -> options.maxHttpConnections(2))) {
+            Socket first = server.track(new Socket(server.http().getAddress(), server.http().getPort()));
+            Socket second = server.track(new Socket(server.http().getAddress(), server.http().getPort()));
+            await().atMost(TestServer.PATIENCE).until(() -> server.server().connectedClients() == 2);
+
+            assertThat(raw(server, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 503")
+                    .contains("too many HTTP connections (2, --max-http-connections)");
+            assertThat(server.server().sessionStats().closes(CloseReason.HTTP_FULL)).isEqualTo(1);
+            assertThat(second.isClosed()).isFalse();
+
+            first.close();
+            await().atMost(TestServer.PATIENCE).until(() -> new HttpTestClient(server.http()).get("/health")
+                    .statusCode() == 200);
         }
     }
 
