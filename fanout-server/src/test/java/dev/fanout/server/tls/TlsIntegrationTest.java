@@ -73,6 +73,40 @@ class TlsIntegrationTest {
     }
 
     @Test
+    void httpOverTls_answersHttps_andRefusesPlainHttp() throws Exception {
+        try (TestServer server = start(UnaryOperator.identity())) {
+            java.net.http.HttpClient https = java.net.http.HttpClient.newBuilder().sslContext(trusting).build();
+            java.net.http.HttpResponse<String> health = https.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("https://localhost:" + server.http().getPort() + "/health"))
+                    .timeout(TestServer.PATIENCE).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).contains("\"status\":\"ok\"");
+            try (Socket plain = new Socket(server.http().getAddress(), server.http().getPort())) {
+                plain.setSoTimeout((int) TestServer.PATIENCE.toMillis());
+                plain.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(
+                        StandardCharsets.US_ASCII));
+                assertThat(new String(readToEnd(plain.getInputStream()), StandardCharsets.ISO_8859_1))
+                        .doesNotContain("HTTP/1.1");
+            }
+            await().atMost(TestServer.PATIENCE).until(() ->
+                    server.server().sessionStats().closes(CloseReason.NOT_TLS) == 1);
+        }
+    }
+
+    @Test
+    void httpMayStayPlaintext_besideTlsListeners() throws Exception {
+        try (TestServer server = start(tls -> tls.withPlaintext(java.util.Set.of("http")))) {
+            java.net.http.HttpResponse<String> health = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                            + server.http().getPort() + "/health")).timeout(TestServer.PATIENCE).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+
+            assertThat(health.statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void framesOverTls_carryRawFrames_checkedAgainstTheHostName() throws IOException {
         try (TestServer server = start(UnaryOperator.identity())) {
             RawClient reader = server.track(RawClient.over(TestTls.connect(trusting, server.frames(), "127.0.0.1")));
