@@ -63,7 +63,7 @@ import picocli.CommandLine.Spec;
             "                                         server-sent events (or NDJSON) into the default topic",
             "  ./fanout serve --source 'exec:tail -F /var/log/app.log'",
             "                                         a command's output lines, restarted when it exits",
-            "  ./fanout serve --port 7170 --lines-port 7171 --source 'fanout://127.0.0.1:7070/>'",
+            "  ./fanout serve --port 7170 --lines-port 7171 --http-port 7180 --source 'fanout://127.0.0.1:7070/>'",
             "                                         relay every topic of another fanout server",
             "  ./fanout serve --slow-consumer drop-oldest --queue-bytes 1MiB",
             "  ./fanout serve --history 10000 --history-bytes 16MiB",
