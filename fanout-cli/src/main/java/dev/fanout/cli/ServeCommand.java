@@ -114,6 +114,14 @@ final class ServeCommand implements Callable<Integer> {
             + "past that a new one is answered 503. Each counts against --max-clients too. Default: ${DEFAULT-VALUE}.")
     private int maxHttpConnections = HttpOptions.DEFAULT_MAX_CONNECTIONS;
 
+    @Option(names = "--log-level", paramLabel = "LEVEL", description = "error, warn, info, debug or trace. "
+            + "Default: FANOUT_LOG_LEVEL, else info.")
+    private String logLevel;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", description = "text or json (one object per line, with "
+            + "the client's id, address, user, protocol and a close's reason as fields). Default: ${DEFAULT-VALUE}.")
+    private LogSettings.Format logFormat = LogSettings.Format.TEXT;
+
     @Option(names = "--recent-closes", paramLabel = "N", description = "Closes /stats keeps, newest first, with "
             + "their reasons; 0 keeps none. Default: ${DEFAULT-VALUE}.")
     private int recentCloses = HttpOptions.DEFAULT_RECENT_CLOSES;
@@ -458,6 +466,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        LogSettings.apply(logLevel == null ? null : LogSettings.level(logLevel), logFormat);
         ServerOptions options = options();
         List<Source> feeds = sources(options.defaultTopic());
         boolean readsStdin = sources.stream().map(SourceSpec::parse).anyMatch(s -> s.kind() == SourceSpec.Kind.STDIN);

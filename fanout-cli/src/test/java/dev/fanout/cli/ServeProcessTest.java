@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 class ServeProcessTest {
 
@@ -38,6 +40,29 @@ class ServeProcessTest {
         System.arraycopy(base, 0, args, 0, base.length);
         System.arraycopy(extra, 0, args, base.length, extra.length);
         return CliProcess.start(args);
+    }
+
+    @Test
+    void logFormatJson_writesOneObjectPerLine_withTheClientsFields() throws Exception {
+        try (CliProcess serve = serve("--log-format", "json", "--log-level", "info")) {
+            String listener = serve.awaitStderr(text -> text.contains("lines listener on"));
+            Matcher matcher = LISTENER.matcher(listener);
+            assertThat(matcher.find()).as(listener).isTrue();
+            try (LineClient person = LineClient.connect(new InetSocketAddress("127.0.0.1",
+                    Integer.parseInt(matcher.group(2))))) {
+                person.awaitLine(line -> line.contains("welcome to"));
+                person.send("/quit");
+                person.awaitEnd();
+            }
+            String closed = serve.awaitStderr(text -> text.contains(") closed: client quit"));
+            JsonNode line = JsonMapper.builder().build().readTree(closed);
+            assertThat(line.get("level").asString()).isEqualTo("INFO");
+            assertThat(line.get("formattedMessage").asString()).matches("client #\\d+ 'client-\\d+' 127\\.0\\.0\\.1:"
+                    + "\\d+ \\(lines\\) closed: client quit");
+            assertThat(line.get("kvpList").toString()).contains("{\"protocol\":\"lines\"}", "{\"user\":\"anonymous\"}",
+                    "{\"reason\":\"client_quit\"}", "{\"address\":\"127.0.0.1:");
+            assertThat(serve.stderr()).allMatch(text -> text.startsWith("{") && text.endsWith("}"));
+        }
     }
 
     @Test

@@ -35,8 +35,9 @@ public final class RefusalLog {
         long last = lastLogged.get();
         if (now - last >= INTERVAL_NANOS && lastLogged.compareAndSet(last, now)) {
             long others = unlogged.getAndSet(0);
-            log.warn("{} {}: {}{}", what, Addresses.format(address), why,
-                    others == 0 ? "" : " (and " + others + " more " + what + " since the last such line)");
+            log.atWarn().addKeyValue("address", Addresses.format(address)).addKeyValue("unlogged", others)
+                    .log("{} {}: {}{}", what, Addresses.format(address), why,
+                            others == 0 ? "" : " (and " + others + " more " + what + " since the last such line)");
         } else {
             unlogged.incrementAndGet();
         }

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * One client connection: number, name, address, subscriptions and a bounded outbound queue, whatever its
@@ -218,7 +219,7 @@ public final class Session {
         context.registry().claimName(this, name);
         context.stats().countAccepted();
         channel.closeFuture().addListener(future -> onChannelClosed());
-        log.debug("{} connected", this);
+        withClient(log.atInfo()).log("{} connected", this);
     }
 
     /** When the connection became a session. */
@@ -612,11 +613,8 @@ public final class Session {
         context.stats().keep(new ClosedSession(id, name, principal.name(), Addresses.format(remoteAddress()),
                 protocol().label(), reason.label(), detail, java.time.Instant.now()));
         String why = detail == null ? reason.description() : reason.description() + ": " + detail;
-        if (reason.notable()) {
-            log.info("{} closed: {}", this, why);
-        } else {
-            log.debug("{} closed: {}", this, why);
-        }
+        withClient(reason.notable() ? log.atInfo() : log.atDebug()).addKeyValue("reason", reason.label())
+                .log("{} closed: {}", this, why);
         if (!channel.isActive()) {
             channel.close();
             return;
@@ -628,6 +626,12 @@ public final class Session {
         channel.eventLoop().schedule(() -> {
             channel.close();
         }, context.closeGrace().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** The client's fields on a log line, for {@code --log-format json}: its number, address, user, protocol. */
+    private LoggingEventBuilder withClient(LoggingEventBuilder line) {
+        return line.addKeyValue("client", id).addKeyValue("address", Addresses.format(remoteAddress()))
+                .addKeyValue("user", principal.name()).addKeyValue("protocol", protocol().label());
     }
 
     private void onChannelClosed() {
