@@ -3,6 +3,7 @@ package dev.fanout.cli;
 import dev.fanout.server.FanoutServer;
 import dev.fanout.server.ServerOptions;
 import dev.fanout.server.http.HttpOptions;
+import dev.fanout.server.websocket.WebSocketOptions;
 import dev.fanout.store.disk.DiskOptions;
 import dev.fanout.store.disk.FsyncPolicy;
 import dev.fanout.store.redis.RedisOptions;
@@ -121,6 +122,19 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--log-format", paramLabel = "FORMAT", description = "text or json (one object per line, with "
             + "the client's id, address, user, protocol and a close's reason as fields). Default: ${DEFAULT-VALUE}.")
     private LogSettings.Format logFormat = LogSettings.Format.TEXT;
+
+    @Option(names = "--max-websockets", paramLabel = "N", description = "WebSocket clients (/ws) at once; past that "
+            + "an upgrade is answered 503. Each counts against --max-clients too. Default: ${DEFAULT-VALUE}.")
+    private int maxWebSockets = WebSocketOptions.DEFAULT_MAX_WEBSOCKETS;
+
+    @Option(names = "--max-ws-message", defaultValue = "64KiB", paramLabel = "SIZE",
+            converter = Converters.IntSize.class, description = "Largest message a WebSocket client may send, in bytes "
+                    + "of JSON; a larger one closes its connection (frame_too_large). Default: ${DEFAULT-VALUE}.")
+    private int maxWebSocketMessage;
+
+    @Option(names = "--ws-origin", paramLabel = "ORIGIN", split = ",", description = "A web page origin allowed to "
+            + "open WebSockets besides the server's own pages, e.g. https://app.example; repeatable; * allows any.")
+    private List<String> webSocketOrigins = new ArrayList<>();
 
     @Option(names = "--recent-closes", paramLabel = "N", description = "Closes /stats keeps, newest first, with "
             + "their reasons; 0 keeps none. Default: ${DEFAULT-VALUE}.")
@@ -558,7 +572,9 @@ final class ServeCommand implements Callable<Integer> {
         ServerOptions.Builder builder = ServerOptions.builder()
                 .hosts(hosts).framesPort(port).linesPort(linesPort)
                 .httpPort(noHttp ? HttpOptions.OFF : httpPort).recentCloses(recentCloses).metricsTopics(metricsTopics)
-                .maxHttpConnections(maxHttpConnections)
+                .maxHttpConnections(maxHttpConnections).maxWebSockets(maxWebSockets)
+                .maxWebSocketMessage(maxWebSocketMessage)
+                .webSocketOrigins(webSocketOrigins)
                 .defaultTopic(topic).serverName(name)
                 .transport(transport).ioThreads(ioThreads).lineFlush(lineFlush).drainTimeout(drainTimeout)
                 .maxClients(maxClients).maxFrame(maxFrame)

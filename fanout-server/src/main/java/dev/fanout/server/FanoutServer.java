@@ -8,6 +8,7 @@ import dev.fanout.hub.PublishBacklog;
 import dev.fanout.hub.PublishDedup;
 import dev.fanout.protocol.ByteSize;
 import dev.fanout.protocol.Durations;
+import dev.fanout.server.control.SubscriptionBudget;
 import dev.fanout.server.frames.FramesInitializer;
 import dev.fanout.server.frames.InboundBudget;
 import dev.fanout.server.http.HttpInitializer;
@@ -26,6 +27,7 @@ import dev.fanout.server.source.RelayPath;
 import dev.fanout.server.source.Source;
 import dev.fanout.server.source.SourceContext;
 import dev.fanout.server.tls.ServerTls;
+import dev.fanout.server.websocket.WebSocketUpgrade;
 import dev.fanout.server.auth.Authenticator;
 import dev.fanout.store.MemoryHistory;
 import dev.fanout.store.disk.DiskHistory;
@@ -213,10 +215,13 @@ public final class FanoutServer implements AutoCloseable {
         SessionContext context = new SessionContext(hub, new ReadOnlyGuard(broker, readOnly), registry, stats,
                 limits.queue(),
                 queueBudget, limits.closeGrace(), this::outOfMemory, auth, limits.handshakeTimeout(), limits.publish());
+        // One bound on control-mode subscriptions, frames and WebSocket clients together.
+        SubscriptionBudget subscriptions = new SubscriptionBudget(options.control().maxTotalSubscriptions());
         // Frames clients may half-close and keep reading: the tutorial client does.
         framesAddress = bind(transport, "frames", options.framesPort(), true,
                 new FramesInitializer(context, limiter, tlsOn("frames"), limits.maxFrame(), inboundBudget,
-                        limits.frameTimeout(), limits.keepAlive(), options.control(), options.serverName(), relays),
+                        limits.frameTimeout(), limits.keepAlive(), options.control(), options.serverName(), relays,
+                        subscriptions),
                 "raw frames of topic '" + options.defaultTopic() + "', or control mode after HELLO");
         // A lines client whose input ends has left: telnet and nc close both ways.
         linesAddress = bind(transport, "lines", options.linesPort(), false,
@@ -228,9 +233,12 @@ public final class FanoutServer implements AutoCloseable {
             metrics = new ServerMetrics(this, options.http().metricsTopics());
             httpAddress = bind(transport, "http", options.http().port(), false,
                     new HttpInitializer(this, metrics, this::listenerAddresses, limiter, tlsOn("http"), auth,
-                            loopbackOnly(), limits.handshakeTimeout()),
-                    "/health, /metrics, /stats and the operator's actions" + (auth == null && !loopbackOnly()
-                            ? " (refused here: they need --auth beyond loopback)" : ""));
+                            loopbackOnly(), limits.handshakeTimeout(), new WebSocketUpgrade(context,
+                            options.control(), limits.maxFrame(), subscriptions, relays, options.serverName(),
+                            options.http().websocket())),
+                    "/health, /metrics, /stats, the operator's actions" + (auth == null && !loopbackOnly()
+                            ? " (refused here: they need --auth beyond loopback)" : "") + ", and WebSocket clients on "
+                            + WebSocketUpgrade.PATH);
         }
         if (auth != null) {
             log.info("authentication: {}; a refusal never says whether a user exists", auth.describe());

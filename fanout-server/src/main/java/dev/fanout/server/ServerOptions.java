@@ -7,6 +7,7 @@ import dev.fanout.hub.PublishDedup;
 import dev.fanout.server.control.ControlOptions;
 import dev.fanout.server.control.SubscriptionBudget;
 import dev.fanout.server.http.HttpOptions;
+import dev.fanout.server.websocket.WebSocketOptions;
 import dev.fanout.server.session.PublishLimits;
 import dev.fanout.server.session.QueueLimits;
 import dev.fanout.server.session.SessionContext;
@@ -91,6 +92,9 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, H
         private int recentCloses = HttpOptions.DEFAULT_RECENT_CLOSES;
         private int metricsTopics = HttpOptions.DEFAULT_METRICS_TOPICS;
         private int maxHttpConnections = HttpOptions.DEFAULT_MAX_CONNECTIONS;
+        private int maxWebSockets = WebSocketOptions.DEFAULT_MAX_WEBSOCKETS;
+        private int maxWebSocketMessage = WebSocketOptions.DEFAULT_MAX_MESSAGE;
+        private List<String> webSocketOrigins = List.of();
         private String defaultTopic = DEFAULT_TOPIC;
         private String serverName = "fanout";
         private TransportChoice transport = TransportChoice.AUTO;
@@ -171,6 +175,21 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, H
 
         public Builder maxHttpConnections(int value) {
             maxHttpConnections = value;
+            return this;
+        }
+
+        public Builder maxWebSockets(int value) {
+            maxWebSockets = value;
+            return this;
+        }
+
+        public Builder maxWebSocketMessage(int value) {
+            maxWebSocketMessage = value;
+            return this;
+        }
+
+        public Builder webSocketOrigins(List<String> value) {
+            webSocketOrigins = List.copyOf(value);
             return this;
         }
 
@@ -419,6 +438,9 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, H
             require(recentCloses >= 0, "--recent-closes (" + recentCloses + ") must be 0 (none kept) or more");
             require(metricsTopics >= 0, "--metrics-topics (" + metricsTopics + ") must be 0 (all summed) or more");
             require(maxHttpConnections >= 1, "--max-http-connections (" + maxHttpConnections + ") must be at least 1");
+            require(maxWebSockets >= 0, "--max-websockets (" + maxWebSockets + ") must be 0 (none) or more");
+            require(maxWebSocketMessage >= 1024, "--max-ws-message (" + ByteSize.format(maxWebSocketMessage)
+                    + ") must be at least 1 KiB");
             require(defaultTopic != null && defaultTopic.matches("[A-Za-z0-9_.:-]{1,64}"),
                     "--topic '" + defaultTopic + "' must be 1 to 64 letters, digits, _ - . or :");
             require(ioThreads >= 0, "--io-threads (" + ioThreads + ") must be 0 (one per core) or more");
@@ -490,7 +512,8 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, H
                     queueSoftTime), totalQueueBytes,
                     totalInboundBytes, frameTimeout, keepAlive, closeGrace, handshakeTimeout, connectRate,
                     new PublishLimits(publishRate, publishBytesRate), idleTimeout);
-            HttpOptions http = new HttpOptions(httpPort, recentCloses, metricsTopics, maxHttpConnections);
+            HttpOptions http = new HttpOptions(httpPort, recentCloses, metricsTopics, maxHttpConnections,
+                    new WebSocketOptions(maxWebSockets, maxWebSocketMessage, webSocketOrigins));
             return new ServerOptions(hosts, framesPort, linesPort, http, defaultTopic, serverName, transport,
                     ioThreads, lineFlush, drainTimeout, limits,
                     new HistoryLimits(history, historyBytes, historyTotalBytes, historyAge),

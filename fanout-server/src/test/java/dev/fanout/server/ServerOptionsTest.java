@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.fanout.protocol.frame.Frames;
 import dev.fanout.protocol.line.Lines;
 import dev.fanout.server.http.HttpOptions;
+import dev.fanout.server.websocket.WebSocketOptions;
 import dev.fanout.server.session.QueueLimits;
 import dev.fanout.server.session.SessionContext;
 import dev.fanout.server.session.SlowConsumerPolicy;
@@ -39,7 +40,7 @@ class ServerOptionsTest {
         assertThat(options.hosts()).containsExactly("127.0.0.1", "::1");
         assertThat(options.framesPort()).isEqualTo(7070);
         assertThat(options.linesPort()).isEqualTo(7071);
-        assertThat(options.http()).isEqualTo(new HttpOptions(7080, 100, 100, 256));
+        assertThat(options.http()).isEqualTo(new HttpOptions(7080, 100, 100, 256, WebSocketOptions.defaults()));
         assertThat(options.defaultTopic()).isEqualTo("lobby");
         assertThat(options.serverName()).isEqualTo("fanout");
         assertThat(options.transport()).isEqualTo(TransportChoice.AUTO);
@@ -104,7 +105,7 @@ class ServerOptionsTest {
                 .build();
 
         assertThat(options).isEqualTo(new ServerOptions(List.of("0.0.0.0"), 9000, 9001,
-                new HttpOptions(HttpOptions.DEFAULT_PORT, 100, 100, 256), "news", "hub",
+                new HttpOptions(HttpOptions.DEFAULT_PORT, 100, 100, 256, WebSocketOptions.defaults()), "news", "hub",
                 TransportChoice.NIO, 3, Duration.ZERO, Duration.ofSeconds(1),
                 new LimitOptions(50, 5, 1000, 200, 7, 4000,
                         new QueueLimits(2000, 30, SlowConsumerPolicy.DROP_OLDEST, 500, QueueLimits.DEFAULT_SOFT_TIME),

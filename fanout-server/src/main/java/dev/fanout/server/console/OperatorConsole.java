@@ -178,8 +178,10 @@ public final class OperatorConsole {
         List<Session> sessions = server.sessions().all();
         long frames = sessions.stream().filter(s -> s.protocol() == Protocol.FRAMES).count();
         long control = sessions.stream().filter(s -> s.protocol() == Protocol.CONTROL).count();
-        out.printf("clients     %d connected (%d frames, %d control, %d lines), %d accepted since start%n",
-                sessions.size(), frames, control, sessions.size() - frames - control,
+        long websocket = sessions.stream().filter(s -> s.protocol() == Protocol.WEBSOCKET).count();
+        out.printf("clients     %d connected (%d frames, %d control, %d lines, %d websocket), %d accepted since "
+                        + "start%n", sessions.size(), frames, control, sessions.size() - frames - control - websocket,
+                websocket,
                 server.sessionStats().accepted());
         out.printf("topics      %d (limit %d, --max-topics), %d forgotten to make place, %d refused%n",
                 server.hub().topics().size(), server.options().limits().maxTopics(), hub.topicsForgotten(),

@@ -61,6 +61,7 @@ public final class ControlHandler extends SessionHandler {
     private final SubscriptionBudget budget;
     private final RelayPath relays;
     private final Keepalive keepalive;
+    private final ControlEncoding encoding;
     private ControlPublisher publisher;
     /** Frames that came while HELLO's credentials were being checked, to serve in order once they are; else null. */
     private List<ByteBuf> held;
@@ -75,6 +76,13 @@ public final class ControlHandler extends SessionHandler {
      */
     public ControlHandler(Session session, ControlOptions options, int maxPayload, SubscriptionBudget budget,
                           RelayPath relays) {
+        this(session, options, maxPayload, budget, relays, ControlEncoding.BINARY);
+    }
+
+    /** As above, for a client whose frames go as {@code encoding} says (a WebSocket client's JSON). */
+    public ControlHandler(Session session, ControlOptions options, int maxPayload, SubscriptionBudget budget,
+                          RelayPath relays, ControlEncoding encoding) {
+        this.encoding = encoding;
         this.relays = relays;
         this.session = session;
         this.options = options;
@@ -118,7 +126,7 @@ public final class ControlHandler extends SessionHandler {
      * pipeline.
      */
     public void hello(ByteBuf body, String serverName) {
-        session.switchWire(ControlWire.INSTANCE);
+        session.switchWire(encoding.wire());
         ControlFrame frame;
         try {
             frame = ControlCodec.decode(body);
@@ -433,7 +441,12 @@ public final class ControlHandler extends SessionHandler {
 
     /** Sends a frame to the client, through its queue. On the loop. */
     void send(ControlFrame frame) {
-        session.send(ControlCodec.encode(session.channel().alloc(), frame));
+        session.send(encoding.encode(session.channel().alloc(), frame));
+    }
+
+    /** How this connection's frames are written. */
+    ControlEncoding encoding() {
+        return encoding;
     }
 
     /** Sends an ERROR; the connection stays open. On the loop. */

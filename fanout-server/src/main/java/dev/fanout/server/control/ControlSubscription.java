@@ -1,6 +1,7 @@
 package dev.fanout.server.control;
 
 import dev.fanout.hub.Hub;
+import dev.fanout.hub.MessageForm;
 import dev.fanout.hub.PublishRefusedException;
 import dev.fanout.hub.Subscriber;
 import dev.fanout.hub.Topic;
@@ -54,6 +55,11 @@ final class ControlSubscription implements Subscription, TopicWatcher {
 
     boolean echo() {
         return echo;
+    }
+
+    /** The form this subscription's MSG frames take on the connection's wire. */
+    MessageForm msgForm() {
+        return handler.encoding().msgForm(id);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.fanout.server.control;
 
 import dev.fanout.hub.Batch;
 import dev.fanout.hub.Message;
+import dev.fanout.hub.MessageForm;
 import dev.fanout.hub.SharedBytes;
 import dev.fanout.hub.Topic;
 import dev.fanout.hub.TopicState;
@@ -56,7 +57,7 @@ final class TopicFeed implements SessionSubscriber, Delivery {
     private final ControlSubscription owner;
     /** Set once, before the first delivery can reach the feed. */
     private Topic topic;
-    private final MsgForm form;
+    private final MessageForm form;
     /** Where to start, given once the topic's state is known. */
     private final ResumePoint resume;
     private boolean started;
@@ -100,7 +101,7 @@ final class TopicFeed implements SessionSubscriber, Delivery {
 
     TopicFeed(ControlSubscription owner, ResumePoint resume) {
         this.owner = owner;
-        this.form = new MsgForm(owner.id());
+        this.form = owner.msgForm();
         this.resume = resume;
     }
 

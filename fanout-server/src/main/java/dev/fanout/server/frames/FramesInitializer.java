@@ -38,10 +38,11 @@ public final class FramesInitializer extends ChannelInitializer<Channel> {
      * @param control      control mode's settings, for clients that say HELLO
      * @param serverName   the name WELCOME gives
      * @param relays       which servers feed this one, for relays that say HELLO
+     * @param subscriptions the bound on control-mode subscriptions, shared with WebSocket clients
      */
     public FramesInitializer(SessionContext context, ConnectionLimiter limiter, ServerTls tls, int maxFrame,
                              InboundBudget inbound, Duration frameTimeout, Duration keepAlive, ControlOptions control,
-                             String serverName, RelayPath relays) {
+                             String serverName, RelayPath relays, SubscriptionBudget subscriptions) {
         this.context = context;
         this.limiter = limiter;
         this.tls = tls;
@@ -52,7 +53,7 @@ public final class FramesInitializer extends ChannelInitializer<Channel> {
         this.control = control;
         this.serverName = serverName;
         this.relays = relays;
-        this.subscriptions = new SubscriptionBudget(control.maxTotalSubscriptions());
+        this.subscriptions = subscriptions;
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.fanout.server.session.RefusalLog;
 import dev.fanout.server.session.SessionStats;
 import dev.fanout.server.tls.ServerTls;
 import dev.fanout.server.tls.TlsGate;
+import dev.fanout.server.websocket.WebSocketUpgrade;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
@@ -52,6 +54,7 @@ public final class HttpInitializer extends ChannelInitializer<Channel> {
     private final SessionStats stats;
     private final Duration requestTimeout;
     private final int maxConnections;
+    private final WebSocketUpgrade webSockets;
     private final AtomicInteger connections = new AtomicInteger();
     private final RefusalLog refusals = new RefusalLog(LoggerFactory.getLogger(HttpInitializer.class));
 
@@ -61,10 +64,12 @@ public final class HttpInitializer extends ChannelInitializer<Channel> {
      * @param loopbackOnly whether the listener binds loopback only (see {@link HttpRouter})
      * @param requestTimeout how long a request may take from its first byte to its answer ({@code
      *                       --handshake-timeout})
+     * @param webSockets     makes {@code GET /ws} a WebSocket session
      */
     public HttpInitializer(FanoutServer server, ServerMetrics metrics, Supplier<Map<String, String>> listeners,
                            ConnectionLimiter limiter, ServerTls tls, Authenticator auth, boolean loopbackOnly,
-                           Duration requestTimeout) {
+                           Duration requestTimeout, WebSocketUpgrade webSockets) {
+        this.webSockets = webSockets;
         this.limiter = limiter;
         this.tls = tls;
         this.routes = new AdminApi(server, metrics, listeners).routes();
@@ -90,8 +95,15 @@ public final class HttpInitializer extends ChannelInitializer<Channel> {
             refuse(channel, gate, why);
             return;
         }
-        channel.closeFuture().addListener(closed -> connections.decrementAndGet());
-        TlsGate.install(gate, channel.pipeline(), this::addHandlers);
+        // Given back when the connection closes, or when it becomes a WebSocket, whichever is first.
+        AtomicBoolean held = new AtomicBoolean(true);
+        Runnable leave = () -> {
+            if (held.compareAndSet(true, false)) {
+                connections.decrementAndGet();
+            }
+        };
+        channel.closeFuture().addListener(closed -> leave.run());
+        TlsGate.install(gate, channel.pipeline(), pipeline -> addHandlers(pipeline, leave));
     }
 
     /**
@@ -114,7 +126,7 @@ public final class HttpInitializer extends ChannelInitializer<Channel> {
         channel.eventLoop().schedule(() -> channel.close(), REFUSAL_LINGER.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void addHandlers(ChannelPipeline pipeline) {
+    private void addHandlers(ChannelPipeline pipeline, Runnable leaveHttp) {
         pipeline
                 // 0. a request must be answered within the deadline of its first byte, however slowly it comes
                 .addLast("deadline", new RequestDeadline(requestTimeout.toMillis()))
@@ -127,6 +139,6 @@ public final class HttpInitializer extends ChannelInitializer<Channel> {
                 // 4. whole requests, their body bounded (a larger one is answered 413 and closed)
                 .addLast("aggregator", new HttpObjectAggregator(MAX_BODY, true))
                 // 5. the endpoints
-                .addLast("router", new HttpRouter(routes, auth, stats, loopbackOnly));
+                .addLast("router", new HttpRouter(routes, auth, stats, loopbackOnly, webSockets, leaveHttp));
     }
 }

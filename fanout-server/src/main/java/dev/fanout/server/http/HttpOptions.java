@@ -1,5 +1,7 @@
 package dev.fanout.server.http;
 
+import dev.fanout.server.websocket.WebSocketOptions;
+
 /**
  * The HTTP listener, as {@code fanout serve} is told it.
  *
@@ -8,9 +10,12 @@ package dev.fanout.server.http;
  * @param metricsTopics how many topics get series of their own in {@code /metrics} ({@code --metrics-topics}); the
  *                      rest are summed under {@code topic="_other"}
  * @param maxConnections how many HTTP connections may be open at once ({@code --max-http-connections}); each also
- *                       counts against {@code --max-clients}
+ *                       counts against {@code --max-clients}. A WebSocket client counts under {@code websocket}
+ *                       once upgraded
+ * @param websocket    WebSocket clients ({@code /ws})
  */
-public record HttpOptions(int port, int recentCloses, int metricsTopics, int maxConnections) {
+public record HttpOptions(int port, int recentCloses, int metricsTopics, int maxConnections,
+                          WebSocketOptions websocket) {
 
     /** Default port. */
     public static final int DEFAULT_PORT = 7080;

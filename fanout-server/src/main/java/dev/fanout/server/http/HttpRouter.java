@@ -4,9 +4,11 @@ import dev.fanout.server.auth.Authenticator;
 import dev.fanout.server.auth.LoginRefusedException;
 import dev.fanout.server.auth.Principal;
 import dev.fanout.server.session.SessionStats;
+import dev.fanout.server.websocket.WebSocketUpgrade;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -47,6 +49,8 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
     private final Authenticator auth;
     private final SessionStats stats;
     private final boolean loopbackOnly;
+    private final WebSocketUpgrade webSockets;
+    private final Runnable leaveHttp;
     private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
     private boolean busy;
 
@@ -54,8 +58,13 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
      * @param auth         checks credentials; null on a server without an auth file, where anyone may do anything
      * @param loopbackOnly whether the listener binds loopback addresses only: without an auth file, operator actions
      *                     are allowed only then, when nobody from another machine can reach them
+     * @param webSockets   makes {@code GET /ws} a WebSocket session
+     * @param leaveHttp    gives the connection's place among the HTTP connections back, once it is a WebSocket
      */
-    HttpRouter(List<Route> routes, Authenticator auth, SessionStats stats, boolean loopbackOnly) {
+    HttpRouter(List<Route> routes, Authenticator auth, SessionStats stats, boolean loopbackOnly,
+               WebSocketUpgrade webSockets, Runnable leaveHttp) {
+        this.webSockets = webSockets;
+        this.leaveHttp = leaveHttp;
         this.routes = routes;
         this.auth = auth;
         this.stats = stats;
@@ -82,6 +91,11 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
     }
 
     private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (request.decoderResult().isSuccess() && request.method().equals(HttpMethod.GET)
+                && new QueryStringDecoder(request.uri()).path().equals(WebSocketUpgrade.PATH)) {
+            upgrade(ctx, request);
+            return;
+        }
         busy = true;
         CompletableFuture<FullHttpResponse> answer;
         try {
@@ -140,6 +154,43 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
             }
             return chosen.handler().apply(HttpRequest.of(request, path, query, who));
         });
+    }
+
+    /**
+     * {@code GET /ws}: a WebSocket session takes the connection over, or the request is answered as any refusal
+     * (400 not an upgrade, 403 from another site's page, 503 too many). Who the client is comes with its hello.
+     */
+    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request) {
+        String refusal = webSockets.refusal(request);
+        if (refusal != null) {
+            busy = true;
+            boolean upgradeAsked = request.headers().contains(HttpHeaderNames.UPGRADE);
+            write(ctx, request, HttpResponses.error(upgradeAsked ? HttpResponseStatus.FORBIDDEN
+                    : HttpResponseStatus.BAD_REQUEST, refusal));
+            request.release();
+            return;
+        }
+        try {
+            boolean upgraded = webSockets.upgrade(ctx.channel(), request, () -> {
+                ChannelPipeline pipeline = ctx.pipeline();
+                for (String name : List.of("deadline", "idle", "keepAlive")) {
+                    if (pipeline.get(name) != null) {
+                        pipeline.remove(name);
+                    }
+                }
+                waiting.forEach(ReferenceCountUtil::release);
+                waiting.clear();
+                pipeline.remove(this);
+                leaveHttp.run();
+            });
+            if (!upgraded) {
+                busy = true;
+                write(ctx, request, HttpResponses.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "too many WebSocket "
+                        + "clients (--max-websockets); try again later"));
+            }
+        } finally {
+            request.release();
+        }
     }
 
     /** Who asks: from the request's credentials, checked off the loop, or anonymous without any. */

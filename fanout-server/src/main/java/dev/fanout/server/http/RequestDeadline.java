@@ -38,6 +38,12 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Taken out when the connection becomes a WebSocket: its deadline goes with it. */
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        answered();
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         answered();

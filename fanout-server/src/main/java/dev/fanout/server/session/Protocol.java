@@ -7,7 +7,9 @@ public enum Protocol {
     /** Length-prefixed frames in control mode, after the client's HELLO: typed frames, topics, resume. */
     CONTROL,
     /** UTF-8 lines for people and scripts (port 7071 by default). */
-    LINES;
+    LINES,
+    /** Control mode in JSON text messages over a WebSocket ({@code /ws} on the HTTP port): browsers. */
+    WEBSOCKET;
 
     /** Lower-case name, as shown in listings and logs. */
     public String label() {

@@ -194,7 +194,7 @@ class OperatorConsoleTest {
                 && fanout.queueBudget().chargedBytes() == 0);
 
         assertThat(run("/stats")).containsExactly(
-                "clients     2 connected (0 frames, 0 control, 2 lines), 3 accepted since start",
+                "clients     2 connected (0 frames, 0 control, 2 lines, 0 websocket), 3 accepted since start",
                 "topics      1 (limit 10000, --max-topics), 0 forgotten to make place, 0 refused",
                 "history     " + ByteSize.format(2 + Message.OVERHEAD) + " held (limit "
                         + ByteSize.format(fanout.options().history().totalBytes())
