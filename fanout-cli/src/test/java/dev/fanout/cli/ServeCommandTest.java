@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fanout.client.ReconnectOptions;
 import dev.fanout.server.ServerOptions;
+import dev.fanout.server.http.HttpOptions;
+import dev.fanout.server.websocket.WebSocketOptions;
 import dev.fanout.store.disk.DiskOptions;
 import dev.fanout.store.disk.FsyncPolicy;
 import dev.fanout.server.TransportChoice;
@@ -35,6 +37,19 @@ class ServeCommandTest {
         System.arraycopy(args, 0, full, 1, args.length);
         ParseResult parsed = Main.commandLine().parseArgs(full);
         return parsed.subcommand().commandSpec().commandLine().getCommand();
+    }
+
+    @Test
+    void httpFlags_becomeTheServersHttpOptions() {
+        HttpOptions http = serve("--http-port", "9080", "--max-http-connections", "5", "--recent-closes", "3",
+                "--metrics-topics", "7", "--max-websockets", "9", "--max-ws-message", "2KiB", "--ws-origin",
+                "https://a.example,https://b.example").http();
+
+        assertThat(http).isEqualTo(new HttpOptions(9080, 3, 7, 5, new WebSocketOptions(9, 2048,
+                List.of("https://a.example", "https://b.example"))));
+        assertThat(serve().http().port()).isEqualTo(7080);
+        assertThat(serve("--no-http").http().enabled()).isFalse();
+        assertThatThrownBy(() -> serve("--http-port", "7070")).hasMessageContaining("--http-port 7070 is taken");
     }
 
     @Test
