@@ -17,6 +17,7 @@ import java.util.function.Supplier;
  * The HTTP listener's endpoints: health, metrics, stats, and the operator's actions as the console offers them.
  *
  * <pre>
+ * GET  /                           the live page (and /page/app.js, /page/style.css)
  * GET  /health                     200 or 503, JSON
  * GET  /metrics                    Prometheus text                           monitor
  * GET  /stats?offset=&amp;limit=&amp;topic_offset=&amp;topic_limit=   JSON       monitor
@@ -36,6 +37,7 @@ final class AdminApi {
     private final StatsReport stats;
     private final OperatorActions actions;
     private final Supplier<Map<String, String>> listeners;
+    private final LivePage page = new LivePage();
 
     /** @param listeners each listener's name and address, for {@code /health} */
     AdminApi(FanoutServer server, ServerMetrics metrics, Supplier<Map<String, String>> listeners) {
@@ -48,6 +50,9 @@ final class AdminApi {
 
     List<Route> routes() {
         return List.of(
+                Route.get("/", Access.OPEN, "/ (the live page)", request -> done(page.file("index.html"))),
+                Route.get("/page/(app\\.js|style\\.css)", Access.OPEN, "/page/{file}",
+                        request -> done(page.file(request.path().group(1)))),
                 Route.get("/health", Access.OPEN, "/health", request -> health()),
                 Route.get("/metrics", Access.MONITOR, "/metrics", request -> metrics()),
                 Route.get("/stats", Access.MONITOR, "/stats", this::stats),

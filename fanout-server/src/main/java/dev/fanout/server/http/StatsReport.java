@@ -72,7 +72,8 @@ final class StatsReport {
         return new ServerStats(server.options().serverName(), Version.VERSION, server.relays().id(), started,
                 clients, sessions.accepted(), topics, hub.published(), hub.publishedBytes(), sessions.delivered(),
                 sessions.deliveredBytes(), sessions.dropped(), server.queueBudget().chargedBytes(),
-                server.queueBudget().limitBytes(), server.queueBudget().cuts(), historyBytes,
+                server.queueBudget().limitBytes(), server.options().limits().queue().maxBytes(),
+                server.queueBudget().cuts(), historyBytes,
                 server.history().describe(), refusals, closes);
     }
 
@@ -103,8 +104,8 @@ final class StatsReport {
     record ServerStats(String name, String version, String serverId, Instant started, int clients, long accepted,
                        int topics, long messagesPublished, long bytesPublished, long messagesDelivered,
                        long bytesDelivered, long messagesDropped, long queuedBytes, long queuedBytesLimit,
-                       long queueBudgetCuts, Long historyBytes, String history, Map<String, Long> refusals,
-                       Map<String, Long> closes) {
+                       long clientQueueBytesLimit, long queueBudgetCuts, Long historyBytes, String history,
+                       Map<String, Long> refusals, Map<String, Long> closes) {
     }
 
     /**
