@@ -3,6 +3,7 @@ package dev.fanout.server.metrics;
 import dev.fanout.hub.HubStats;
 import dev.fanout.hub.Topic;
 import dev.fanout.hub.TopicCounters;
+import dev.fanout.hub.TopicState;
 import dev.fanout.server.FanoutServer;
 import dev.fanout.server.session.CloseReason;
 import dev.fanout.server.session.Protocol;
@@ -213,6 +214,13 @@ public final class ServerMetrics implements AutoCloseable {
                 Topic topic = m.server.hub().find(name);
                 return topic == null ? 0 : topic.lastSequence();
             }).tags(tags).description("The topic's last sequence number published here").register(registry);
+            Gauge.builder("fanout.topic.history.messages", this, m -> {
+                Topic topic = m.server.hub().find(name);
+                // History this server keeps answers at once; Redis's would be a round trip per scrape: not asked.
+                TopicState state = topic == null ? null : topic.state().getNow(null);
+                return state == null ? Double.NaN : state.held();
+            }).tags(tags).description("Messages the topic's history holds (history in memory or on disk)")
+                    .register(registry);
         }
     }
 
