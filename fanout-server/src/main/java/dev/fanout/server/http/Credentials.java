@@ -9,20 +9,22 @@ import java.util.Locale;
 
 /**
  * What an {@code Authorization} header holds: a bearer token ({@code Bearer TOKEN}), or a user and password (basic
- * auth, {@code Basic base64(user:password)}, UTF-8), checked as a login in control mode is.
+ * auth, {@code Basic base64(user:password)}, UTF-8), checked as a login in control mode is. A WebSocket client's
+ * (sent with its upgrade) stand in for credentials its hello leaves out.
  *
  * @param user     the user for basic auth, else null
  * @param password the password for basic auth, else null
  * @param token    the bearer token, else null
  */
-record Credentials(String user, char[] password, String token) {
+public record Credentials(String user, char[] password, String token) {
 
     /**
      * Reads the header.
      *
-     * @throws HttpRouter.UnauthorizedException if it is neither form, or not readable
+     * @throws IllegalArgumentException (an {@code HttpRouter.UnauthorizedException}) if it is neither form, or not
+     *                                  readable
      */
-    static Credentials parse(String header) {
+    public static Credentials parse(String header) {
         int space = header.indexOf(' ');
         String scheme = space < 0 ? header : header.substring(0, space);
         String value = space < 0 ? "" : header.substring(space + 1).trim();

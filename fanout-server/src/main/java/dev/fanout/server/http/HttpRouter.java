@@ -358,11 +358,11 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
     }
 
     /** Credentials that cannot be taken (over plaintext from afar, or refused): answered 401. */
-    static final class UnauthorizedException extends RuntimeException {
+    static final class UnauthorizedException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
 
         UnauthorizedException(String message) {
-            super(message, null, false, false);
+            super(message);
         }
     }
 

@@ -4,9 +4,12 @@ import dev.fanout.protocol.control.ControlCodec;
 import dev.fanout.protocol.control.ControlFrame;
 import dev.fanout.protocol.control.ControlProtocolException;
 import dev.fanout.protocol.control.ErrorCode;
+import dev.fanout.protocol.control.HelloOptions;
+import dev.fanout.protocol.control.Option;
 import dev.fanout.protocol.control.RefKind;
 import dev.fanout.protocol.frame.Frames;
 import dev.fanout.server.control.ControlHandler;
+import dev.fanout.server.http.Credentials;
 import dev.fanout.server.session.CloseReason;
 import dev.fanout.server.session.Session;
 import io.netty.buffer.ByteBuf;
@@ -22,6 +25,8 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reads a WebSocket client's messages into control mode: each JSON text message becomes the control frame it
@@ -34,12 +39,15 @@ final class WebSocketHandler extends ChannelInboundHandlerAdapter {
     private final Session session;
     private final ControlHandler control;
     private final String serverName;
+    private final Credentials upgradeCredentials;
     private boolean helloSaid;
 
-    WebSocketHandler(Session session, ControlHandler control, String serverName) {
+    /** @param upgradeCredentials the upgrade request's {@code Authorization}, for a hello that gives none, or null */
+    WebSocketHandler(Session session, ControlHandler control, String serverName, Credentials upgradeCredentials) {
         this.session = session;
         this.control = control;
         this.serverName = serverName;
+        this.upgradeCredentials = upgradeCredentials;
     }
 
     /** A client must say hello within {@code --handshake-timeout}: a connection that only holds a place is closed. */
@@ -88,18 +96,36 @@ final class WebSocketHandler extends ChannelInboundHandlerAdapter {
             refuse(e.code(), e.getMessage());
             return;
         }
-        ByteBuf body = body(ctx, frame);
         if (!helloSaid) {
-            if (!(frame instanceof ControlFrame.Hello)) {
-                body.release();
+            if (!(frame instanceof ControlFrame.Hello hello)) {
+                frame.release();
                 refuse(ErrorCode.HELLO_REQUIRED, "send a hello first: {\"type\":\"hello\",\"name\":\"...\"}");
                 return;
             }
             helloSaid = true;
-            control.hello(body, serverName);
+            control.hello(body(ctx, withUpgradeCredentials(hello)), serverName);
             return;
         }
-        ctx.fireChannelRead(body);
+        ctx.fireChannelRead(body(ctx, frame));
+    }
+
+    /**
+     * The hello, with the upgrade request's credentials when it has none of its own: a program may log in with
+     * {@code Authorization} on the upgrade, as on any HTTP request; a browser, which cannot set it, in the hello.
+     */
+    private ControlFrame.Hello withUpgradeCredentials(ControlFrame.Hello hello) {
+        if (upgradeCredentials == null || hello.option(HelloOptions.USER) != null
+                || hello.option(HelloOptions.PASSWORD) != null || hello.option(HelloOptions.TOKEN) != null) {
+            return hello;
+        }
+        List<Option> options = new ArrayList<>(hello.options());
+        if (upgradeCredentials.token() != null) {
+            options.add(new Option(HelloOptions.TOKEN, upgradeCredentials.token()));
+        } else {
+            options.add(new Option(HelloOptions.USER, upgradeCredentials.user()));
+            options.add(new Option(HelloOptions.PASSWORD, new String(upgradeCredentials.password())));
+        }
+        return new ControlFrame.Hello(hello.version(), options);
     }
 
     /** The frame as a frames client's frame body, which is what the control handler reads. */

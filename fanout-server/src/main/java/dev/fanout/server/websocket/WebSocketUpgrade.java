@@ -3,6 +3,7 @@ package dev.fanout.server.websocket;
 import dev.fanout.server.control.ControlHandler;
 import dev.fanout.server.control.ControlOptions;
 import dev.fanout.server.control.SubscriptionBudget;
+import dev.fanout.server.http.Credentials;
 import dev.fanout.server.session.CloseReason;
 import dev.fanout.server.session.RefusalLog;
 import dev.fanout.server.session.Session;
@@ -73,6 +74,14 @@ public final class WebSocketUpgrade {
             return "a page from " + origin + " may not connect here (--ws-origin lists the origins allowed besides "
                     + "the server's own)";
         }
+        String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        if (authorization != null) {
+            try {
+                Credentials.parse(authorization);
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
+            }
+        }
         return null;
     }
 
@@ -123,10 +132,16 @@ public final class WebSocketUpgrade {
         });
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast("wsAggregator", new WebSocketFrameAggregator(options.maxMessage()))
-                .addLast("websocket", new WebSocketHandler(session, handler, serverName))
+                .addLast("websocket", new WebSocketHandler(session, handler, serverName, credentials(request)))
                 .addLast("control", handler);
         session.open();
         return true;
+    }
+
+    /** The upgrade request's credentials (a bearer token or basic auth), or null. */
+    private static Credentials credentials(FullHttpRequest request) {
+        String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        return authorization == null ? null : Credentials.parse(authorization);
     }
 
     /** How many WebSocket clients are connected now. */

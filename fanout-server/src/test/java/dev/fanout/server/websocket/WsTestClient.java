@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -45,11 +46,9 @@ final class WsTestClient implements AutoCloseable {
     private final Channel channel;
     private final WebSocketClientHandshaker handshaker;
 
-    private WsTestClient(InetSocketAddress address, String origin) throws InterruptedException {
+    private WsTestClient(InetSocketAddress address, Map<String, String> upgradeHeaders) throws InterruptedException {
         DefaultHttpHeaders headers = new DefaultHttpHeaders();
-        if (origin != null) {
-            headers.set("Origin", origin);
-        }
+        upgradeHeaders.forEach(headers::set);
         handshaker = WebSocketClientHandshakerFactory.newHandshaker(
                 URI.create("ws://127.0.0.1:" + address.getPort() + "/ws"), WebSocketVersion.V13, null, false,
                 headers, 1 << 20);
@@ -78,12 +77,17 @@ final class WsTestClient implements AutoCloseable {
 
     /** Connects and waits for the handshake. */
     static WsTestClient connect(InetSocketAddress address) throws InterruptedException {
-        return connect(address, null);
+        return connect(address, Map.of());
     }
 
     /** Connects as a page of {@code origin} would, and waits for the handshake. */
     static WsTestClient connect(InetSocketAddress address, String origin) throws InterruptedException {
-        WsTestClient client = new WsTestClient(address, origin);
+        return connect(address, origin == null ? Map.of() : Map.of("Origin", origin));
+    }
+
+    /** Connects with these headers on the upgrade request, and waits for the handshake. */
+    static WsTestClient connect(InetSocketAddress address, Map<String, String> headers) throws InterruptedException {
+        WsTestClient client = new WsTestClient(address, headers);
         await().atMost(TestServer.PATIENCE).until(() -> client.handshaker.isHandshakeComplete()
                 || !client.channel.isActive());
         if (!client.handshaker.isHandshakeComplete()) {
