@@ -32,6 +32,7 @@ final class StatsReport {
 
     private final FanoutServer server;
     private final Instant started = Instant.now();
+    private final Rates rates = new Rates();
 
     StatsReport(FanoutServer server) {
         this.server = server;
@@ -44,9 +45,13 @@ final class StatsReport {
         List<ClientStats> clients = sessions.stream().skip(offset).limit(limit).map(StatsReport::client).toList();
         List<Topic> allTopics = server.hub().topics().stream().sorted(Comparator.comparing(Topic::name)).toList();
         List<Topic> page = allTopics.stream().skip(topicOffset).limit(topicLimit).toList();
+        long now = System.nanoTime();
+        rates.retain(allTopics.stream().map(Topic::name).collect(java.util.stream.Collectors.toSet()));
         List<CompletableFuture<TopicStats>> topics = new ArrayList<>();
         for (Topic topic : page) {
-            topics.add(topic.state().handle((state, failure) -> topic(topic, failure == null ? state : null)));
+            double perSecond = rates.perSecond(topic.name(), topic.counters().published(), now);
+            topics.add(topic.state().handle((state, failure) -> topic(topic, failure == null ? state : null,
+                    perSecond)));
         }
         return CompletableFuture.allOf(topics.toArray(CompletableFuture[]::new)).thenApply(done -> new Stats(
                 server(sessions.size(), allTopics.size()),
@@ -69,8 +74,11 @@ final class StatsReport {
         Map<String, Long> refusals = new LinkedHashMap<>();
         sessions.closes().forEach((reason, count) -> (reason.refusal() ? refusals : closes).put(reason.label(), count));
         Long historyBytes = server.history() instanceof LocalHistory local ? local.bytes() : null;
+        long now = System.nanoTime();
         return new ServerStats(server.options().serverName(), Version.VERSION, server.relays().id(), started,
-                clients, sessions.accepted(), topics, hub.published(), hub.publishedBytes(), sessions.delivered(),
+                clients, sessions.accepted(), topics, hub.published(),
+                rates.perSecond("/published", hub.published(), now), hub.publishedBytes(), sessions.delivered(),
+                rates.perSecond("/delivered", sessions.delivered(), now),
                 sessions.deliveredBytes(), sessions.dropped(), server.queueBudget().chargedBytes(),
                 server.queueBudget().limitBytes(), server.options().limits().queue().maxBytes(),
                 server.queueBudget().cuts(), historyBytes,
@@ -83,12 +91,12 @@ final class StatsReport {
                 s.queuedMessages(), s.messagesIn(), s.bytesIn(), s.messagesOut(), s.bytesOut(), s.connectedSince());
     }
 
-    private static TopicStats topic(Topic topic, TopicState state) {
+    private static TopicStats topic(Topic topic, TopicState state, double perSecond) {
         TopicCounters counters = topic.counters();
         return new TopicStats(topic.name(), state == null ? null : state.epoch(),
                 state == null ? topic.lastSequence() : state.last(), state == null ? null : state.first(),
                 state == null ? null : state.held(), topic.subscriberCount(), counters.published(),
-                counters.publishedBytes(), counters.handedOver());
+                perSecond, counters.publishedBytes(), counters.handedOver());
     }
 
     /** The whole of {@code GET /stats}. */
@@ -102,17 +110,18 @@ final class StatsReport {
 
     /** The server as a whole. */
     record ServerStats(String name, String version, String serverId, Instant started, int clients, long accepted,
-                       int topics, long messagesPublished, long bytesPublished, long messagesDelivered,
-                       long bytesDelivered, long messagesDropped, long queuedBytes, long queuedBytesLimit,
-                       long clientQueueBytesLimit, long queueBudgetCuts, Long historyBytes, String history,
-                       Map<String, Long> refusals, Map<String, Long> closes) {
+                       int topics, long messagesPublished, double publishedPerSecond, long bytesPublished,
+                       long messagesDelivered, double deliveredPerSecond, long bytesDelivered, long messagesDropped,
+                       long queuedBytes, long queuedBytesLimit, long clientQueueBytesLimit, long queueBudgetCuts,
+                       Long historyBytes, String history, Map<String, Long> refusals, Map<String, Long> closes) {
     }
 
     /**
      * One topic. Epoch, first and held come from its history, and are null if it could not be read (Redis down).
+     * The rate is messages published per second, measured over the second or more since it was last measured.
      */
     record TopicStats(String name, Long epoch, long sequence, Long first, Long held, int subscribers,
-                      long messagesIn, long bytesIn, long messagesOut) {
+                      long messagesIn, double messagesInPerSecond, long bytesIn, long messagesOut) {
     }
 
     /** One client. */

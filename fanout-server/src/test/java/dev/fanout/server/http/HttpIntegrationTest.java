@@ -107,6 +107,8 @@ class HttpIntegrationTest {
             assertThat(stats.get("server").get("closes").get("slow_consumer").asLong()).isEqualTo(1);
             assertThat(stats.get("topics").get("items").get(0).get("name").asString()).isEqualTo("lobby");
             assertThat(stats.get("topics").get("items").get(0).get("sequence").asLong()).isPositive();
+            assertThat(stats.get("topics").get("items").get(0).has("messagesInPerSecond")).isTrue();
+            assertThat(stats.get("server").has("publishedPerSecond")).isTrue();
             assertThat(http.get("/stats/clients/" + id).statusCode()).isEqualTo(404);
         }
     }

@@ -78,7 +78,8 @@ function show(stats) {
   });
   fill($("topics"), stats.topics.items, (row, t) => {
     cell(row, t.name); cell(row, t.sequence, "num"); cell(row, t.held == null ? "?" : t.held, "num");
-    cell(row, t.subscribers, "num"); cell(row, t.messagesIn, "num"); cell(row, t.messagesOut, "num");
+    cell(row, t.subscribers, "num"); cell(row, t.messagesInPerSecond, "num"); cell(row, t.messagesIn, "num");
+    cell(row, t.messagesOut, "num");
   });
 }
 
