@@ -117,19 +117,28 @@ final class LoopFanout implements Runnable {
 
     private void drain() {
         long delivered = 0;
+        long deliveredPayload = 0;
         int deliveries = 0;
         long turnBytes = 0;
         for (List<Message> taken; deliveries < MAX_DELIVERIES_PER_TURN && turnBytes < MAX_TURN_BYTES
                 && !(taken = takeBatch()).isEmpty(); ) {
             deliveries += Math.max(1, members.size());
             Batch batch = new Batch(taken, alloc);
+            long batchDelivered = 0;
             for (int i = 0; i < members.size(); i++) {
-                delivered += deliver(members.get(i), batch);
+                batchDelivered += deliver(members.get(i), batch);
             }
+            delivered += batchDelivered;
             long bytes = 0;
+            long payload = 0;
             for (Message message : taken) {
                 bytes += message.memorySize();
+                payload += message.size();
             }
+            // Exact when each member took the whole batch; a member left without its own publishes is counted at
+            // the batch's average payload.
+            deliveredPayload += batchDelivered == (long) taken.size() * members.size()
+                    ? payload * members.size() : batchDelivered * payload / taken.size();
             turnBytes += bytes;
             backlog.remove(bytes);
             batch.release();
@@ -147,7 +156,7 @@ final class LoopFanout implements Runnable {
             }
         }
         stats.handedOver(delivered);
-        counters.handedOver(delivered);
+        counters.handedOver(delivered, deliveredPayload);
     }
 
     /**

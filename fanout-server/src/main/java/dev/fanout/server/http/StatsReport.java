@@ -96,7 +96,7 @@ final class StatsReport {
         return new TopicStats(topic.name(), state == null ? null : state.epoch(),
                 state == null ? topic.lastSequence() : state.last(), state == null ? null : state.first(),
                 state == null ? null : state.held(), topic.subscriberCount(), counters.published(),
-                perSecond, counters.publishedBytes(), counters.handedOver());
+                perSecond, counters.publishedBytes(), counters.handedOver(), counters.handedOverBytes());
     }
 
     /** The whole of {@code GET /stats}. */
@@ -121,7 +121,7 @@ final class StatsReport {
      * The rate is messages published per second, measured over the second or more since it was last measured.
      */
     record TopicStats(String name, Long epoch, long sequence, Long first, Long held, int subscribers,
-                      long messagesIn, double messagesInPerSecond, long bytesIn, long messagesOut) {
+                      long messagesIn, double messagesInPerSecond, long bytesIn, long messagesOut, long bytesOut) {
     }
 
     /** One client. */

@@ -205,6 +205,8 @@ public final class ServerMetrics implements AutoCloseable {
                 tags);
         counter("fanout.topic.messages.out", null, "Messages handed to the topic's subscribers here", this,
                 m -> counts.apply(m)[2], tags);
+        counter("fanout.topic.out", "bytes", "Payload bytes handed to the topic's subscribers here", this,
+                m -> counts.apply(m)[3], tags);
         if (!name.equals(OTHER_TOPICS)) {
             Gauge.builder("fanout.topic.subscribers", this, m -> {
                 Topic topic = m.server.hub().find(name);
@@ -224,19 +226,19 @@ public final class ServerMetrics implements AutoCloseable {
         }
     }
 
-    /** {published, bytes, handed out} of the topic {@code name} as held now; zeros once it is gone. */
+    /** {published, bytes, handed out, their bytes} of the topic {@code name} now; zeros once it is gone. */
     private long[] counters(String name) {
         Topic topic = server.hub().find(name);
         if (topic == null) {
-            return new long[3];
+            return new long[4];
         }
         TopicCounters c = topic.counters();
-        return new long[] {c.published(), c.publishedBytes(), c.handedOver()};
+        return new long[] {c.published(), c.publishedBytes(), c.handedOver(), c.handedOverBytes()};
     }
 
     /** The same, summed over the topics without series of their own. */
     private long[] otherTopics(ServerMetrics self) {
-        long[] sum = new long[3];
+        long[] sum = new long[4];
         Set<String> labelled;
         synchronized (this) {
             labelled = Set.copyOf(labelledTopics);
@@ -248,6 +250,7 @@ public final class ServerMetrics implements AutoCloseable {
                 sum[0] += c.published();
                 sum[1] += c.publishedBytes();
                 sum[2] += c.handedOver();
+                sum[3] += c.handedOverBytes();
             }
         }
         return sum;

@@ -53,7 +53,7 @@ class HttpIntegrationTest {
                     "fanout_queue_budget_cuts_total", "fanout_client_queues", "fanout_client_queue_max_bytes",
                     "fanout_queued_bytes", "fanout_history_bytes", "fanout_topic_messages_in_total",
                     "fanout_topic_in_bytes_total", "fanout_topic_messages_out_total", "fanout_topics",
-                    "fanout_topic_history_messages",
+                    "fanout_topic_history_messages", "fanout_topic_out_bytes_total",
                     "fanout_publish_backlog_bytes", "fanout_netty_direct_memory_bytes", "jvm_memory_used_bytes",
                     "netty_allocator_memory_used")) {
                 assertThat(first.body()).as(family).contains("# TYPE " + family + " ");
@@ -71,6 +71,7 @@ class HttpIntegrationTest {
                         .isEqualTo(before.get("fanout_messages_published_total") + 1);
                 assertThat(after.get("fanout_topic_messages_in_total{topic=\"lobby\"}")).isEqualTo(1.0);
                 assertThat(after.get("fanout_topic_messages_out_total{topic=\"lobby\"}")).isEqualTo(1.0);
+                assertThat(after.get("fanout_topic_out_bytes_total{topic=\"lobby\"}")).isEqualTo(5.0);
                 assertThat(after.get("fanout_messages_delivered_total")).isGreaterThanOrEqualTo(1.0);
                 assertThat(after.get("fanout_connections{protocol=\"frames\"}")).isEqualTo(1.0);
                 assertThat(after.get("fanout_connections{protocol=\"lines\"}")).isEqualTo(1.0);
