@@ -177,6 +177,17 @@ public final class MemoryHistory implements LocalHistory {
     }
 
     @Override
+    public long bytes(String topic) {
+        MessageRing ring = rings.get(topic);
+        if (ring == null) {
+            return 0;
+        }
+        synchronized (ring) {
+            return ring.bytes();
+        }
+    }
+
+    @Override
     public long trimmedForTotal() {
         return total.trimmed();
     }

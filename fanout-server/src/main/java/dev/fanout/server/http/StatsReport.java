@@ -50,8 +50,9 @@ final class StatsReport {
         List<CompletableFuture<TopicStats>> topics = new ArrayList<>();
         for (Topic topic : page) {
             double perSecond = rates.perSecond(topic.name(), topic.counters().published(), now);
+            Long historyBytes = server.history() instanceof LocalHistory local ? local.bytes(topic.name()) : null;
             topics.add(topic.state().handle((state, failure) -> topic(topic, failure == null ? state : null,
-                    perSecond)));
+                    perSecond, historyBytes)));
         }
         return CompletableFuture.allOf(topics.toArray(CompletableFuture[]::new)).thenApply(done -> new Stats(
                 server(sessions.size(), allTopics.size()),
@@ -91,11 +92,11 @@ final class StatsReport {
                 s.queuedMessages(), s.messagesIn(), s.bytesIn(), s.messagesOut(), s.bytesOut(), s.connectedSince());
     }
 
-    private static TopicStats topic(Topic topic, TopicState state, double perSecond) {
+    private static TopicStats topic(Topic topic, TopicState state, double perSecond, Long historyBytes) {
         TopicCounters counters = topic.counters();
         return new TopicStats(topic.name(), state == null ? null : state.epoch(),
                 state == null ? topic.lastSequence() : state.last(), state == null ? null : state.first(),
-                state == null ? null : state.held(), topic.subscriberCount(), counters.published(),
+                state == null ? null : state.held(), historyBytes, topic.subscriberCount(), counters.published(),
                 perSecond, counters.publishedBytes(), counters.handedOver(), counters.handedOverBytes());
     }
 
@@ -120,7 +121,8 @@ final class StatsReport {
      * One topic. Epoch, first and held come from its history, and are null if it could not be read (Redis down).
      * The rate is messages published per second, measured over the second or more since it was last measured.
      */
-    record TopicStats(String name, Long epoch, long sequence, Long first, Long held, int subscribers,
+    record TopicStats(String name, Long epoch, long sequence, Long first, Long held, Long historyBytes,
+                      int subscribers,
                       long messagesIn, double messagesInPerSecond, long bytesIn, long messagesOut, long bytesOut) {
     }
 

@@ -223,6 +223,11 @@ public final class ServerMetrics implements AutoCloseable {
                 return state == null ? Double.NaN : state.held();
             }).tags(tags).description("Messages the topic's history holds (history in memory or on disk)")
                     .register(registry);
+            if (server.history() instanceof LocalHistory local) {
+                Gauge.builder("fanout.topic.history", local, h -> h.bytes(name)).baseUnit("bytes").tags(tags)
+                        .description("What the topic's history holds, as --history-bytes counts it (with --data-dir, "
+                                + "its messages on disk and their index in memory)").register(registry);
+            }
         }
     }
 

@@ -291,6 +291,17 @@ public final class DiskHistory implements LocalHistory {
     }
 
     @Override
+    public long bytes(String topic) {
+        DiskTopic target = index.find(topic);
+        if (target == null) {
+            return 0;
+        }
+        synchronized (target.ring) {
+            return target.ring.bytes();
+        }
+    }
+
+    @Override
     public long trimmedForTotal() {
         return index.total.trimmed();
     }

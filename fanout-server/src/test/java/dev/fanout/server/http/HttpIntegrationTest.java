@@ -53,7 +53,7 @@ class HttpIntegrationTest {
                     "fanout_queue_budget_cuts_total", "fanout_client_queues", "fanout_client_queue_max_bytes",
                     "fanout_queued_bytes", "fanout_history_bytes", "fanout_topic_messages_in_total",
                     "fanout_topic_in_bytes_total", "fanout_topic_messages_out_total", "fanout_topics",
-                    "fanout_topic_history_messages", "fanout_topic_out_bytes_total",
+                    "fanout_topic_history_messages", "fanout_topic_out_bytes_total", "fanout_topic_history_bytes",
                     "fanout_publish_backlog_bytes", "fanout_netty_direct_memory_bytes", "jvm_memory_used_bytes",
                     "netty_allocator_memory_used")) {
                 assertThat(first.body()).as(family).contains("# TYPE " + family + " ");
@@ -109,6 +109,7 @@ class HttpIntegrationTest {
             assertThat(stats.get("topics").get("items").get(0).get("name").asString()).isEqualTo("lobby");
             assertThat(stats.get("topics").get("items").get(0).get("sequence").asLong()).isPositive();
             assertThat(stats.get("topics").get("items").get(0).has("messagesInPerSecond")).isTrue();
+            assertThat(stats.get("topics").get("items").get(0).get("historyBytes").asLong()).isPositive();
             assertThat(stats.get("server").has("publishedPerSecond")).isTrue();
             assertThat(http.get("/stats/clients/" + id).statusCode()).isEqualTo(404);
         }
