@@ -123,7 +123,8 @@ class QueueBudgetTest {
         assertThat(a.session.closeReason()).isEqualTo(CloseReason.SLOW_CONSUMER);
         assertThat(b.session.closeReason()).isEqualTo(CloseReason.SLOW_CONSUMER);
         assertThat(stats.closes(CloseReason.SLOW_CONSUMER)).isEqualTo(2);
-        assertThat(logged(Level.INFO, Session.class)).hasSize(2).allSatisfy(line -> assertThat(line)
+        assertThat(logged(Level.INFO, Session.class)).filteredOn(line -> line.contains(" closed: ")).hasSize(2)
+                .allSatisfy(line -> assertThat(line)
                 .contains("closed: too slow reading", "the server-wide queue budget (--total-queue-bytes "
                         + ByteSize.format(LIMIT) + ") was full", "among the largest"));
         budget.release(LIMIT - 1000);
