@@ -483,6 +483,33 @@ class ClusterIntegrationTest {
     }
 
     @Test
+    void health_turns503WhileRedisIsDown_andOkOnceItIsBack() {
+        TestServer a = node(RedisOptions.of(RedisTarget.parse(redis.uri())).withTimeout(Duration.ofMillis(500)));
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.util.function.Supplier<java.net.http.HttpResponse<String>> health = () -> {
+            try {
+                return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                        + a.http().getPort() + "/health")).timeout(TestServer.PATIENCE).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        };
+        assertThat(health.get().statusCode()).isEqualTo(200);
+        assertThat(health.get().body()).contains("\"redis\":\"up\"");
+
+        redis.kill();
+        await().atMost(TestServer.PATIENCE).until(() -> health.get().statusCode() == 503);
+        assertThat(health.get().body()).contains("\"redis\":\"down\"", "Redis does not answer");
+
+        redis.restart();
+        await().atMost(TestServer.PATIENCE).until(() -> health.get().statusCode() == 200);
+    }
+
+    @Test
     void redisBackWithoutItsData_givesANewEpoch_andResumingClientsAreToldReset() throws IOException {
         TestServer a = node();
         long epoch = publish(a, "t", "m", 3).get(0).epoch();
