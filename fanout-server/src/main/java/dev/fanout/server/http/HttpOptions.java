@@ -27,7 +27,7 @@ public record HttpOptions(int port, int recentCloses, int metricsTopics, int max
     public static final int DEFAULT_METRICS_TOPICS = 100;
     /**
      * Default number of HTTP connections at once: ample for scrapers, dashboards and an operator, and a bound on the
-     * requests in assembly (each up to its line, headers and body, about 28 KiB: 7 MiB in all).
+     * requests they hold (3 at most each, each up to its line, headers and body, about 28 KiB: 21 MiB in all).
      */
     public static final int DEFAULT_MAX_CONNECTIONS = 256;
 

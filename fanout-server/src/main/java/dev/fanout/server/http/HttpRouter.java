@@ -42,8 +42,11 @@ import org.slf4j.LoggerFactory;
 final class HttpRouter extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
-    /** Requests a client may send ahead of their answers (HTTP pipelining); past that it is closed. */
-    static final int MAX_WAITING = 8;
+    /**
+     * Requests a client may send ahead of their answers (HTTP pipelining); past that it is closed. Few: each may hold
+     * a whole request (28 KiB), and clients that pipeline are rare.
+     */
+    static final int MAX_WAITING = 2;
 
     private final List<Route> routes;
     private final Authenticator auth;
@@ -91,15 +94,40 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
     }
 
     private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
-        if (request.decoderResult().isSuccess() && request.method().equals(HttpMethod.GET)
-                && new QueryStringDecoder(request.uri()).path().equals(WebSocketUpgrade.PATH)) {
+        QueryStringDecoder query = null;
+        String refusal = null;
+        if (request.decoderResult().isSuccess()) {
+            try {
+                query = new QueryStringDecoder(request.uri());
+                // Both decode lazily: a bad escape (GET /%zz) is found here, not in an endpoint.
+                query.path();
+                query.parameters();
+            } catch (IllegalArgumentException e) {
+                refusal = "the path or query is not valid URL encoding (" + e.getMessage() + ")";
+            }
+            if (refusal == null && !hostAllowed(request)) {
+                refusal = "the Host " + request.headers().get(HttpHeaderNames.HOST) + " is not this server's: a "
+                        + "server on loopback without --auth answers to localhost and loopback addresses only";
+            }
+        }
+        if (refusal != null) {
+            busy = true;
+            try {
+                write(ctx, request, HttpResponses.error(refusal.startsWith("the Host")
+                        ? HttpResponseStatus.FORBIDDEN : HttpResponseStatus.BAD_REQUEST, refusal));
+            } finally {
+                request.release();
+            }
+            return;
+        }
+        if (query != null && request.method().equals(HttpMethod.GET) && query.path().equals(WebSocketUpgrade.PATH)) {
             upgrade(ctx, request);
             return;
         }
         busy = true;
         CompletableFuture<FullHttpResponse> answer;
         try {
-            answer = answer(ctx, request);
+            answer = answer(ctx, request, query);
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
@@ -112,7 +140,37 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
         }));
     }
 
-    private CompletableFuture<FullHttpResponse> answer(ChannelHandlerContext ctx, FullHttpRequest request) {
+    /**
+     * Whether the request names this server as its Host. Checked where the server trusts whoever reaches it (on
+     * loopback, without an auth file): there a web page whose own name an attacker points at 127.0.0.1 (DNS
+     * rebinding) would otherwise be "same origin" with the server, in the browser of the operator who opens it.
+     */
+    private boolean hostAllowed(FullHttpRequest request) {
+        if (!loopbackOnly || auth != null) {
+            return true;
+        }
+        String host = request.headers().get(HttpHeaderNames.HOST);
+        if (host == null) {
+            // HTTP/1.0 programs may leave it out; browsers never do.
+            return true;
+        }
+        String name = host.startsWith("[") ? host.substring(1, Math.max(1, host.indexOf(']')))
+                : host.indexOf(':') == host.lastIndexOf(':') && host.indexOf(':') >= 0
+                ? host.substring(0, host.indexOf(':')) : host;
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        if (lower.equals("localhost") || lower.endsWith(".localhost")) {
+            return true;
+        }
+        byte[] address = io.netty.util.NetUtil.createByteArrayFromIpAddressString(name);
+        try {
+            return address != null && java.net.InetAddress.getByAddress(address).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private CompletableFuture<FullHttpResponse> answer(ChannelHandlerContext ctx, FullHttpRequest request,
+                                                       QueryStringDecoder query) {
         if (!request.decoderResult().isSuccess()) {
             Throwable cause = request.decoderResult().cause();
             HttpResponseStatus status = cause instanceof TooLongHttpLineException
@@ -121,7 +179,6 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
             return done(HttpResponses.error(status, "not a request this server can read (" + cause.getMessage()
                     + ")"));
         }
-        QueryStringDecoder query = new QueryStringDecoder(request.uri());
         Route route = null;
         Matcher matched = null;
         boolean pathKnown = false;
@@ -182,6 +239,8 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
                 waiting.clear();
                 pipeline.remove(this);
                 leaveHttp.run();
+                // Reading may have paused for a request sent ahead of the upgrade: the WebSocket reads on.
+                ctx.channel().config().setAutoRead(true);
             });
             if (!upgraded) {
                 busy = true;
@@ -207,7 +266,7 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
             return CompletableFuture.completedFuture(auth.anonymous());
         }
         InetSocketAddress from = (InetSocketAddress) ctx.channel().remoteAddress();
-        String what = "HTTP " + request.method() + " " + new QueryStringDecoder(request.uri()).path();
+        String what = "HTTP " + request.method() + " " + route.summary();
         Credentials credentials;
         try {
             credentials = Credentials.parse(header);
@@ -280,6 +339,17 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
         }
         ctx.writeAndFlush(response);
         busy = false;
+        if (!ctx.channel().isWritable()) {
+            // A client that sends and does not read: its answers wait in the connection; take nothing more until
+            // it has read them (channelWritabilityChanged goes on).
+            ctx.channel().config().setAutoRead(false);
+            return;
+        }
+        next(ctx);
+    }
+
+    /** Answers the next waiting request, or reads on. */
+    private void next(ChannelHandlerContext ctx) {
         FullHttpRequest next = waiting.poll();
         if (next != null) {
             handle(ctx, next);
@@ -290,6 +360,14 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
             }
             ctx.channel().config().setAutoRead(true);
         }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && !busy) {
+            next(ctx);
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     /**

@@ -216,14 +216,15 @@ public final class ServerMetrics implements AutoCloseable {
                 Topic topic = m.server.hub().find(name);
                 return topic == null ? 0 : topic.lastSequence();
             }).tags(tags).description("The topic's last sequence number published here").register(registry);
-            Gauge.builder("fanout.topic.history.messages", this, m -> {
-                Topic topic = m.server.hub().find(name);
-                // History this server keeps answers at once; Redis's would be a round trip per scrape: not asked.
-                TopicState state = topic == null ? null : topic.state().getNow(null);
-                return state == null ? Double.NaN : state.held();
-            }).tags(tags).description("Messages the topic's history holds (history in memory or on disk)")
-                    .register(registry);
             if (server.history() instanceof LocalHistory local) {
+                // History this server keeps answers at once; Redis's would be a round trip per topic and scrape.
+                Gauge.builder("fanout.topic.history.messages", this, m -> {
+                    // Only for a topic the hub holds: asking the store of another would make it one.
+                    Topic topic = m.server.hub().find(name);
+                    TopicState state = topic == null ? null : topic.state().getNow(null);
+                    return state == null ? 0 : state.held();
+                }).tags(tags).description("Messages the topic's history holds (history in memory or on disk)")
+                        .register(registry);
                 Gauge.builder("fanout.topic.history", local, h -> h.bytes(name)).baseUnit("bytes").tags(tags)
                         .description("What the topic's history holds, as --history-bytes counts it (with --data-dir, "
                                 + "its messages on disk and their index in memory)").register(registry);

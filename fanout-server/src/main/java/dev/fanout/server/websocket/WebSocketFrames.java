@@ -11,6 +11,7 @@ final class WebSocketFrames {
 
     static final int OPCODE_TEXT = 0x1;
     static final int OPCODE_CLOSE = 0x8;
+    static final int OPCODE_PONG = 0xA;
 
     private WebSocketFrames() {
     }

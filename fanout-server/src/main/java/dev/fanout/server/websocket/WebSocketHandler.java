@@ -21,7 +21,6 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.ReferenceCountUtil;
@@ -70,7 +69,8 @@ final class WebSocketHandler extends ChannelInboundHandlerAdapter {
             if (msg instanceof TextWebSocketFrame text) {
                 read(ctx, text.text());
             } else if (msg instanceof PingWebSocketFrame ping) {
-                ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+                // Through the session's queue, so that a client that pings and never reads meets its limits.
+                session.send(pong(ctx, ping.content()));
             } else if (msg instanceof CloseWebSocketFrame close) {
                 String why = close.reasonText();
                 session.close(CloseReason.CLIENT_QUIT, why == null || why.isEmpty() ? null : why);
@@ -88,9 +88,10 @@ final class WebSocketHandler extends ChannelInboundHandlerAdapter {
         try {
             frame = WebSocketJson.read(json);
         } catch (ControlProtocolException e) {
-            if (helloSaid && e.code() == ErrorCode.MALFORMED && json.startsWith("{")) {
-                // A well-formed message with a bad field: the client may go on, as with a bad topic in control mode.
-                error(ErrorCode.MALFORMED, e.getMessage());
+            if (helloSaid) {
+                // Each message stands alone (the WebSocket frames it): after a bad one the client may go on, as
+                // after a bad topic in control mode.
+                error(e.code(), e.getMessage());
                 return;
             }
             refuse(e.code(), e.getMessage());
@@ -126,6 +127,13 @@ final class WebSocketHandler extends ChannelInboundHandlerAdapter {
             options.add(new Option(HelloOptions.PASSWORD, new String(upgradeCredentials.password())));
         }
         return new ControlFrame.Hello(hello.version(), options);
+    }
+
+    /** A pong frame with the ping's payload (at most 125 bytes, as the decoder checked), whole. */
+    private static ByteBuf pong(ChannelHandlerContext ctx, ByteBuf payload) {
+        ByteBuf pong = ctx.alloc().buffer(2 + payload.readableBytes());
+        WebSocketFrames.writeHeader(pong, WebSocketFrames.OPCODE_PONG, payload.readableBytes());
+        return pong.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
     }
 
     /** The frame as a frames client's frame body, which is what the control handler reads. */

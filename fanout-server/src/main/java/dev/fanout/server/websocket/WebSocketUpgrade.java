@@ -13,6 +13,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
@@ -69,6 +70,12 @@ public final class WebSocketUpgrade {
             return "GET /ws is a WebSocket endpoint: connect with a WebSocket client (new WebSocket(\"ws://HOST:PORT"
                     + "/ws\") in a browser)";
         }
+        if (!request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+                || !request.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_KEY)
+                || !"13".equals(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
+            return "not a WebSocket handshake this server takes: it needs Connection: Upgrade, a Sec-WebSocket-Key "
+                    + "and Sec-WebSocket-Version: 13 (RFC 6455)";
+        }
         String origin = request.headers().get(HttpHeaderNames.ORIGIN);
         if (origin != null && !allowed(origin, request.headers().get(HttpHeaderNames.HOST))) {
             return "a page from " + origin + " may not connect here (--ws-origin lists the origins allowed besides "
@@ -112,24 +119,28 @@ public final class WebSocketUpgrade {
         }
         channel.closeFuture().addListener(closed -> open.decrementAndGet());
         String scheme = channel.pipeline().get(SslHandler.class) == null ? "ws" : "wss";
+        // refusal() took only version 13, for which the factory's handshaker is RFC 6455's.
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
                 scheme + "://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + PATH, null,
                 WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(options.maxMessage())
                         .allowExtensions(false).closeOnProtocolViolation(false).build())
                 .newHandshaker(request);
-        if (handshaker == null) {
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(channel);
-            return true;
-        }
         removeHttpHandlers.run();
         Session session = new Session(context.registry().nextId(), channel, context, WebSocketWire.INSTANCE);
         ControlHandler handler = new ControlHandler(session, control, maxPayload, subscriptions, relays,
                 WebSocketEncoding.INSTANCE);
-        handshaker.handshake(channel, request).addListener(done -> {
-            if (!done.isSuccess()) {
-                channel.close();
-            }
-        });
+        try {
+            handshaker.handshake(channel, request).addListener(done -> {
+                if (!done.isSuccess()) {
+                    channel.close();
+                }
+            });
+        } catch (RuntimeException e) {
+            // The HTTP handlers are gone: nothing else would close it.
+            refusals.refused(channel.remoteAddress(), "WebSocket handshake failed: " + e.getMessage());
+            channel.close();
+            return true;
+        }
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast("wsAggregator", new WebSocketFrameAggregator(options.maxMessage()))
                 .addLast("websocket", new WebSocketHandler(session, handler, serverName, credentials(request)))
@@ -138,10 +149,15 @@ public final class WebSocketUpgrade {
         return true;
     }
 
-    /** The upgrade request's credentials (a bearer token or basic auth), or null. */
+    /**
+     * The upgrade request's credentials (a bearer token or basic auth), or null. Only a program's: a browser sends
+     * an Origin, and may add basic credentials it cached for the page on its own, which must not log a page in (a
+     * page of another site, allowed by --ws-origin, would act as the operator who had logged in to this server).
+     */
     private static Credentials credentials(FullHttpRequest request) {
         String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-        return authorization == null ? null : Credentials.parse(authorization);
+        return authorization == null || request.headers().contains(HttpHeaderNames.ORIGIN) ? null
+                : Credentials.parse(authorization);
     }
 
     /** How many WebSocket clients are connected now. */

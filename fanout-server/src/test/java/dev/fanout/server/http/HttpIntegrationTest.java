@@ -227,6 +227,30 @@ class HttpIntegrationTest {
     }
 
     @Test
+    void aBadEscapeInThePath_isAnswered400_andNothingLeaks() throws IOException {
+        try (TestServer server = TestServer.start()) {
+            assertThat(raw(server, "GET /%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
+                    .startsWith("HTTP/1.1 400").contains("not valid URL encoding");
+            assertThat(raw(server, "POST /say?x=%e HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                    + "Content-Length: 5\r\n\r\nhello")).startsWith("HTTP/1.1 400");
+        }
+    }
+
+    @Test
+    void onLoopbackWithoutAuth_onlyRequestsNamingThisServerAreAnswered() throws IOException {
+        try (TestServer server = TestServer.start()) {
+            // A page of a name pointed at 127.0.0.1 (DNS rebinding) sends its own name as the Host.
+            assertThat(raw(server, "GET /stats HTTP/1.1\r\nHost: rebind.example:" + server.http().getPort()
+                    + "\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 403")
+                    .contains("is not this server's");
+            for (String host : List.of("localhost", "127.0.0.1", "[::1]", "app.localhost")) {
+                assertThat(raw(server, "GET /health HTTP/1.1\r\nHost: " + host + ":" + server.http().getPort()
+                        + "\r\nConnection: close\r\n\r\n")).as(host).startsWith("HTTP/1.1 200");
+            }
+        }
+    }
+
+    @Test
     void aRequestSentAByteAtATime_isClosedAtTheDeadline() throws IOException {
         try (TestServer server = TestServer.start(options -> options.handshakeTimeout(java.time.Duration
                 .ofMillis(500)));

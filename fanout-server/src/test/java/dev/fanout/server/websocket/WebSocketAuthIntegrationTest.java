@@ -76,6 +76,21 @@ class WebSocketAuthIntegrationTest {
     }
 
     @Test
+    void aBrowsersUpgradeCredentials_doNotLogItsPageIn() throws Exception {
+        try (TestServer server = start()) {
+            // A browser may send basic credentials it cached for the server with the upgrade; it sends an Origin.
+            WsTestClient page = server.track(WsTestClient.connect(server.http(), Map.of("Authorization",
+                    "Bearer " + TOKEN, "Origin", "http://127.0.0.1:" + server.http().getPort())));
+            page.send("{\"type\":\"hello\"}");
+            page.next("welcome");
+
+            page.send("{\"type\":\"pub\",\"id\":1,\"topic\":\"prices.eur\",\"data\":\"1.08\"}");
+            assertThat(page.next("error").get("code").asString()).isEqualTo("forbidden");
+            assertThat(server.server().sessions().all().get(0).principal().anonymous()).isTrue();
+        }
+    }
+
+    @Test
     void anonymous_mayDoOnlyWhatTheFileGrants_andAWrongSecretIsRefused() throws Exception {
         try (TestServer server = start()) {
             WsTestClient anonymous = server.track(WsTestClient.connect(server.http()));

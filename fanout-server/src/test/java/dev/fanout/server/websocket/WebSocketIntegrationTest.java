@@ -117,10 +117,33 @@ class WebSocketIntegrationTest {
 
             client.send("not json at all");
             assertThat(client.next("error").get("code").asString()).isEqualTo("malformed");
+            client.send("{\"type\":\"sub\",\"id\":2,\"topic\":\"lobby\"}");
+            assertThat(client.next("subscribed").get("id").asInt()).as("each message stands alone").isEqualTo(2);
+
+            client.sendBinary(new byte[] {1, 2, 3});
+            assertThat(client.next("error").get("text").asString()).contains("not binary");
             assertThat(client.next("goodbye").get("reason").asString()).isEqualTo("protocol_error");
             assertThat(client.next().toString()).isEqualTo(WsTestClient.CLOSED);
             assertThat(server.server().sessionStats().closes(CloseReason.PROTOCOL_ERROR)).isEqualTo(2);
             assertThat(hello(server, "still-served")).isNotNull();
+        }
+    }
+
+    @Test
+    void handshakesThisServerDoesNotTake_areRefused_andTakeNoPlace() throws Exception {
+        try (TestServer server = TestServer.start(options -> options.maxWebSockets(1))) {
+            for (String version : List.of("99", "8")) {
+                try (java.net.Socket socket = new java.net.Socket(server.http().getAddress(),
+                        server.http().getPort())) {
+                    socket.setSoTimeout((int) TestServer.PATIENCE.toMillis());
+                    socket.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+                            + "Connection: Upgrade, close\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                            + "Sec-WebSocket-Version: " + version + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                    assertThat(answer).startsWith("HTTP/1.1 403").contains("Sec-WebSocket-Version: 13");
+                }
+            }
+            assertThat(hello(server, "the-one-place")).isNotNull();
         }
     }
 

@@ -16,6 +16,8 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
@@ -49,9 +51,10 @@ final class WsTestClient implements AutoCloseable {
     private WsTestClient(InetSocketAddress address, Map<String, String> upgradeHeaders) throws InterruptedException {
         DefaultHttpHeaders headers = new DefaultHttpHeaders();
         upgradeHeaders.forEach(headers::set);
+        // As a program, which sends no Origin unless told: a browser's Origin is the test's to give.
         handshaker = WebSocketClientHandshakerFactory.newHandshaker(
                 URI.create("ws://127.0.0.1:" + address.getPort() + "/ws"), WebSocketVersion.V13, null, false,
-                headers, 1 << 20);
+                headers, 1 << 20, true, false, 10_000, false, false);
         channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -99,6 +102,10 @@ final class WsTestClient implements AutoCloseable {
 
     void send(String json) {
         channel.writeAndFlush(new TextWebSocketFrame(json)).syncUninterruptibly();
+    }
+
+    void sendBinary(byte[] bytes) {
+        channel.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(bytes))).syncUninterruptibly();
     }
 
     /** The next message, as JSON; {@link #CLOSED} when the connection has ended. */
