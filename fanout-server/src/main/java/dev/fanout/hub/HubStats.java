@@ -2,24 +2,20 @@ package dev.fanout.hub;
 
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counters of the hub's work since start. Thread-safe. */
+/** Counters of the hub's work since start: every topic's together, and the topics themselves. Thread-safe. */
 public final class HubStats {
 
-    private final LongAdder published = new LongAdder();
-    private final LongAdder publishedBytes = new LongAdder();
-    private final LongAdder handedOver = new LongAdder();
+    /** What all topics published and handed out, counted as each topic counts its own. */
+    private final TopicCounters all = new TopicCounters();
     private final LongAdder topicsForgotten = new LongAdder();
     private final LongAdder topicsRefused = new LongAdder();
 
     void published(int bytes) {
-        published.increment();
-        publishedBytes.add(bytes);
+        all.published(bytes);
     }
 
-    void handedOver(long count) {
-        if (count > 0) {
-            handedOver.add(count);
-        }
+    void handedOver(long count, long payloadBytes) {
+        all.handedOver(count, payloadBytes);
     }
 
     void topicForgotten() {
@@ -42,12 +38,12 @@ public final class HubStats {
 
     /** Messages published, all topics. */
     public long published() {
-        return published.sum();
+        return all.published();
     }
 
     /** Payload bytes published, all topics. */
     public long publishedBytes() {
-        return publishedBytes.sum();
+        return all.publishedBytes();
     }
 
     /**
@@ -55,6 +51,6 @@ public final class HubStats {
      * a subscriber may still drop it or be cut before its client reads it; sessions count what they write.
      */
     public long handedOver() {
-        return handedOver.sum();
+        return all.handedOver();
     }
 }

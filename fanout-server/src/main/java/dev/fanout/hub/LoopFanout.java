@@ -155,7 +155,7 @@ final class LoopFanout implements Runnable {
                 log.warn("ending a batch for {} failed", member, e);
             }
         }
-        stats.handedOver(delivered);
+        stats.handedOver(delivered, deliveredPayload);
         counters.handedOver(delivered, deliveredPayload);
     }
 
