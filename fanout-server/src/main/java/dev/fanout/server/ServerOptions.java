@@ -438,6 +438,11 @@ public record ServerOptions(List<String> hosts, int framesPort, int linesPort, H
             require(recentCloses >= 0, "--recent-closes (" + recentCloses + ") must be 0 (none kept) or more");
             require(metricsTopics >= 0, "--metrics-topics (" + metricsTopics + ") must be 0 (all summed) or more");
             require(maxHttpConnections >= 1, "--max-http-connections (" + maxHttpConnections + ") must be at least 1");
+            for (String origin : webSocketOrigins) {
+                require(origin.equals("*") || origin.matches("(?i)https?://[^/?#\\s]+"), "--ws-origin " + origin
+                        + ": give an origin as a browser sends it, scheme and host (and port if not the scheme's "
+                        + "own): e.g. https://app.example or http://localhost:8080; or * for any");
+            }
             require(maxWebSockets >= 0, "--max-websockets (" + maxWebSockets + ") must be 0 (none) or more");
             require(maxWebSocketMessage >= 1024, "--max-ws-message (" + ByteSize.format(maxWebSocketMessage)
                     + ") must be at least 1 KiB");

@@ -181,6 +181,11 @@ class ServerOptionsTest {
         assertRejected(b -> b.recentCloses(-1), "--recent-closes (-1) must be 0 (none kept) or more");
         assertRejected(b -> b.metricsTopics(-1), "--metrics-topics (-1) must be 0 (all summed) or more");
         assertRejected(b -> b.maxHttpConnections(0), "--max-http-connections (0) must be at least 1");
+        assertRejected(b -> b.webSocketOrigins(List.of("app.example")), "--ws-origin app.example: give an origin as a "
+                + "browser sends it, scheme and host (and port if not the scheme's own): e.g. https://app.example or "
+                + "http://localhost:8080; or * for any");
+        assertThat(defaults().webSocketOrigins(List.of("https://app.example", "http://localhost:8080", "*")).build()
+                .http().websocket().origins()).hasSize(3);
         assertThat(defaults().httpPort(HttpOptions.OFF).build().http().enabled()).isFalse();
         assertThat(defaults().framesPort(0).linesPort(0).httpPort(0).build().http().port()).isZero();
     }

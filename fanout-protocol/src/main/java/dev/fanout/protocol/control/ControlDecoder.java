@@ -108,6 +108,14 @@ final class ControlDecoder {
 
     private static Sub sub(BodyReader in) {
         int id = in.id("subscription id");
+        try {
+            return subAfterId(in, id);
+        } catch (ControlProtocolException e) {
+            throw e.about(RefKind.SUBSCRIPTION_ID, id);
+        }
+    }
+
+    private static Sub subAfterId(BodyReader in, int id) {
         int flags = in.u8("flags");
         if ((flags & ~1) != 0) {
             throw in.malformed("flags", String.format("is 0x%02x: only bit 0 (ECHO) is defined, the others must be 0",
@@ -142,9 +150,13 @@ final class ControlDecoder {
 
     private static Pub pub(BodyReader in) {
         long publishId = in.u63("publish id");
-        String topic = in.topic("topic");
-        ByteBuf payload = in.rest();
-        return new Pub(publishId, topic, payload);
+        try {
+            String topic = in.topic("topic");
+            ByteBuf payload = in.rest();
+            return new Pub(publishId, topic, payload);
+        } catch (ControlProtocolException e) {
+            throw e.about(RefKind.PUBLISH_ID, publishId);
+        }
     }
 
     private static Msg msg(BodyReader in) {

@@ -275,7 +275,7 @@ public final class ControlHandler extends SessionHandler {
         } catch (ControlProtocolException e) {
             boolean trusted = e.code() != ErrorCode.MALFORMED && e.code() != ErrorCode.UNKNOWN_TYPE;
             if (trusted) {
-                error(e.code(), RefKind.NONE, 0, e.getMessage());
+                error(e.code(), e.refKind(), e.ref(), e.getMessage());
             } else {
                 refuse(e.code(), e.getMessage());
             }

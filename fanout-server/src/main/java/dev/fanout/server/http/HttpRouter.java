@@ -390,7 +390,8 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
 
     private FullHttpResponse notAllowed(String path) {
         String allow = routes.stream().filter(r -> r.path().matcher(path).matches())
-                .map(r -> r.method().name()).distinct().collect(Collectors.joining(", "));
+                .map(r -> r.method().equals(HttpMethod.GET) ? "GET, HEAD" : r.method().name()).distinct()
+                .collect(Collectors.joining(", "));
         FullHttpResponse response = HttpResponses.error(HttpResponseStatus.METHOD_NOT_ALLOWED, path + " takes "
                 + allow);
         response.headers().set(HttpHeaderNames.ALLOW, allow);
@@ -398,7 +399,8 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
     }
 
     private String endpoints() {
-        return routes.stream().map(r -> r.method() + " " + r.summary()).collect(Collectors.joining(", "));
+        return routes.stream().map(r -> r.method() + " " + r.summary()).collect(Collectors.joining(", "))
+                + ", GET " + WebSocketUpgrade.PATH + " (WebSocket)";
     }
 
     /** The failure itself, out of the CompletionException a dependent stage wraps it in. */

@@ -91,7 +91,7 @@ final class WebSocketHandler extends ChannelInboundHandlerAdapter {
             if (helloSaid) {
                 // Each message stands alone (the WebSocket frames it): after a bad one the client may go on, as
                 // after a bad topic in control mode.
-                error(e.code(), e.getMessage());
+                error(e.code(), e.refKind(), e.ref(), e.getMessage());
                 return;
             }
             refuse(e.code(), e.getMessage());
@@ -149,12 +149,12 @@ final class WebSocketHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void refuse(ErrorCode code, String text) {
-        error(code, text);
+        error(code, RefKind.NONE, 0, text);
         session.close(CloseReason.PROTOCOL_ERROR, code.label() + ": " + text);
     }
 
-    private void error(ErrorCode code, String text) {
-        session.send(WebSocketJson.write(session.channel().alloc(), new ControlFrame.Error(code, RefKind.NONE, 0,
+    private void error(ErrorCode code, RefKind refKind, long ref, String text) {
+        session.send(WebSocketJson.write(session.channel().alloc(), new ControlFrame.Error(code, refKind, ref,
                 text)));
     }
 

@@ -5,7 +5,9 @@ import dev.fanout.protocol.control.ControlFrame;
 import dev.fanout.protocol.control.ControlProtocolException;
 import dev.fanout.protocol.control.ErrorCode;
 import dev.fanout.protocol.control.Option;
+import dev.fanout.protocol.control.RefKind;
 import dev.fanout.protocol.control.ResumeMode;
+import dev.fanout.protocol.control.TopicNames;
 import dev.fanout.protocol.control.TopicPosition;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -88,7 +90,18 @@ final class WebSocketJson {
 
     private static ControlFrame sub(JsonNode message) {
         int id = integer(message, "id");
+        try {
+            return sub(message, id);
+        } catch (ControlProtocolException e) {
+            throw e.about(RefKind.SUBSCRIPTION_ID, id);
+        } catch (IllegalArgumentException e) {
+            throw malformed("sub: " + e.getMessage()).about(RefKind.SUBSCRIPTION_ID, id);
+        }
+    }
+
+    private static ControlFrame sub(JsonNode message, int id) {
         String topic = string(message, "topic", true);
+        TopicNames.checkFilter(topic);
         boolean echo = message.has("echo") && message.get("echo").asBoolean();
         String resume = orEmpty(string(message, "resume", false)).toLowerCase(Locale.ROOT);
         ResumeMode mode;
@@ -127,7 +140,18 @@ final class WebSocketJson {
 
     private static ControlFrame pub(JsonNode message) {
         long id = message.has("id") ? number(message, "id", -1) : 0;
+        try {
+            return pub(message, id);
+        } catch (ControlProtocolException e) {
+            throw e.about(RefKind.PUBLISH_ID, id);
+        } catch (IllegalArgumentException e) {
+            throw malformed("pub: " + e.getMessage()).about(RefKind.PUBLISH_ID, id);
+        }
+    }
+
+    private static ControlFrame pub(JsonNode message, long id) {
         String topic = string(message, "topic", true);
+        TopicNames.checkTopic(topic);
         String data = string(message, "data", false);
         String data64 = string(message, "data64", false);
         if ((data == null) == (data64 == null)) {

@@ -106,6 +106,9 @@ class ControlBadInputIntegrationTest {
             client.sendBody(bad);
             ControlFrame.Error error = client.read(ControlFrame.Error.class);
             assertThat(error.code()).isEqualTo(ErrorCode.BAD_TOPIC);
+            assertThat(error.refKind()).as("the PUB refused is named: its publisher awaits its ACK")
+                    .isEqualTo(RefKind.PUBLISH_ID);
+            assertThat(error.ref()).isEqualTo(5);
             stillServed(client);
             String tooLong = "a".repeat(256);
             client.sendBody(bodyWithTopic(tooLong));

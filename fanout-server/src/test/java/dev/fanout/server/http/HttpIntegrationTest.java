@@ -206,7 +206,7 @@ class HttpIntegrationTest {
             assertThat(missing.body()).contains("GET /health", "GET /metrics", "POST /clients/{id}/kick");
             HttpResponse<String> wrongMethod = http.post("/health", "x");
             assertThat(wrongMethod.statusCode()).isEqualTo(405);
-            assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("GET");
+            assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("GET, HEAD");
         }
     }
 

@@ -112,8 +112,16 @@ class WebSocketIntegrationTest {
             JsonNode missing = client.next("error");
             assertThat(missing.get("code").asString()).isEqualTo("malformed");
             assertThat(missing.get("text").asString()).contains("\"topic\" is missing");
-            client.send("{\"type\":\"pub\",\"topic\":\"bad topic!\",\"data\":\"x\"}");
-            assertThat(client.next("error").get("text").asString()).contains("topic");
+            client.send("{\"type\":\"pub\",\"id\":7,\"topic\":\"a..b\",\"data\":\"x\"}");
+            JsonNode badTopic = client.next("error");
+            assertThat(badTopic.get("code").asString()).isEqualTo("bad_topic");
+            assertThat(badTopic.get("ref").asString()).isEqualTo("publish_id");
+            assertThat(badTopic.get("refId").asLong()).as("the publish refused, whose ack never comes").isEqualTo(7);
+            client.send("{\"type\":\"sub\",\"id\":3,\"topic\":\"pri*\"}");
+            JsonNode badFilter = client.next("error");
+            assertThat(badFilter.get("code").asString()).isEqualTo("bad_topic");
+            assertThat(badFilter.get("ref").asString()).isEqualTo("subscription_id");
+            assertThat(badFilter.get("refId").asLong()).isEqualTo(3);
 
             client.send("not json at all");
             assertThat(client.next("error").get("code").asString()).isEqualTo("malformed");
