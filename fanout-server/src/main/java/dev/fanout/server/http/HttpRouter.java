@@ -95,7 +95,7 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
 
     private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
         QueryStringDecoder query = null;
-        String refusal = null;
+        FullHttpResponse refusal = null;
         if (request.decoderResult().isSuccess()) {
             try {
                 query = new QueryStringDecoder(request.uri());
@@ -103,18 +103,19 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
                 query.path();
                 query.parameters();
             } catch (IllegalArgumentException e) {
-                refusal = "the path or query is not valid URL encoding (" + e.getMessage() + ")";
+                refusal = HttpResponses.error(HttpResponseStatus.BAD_REQUEST, "the path or query is not valid URL "
+                        + "encoding (" + e.getMessage() + ")");
             }
             if (refusal == null && !hostAllowed(request)) {
-                refusal = "the Host " + request.headers().get(HttpHeaderNames.HOST) + " is not this server's: a "
-                        + "server on loopback without --auth answers to localhost and loopback addresses only";
+                refusal = HttpResponses.error(HttpResponseStatus.FORBIDDEN, "the Host "
+                        + request.headers().get(HttpHeaderNames.HOST) + " is not this server's: a server on loopback "
+                        + "without --auth answers to localhost and loopback addresses only");
             }
         }
         if (refusal != null) {
             busy = true;
             try {
-                write(ctx, request, HttpResponses.error(refusal.startsWith("the Host")
-                        ? HttpResponseStatus.FORBIDDEN : HttpResponseStatus.BAD_REQUEST, refusal));
+                write(ctx, request, refusal);
             } finally {
                 request.release();
             }
