@@ -1,5 +1,6 @@
 package dev.fanout.hub;
 
+import dev.fanout.protocol.Causes;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -32,7 +33,7 @@ public class PublishRefusedException extends RuntimeException {
 
     /** The failure a publish's future reports, unwrapped from the {@link CompletionException} a stage adds. */
     public static Throwable cause(Throwable failure) {
-        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return Causes.unwrapped(failure);
     }
 
     /** True if {@code failure} is a refusal for {@code reason}. */

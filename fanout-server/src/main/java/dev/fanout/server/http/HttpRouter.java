@@ -1,5 +1,6 @@
 package dev.fanout.server.http;
 
+import dev.fanout.protocol.Causes;
 import dev.fanout.server.auth.Authenticator;
 import dev.fanout.server.auth.LoginRefusedException;
 import dev.fanout.server.auth.Principal;
@@ -27,7 +28,6 @@ import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.regex.Matcher;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -282,7 +282,7 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
         }
         return auth.login(from.getAddress(), credentials.user(), credentials.password(), credentials.token())
                 .exceptionallyCompose(failure -> {
-                    String why = LoginRefusedException.why(unwrap(failure));
+                    String why = LoginRefusedException.why(Causes.unwrapped(failure));
                     refused(from, credentials.user(), why, what);
                     return CompletableFuture.failedFuture(new UnauthorizedException("not logged in: " + why));
                 });
@@ -312,7 +312,7 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
 
     /** What a failed answer tells the client: the request's fault in words, or a server error logged here. */
     private static FullHttpResponse failed(FullHttpRequest request, Throwable failure) {
-        Throwable cause = unwrap(failure);
+        Throwable cause = Causes.unwrapped(failure);
         if (cause instanceof BadRequestException bad) {
             return HttpResponses.error(bad.notFound() ? HttpResponseStatus.NOT_FOUND : HttpResponseStatus.BAD_REQUEST,
                     bad.getMessage());
@@ -402,11 +402,6 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
     private String endpoints() {
         return routes.stream().map(r -> r.method() + " " + r.summary()).collect(Collectors.joining(", "))
                 + ", GET " + WebSocketUpgrade.PATH + " (WebSocket)";
-    }
-
-    /** The failure itself, out of the CompletionException a dependent stage wraps it in. */
-    private static Throwable unwrap(Throwable failure) {
-        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     private static CompletableFuture<FullHttpResponse> done(FullHttpResponse response) {

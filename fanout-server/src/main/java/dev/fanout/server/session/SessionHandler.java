@@ -1,5 +1,6 @@
 package dev.fanout.server.session;
 
+import dev.fanout.protocol.Causes;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.IOException;
@@ -40,19 +41,10 @@ public abstract class SessionHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelWritabilityChanged();
     }
 
-    private static boolean isOutOfMemory(Throwable cause) {
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof OutOfMemoryError) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         CloseReason known = reasonFor(cause);
-        if (isOutOfMemory(cause)) {
+        if (Causes.has(cause, OutOfMemoryError.class)) {
             session().context().outOfMemory().accept(cause);
             session().close(CloseReason.SERVER_ERROR, "out of memory");
         } else if (known != null) {

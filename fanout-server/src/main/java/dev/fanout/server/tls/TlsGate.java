@@ -1,5 +1,6 @@
 package dev.fanout.server.tls;
 
+import dev.fanout.protocol.Causes;
 import dev.fanout.server.session.CloseReason;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -113,19 +114,11 @@ public final class TlsGate extends ChannelInboundHandlerAdapter {
     }
 
     private static boolean has(Throwable cause, Class<? extends Throwable> type) {
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.has(cause, type);
     }
 
     private static String message(Throwable cause) {
-        Throwable root = cause;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = Causes.root(cause);
         return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 }

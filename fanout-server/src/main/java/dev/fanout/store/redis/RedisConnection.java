@@ -1,5 +1,6 @@
 package dev.fanout.store.redis;
 
+import dev.fanout.protocol.Causes;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
@@ -495,11 +496,7 @@ final class RedisConnection implements AutoCloseable {
 
     /** The innermost cause of a failure. */
     static Throwable rootOf(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root;
+        return Causes.root(failure);
     }
 
     /** The innermost message of a failure, for log lines and errors. */
