@@ -29,7 +29,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.internal.PlatformDependent;
 import java.util.HashSet;
-import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
@@ -51,8 +51,8 @@ public final class ServerMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final FanoutServer server;
     private final int maxTopics;
-    /** Topics with series of their own; bounded by maxTopics. Guarded by this. */
-    private final Set<String> labelledTopics = new HashSet<>();
+    /** Topics with series of their own; bounded by maxTopics. Added to under this; read by scrapes. */
+    private final Set<String> labelledTopics = ConcurrentHashMap.newKeySet();
     /** Sources with series of their own, by description. Guarded by this. */
     private final Set<String> labelledSources = new HashSet<>();
     private final JvmGcMetrics gc = new JvmGcMetrics();
@@ -126,7 +126,7 @@ public final class ServerMetrics implements AutoCloseable {
                 HubStats::topicsForgotten, Tags.empty());
         counter("fanout.topics.refused", null, "New topics refused at the --max-topics bound", hub,
                 HubStats::topicsRefused, Tags.empty());
-        bindTopic(OTHER_TOPICS, this::otherTopics);
+        bindTopic(OTHER_TOPICS);
     }
 
     private void bindQueues() {
@@ -179,7 +179,7 @@ public final class ServerMetrics implements AutoCloseable {
             }
             if (labelledTopics.add(topic.name())) {
                 String name = topic.name();
-                bindTopic(name, m -> m.counters(name));
+                bindTopic(name);
             }
         }
         for (Source source : server.sources()) {
@@ -197,16 +197,16 @@ public final class ServerMetrics implements AutoCloseable {
         }
     }
 
-    private void bindTopic(String name, java.util.function.Function<ServerMetrics, long[]> counts) {
+    private void bindTopic(String name) {
         Tags tags = Tags.of("topic", name);
-        counter("fanout.topic.messages.in", null, "Messages published to the topic", this, m -> counts.apply(m)[0],
-                tags);
-        counter("fanout.topic.in", "bytes", "Payload bytes published to the topic", this, m -> counts.apply(m)[1],
-                tags);
+        counter("fanout.topic.messages.in", null, "Messages published to the topic", this,
+                m -> m.count(name, TopicCounters::published), tags);
+        counter("fanout.topic.in", "bytes", "Payload bytes published to the topic", this,
+                m -> m.count(name, TopicCounters::publishedBytes), tags);
         counter("fanout.topic.messages.out", null, "Messages handed to the topic's subscribers here", this,
-                m -> counts.apply(m)[2], tags);
+                m -> m.count(name, TopicCounters::handedOver), tags);
         counter("fanout.topic.out", "bytes", "Payload bytes handed to the topic's subscribers here", this,
-                m -> counts.apply(m)[3], tags);
+                m -> m.count(name, TopicCounters::handedOverBytes), tags);
         if (!name.equals(OTHER_TOPICS)) {
             Gauge.builder("fanout.topic.subscribers", this, m -> {
                 Topic topic = m.server.hub().find(name);
@@ -232,31 +232,19 @@ public final class ServerMetrics implements AutoCloseable {
         }
     }
 
-    /** {published, bytes, handed out, their bytes} of the topic {@code name} now; zeros once it is gone. */
-    private long[] counters(String name) {
-        Topic topic = server.hub().find(name);
-        if (topic == null) {
-            return new long[4];
+    /**
+     * One of the topic {@code name}'s counters now (0 once it is gone); for {@link #OTHER_TOPICS}, that counter
+     * summed over the topics without series of their own.
+     */
+    private long count(String name, ToLongFunction<TopicCounters> counter) {
+        if (!name.equals(OTHER_TOPICS)) {
+            Topic topic = server.hub().find(name);
+            return topic == null ? 0 : counter.applyAsLong(topic.counters());
         }
-        TopicCounters c = topic.counters();
-        return new long[] {c.published(), c.publishedBytes(), c.handedOver(), c.handedOverBytes()};
-    }
-
-    /** The same, summed over the topics without series of their own. */
-    private long[] otherTopics(ServerMetrics self) {
-        long[] sum = new long[4];
-        Set<String> labelled;
-        synchronized (this) {
-            labelled = Set.copyOf(labelledTopics);
-        }
-        List<Topic> topics = server.hub().topics();
-        for (Topic topic : topics) {
-            if (!labelled.contains(topic.name())) {
-                TopicCounters c = topic.counters();
-                sum[0] += c.published();
-                sum[1] += c.publishedBytes();
-                sum[2] += c.handedOver();
-                sum[3] += c.handedOverBytes();
+        long sum = 0;
+        for (Topic topic : server.hub().topics()) {
+            if (!labelledTopics.contains(topic.name())) {
+                sum += counter.applyAsLong(topic.counters());
             }
         }
         return sum;

@@ -81,6 +81,23 @@ class HttpIntegrationTest {
     }
 
     @Test
+    void metrics_ofTopicsPastTheBound_areSummedUnderOther() {
+        try (TestServer server = TestServer.start(options -> options.metricsTopics(1))) {
+            HttpTestClient http = new HttpTestClient(server.http());
+            http.get("/metrics");
+            // lobby, made at start, took the one place; these two are summed.
+            publish(server, "news", new byte[3]);
+            publish(server, "sport", new byte[4]);
+
+            Map<String, Double> samples = HttpTestClient.samples(http.get("/metrics").body());
+
+            assertThat(samples.get("fanout_topic_messages_in_total{topic=\"_other\"}")).isEqualTo(32.0);
+            assertThat(samples.get("fanout_topic_in_bytes_total{topic=\"_other\"}")).isEqualTo(16 * 7.0);
+            assertThat(samples).doesNotContainKey("fanout_topic_messages_in_total{topic=\"news\"}");
+        }
+    }
+
+    @Test
     void stats_showASlowClientsQueueGrowing_thenItsCloseReason() throws IOException {
         try (TestServer server = TestServer.start(options -> options.maxFrame(16 * 1024).queueSoftBytes(0L))) {
             HttpTestClient http = new HttpTestClient(server.http());
@@ -91,12 +108,12 @@ class HttpIntegrationTest {
             byte[] payload = new byte[16 * 1024];
 
             await().atMost(TestServer.PATIENCE).until(() -> {
-                publish(server, payload);
+                publish(server, "lobby", payload);
                 JsonNode client = http.json("/stats/clients/" + id);
                 return client.get("queuedBytes").asLong() > 0 && client.get("protocol").asString().equals("frames");
             });
             await().atMost(TestServer.PATIENCE).until(() -> {
-                publish(server, payload);
+                publish(server, "lobby", payload);
                 return closeOf(http.json("/stats"), id) != null;
             });
 
@@ -306,10 +323,10 @@ class HttpIntegrationTest {
         }
     }
 
-    /** Publishes {@code payload} 16 times, a quarter of a MiB at 16 KiB. */
-    private static void publish(TestServer server, byte[] payload) {
+    /** Publishes {@code payload} to {@code topic} 16 times (a quarter of a MiB at 16 KiB). */
+    private static void publish(TestServer server, String topic, byte[] payload) {
         for (int i = 0; i < 16; i++) {
-            server.server().broker().publishAll("lobby", List.of(Unpooled.wrappedBuffer(payload)), Origin.OPERATOR)
+            server.server().broker().publishAll(topic, List.of(Unpooled.wrappedBuffer(payload)), Origin.OPERATOR)
                     .join();
         }
     }
